@@ -1,0 +1,190 @@
+"""Command line: ``technique score``, ``technique references``. ``main(argv) -> exit code``.
+
+Exit codes: 0 everything worked, 1 some inputs failed (each says why), 2 usage error.
+Heavy modules are imported inside the commands so that ``technique --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+
+OK, SOME_FAILED, USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="technique",
+        description="A ballet technique coach: measures a dancer on video and says what to correct.",
+    )
+    parser.add_argument("--version", action="version", version=f"technique {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    score = sub.add_parser("score", help="score clips and write reports",
+                           description="Score one or more clips: a summary on screen and, per clip, "
+                                       "report.json, frames.csv and annotated.mp4 in --out.")
+    score.add_argument("clips", nargs="+", metavar="CLIP", help="video files (mp4, mov, avi, mkv, webm)")
+    score.add_argument("--movement", "-m", help="the movement (default: recognise it); see 'technique references list'")
+    score.add_argument("--out", "-o", default="technique-reports", help="output folder (default: %(default)s)")
+    score.add_argument("--json", action="store_true", help="print the reports as JSON instead of a summary")
+    score.add_argument("--no-video", action="store_true", help="skip the annotated video")
+    score.add_argument("--working-leg", choices=("auto", "left", "right"), default="auto")
+    score.add_argument("--references", action="append", default=[], metavar="DIR",
+                       help="an extra folder of reference files (may be repeated)")
+
+    refs = sub.add_parser("references", help="list or validate reference positions")
+    refs.add_argument("action", choices=("list", "validate"))
+    refs.add_argument("files", nargs="*", help="reference files to validate (default: all known)")
+    refs.add_argument("--references", action="append", default=[], metavar="DIR")
+    return parser
+
+
+def _progress_bar(name: str):
+    """A tqdm bar shown only for clips longer than a few seconds."""
+    state = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            if total <= 150:  # up to 5 s at 30 fps: a bar would only flicker
+                state["bar"] = None
+            else:
+                from tqdm import tqdm
+
+                state["bar"] = tqdm(total=total, desc=name[:30], unit="frame", file=sys.stderr, leave=False)
+        bar = state["bar"]
+        if bar is not None:
+            bar.update(done - bar.n)
+            if done >= total:
+                bar.close()
+
+    return update
+
+
+def _out_folder(root: Path, clip: str, used: set[str]) -> Path:
+    stem = Path(clip).stem or "clip"
+    name, k = stem, 2
+    while name in used:
+        name, k = f"{stem}-{k}", k + 1
+    used.add(name)
+    return root / name
+
+
+def cmd_score(args) -> int:
+    from .errors import TechniqueError, UnknownMovementError
+    from .pipeline import AnalysisConfig, analyse_clip
+    from .references import get_reference, load_references
+    from .report import report_dict, summary_text, write_reports
+
+    config = AnalysisConfig(working_leg=args.working_leg, reference_folders=tuple(args.references))
+    try:
+        references = load_references(config.reference_folders)
+        if args.movement:
+            get_reference(args.movement, references)
+    except UnknownMovementError as exc:
+        print(f"technique: {exc.source!r}: {exc.reason}", file=sys.stderr)
+        return USAGE
+    except TechniqueError as exc:
+        print(f"technique: {exc}", file=sys.stderr)
+        return USAGE
+    failed, results, used = 0, [], set()
+    for clip in args.clips:
+        try:
+            analysis = analyse_clip(clip, args.movement, config, references, _progress_bar(Path(clip).name))
+            paths = write_reports(analysis, clip, _out_folder(Path(args.out), clip, used), not args.no_video)
+        except TechniqueError as exc:
+            failed += 1
+            results.append({"clip": str(clip), "error": exc.reason})
+            print(f"✗ {exc}", file=sys.stderr)
+            continue
+        report = report_dict(analysis)
+        report["outputs"] = {k: str(v) for k, v in paths.items()}
+        results.append(report)
+        if not args.json:
+            print(summary_text(analysis))
+            print(f"  Reports: {paths['report'].parent}\n")
+    if args.json:
+        print(json.dumps(results if len(results) > 1 else results[0], indent=2, ensure_ascii=False))
+    if failed:
+        print(f"{failed} of {len(args.clips)} clip(s) could not be scored.", file=sys.stderr)
+    return SOME_FAILED if failed else OK
+
+
+def cmd_references(args) -> int:
+    from .errors import TechniqueError
+    from .references import load_reference_file, load_references, reference_files
+
+    if args.action == "list":
+        try:
+            references = load_references(tuple(args.references))
+        except TechniqueError as exc:
+            print(f"technique: {exc}", file=sys.stderr)
+            return SOME_FAILED
+        for ref in references.values():
+            print(f"{ref.name:<24} {ref.title:<26} {len(ref.criteria)} criteria  {ref.source}")
+        return OK
+    try:
+        files = [Path(f) for f in args.files] or reference_files(tuple(args.references))
+    except TechniqueError as exc:
+        print(f"technique: {exc}", file=sys.stderr)
+        return SOME_FAILED
+    bad = 0
+    for path in files:
+        try:
+            ref = load_reference_file(path)
+            print(f"✓ {path}: {ref.name}, {len(ref.criteria)} criteria")
+        except TechniqueError as exc:
+            bad += 1
+            print(f"✗ {exc}")
+    return SOME_FAILED if bad else OK
+
+
+COMMANDS = {"score": cmd_score, "references": cmd_references}
+
+
+def _hide_native_logs() -> None:
+    """Send MediaPipe's C++ log lines (written to fd 2, some only at exit) to /dev/null.
+
+    Python's own stderr (messages, progress bars, tracebacks) keeps the real terminal. Set
+    TECHNIQUE_NATIVE_LOGS=1 to see the native logs when debugging.
+    """
+    import os
+
+    if os.environ.get("TECHNIQUE_NATIVE_LOGS") or getattr(sys.stderr, "_technique_own", False):
+        return
+    try:
+        sys.stderr.flush()
+        terminal = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError):
+        return
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    stream = os.fdopen(terminal, "w", buffering=1, encoding=sys.stderr.encoding or "utf-8", errors="replace")
+    stream._technique_own = True
+    sys.stderr = stream
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if not args.command:
+        parser.print_help()
+        return USAGE
+    if argv is None:  # run as the `technique` program, not called from Python code or tests
+        _hide_native_logs()
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return SOME_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""One clip, end to end: frames -> poses -> clean track -> measures -> judgement.
+
+``analyse_clip`` is the single entry point used by the CLI, the dashboard and batch scoring, so
+that all of them say the same thing about the same clip.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from . import landmarks as L
+from .errors import NoPersonError, VideoError
+from .judge import Judgement, judge, recognise
+from .measures import dancer_measures, view_of, working_side
+from .pose import PoseConfig
+from .references import Reference, get_reference, load_references
+from .smoothing import SmoothingConfig, TrackArrays, fill_gaps
+from .video import VideoInfo
+
+RECOGNISED_ABOVE = 0.75  # below this confidence a movement is "not recognised"
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    pose: PoseConfig = PoseConfig()
+    smoothing: SmoothingConfig = SmoothingConfig()
+    max_side: int = 1280
+    min_frames: int = 8  # about a quarter of a second: less cannot show a movement
+    min_detected: float = 0.2  # fraction of frames with a person below which the clip is refused
+    working_leg: str = "auto"  # "left", "right" or "auto"
+    reference_folders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything known about one clip; reports and the dashboard are drawn from this."""
+
+    info: VideoInfo
+    track: TrackArrays
+    working_leg: str
+    view: str
+    measures: dict[str, np.ndarray]
+    judgement: Judgement | None
+    recognition: list[tuple[str, float]]
+    movement_given: bool
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def reference(self) -> Reference | None:
+        return self.judgement.reference if self.judgement else None
+
+
+def read_track(source, config: AnalysisConfig = AnalysisConfig(),
+               progress: Callable[[int, int], None] | None = None) -> tuple[VideoInfo, TrackArrays, list[str]]:
+    """Stream a video through the pose estimator and the smoother; keep only landmarks."""
+    from .pose import PoseEstimator
+    from .smoothing import PoseSmoother, Track
+    from .video import open_video
+
+    warnings: list[str] = []
+    with open_video(source, config.max_side) as reader:
+        info = reader.info
+        track = Track(info.fps, (info.width, info.height))
+        smoother = PoseSmoother(config.smoothing)
+        with PoseEstimator(config.pose) as estimator:
+            for frame in reader:
+                track.append(smoother.update(estimator.process(frame.image), frame.time_s))
+                if progress:
+                    progress(frame.index + 1, info.frame_count)
+        if reader.problem:
+            if len(track) < config.min_frames:
+                raise VideoError(source, reader.problem)
+            warnings.append(f"Only part of the clip could be read: {reader.problem}.")
+    if len(track) < config.min_frames:
+        raise VideoError(source, f"too short: {len(track)} frame(s); a movement needs at least "
+                                 f"{config.min_frames} frames (about {config.min_frames / max(info.fps, 1):.2f} s)")
+    arrays = track.arrays()
+    detected = arrays.detected.mean()
+    if not arrays.detected.any():
+        raise NoPersonError(source, "no person found in any frame: is the dancer in view and lit?")
+    if detected < config.min_detected:
+        raise NoPersonError(source, f"a person was found in only {detected:.0%} of the frames; "
+                                    "keep the dancer in view for the whole clip")
+    if detected < 0.9:
+        warnings.append(f"The dancer was not found in {1 - detected:.0%} of the frames.")
+    return info, arrays, warnings
+
+
+def missing_body_parts(track: TrackArrays, share: float = 0.5) -> list[str]:
+    """Body parts hidden or out of frame in more than `share` of the frames with a person."""
+    seen = track.detected
+    if not seen.any():
+        return []
+    hidden = ~np.isfinite(track.pixels[seen][..., 0])
+    return [part for part, idx in L.BODY_PARTS.items() if hidden[:, list(idx)].all(axis=1).mean() > share]
+
+
+def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
+                references: dict[str, Reference], config: AnalysisConfig = AnalysisConfig(),
+                warnings: list[str] | None = None) -> Analysis:
+    """Measures and judgement for a clean track (no video needed: used by tests and the dashboard too)."""
+    warnings = list(warnings or [])
+    gap = config.smoothing.max_gap_s
+    pixels = fill_gaps(track.pixels, track.times, gap)
+    world = fill_gaps(track.world, track.times, gap)
+    working = config.working_leg if config.working_leg in ("left", "right") else working_side(pixels, world)
+    measures = dancer_measures(pixels, world, working)
+    view = view_of(measures["facing_yaw"][track.detected])
+    missing = missing_body_parts(track)
+    if missing:
+        warnings.append(f"Not visible for most of the clip: {', '.join(missing)}. "
+                        "Those criteria can't be judged; film the whole body.")
+    active = track.detected
+    recognition = recognise(references, measures, active, view)
+    if movement:
+        reference = get_reference(movement, references)
+    elif recognition and recognition[0][1] >= RECOGNISED_ABOVE:
+        reference = references[recognition[0][0]]
+    else:
+        reference = None
+        best = ", ".join(f"{n} {c:.0%}" for n, c in recognition[:3])
+        warnings.append(f"Movement not recognised with confidence (best: {best}). "
+                        "Name it with --movement, or film from the side.")
+    judgement = judge(reference, measures, view, active, ", ".join(missing)) if reference else None
+    return Analysis(info, track, working, view, measures, judgement, recognition, bool(movement), warnings)
+
+
+def analyse_clip(source: str | os.PathLike, movement: str | None = None,
+                 config: AnalysisConfig = AnalysisConfig(), references: dict[str, Reference] | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> Analysis:
+    """Read, measure and judge one clip. Raises a TechniqueError subclass naming the file and reason."""
+    references = references if references is not None else load_references(config.reference_folders)
+    if movement:
+        get_reference(movement, references)  # an unknown name fails before minutes of video work
+    info, track, warnings = read_track(source, config, progress)
+    return judge_track(info, track, movement, references, config, warnings)

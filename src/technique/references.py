@@ -1,0 +1,253 @@
+"""Reference positions as data: load and validate ``reference_poses/*.yaml|json``.
+
+Each file describes one movement: the moments that matter (found from a driver measure), what makes
+a clip look like the movement (``recognise``), and the criteria a teacher checks, each with its
+ideal value, good/acceptable bands, the camera views it can be judged from, the correction in a
+teacher's words and a short why. Errors name the file and the field.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ReferenceError_, UnknownMovementError
+from .measures import MEASURE_NAMES, VIEWS
+
+ALL_VIEWS = tuple(VIEWS)
+AGGREGATES = ("median", "min", "max", "p05", "p95", "mean", "range")
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A moment that matters: frames where `driver` is near its max (or min), past a threshold."""
+
+    name: str
+    driver: str
+    select: str  # "max" or "min"; "peaks"/"troughs" for repeated cycles (turns)
+    threshold: float  # min (for max/peaks) or max (for min/troughs) the driver must reach
+    within: float  # frames within this of the extreme belong to the moment
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One clue for recognising the movement, soft over `margin`."""
+
+    measure: str
+    moment: str
+    low: float | None
+    high: float | None
+    margin: float
+    aggregate: str = "median"
+    views: tuple[str, ...] = ALL_VIEWS
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    name: str
+    measure: str
+    moment: str
+    ideal: float
+    good: tuple[float, float]
+    acceptable: tuple[float, float]
+    views: tuple[str, ...]
+    weight: float
+    correction_low: str
+    correction_high: str
+    why: str
+    film: str
+    aggregate: str = "median"
+
+
+@dataclass(frozen=True)
+class Reference:
+    name: str
+    title: str
+    description: str
+    moments: dict[str, Moment]
+    recognise: tuple[Condition, ...]
+    criteria: tuple[Criterion, ...]
+    source: str
+    extra: dict = field(default_factory=dict)  # fields other stages own (e.g. a teacher's trajectories)
+
+
+def builtin_folder() -> Path:
+    """The reference_poses folder shipped with the package (works after pip install)."""
+    return Path(__file__).resolve().parent / "reference_poses"
+
+
+class _Fields:
+    """Typed access to one mapping of a reference file, with errors naming file and field."""
+
+    def __init__(self, data: object, source: str, where: str):
+        if not isinstance(data, dict):
+            raise ReferenceError_(source, f"{where}: expected a mapping, got {type(data).__name__}")
+        self.data, self.source, self.where = data, source, where
+
+    def fail(self, key: str, reason: str) -> ReferenceError_:
+        return ReferenceError_(self.source, f"field '{self.where}.{key}': {reason}".replace("'.", "'"))
+
+    def get(self, key: str, kind: type | tuple, default: object = ...) -> object:
+        if key not in self.data:
+            if default is ...:
+                raise self.fail(key, "missing")
+            return default
+        value = self.data[key]
+        if kind in (float, (int, float)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise self.fail(key, f"expected a number, got {value!r}")
+            return float(value)
+        if not isinstance(value, kind):
+            raise self.fail(key, f"expected {getattr(kind, '__name__', kind)}, got {value!r}")
+        return value
+
+    def band(self, key: str) -> tuple[float, float]:
+        value = self.get(key, list)
+        if len(value) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            raise self.fail(key, f"expected [low, high] numbers, got {value!r}")
+        low, high = float(value[0]), float(value[1])
+        if low > high:
+            raise self.fail(key, f"low {low} is above high {high}")
+        return low, high
+
+    def measure(self, key: str) -> str:
+        name = self.get(key, str)
+        if name not in MEASURE_NAMES:
+            raise self.fail(key, f"unknown measure {name!r}; known: {', '.join(MEASURE_NAMES)}")
+        return name
+
+    def views(self, key: str = "views") -> tuple[str, ...]:
+        views = self.get(key, list, list(ALL_VIEWS))
+        for view in views:
+            if view not in ALL_VIEWS:
+                raise self.fail(key, f"unknown view {view!r}; use {', '.join(ALL_VIEWS)}")
+        return tuple(views)
+
+    def aggregate(self, allowed: tuple[str, ...] = AGGREGATES) -> str:
+        agg = self.get("aggregate", str, "median")
+        if agg not in allowed:
+            raise self.fail("aggregate", f"unknown {agg!r}; use {', '.join(allowed)}")
+        return agg
+
+
+def _moment(name: str, data: object, source: str) -> Moment:
+    f = _Fields(data, source, f"moments.{name}")
+    select = f.get("select", str)
+    if select not in ("max", "min", "peaks", "troughs"):
+        raise f.fail("select", f"expected max, min, peaks or troughs, got {select!r}")
+    key = "min" if select in ("max", "peaks") else "max"
+    return Moment(name, f.measure("driver"), select, f.get(key, float), f.get("within", float),
+                  f.get("description", str, ""))
+
+
+def _condition(i: int, data: object, source: str, moments: dict) -> Condition:
+    f = _Fields(data, source, f"recognise[{i}]")
+    moment = f.get("moment", str)
+    if moment != "all" and moment not in moments:
+        raise f.fail("moment", f"no moment named {moment!r}")
+    low, high = f.get("min", float, None), f.get("max", float, None)
+    if low is None and high is None:
+        raise f.fail("min", "give min, max or both")
+    aggregate = f.aggregate(AGGREGATES + ("count",))
+    if aggregate == "count" and moment == "all":
+        raise f.fail("aggregate", "count (how many times a moment happens) needs a named moment")
+    return Condition(f.measure("measure"), moment, low, high, f.get("margin", float, 10.0),
+                     aggregate, f.views())
+
+
+def _criterion(i: int, data: object, source: str, moments: dict) -> Criterion:
+    f = _Fields(data, source, f"criteria[{i}]")
+    moment = f.get("moment", str)
+    if moment != "all" and moment not in moments:
+        raise f.fail("moment", f"no moment named {moment!r}")
+    good, acceptable = f.band("good"), f.band("acceptable")
+    if not (acceptable[0] <= good[0] and good[1] <= acceptable[1]):
+        raise f.fail("acceptable", f"{list(acceptable)} must contain good {list(good)}")
+    correction = f.get("correction", (str, dict))
+    if isinstance(correction, dict):
+        cf = _Fields(correction, source, f"criteria[{i}].correction")
+        low = cf.get("low", str, "")
+        high = cf.get("high", str, "")
+        if not (low or high):
+            raise f.fail("correction", "give low, high or both")
+    else:
+        low = high = correction
+    weight = f.get("weight", float, 1.0)
+    if weight <= 0:
+        raise f.fail("weight", "must be positive")
+    return Criterion(
+        id=f.get("id", str), name=f.get("name", str), measure=f.measure("measure"), moment=moment,
+        ideal=f.get("ideal", float), good=good, acceptable=acceptable, views=f.views(),
+        weight=weight, correction_low=low or high, correction_high=high or low,
+        why=f.get("why", str, ""), film=f.get("film", str, ""), aggregate=f.aggregate(),
+    )
+
+
+def parse_reference(data: object, source: str) -> Reference:
+    """Validate a reference already read from YAML/JSON."""
+    f = _Fields(data, source, "")
+    name = f.get("name", str)
+    if not name.replace("_", "").isalnum() or name != name.lower():
+        raise f.fail("name", f"use lower-case letters, digits and _, got {name!r}")
+    moments = {k: _moment(k, v, source) for k, v in f.get("moments", dict).items()}
+    if not moments:
+        raise f.fail("moments", "at least one moment is needed")
+    recognise = tuple(_condition(i, c, source, moments) for i, c in enumerate(f.get("recognise", list, [])))
+    criteria_data = f.get("criteria", list)
+    if not criteria_data:
+        raise f.fail("criteria", "at least one criterion is needed")
+    criteria = tuple(_criterion(i, c, source, moments) for i, c in enumerate(criteria_data))
+    ids = [c.id for c in criteria]
+    if len(set(ids)) != len(ids):
+        raise f.fail("criteria", f"duplicate criterion ids in {ids}")
+    known = {"name", "title", "description", "moments", "recognise", "criteria"}
+    extra = {k: v for k, v in data.items() if k not in known}
+    return Reference(name, f.get("title", str, name), f.get("description", str, ""), moments,
+                     recognise, criteria, source, extra)
+
+
+def load_reference_file(path: str | os.PathLike) -> Reference:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReferenceError_(path, f"cannot read the file: {exc}") from None
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text)
+    except Exception as exc:  # yaml.YAMLError / json.JSONDecodeError: a syntax error in the file
+        raise ReferenceError_(path, f"not valid {path.suffix.lstrip('.').upper()}: {exc}") from None
+    reference = parse_reference(data, str(path))
+    if reference.name != path.stem:
+        raise ReferenceError_(path, f"field 'name': {reference.name!r} must match the file name {path.stem!r}")
+    return reference
+
+
+def reference_files(extra_folders: tuple[str | os.PathLike, ...] = ()) -> list[Path]:
+    files: list[Path] = []
+    for folder in (builtin_folder(), *map(Path, extra_folders)):
+        if not folder.is_dir():
+            raise ReferenceError_(folder, "reference folder not found")
+        files += sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
+    return files
+
+
+def load_references(extra_folders: tuple[str | os.PathLike, ...] = ()) -> dict[str, Reference]:
+    """All references by name; a user folder's file overrides a built-in one of the same name."""
+    return {ref.name: ref for ref in map(load_reference_file, reference_files(extra_folders))}
+
+
+def get_reference(name: str, references: dict[str, Reference]) -> Reference:
+    key = name.strip().lower().replace("-", "_").replace(" ", "_")
+    key = key.replace("é", "e").replace("è", "e")
+    if key not in references:
+        raise UnknownMovementError(name, f"unknown movement; known: {', '.join(sorted(references))}")
+    return references[key]

@@ -1,0 +1,204 @@
+"""Reports from an Analysis: report.json, frames.csv, a readable summary and the annotated video.
+
+Files are written to a temporary name and renamed into place, so a crash never leaves half a report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .errors import OutputError
+from .judge import Verdict, band_of, frame_cue
+from .measures import MEASURE_NAMES, UNITS
+from .pipeline import Analysis
+
+SYMBOLS = {"good": "✓", "acceptable": "~", "fault": "✗"}
+
+
+def _num(value, digits: int = 2):
+    return None if value is None or not np.isfinite(value) else round(float(value), digits)
+
+
+def _time(analysis: Analysis, frame: int | None) -> float | None:
+    return None if frame is None else round(float(analysis.track.times[frame]), 3)
+
+
+def verdict_dict(v: Verdict, analysis: Analysis) -> dict:
+    c = v.criterion
+    span = analysis.judgement.spans.get(c.moment) if analysis.judgement else None
+    return {
+        "id": c.id, "name": c.name, "measure": c.measure, "unit": UNITS.get(c.measure, "degrees"),
+        "value": _num(v.value), "ideal": c.ideal, "good": list(c.good), "acceptable": list(c.acceptable),
+        "verdict": v.verdict, "score": _num(v.score, 1), "weight": c.weight,
+        "correction": v.correction, "why": c.why, "note": v.note, "views": list(c.views),
+        "moment": c.moment, "moment_span": span.to_dict(analysis.track.times) if span else None,
+        "worst_time_s": _time(analysis, v.worst_frame), "worst_frame": v.worst_frame,
+        "worst_value": _num(v.worst_value),
+    }
+
+
+def report_dict(analysis: Analysis) -> dict:
+    """Everything in report.json: the clip, the movement, every criterion and the ordered corrections."""
+    info, j = analysis.info, analysis.judgement
+    movement = None
+    if j is not None:
+        confidence = dict(analysis.recognition).get(j.reference.name)
+        movement = {"name": j.reference.name, "title": j.reference.title,
+                    "given": analysis.movement_given, "confidence": _num(confidence)}
+    worst = None
+    if j is not None and j.worst_frame is not None:
+        worst_verdict = j.corrections[0] if j.corrections else None
+        worst = {"time_s": _time(analysis, j.worst_frame), "frame": j.worst_frame,
+                 "criterion": worst_verdict.criterion.id if worst_verdict else None}
+    return {
+        "technique_version": __version__,
+        "clip": {"path": info.source, "fps": round(info.fps, 3), "frames": len(analysis.track.times),
+                 "duration_s": round(float(analysis.track.times[-1]) if len(analysis.track.times) else 0, 3),
+                 "width": info.width, "height": info.height, "rotation": info.rotation,
+                 "frames_with_person": int(analysis.track.detected.sum())},
+        "movement": movement,
+        "recognition": [{"name": n, "confidence": _num(c)} for n, c in analysis.recognition],
+        "working_leg": analysis.working_leg,
+        "view": analysis.view,
+        "score": _num(j.score, 1) if j else None,
+        "worst_moment": worst,
+        "corrections": [{"criterion": v.criterion.id, "text": v.correction, "verdict": v.verdict,
+                         "worst_time_s": _time(analysis, v.worst_frame)} for v in (j.corrections if j else [])],
+        "criteria": [verdict_dict(v, analysis) for v in (j.verdicts if j else [])],
+        "moments": {n: s.to_dict(analysis.track.times) if s else None for n, s in (j.spans.items() if j else [])},
+        "notes": list(j.notes) if j else [],
+        "warnings": analysis.warnings,
+    }
+
+
+def frames_table(analysis: Analysis) -> str:
+    """Per-frame measures as CSV text (NaN as empty cells)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["frame", "time_s", "person", *MEASURE_NAMES])
+    m = analysis.measures
+    for i, t in enumerate(analysis.track.times):
+        row = [i, f"{t:.3f}", int(analysis.track.detected[i])]
+        row += ["" if not np.isfinite(m[k][i]) else f"{m[k][i]:.3f}" for k in MEASURE_NAMES]
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def summary_text(analysis: Analysis) -> str:
+    """What a teacher would read: movement, score, each criterion, corrections in order."""
+    name = Path(analysis.info.source).name
+    j = analysis.judgement
+    lines = []
+    if j is None:
+        lines.append(f"{name}: movement not recognised")
+    else:
+        how = "given" if analysis.movement_given else f"recognised, {dict(analysis.recognition).get(j.reference.name, 0):.0%}"
+        lines.append(f"{name}: {j.reference.title} ({how}), {analysis.working_leg} leg working, "
+                     f"{analysis.view.replace('_', '-')} view")
+        score = "-" if j.score is None else f"{j.score:.0f}/100"
+        worst = "" if j.worst_frame is None else f" · worst moment at {analysis.track.times[j.worst_frame]:.2f} s"
+        lines.append(f"  Score {score}{worst}")
+        for v in j.verdicts:
+            c = v.criterion
+            if v.judged:
+                from .overlay import format_value
+
+                lines.append(f"  {SYMBOLS[v.verdict]} {c.name:<34} {format_value(c.measure, v.value):>16}  "
+                             f"{v.verdict} (good {c.good[0]:g}..{c.good[1]:g})")
+            else:
+                lines.append(f"  · {c.name:<34} {'':>16}  {v.note}")
+        if j.corrections:
+            lines.append("  Corrections, most important first:")
+            for k, v in enumerate(j.corrections, 1):
+                lines.append(f"    {k}. {v.correction} (at {analysis.track.times[v.worst_frame]:.2f} s)")
+        for note in j.notes:
+            lines.append(f"  Note: {note}")
+    for warning in analysis.warnings:
+        lines.append(f"  Warning: {warning}")
+    return "\n".join(lines)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    partial = path.with_name(path.name + ".partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise OutputError(path, f"cannot write: {exc.strerror or exc}") from None
+
+
+def prepare_folder(folder: str | os.PathLike) -> Path:
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(folder, f"cannot create the output folder: {exc.strerror or exc}") from None
+    if not os.access(folder, os.W_OK):
+        raise OutputError(folder, "the output folder is not writable")
+    return folder
+
+
+def key_criteria(analysis: Analysis, count: int = 3) -> list:
+    """The few criteria worth showing on the video: the heaviest ones judgeable from this view."""
+    if analysis.judgement is None:
+        return []
+    judged = [v.criterion for v in analysis.judgement.verdicts if v.judged]
+    return sorted(judged, key=lambda c: -c.weight)[:count]
+
+
+def annotate_frame(image: np.ndarray, analysis: Analysis, index: int) -> np.ndarray:
+    """One frame of the annotated video: skeleton, key angles coloured by band, the current correction."""
+    from .overlay import VERDICT_COLOURS, draw_panel, draw_skeleton, format_value
+
+    draw_skeleton(image, analysis.track.pixels[index], analysis.working_leg)
+    j = analysis.judgement
+    row = {k: float(v[index]) for k, v in analysis.measures.items()}
+    lines = []
+    for c in key_criteria(analysis):
+        value = row[c.measure]
+        colour = VERDICT_COLOURS[band_of(value, c)] if np.isfinite(value) else (200, 200, 200)
+        lines.append((f"{c.name}: {format_value(c.measure, value)}", colour))
+    cue = frame_cue(j.reference, row, analysis.view)[0] if j else ""
+    title = j.reference.title if j else "Movement not recognised"
+    footer = f"{analysis.track.times[index]:.2f} s"
+    if j and j.worst_frame is not None and abs(index - j.worst_frame) <= analysis.info.fps * 0.25:
+        footer = "WORST MOMENT  " + footer
+    draw_panel(image, title, lines, cue, footer)
+    return image
+
+
+def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: Path) -> Path:
+    """Re-read the clip and write the annotated H.264 MP4 (plays in browsers)."""
+    from .video import VideoReader, VideoWriter
+
+    writer = VideoWriter(path, analysis.info.fps, (analysis.info.width, analysis.info.height))
+    try:
+        with VideoReader(source) as reader:
+            for frame in reader:
+                if frame.index >= len(analysis.track.times):
+                    break
+                writer.write(annotate_frame(frame.image, analysis, frame.index))
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.close()
+
+
+def write_reports(analysis: Analysis, source: str | os.PathLike, folder: str | os.PathLike,
+                  video: bool = True) -> dict[str, Path]:
+    """report.json, frames.csv and annotated.mp4 in `folder`; returns their paths."""
+    folder = prepare_folder(folder)
+    paths = {"report": folder / "report.json", "frames": folder / "frames.csv"}
+    _write_atomic(paths["report"], json.dumps(report_dict(analysis), indent=2, ensure_ascii=False))
+    _write_atomic(paths["frames"], frames_table(analysis))
+    if video:
+        paths["video"] = write_annotated_video(analysis, source, folder / "annotated.mp4")
+    return paths

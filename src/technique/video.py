@@ -1,0 +1,293 @@
+"""Frames in (video files, webcam) and browser-playable annotated video out.
+
+Everything else in technique gets ``Frame`` objects and never touches a codec. Reading uses PyAV:
+it gives real timestamps (variable frame rate clips), the phone's rotation flag and precise
+errors. Frames are streamed one at a time; a clip is never held in memory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from .errors import OutputError, VideoError
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
+IMAGE_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF87a": "GIF",
+    b"GIF89a": "GIF",
+    b"BM": "BMP",
+    b"RIFF": "WEBP",  # confirmed below by the WEBP tag
+}
+MAX_SIDE = 1280  # larger frames (4K phones) are analysed at this size: the model sees 256 px anyway
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What a clip is: size as analysed (after rotation and downscaling), rate and length."""
+
+    source: str
+    width: int
+    height: int
+    fps: float
+    frame_count: int  # an estimate from the container for some formats (webm, mkv)
+    duration_s: float
+    rotation: int  # degrees the stored frames are turned to be shown upright
+    stored_size: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Frame:
+    index: int
+    time_s: float
+    image: np.ndarray  # BGR uint8, upright
+
+
+def _image_kind(head: bytes) -> str | None:
+    for signature, kind in IMAGE_SIGNATURES.items():
+        if head.startswith(signature):
+            if kind == "WEBP" and head[8:12] != b"WEBP":
+                continue
+            return kind
+    return None
+
+
+def _check_file(path: Path) -> None:
+    """Reasons a file cannot be a video, found before any decoder is involved."""
+    if not path.exists():
+        raise VideoError(path, "file not found")
+    if path.is_dir():
+        raise VideoError(path, "is a folder, not a video file")
+    if not os.access(path, os.R_OK):
+        raise VideoError(path, "permission denied: the file cannot be read")
+    size = path.stat().st_size
+    if size == 0:
+        raise VideoError(path, "the file is empty (0 bytes)")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64)
+    except PermissionError:
+        raise VideoError(path, "permission denied: the file cannot be read") from None
+    kind = _image_kind(head)
+    if kind:
+        raise VideoError(path, f"is a {kind} image, not a video: film the movement as a clip")
+    if head and all(32 <= b < 127 or b in (9, 10, 13) for b in head):
+        raise VideoError(path, "is a text file, not a video")
+
+
+def _upright(image: np.ndarray, rotation: int) -> np.ndarray:
+    """Turn a stored frame so that it is shown as the phone showed it."""
+    import cv2
+
+    turn = {90: cv2.ROTATE_90_COUNTERCLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_CLOCKWISE}
+    return cv2.rotate(image, turn[rotation]) if rotation in turn else image
+
+
+def _scaled_size(width: int, height: int, max_side: int) -> tuple[int, int]:
+    scale = min(1.0, max_side / max(width, height))
+    return int(round(width * scale)) // 2 * 2, int(round(height * scale)) // 2 * 2
+
+
+class VideoReader:
+    """A video file opened for streaming. Raises ``VideoError`` with the reason if it can't be."""
+
+    def __init__(self, path: str | os.PathLike, max_side: int = MAX_SIDE):
+        import av
+
+        self.path = Path(path)
+        _check_file(self.path)
+        try:
+            self._container = av.open(str(self.path))
+        except PermissionError:
+            raise VideoError(self.path, "permission denied: the file cannot be read") from None
+        except (av.error.InvalidDataError, av.error.FFmpegError, UnicodeDecodeError) as exc:
+            raise VideoError(self.path, f"not a readable video (corrupt or truncated?): {exc}") from None
+        if not self._container.streams.video:
+            self._container.close()
+            what = "audio only" if self._container.streams.audio else "no streams"
+            raise VideoError(self.path, f"has no video stream ({what})")
+        self._stream = self._container.streams.video[0]
+        self.problem: str | None = None  # set if decoding stopped early (truncated file)
+        self.frames_read = 0
+        rotation = self._first_frame_rotation()
+        self.info = self._probe(max_side, rotation)
+
+    def _first_frame_rotation(self) -> int:
+        """Decode one frame: proves the stream is decodable and reads the phone's rotation flag.
+
+        The rotation (display matrix) is in degrees counter-clockwise needed to show the frame
+        upright. The container is reopened afterwards so that iteration starts at frame 0.
+        """
+        import av
+
+        try:
+            first = next(self._container.decode(self._stream), None)
+        except (av.error.FFmpegError, ValueError) as exc:
+            self.close()
+            raise VideoError(self.path, f"no frame can be decoded (truncated or corrupt file): {exc}") from None
+        if first is None:
+            self.close()
+            raise VideoError(self.path, "the video stream has no frames (truncated or empty file)")
+        rotation = int(round(first.rotation or 0)) % 360
+        self._container.close()
+        self._container = av.open(str(self.path))
+        self._stream = self._container.streams.video[0]
+        self._stream.thread_type = "AUTO"
+        return rotation
+
+    def _probe(self, max_side: int, rotation: int) -> VideoInfo:
+        stream = self._stream
+        codec = stream.codec_context
+        if codec.name in ("png", "mjpeg", "bmp", "gif", "webp") and (stream.frames or 0) <= 1:
+            self.close()
+            raise VideoError(self.path, f"is a still image ({codec.name}), not a video")
+        rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+        fps = float(rate) if rate else 30.0
+        if stream.duration is not None and stream.time_base is not None:
+            duration = float(stream.duration * stream.time_base)
+        elif self._container.duration:
+            duration = self._container.duration / 1_000_000
+        else:
+            duration = 0.0
+        frames = stream.frames or int(round(duration * fps))
+        width, height = codec.width, codec.height
+        if width <= 0 or height <= 0:
+            self.close()
+            raise VideoError(self.path, "the video stream has no picture size (corrupt header)")
+        shown = (height, width) if rotation in (90, 270) else (width, height)
+        out_w, out_h = _scaled_size(*shown, max_side)
+        return VideoInfo(str(self.path), out_w, out_h, fps, frames, duration, rotation, (width, height))
+
+    def __iter__(self) -> Iterator[Frame]:
+        import av
+        import cv2
+
+        rotation = self.info.rotation
+        start = self._stream.start_time or 0
+        index = 0
+        try:
+            for frame in self._container.decode(self._stream):
+                image = _upright(frame.to_ndarray(format="bgr24"), rotation)
+                if image.shape[1] != self.info.width or image.shape[0] != self.info.height:
+                    image = cv2.resize(image, (self.info.width, self.info.height), interpolation=cv2.INTER_AREA)
+                if frame.pts is not None and frame.time_base is not None:
+                    time_s = float((frame.pts - start) * frame.time_base)
+                else:
+                    time_s = index / self.info.fps
+                yield Frame(index, time_s, image)
+                index += 1
+        except (av.error.FFmpegError, ValueError) as exc:
+            self.problem = f"decoding stopped after frame {index} (truncated or corrupt file): {exc}"
+        declared = self._stream.frames or 0
+        if self.problem is None and declared and index < declared - 1:
+            self.problem = f"only {index} of the {declared} frames the file declares could be decoded (truncated file?)"
+        self.frames_read = index
+
+    def close(self) -> None:
+        self._container.close()
+
+    def __enter__(self) -> "VideoReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class WebcamReader:
+    """Frames from a camera index, timestamped with the monotonic clock."""
+
+    def __init__(self, index: int, width: int = 640, height: int = 480):
+        import cv2
+
+        self._capture = cv2.VideoCapture(index)
+        if not self._capture.isOpened():
+            raise VideoError(f"webcam {index}", "cannot open the camera (in use, or not present?)")
+        self._capture.set(cv2.CAP_PROP_FRAME_WIDTH, width)
+        self._capture.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
+        fps = self._capture.get(cv2.CAP_PROP_FPS) or 30.0
+        w = int(self._capture.get(cv2.CAP_PROP_FRAME_WIDTH))
+        h = int(self._capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        self.problem = None
+        self.info = VideoInfo(f"webcam {index}", w, h, fps, 0, 0.0, 0, (w, h))
+
+    def __iter__(self) -> Iterator[Frame]:
+        import time
+
+        start = time.monotonic()
+        index = 0
+        while True:
+            ok, image = self._capture.read()
+            if not ok:
+                return
+            yield Frame(index, time.monotonic() - start, image)
+            index += 1
+
+    def close(self) -> None:
+        self._capture.release()
+
+    def __enter__(self) -> "WebcamReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_video(source: str | int | os.PathLike, max_side: int = MAX_SIDE) -> VideoReader | WebcamReader:
+    """A reader for a file path, or for a webcam given as an integer index ("0")."""
+    if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
+        return WebcamReader(int(source))
+    return VideoReader(source, max_side)
+
+
+class VideoWriter:
+    """H.264 MP4 (yuv420p, faststart) that plays in every browser; written to a temp file, then renamed."""
+
+    def __init__(self, path: str | os.PathLike, fps: float, size: tuple[int, int], crf: int = 23):
+        import av
+
+        self.path = Path(path)
+        self._partial = self.path.with_name(self.path.name + ".partial")
+        width, height = size[0] // 2 * 2, size[1] // 2 * 2
+        self.size = (width, height)
+        try:
+            self._container = av.open(str(self._partial), mode="w", format="mp4",
+                                      options={"movflags": "+faststart"})
+        except (OSError, av.error.FFmpegError) as exc:
+            raise OutputError(self.path, f"cannot write the video: {exc}") from None
+        rate = Fraction(fps).limit_denominator(1001) if fps > 0 else Fraction(30)
+        self._stream = self._container.add_stream("libx264", rate=rate)
+        self._stream.width, self._stream.height = width, height
+        self._stream.pix_fmt = "yuv420p"
+        self._stream.options = {"crf": str(crf), "preset": "veryfast"}
+        self.frames_written = 0
+
+    def write(self, image_bgr: np.ndarray) -> None:
+        import av
+
+        if image_bgr.shape[1] != self.size[0] or image_bgr.shape[0] != self.size[1]:
+            image_bgr = image_bgr[: self.size[1], : self.size[0]]
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image_bgr), format="bgr24")
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+        self.frames_written += 1
+
+    def close(self) -> Path:
+        """Flush, close and move the finished file into place."""
+        for packet in self._stream.encode():
+            self._container.mux(packet)
+        self._container.close()
+        os.replace(self._partial, self.path)
+        return self.path
+
+    def abort(self) -> None:
+        try:
+            self._container.close()
+        finally:
+            self._partial.unlink(missing_ok=True)

@@ -1,0 +1,103 @@
+"""The command line as a user runs it: real clips, real files written, exit codes, bad inputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO, sample
+
+from technique.cli import main
+
+ARABESQUE = sample("first_to_arabesque__side_right")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "technique", *args], capture_output=True, text=True,
+                          cwd=REPO, timeout=600)
+
+
+def test_help_does_not_load_the_model():
+    code = ("import sys; from technique.cli import main; main(['--help']); "
+            "print('heavy:', sorted(m for m in ('mediapipe', 'cv2', 'av') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert "score" in out and "heavy: []" in out
+
+
+def test_usage_errors_exit_2(capsys):
+    assert main([]) == 2
+    assert main(["score"]) == 2
+    assert main(["score", str(ARABESQUE), "--movement", "grand jete"]) == 2
+    assert "unknown movement" in capsys.readouterr().err
+
+
+def test_score_writes_report_frames_and_playable_video(tmp_path):
+    result = run("score", str(ARABESQUE), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "Arabesque" in result.stdout and "Score" in result.stdout
+    assert "Traceback" not in result.stderr
+    folder = tmp_path / ARABESQUE.stem
+    report = json.loads((folder / "report.json").read_text())
+    assert report["movement"]["name"] == "arabesque"
+    assert report["working_leg"] == "right"
+    by_id = {c["id"]: c for c in report["criteria"]}
+    assert by_id["supporting_knee"]["verdict"] == "good"
+    for c in report["criteria"]:
+        assert {"value", "good", "acceptable", "verdict", "correction", "why", "worst_time_s"} <= set(c)
+    assert report["worst_moment"]["time_s"] is not None
+    rows = (folder / "frames.csv").read_text().splitlines()
+    assert rows[0].startswith("frame,time_s,person,supporting_knee")
+    assert len(rows) == 121
+    import av
+
+    with av.open(str(folder / "annotated.mp4")) as video:
+        assert video.streams.video[0].codec_context.name == "h264"
+        assert sum(1 for _ in video.decode(video=0)) == 120
+
+
+def test_json_output_and_a_bad_file_in_the_batch(tmp_path, corpus):
+    result = run("score", str(corpus["text_as_mp4"].path), str(ARABESQUE), str(corpus["zero_byte"].path),
+                 "--out", str(tmp_path), "--json", "--no-video")
+    assert result.returncode == 1
+    reports = json.loads(result.stdout)
+    assert [("error" in r) for r in reports] == [True, False, True]
+    assert "text file" in reports[0]["error"] and "empty" in reports[2]["error"]
+    assert reports[1]["movement"]["name"] == "arabesque"
+    assert (tmp_path / ARABESQUE.stem / "report.json").exists()
+    assert "notes.mp4" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["zero_byte", "truncated_no_index", "text_as_mp4", "png_as_mp4",
+                                  "image_file", "audio_only", "one_frame", "no_person"])
+def test_each_bad_input_gets_its_reason(tmp_path, corpus, name, capsys):
+    case = corpus[name]
+    assert main(["score", str(case.path), "--out", str(tmp_path), "--no-video"]) == 1
+    err = capsys.readouterr().err
+    assert case.path.name in err and case.matches(err), err
+
+
+def test_unwritable_output_folder(tmp_path, capsys):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert main(["score", str(ARABESQUE), "--out", str(blocker / "reports"), "--no-video"]) == 1
+    err = capsys.readouterr().err
+    assert "output folder" in err and "a-file" in err
+
+
+def test_references_list_and_validate(tmp_path, capsys):
+    assert main(["references", "list"]) == 0
+    assert "arabesque" in capsys.readouterr().out
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("name: broken\nmoments: {}\n")
+    assert main(["references", "validate", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "broken.yaml" in out and "moments" in out
+
+
+def test_malformed_user_reference_folder_is_a_usage_error(tmp_path, capsys):
+    (tmp_path / "oops.yaml").write_text("name: oops\ncriteria: 3\n")
+    assert main(["score", str(ARABESQUE), "--references", str(tmp_path)]) == 2
+    assert "oops.yaml" in capsys.readouterr().err

@@ -1,0 +1,121 @@
+"""Judging on constructed measures: scores, moments, assessability, recognition, live cues."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from technique.judge import (
+    ACCEPTABLE, FAULT, GOOD, NOT_ASSESSABLE, NOT_FOUND, NOT_VISIBLE, criterion_score, find_moment, frame_cue,
+    judge, recognise,
+)
+from technique.measures import MEASURE_NAMES
+from technique.references import load_references
+
+REFS = load_references()
+ARABESQUE = REFS["arabesque"]
+KNEE = next(c for c in ARABESQUE.criteria if c.id == "supporting_knee")  # good 170.., acceptable 163..
+
+
+@pytest.mark.parametrize("value, score", [(175, 100), (170, 100), (166.5, 80), (163, 60), (159.5, 30),
+                                          (156, 0), (120, 0)])
+def test_criterion_score_table(value, score):
+    assert criterion_score(value, KNEE) == pytest.approx(score)
+
+
+def arabesque_measures(n=90, height=90.0, supporting=176.0, working=172.0, torso=12.0):
+    """A clip that rises into an arabesque, holds it, and comes down."""
+    t = np.arange(n)
+    rise = np.clip((t - 10) / 25, 0, 1) * np.clip((80 - t) / 10, 0, 1)
+    m = {name: np.full(n, np.nan) for name in MEASURE_NAMES}
+    m.update(
+        working_leg_height=height * rise, supporting_knee=np.full(n, supporting),
+        working_knee=np.full(n, working), torso_tilt=torso * rise, working_foot_point=np.full(n, 160.0),
+        working_leg_direction=np.full(n, 150.0), facing_yaw=np.full(n, 75.0), hip_hike=np.zeros(n),
+        passe_toe_to_knee=np.full(n, 1.4),
+    )
+    return m
+
+
+def test_find_moment_is_the_hold_at_the_peak():
+    m = arabesque_measures()
+    span = find_moment(ARABESQUE.moments["hold"], m)
+    assert span.frames[0] >= 30 and span.frames[-1] <= 80
+    assert 35 <= span.peaks[0] <= 70
+
+
+def test_find_moment_peaks_for_repeated_cycles():
+    fouette = REFS["fouette"]
+    t = np.arange(120)
+    m = {"working_leg_height": 90 * np.clip(np.sin(2 * np.pi * t / 40), 0, None)}
+    span = find_moment(fouette.moments["extension"], m)
+    assert len(span.peaks) == 3
+
+
+def test_find_moment_not_reached():
+    m = arabesque_measures(height=20.0)
+    assert find_moment(ARABESQUE.moments["hold"], m) is None
+
+
+def test_judge_good_arabesque_scores_100():
+    m = arabesque_measures()
+    j = judge(ARABESQUE, m, "side", np.ones(90, bool))
+    assert j.score == pytest.approx(100)
+    assert all(v.verdict == GOOD for v in j.verdicts)
+    assert j.corrections == []
+
+
+def test_judge_faults_are_ordered_by_importance():
+    m = arabesque_measures(height=62.0, supporting=158.0)
+    j = judge(ARABESQUE, m, "side", np.ones(90, bool))
+    verdicts = {v.criterion.id: v for v in j.verdicts}
+    assert verdicts["supporting_knee"].verdict == FAULT
+    assert verdicts["leg_height"].verdict == FAULT
+    first = j.corrections[0]
+    assert first.criterion.id == "supporting_knee"  # weight 3 beats weight 2
+    assert "supporting" in first.correction.lower()
+    assert 0 < j.score < 70
+
+
+def test_low_and_high_corrections_differ():
+    low = judge(ARABESQUE, arabesque_measures(height=75.0), "side", np.ones(90, bool))
+    high = judge(ARABESQUE, arabesque_measures(height=106.0), "side", np.ones(90, bool))
+    get = lambda j: next(v for v in j.verdicts if v.criterion.id == "leg_height")  # noqa: E731
+    assert get(low).verdict == ACCEPTABLE and "lift" in get(low).correction.lower()
+    assert get(high).verdict == ACCEPTABLE and "hip height" in get(high).correction.lower()
+
+
+def test_front_view_says_how_to_film_instead_of_judging():
+    j = judge(ARABESQUE, arabesque_measures(working=120.0), "front", np.ones(90, bool))
+    working = next(v for v in j.verdicts if v.criterion.id == "working_knee")
+    assert working.verdict == NOT_ASSESSABLE
+    assert "side" in working.note.lower()
+    assert not working.correction
+
+
+def test_hidden_joints_are_not_visible_not_wrong():
+    m = arabesque_measures()
+    m["supporting_knee"][:] = np.nan
+    j = judge(ARABESQUE, m, "side", np.ones(90, bool), "knees")
+    knee = next(v for v in j.verdicts if v.criterion.id == "supporting_knee")
+    assert knee.verdict == NOT_VISIBLE and "knees" in knee.note
+
+
+def test_moment_not_reached_is_said():
+    j = judge(ARABESQUE, arabesque_measures(height=20.0), "side", np.ones(90, bool))
+    assert all(v.verdict == NOT_FOUND for v in j.verdicts)
+    assert j.score is None
+
+
+def test_recognise_prefers_the_matching_movement():
+    ranked = recognise(REFS, arabesque_measures(), np.ones(90, bool), "side")
+    assert ranked[0][0] == "arabesque" and ranked[0][1] >= 0.9
+    assert dict(ranked)["developpe_devant"] < 0.75
+
+
+def test_frame_cue_speaks_only_in_position():
+    row = {k: float(v[50]) for k, v in arabesque_measures(supporting=150.0).items()}
+    cue, criterion = frame_cue(ARABESQUE, row, "side")
+    assert criterion.id == "supporting_knee" and cue
+    row_down = {k: float(v[5]) for k, v in arabesque_measures(supporting=150.0).items()}
+    assert frame_cue(ARABESQUE, row_down, "side") == ("", None)

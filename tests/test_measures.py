@@ -1,0 +1,160 @@
+"""Geometry on constructed landmarks: conventions, mirroring, non-square frames, missing joints."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from technique import landmarks as L
+from technique.measures import (
+    dancer_measures, from_vertical_down, from_vertical_up, joint_angle, slope, view_of, working_side,
+)
+
+
+@pytest.mark.parametrize("a, b, c, expected", [
+    ((1, 0), (0, 0), (0, 1), 90.0),
+    ((0, -1), (0, 0), (0, 1), 180.0),
+    ((1, 0), (0, 0), (1, 1), 45.0),
+    ((1, 0), (0, 0), (1, 0), 0.0),
+    ((1, 0, 0), (0, 0, 0), (0, 0, 1), 90.0),
+])
+def test_joint_angle(a, b, c, expected):
+    assert joint_angle(np.array(a, float), np.array(b, float), np.array(c, float)) == pytest.approx(expected)
+
+
+def test_joint_angle_missing_joint_is_nan_not_zero():
+    assert np.isnan(joint_angle(np.array([np.nan, 0.0]), np.zeros(2), np.array([0.0, 1.0])))
+
+
+def test_joint_angle_degenerate_is_nan():
+    assert np.isnan(joint_angle(np.zeros(2), np.zeros(2), np.array([0.0, 1.0])))
+
+
+@pytest.mark.parametrize("bottom, expected", [((0, 10), 0.0), ((10, 0), 90.0), ((10, 10), 45.0),
+                                              ((-10, 0), 90.0), ((0, -10), 180.0)])
+def test_from_vertical_down(bottom, expected):
+    assert from_vertical_down(np.zeros(2), np.array(bottom, float)) == pytest.approx(expected)
+
+
+def test_from_vertical_up_and_slope():
+    assert from_vertical_up(np.array([0.0, 10.0]), np.array([0.0, 0.0])) == pytest.approx(0.0)
+    assert from_vertical_up(np.array([0.0, 10.0]), np.array([10.0, 0.0])) == pytest.approx(45.0)
+    # second point higher on screen (smaller y) -> positive
+    assert slope(np.array([0.0, 10.0]), np.array([10.0, 0.0])) == pytest.approx(45.0)
+    assert slope(np.array([10.0, 0.0]), np.array([0.0, 10.0])) == pytest.approx(-45.0)
+
+
+def standing_pixels(leg_up_deg: float = 0.0, side: str = "right", knee_bend: float = 0.0) -> np.ndarray:
+    """A dancer in profile, facing +x, pixel coordinates (y down); one leg raised behind her."""
+    p = np.full((L.COUNT, 2), np.nan)
+    hip = np.array([300.0, 250.0])
+    for s, x_off in (("left", -2.0), ("right", 2.0)):
+        h = hip + (x_off, 0)
+        p[getattr(L, f"{s.upper()}_HIP")] = h
+        p[getattr(L, f"{s.upper()}_SHOULDER")] = h + (0, -150)
+        angle = np.radians(leg_up_deg) if s == side else 0.0
+        direction = np.array([-np.sin(angle), np.cos(angle)])  # behind = -x
+        knee = h + 100 * direction
+        shin_angle = angle + (np.radians(knee_bend) if s == side else 0.0)
+        ankle = knee + 100 * np.array([-np.sin(shin_angle), np.cos(shin_angle)])
+        p[getattr(L, f"{s.upper()}_KNEE")] = knee
+        p[getattr(L, f"{s.upper()}_ANKLE")] = ankle
+        p[getattr(L, f"{s.upper()}_HEEL")] = ankle + (-5, 5)
+        p[getattr(L, f"{s.upper()}_TOE")] = ankle + (15, 8)
+    p[L.NOSE] = hip + (10, -200)
+    return p
+
+
+def test_straight_standing_leg_measures():
+    m = dancer_measures(standing_pixels(), np.full((L.COUNT, 3), np.nan), "right")
+    assert m["supporting_knee"] == pytest.approx(180.0)
+    assert m["working_knee"] == pytest.approx(180.0)
+    assert m["working_leg_height"] == pytest.approx(0.0, abs=1e-6)
+    assert m["torso_tilt"] == pytest.approx(0.0, abs=1e-6)
+
+
+@pytest.mark.parametrize("height", [45.0, 90.0, 110.0])
+def test_working_leg_height_and_side(height):
+    pixels = standing_pixels(height, "right")
+    world = np.full((L.COUNT, 3), np.nan)
+    assert working_side(pixels, world) == "right"
+    m = dancer_measures(pixels, world, "right")
+    assert m["working_leg_height"] == pytest.approx(height)
+    assert m["working_thigh_height"] == pytest.approx(height)
+    assert m["supporting_knee"] == pytest.approx(180.0)
+
+
+def test_bent_working_knee():
+    m = dancer_measures(standing_pixels(90.0, "right", knee_bend=60.0), np.full((L.COUNT, 3), np.nan), "right")
+    assert m["working_knee"] == pytest.approx(120.0)
+
+
+def test_mirrored_pose_gives_mirrored_result():
+    """A mirror swaps which leg works but not one angle."""
+    pixels = standing_pixels(80.0, "right", knee_bend=20.0)
+    world = np.full((L.COUNT, 3), np.nan)
+    mirrored = pixels[list(L.MIRROR)].copy()
+    mirrored[:, 0] = 640 - mirrored[:, 0]
+    assert working_side(mirrored, world) == "left"
+    a = dancer_measures(pixels, world, "right")
+    b = dancer_measures(mirrored, world, "left")
+    for name in ("supporting_knee", "working_knee", "working_leg_height", "torso_tilt", "hip_hike"):
+        assert b[name] == pytest.approx(a[name], nan_ok=True), name
+
+
+def test_non_square_frame_angles_are_in_pixels():
+    """The same body in a 16:9 frame: pixel angles stay true, normalised coordinates would not."""
+    pixels = standing_pixels(45.0, "right")
+    m = dancer_measures(pixels, np.full((L.COUNT, 3), np.nan), "right")
+    assert m["working_leg_height"] == pytest.approx(45.0)
+    normalised = pixels / (1280.0, 720.0)  # what a normalised-coordinate measure would see
+    distorted = from_vertical_down(normalised[L.RIGHT_HIP], normalised[L.RIGHT_ANKLE])
+    assert abs(distorted - 45.0) > 5.0
+
+
+def test_passe_toe_to_knee_is_in_shank_lengths():
+    pixels = standing_pixels()
+    pixels[L.RIGHT_TOE] = pixels[L.LEFT_KNEE] + (5.0, 0.0)
+    m = dancer_measures(pixels, np.full((L.COUNT, 3), np.nan), "right")
+    assert m["passe_toe_to_knee"] == pytest.approx(0.0)
+    pixels[L.RIGHT_TOE] = pixels[L.LEFT_KNEE] + (5.0, 50.0)  # half a shank below the knee
+    m = dancer_measures(pixels, np.full((L.COUNT, 3), np.nan), "right")
+    assert m["passe_toe_to_knee"] == pytest.approx(0.5)
+
+
+def test_whole_clip_arrays_match_single_frames():
+    clip = np.stack([standing_pixels(h, "right") for h in (0.0, 30.0, 60.0, 90.0)])
+    world = np.full(clip.shape[:2] + (3,), np.nan)
+    m = dancer_measures(clip, world, "right")
+    assert m["working_leg_height"] == pytest.approx([0.0, 30.0, 60.0, 90.0])
+
+
+def test_missing_leg_gives_nan():
+    pixels = standing_pixels(90.0)
+    pixels[L.RIGHT_ANKLE] = np.nan
+    m = dancer_measures(pixels, np.full((L.COUNT, 3), np.nan), "right")
+    assert np.isnan(m["working_leg_height"]) and np.isnan(m["working_knee"])
+    assert m["supporting_knee"] == pytest.approx(180.0)
+
+
+@pytest.mark.parametrize("yaw, view", [([5, 10, 8], "front"), ([80, 85, 70], "side"),
+                                       ([40, 50, 45], "three_quarter"), ([np.nan], "unknown")])
+def test_view_of(yaw, view):
+    assert view_of(np.array(yaw, float)) == view
+
+
+def test_leg_direction_in_world_coordinates():
+    """World: x right, y down, z away. Dancer facing the camera (-z); a leg to the front points at -z."""
+    from technique.measures import side_measures
+
+    w = np.zeros((L.COUNT, 3))
+    w[L.LEFT_HIP], w[L.RIGHT_HIP] = (0.1, 0, 0), (-0.1, 0, 0)
+    w[L.NOSE] = (0, -0.6, -0.1)
+    w[L.RIGHT_ANKLE] = (-0.1, 0.0, -0.9)  # devant, horizontal
+    assert side_measures(np.zeros((L.COUNT, 2)), w, "right").leg_direction == pytest.approx(0.0, abs=1e-6)
+    w[L.RIGHT_ANKLE] = (-0.1, 0.0, 0.9)  # derrière
+    assert side_measures(np.zeros((L.COUNT, 2)), w, "right").leg_direction == pytest.approx(180.0)
+    w[L.RIGHT_ANKLE] = (-1.0, 0.0, 0.0)  # à la seconde
+    s = side_measures(np.zeros((L.COUNT, 2)), w, "right")
+    assert s.leg_direction == pytest.approx(90.0)
+    assert s.leg_height_3d == pytest.approx(90.0)
