@@ -36,6 +36,36 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("--references", action="append", default=[], metavar="DIR",
                        help="an extra folder of reference files (may be repeated)")
 
+    batch = sub.add_parser("batch", help="score every clip under a folder (parallel, resumable)",
+                           description="Score a folder of clips: per-clip reports, a summary table "
+                                       "(CSV and HTML) and the history database.")
+    batch.add_argument("folder", help="folder to search for clips (recursively)")
+    batch.add_argument("--out", "-o", required=True, help="output folder")
+    batch.add_argument("--workers", "-j", type=int, default=None, help="worker processes (default: CPU count)")
+    batch.add_argument("--resume", action="store_true", help="skip clips already scored in --out (by content)")
+    batch.add_argument("--student-from", metavar="PATTERN",
+                       help="regular expression whose first group (or 'student' group) names the student "
+                            "from the clip's path relative to FOLDER, e.g. '^([^/]+)/'")
+    batch.add_argument("--movement", "-m", help="the movement of every clip (default: recognise each)")
+    batch.add_argument("--engine", choices=("local", "dask"), default="local")
+    batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --engine dask)")
+    batch.add_argument("--blur-faces", action="store_true", help="blur faces in exported videos and stills")
+    batch.add_argument("--no-video", action="store_true", help="skip annotated videos")
+    batch.add_argument("--db", help="history database (default: the user's data folder, or $TECHNIQUE_DB)")
+    batch.add_argument("--no-history", action="store_true", help="don't record results in the history database")
+    batch.add_argument("--references", action="append", default=[], metavar="DIR")
+
+    history = sub.add_parser("history", help="a student's progress over time")
+    history.add_argument("student")
+    history.add_argument("--movement", "-m")
+    history.add_argument("--db", help="history database (default: the user's data folder, or $TECHNIQUE_DB)")
+
+    app = sub.add_parser("app", help="open the dashboard (live practice, clip review, progress)")
+    app.add_argument("--port", type=int, default=8501)
+    app.add_argument("--address", default="localhost",
+                     help="address to serve on (default: localhost only; see the README for LAN use)")
+    app.add_argument("--db", help="history database (default: the user's data folder, or $TECHNIQUE_DB)")
+
     refs = sub.add_parser("references", help="list or validate reference positions")
     refs.add_argument("action", choices=("list", "validate"))
     refs.add_argument("files", nargs="*", help="reference files to validate (default: all known)")
@@ -142,7 +172,34 @@ def cmd_references(args) -> int:
     return SOME_FAILED if bad else OK
 
 
-COMMANDS = {"score": cmd_score, "references": cmd_references}
+def cmd_history(args) -> int:
+    from .history import History, progress_text
+
+    with History(args.db) as history:
+        sessions = history.sessions(args.student, args.movement)
+        if not sessions:
+            known = ", ".join(history.students()) or "none yet"
+            print(f"technique: no saved analyses for {args.student!r} (students: {known})", file=sys.stderr)
+            return SOME_FAILED
+        print(f"{args.student}: {len(sessions)} saved analyses ({history.path})")
+        print(progress_text(sessions))
+    return OK
+
+
+def cmd_batch(args) -> int:
+    from .batch import run_batch
+
+    return run_batch(args)
+
+
+def cmd_app(args) -> int:
+    from .dashboard import launch
+
+    return launch(args)
+
+
+COMMANDS = {"score": cmd_score, "references": cmd_references, "history": cmd_history,
+            "batch": cmd_batch, "app": cmd_app}
 
 
 def _hide_native_logs() -> None:
