@@ -154,10 +154,14 @@ def key_criteria(analysis: Analysis, count: int = 3) -> list:
     return sorted(judged, key=lambda c: -c.weight)[:count]
 
 
-def annotate_frame(image: np.ndarray, analysis: Analysis, index: int) -> np.ndarray:
+def annotate_frame(image: np.ndarray, analysis: Analysis, index: int, blur_faces: bool = False) -> np.ndarray:
     """One frame of the annotated video: skeleton, key angles coloured by band, the current correction."""
     from .overlay import VERDICT_COLOURS, draw_panel, draw_skeleton, format_value
 
+    if blur_faces:
+        from .privacy import blur_face
+
+        blur_face(image, analysis.track.pixels[index])
     draw_skeleton(image, analysis.track.pixels[index], analysis.working_leg)
     j = analysis.judgement
     row = {k: float(v[index]) for k, v in analysis.measures.items()}
@@ -175,7 +179,8 @@ def annotate_frame(image: np.ndarray, analysis: Analysis, index: int) -> np.ndar
     return image
 
 
-def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: Path) -> Path:
+def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: Path,
+                          blur_faces: bool = False) -> Path:
     """Re-read the clip and write the annotated H.264 MP4 (plays in browsers)."""
     from .video import VideoReader, VideoWriter
 
@@ -185,7 +190,7 @@ def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: P
             for frame in reader:
                 if frame.index >= len(analysis.track.times):
                     break
-                writer.write(annotate_frame(frame.image, analysis, frame.index))
+                writer.write(annotate_frame(frame.image, analysis, frame.index, blur_faces))
     except BaseException:
         writer.abort()
         raise
@@ -193,12 +198,12 @@ def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: P
 
 
 def write_reports(analysis: Analysis, source: str | os.PathLike, folder: str | os.PathLike,
-                  video: bool = True) -> dict[str, Path]:
+                  video: bool = True, blur_faces: bool = False) -> dict[str, Path]:
     """report.json, frames.csv and annotated.mp4 in `folder`; returns their paths."""
     folder = prepare_folder(folder)
     paths = {"report": folder / "report.json", "frames": folder / "frames.csv"}
     _write_atomic(paths["report"], json.dumps(report_dict(analysis), indent=2, ensure_ascii=False))
     _write_atomic(paths["frames"], frames_table(analysis))
     if video:
-        paths["video"] = write_annotated_video(analysis, source, folder / "annotated.mp4")
+        paths["video"] = write_annotated_video(analysis, source, folder / "annotated.mp4", blur_faces)
     return paths
