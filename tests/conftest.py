@@ -20,6 +20,21 @@ def ground_truth(name: str) -> list[dict]:
     return json.loads((SAMPLES / f"{name}.json").read_text())["frames"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_user_folders(tmp_path_factory):
+    """Tests never read or write the real user's references or history."""
+    folder = tmp_path_factory.mktemp("user")
+    saved = {k: os.environ.get(k) for k in ("TECHNIQUE_REFERENCES", "TECHNIQUE_DB")}
+    os.environ["TECHNIQUE_REFERENCES"] = str(folder / "references")
+    os.environ["TECHNIQUE_DB"] = str(folder / "history.sqlite3")
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
 @pytest.fixture(scope="session")
 def photos() -> Path:
     """Debian opencv-doc's photos of real people (scripts/test fetches them)."""
@@ -57,15 +72,26 @@ def corpus(tmp_path_factory):
     return {case.name: case for case in build_corpus(folder, sample("first_to_arabesque__side_right"))}
 
 
+def rewrite(source: Path, path: Path, flip: bool = False, repeat: int = 1) -> Path:
+    """A copy of a clip, mirrored and/or slowed down (each frame shown `repeat` times)."""
+    from technique.video import VideoReader, VideoWriter
+
+    with VideoReader(source) as reader:
+        writer = VideoWriter(path, reader.info.fps, (reader.info.width, reader.info.height), crf=18)
+        for frame in reader:
+            for _ in range(repeat):
+                writer.write(frame.image[:, ::-1] if flip else frame.image)
+        writer.close()
+    return path
+
+
 @pytest.fixture(scope="session")
 def flipped_arabesque(tmp_path_factory) -> Path:
     """The side arabesque mirrored left-right: a left-leg arabesque."""
-    from technique.video import VideoReader, VideoWriter
+    return rewrite(sample("first_to_arabesque__side_right"), tmp_path_factory.mktemp("flip") / "flipped.mp4", flip=True)
 
-    path = tmp_path_factory.mktemp("flipped") / "arabesque_flipped.mp4"
-    with VideoReader(sample("first_to_arabesque__side_right")) as reader:
-        writer = VideoWriter(path, reader.info.fps, (reader.info.width, reader.info.height), crf=18)
-        for frame in reader:
-            writer.write(frame.image[:, ::-1])
-        writer.close()
-    return path
+
+@pytest.fixture(scope="session")
+def slow_arabesque(tmp_path_factory) -> Path:
+    """The side arabesque at half speed (every frame twice)."""
+    return rewrite(sample("first_to_arabesque__side_right"), tmp_path_factory.mktemp("slow") / "slow.mp4", repeat=2)

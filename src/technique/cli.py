@@ -66,6 +66,18 @@ def _parser() -> argparse.ArgumentParser:
                      help="address to serve on (default: localhost only; see the README for LAN use)")
     app.add_argument("--db", help="history database (default: the user's data folder, or $TECHNIQUE_DB)")
 
+    teacher = sub.add_parser("reference", help="make a reference from a teacher's demonstration clip",
+                             description="technique reference from-video CLIP --name NAME: a teacher's "
+                                         "demonstration becomes a reference (her values and angle curves), "
+                                         "usable with --movement NAME everywhere.")
+    teacher.add_argument("action", choices=("from-video",))
+    teacher.add_argument("clip")
+    teacher.add_argument("--name", required=True, help="name of the new reference, e.g. 'anna_arabesque'")
+    teacher.add_argument("--movement", "-m", help="the movement demonstrated (default: recognise it)")
+    teacher.add_argument("--out", help="folder to save it in (default: your references folder, "
+                                       "or $TECHNIQUE_REFERENCES)")
+    teacher.add_argument("--working-leg", choices=("auto", "left", "right"), default="auto")
+
     refs = sub.add_parser("references", help="list or validate reference positions")
     refs.add_argument("action", choices=("list", "validate"))
     refs.add_argument("files", nargs="*", help="reference files to validate (default: all known)")
@@ -198,7 +210,45 @@ def cmd_app(args) -> int:
     return launch(args)
 
 
-COMMANDS = {"score": cmd_score, "references": cmd_references, "history": cmd_history,
+def cmd_reference(args) -> int:
+    import yaml
+
+    from .errors import TechniqueError
+    from .pipeline import AnalysisConfig, analyse_clip
+    from .references import load_reference_file, load_references, user_folder
+    from .teacher import reference_from_analysis, slug
+
+    try:
+        references = load_references()
+        analysis = analyse_clip(args.clip, args.movement, AnalysisConfig(working_leg=args.working_leg), references,
+                                _progress_bar(Path(args.clip).name))
+    except TechniqueError as exc:
+        print(f"✗ {exc}", file=sys.stderr)
+        return SOME_FAILED
+    if analysis.judgement is None:
+        print(f"✗ {args.clip}: the movement was not recognised; say which it is with --movement", file=sys.stderr)
+        return SOME_FAILED
+    base = analysis.judgement.reference
+    if "teacher" in base.extra:
+        base = references[base.extra["teacher"]["base"]]
+    data = reference_from_analysis(analysis, args.name, base.source)
+    folder = Path(args.out) if args.out else user_folder()
+    path = folder / f"{slug(args.name)}.yaml"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        load_reference_file(partial.rename(path))  # what we wrote must load like any reference
+    except OSError as exc:
+        print(f"✗ {path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        return SOME_FAILED
+    print(f"Saved {data['title']} to {path}")
+    print(f"Use it with: technique score CLIP --movement {data['name']}"
+          + (f" --references {folder}" if args.out else ""))
+    return OK
+
+
+COMMANDS = {"score": cmd_score, "reference": cmd_reference, "references": cmd_references, "history": cmd_history,
             "batch": cmd_batch, "app": cmd_app}
 
 

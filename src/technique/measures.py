@@ -188,13 +188,14 @@ def working_side(pixels: np.ndarray, world: np.ndarray) -> str:
 UNITS = {
     "passe_toe_to_knee": "shank lengths", "releve": "foot lengths", "working_ankle_rise": "leg lengths",
     "body_height": "px", "hip_centre_x": "px", "hip_centre_y": "px",
+    "supporting_ankle_x": "px", "supporting_ankle_y": "px",
 }  # everything else is in degrees
 
 MEASURE_NAMES = (
     "supporting_knee", "working_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_ankle_rise", "passe_toe_to_knee", "releve", "torso_tilt", "hip_hike", "shoulder_level",
-    "facing_yaw", "body_height", "hip_centre_x", "hip_centre_y",
+    "facing_yaw", "body_height", "hip_centre_x", "hip_centre_y", "supporting_ankle_x", "supporting_ankle_y",
 )
 
 
@@ -227,4 +228,6 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str) -> dict
         "body_height": body_height(p),
         "hip_centre_x": pelvis[..., 0],
         "hip_centre_y": pelvis[..., 1],
+        "supporting_ankle_x": p[..., si["ankle"], 0],
+        "supporting_ankle_y": p[..., si["ankle"], 1],
     }

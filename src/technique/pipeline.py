@@ -6,6 +6,7 @@ that all of them say the same thing about the same clip.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from typing import Callable
@@ -20,6 +21,10 @@ from .pose import PoseConfig
 from .references import Reference, get_reference, load_references
 from .smoothing import SmoothingConfig, TrackArrays, fill_gaps
 from .video import VideoInfo
+
+if False:  # typing only; these are imported where they are used
+    from .motion import Story  # noqa: F401
+    from .teacher import Comparison  # noqa: F401
 
 RECOGNISED_ABOVE = 0.75  # below this confidence a movement is "not recognised"
 
@@ -36,6 +41,18 @@ class AnalysisConfig:
 
 
 @dataclass(frozen=True)
+class SegmentResult:
+    """One movement within a clip: where it is, what it was recognised as, its judgement and story."""
+
+    start: int
+    stop: int
+    movement: str | None
+    confidence: float | None
+    judgement: Judgement | None
+    story: "Story"
+
+
+@dataclass(frozen=True)
 class Analysis:
     """Everything known about one clip; reports and the dashboard are drawn from this."""
 
@@ -48,6 +65,8 @@ class Analysis:
     recognition: list[tuple[str, float]]
     movement_given: bool
     warnings: list[str] = field(default_factory=list)
+    segments: list[SegmentResult] = field(default_factory=list)
+    comparison: "Comparison | None" = None  # with a teacher's reference, when one is used
 
     @property
     def reference(self) -> Reference | None:
@@ -59,7 +78,7 @@ def read_track(source, config: AnalysisConfig = AnalysisConfig(),
     """Stream a video through the pose estimator and the smoother; keep only landmarks."""
     from .pose import PoseEstimator
     from .smoothing import PoseSmoother, Track
-    from .video import open_video
+    from .video import open_video, prefetched
 
     warnings: list[str] = []
     with open_video(source, config.max_side) as reader:
@@ -67,7 +86,7 @@ def read_track(source, config: AnalysisConfig = AnalysisConfig(),
         track = Track(info.fps, (info.width, info.height))
         smoother = PoseSmoother(config.smoothing)
         with PoseEstimator(config.pose) as estimator:
-            for frame in reader:
+            for frame in prefetched(iter(reader)):
                 track.append(smoother.update(estimator.process(frame.image), frame.time_s))
                 if progress:
                     progress(frame.index + 1, info.frame_count)
@@ -126,7 +145,38 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
         warnings.append(f"Movement not recognised with confidence (best: {best}). "
                         "Name it with --movement, or film from the side.")
     judgement = judge(reference, measures, view, active, ", ".join(missing)) if reference else None
-    return Analysis(info, track, working, view, measures, judgement, recognition, bool(movement), warnings)
+    segments = judge_segments(measures, track.times, world, active, view, movement, references, ", ".join(missing))
+    analysis = Analysis(info, track, working, view, measures, judgement, recognition, bool(movement), warnings,
+                        segments)
+    from .teacher import compare_analysis
+
+    comparison = compare_analysis(analysis, reference)
+    return dataclasses.replace(analysis, comparison=comparison) if comparison else analysis
+
+
+def judge_segments(measures: dict[str, np.ndarray], times: np.ndarray, world: np.ndarray, active: np.ndarray,
+                   view: str, movement: str | None, references: dict[str, Reference],
+                   missing: str = "") -> list[SegmentResult]:
+    """Split the clip into movements and judge each on its own frames, with its motion story."""
+    from .motion import only, segment_clip, tell
+
+    out = []
+    for start, stop in segment_clip(measures, times):
+        part = only(measures, start, stop)
+        in_part = np.zeros_like(active)
+        in_part[start:stop] = active[start:stop]
+        ranked = recognise(references, part, in_part, view)
+        if movement:
+            reference = get_reference(movement, references)
+            confidence = dict(ranked).get(reference.name)
+        elif ranked and ranked[0][1] >= RECOGNISED_ABOVE:
+            reference, confidence = references[ranked[0][0]], ranked[0][1]
+        else:
+            reference, confidence = None, (ranked[0][1] if ranked else None)
+        judgement = judge(reference, part, view, in_part, missing) if reference else None
+        story = tell(reference, part, times, world, judgement.spans if judgement else {}, start, stop, view)
+        out.append(SegmentResult(start, stop, reference.name if reference else None, confidence, judgement, story))
+    return out
 
 
 def analyse_clip(source: str | os.PathLike, movement: str | None = None,

@@ -74,7 +74,21 @@ def report_dict(analysis: Analysis) -> dict:
         "criteria": [verdict_dict(v, analysis) for v in (j.verdicts if j else [])],
         "moments": {n: s.to_dict(analysis.track.times) if s else None for n, s in (j.spans.items() if j else [])},
         "notes": list(j.notes) if j else [],
+        "segments": [segment_dict(seg, analysis) for seg in analysis.segments],
+        "comparison": analysis.comparison.to_dict() if analysis.comparison else None,
         "warnings": analysis.warnings,
+    }
+
+
+def segment_dict(seg, analysis: Analysis) -> dict:
+    """One movement of the clip: its recognition, score, corrections and its story in time."""
+    j = seg.judgement
+    return {
+        "movement": seg.movement, "confidence": _num(seg.confidence),
+        "start_s": _time(analysis, seg.start), "end_s": _time(analysis, seg.stop - 1),
+        "score": _num(j.score, 1) if j else None,
+        "corrections": [v.correction for v in j.corrections] if j else [],
+        "story": seg.story.to_dict(analysis.track.times),
     }
 
 
@@ -120,9 +134,51 @@ def summary_text(analysis: Analysis) -> str:
                 lines.append(f"    {k}. {v.correction} (at {analysis.track.times[v.worst_frame]:.2f} s)")
         for note in j.notes:
             lines.append(f"  Note: {note}")
+    lines += story_lines(analysis)
+    if analysis.comparison:
+        c = analysis.comparison
+        joints = ", ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in c.joints.items())
+        lines.append(f"  Compared with {c.reference}: {c.similarity:.0%} similar ({joints})")
+        lines.append(f"    {c.message}")
     for warning in analysis.warnings:
         lines.append(f"  Warning: {warning}")
     return "\n".join(lines)
+
+
+STORY_WORDS = {
+    "time_to_reach_s": ("reached the position in", "{:.2f} s"), "hold_s": ("held for", "{:.2f} s"),
+    "height_steadiness_sd": ("leg height varied by", "{:.1f}° (SD)"),
+    "hip_sway": ("hips swayed", "{:.3f} body heights"),
+    "supporting_knee_lowest": ("supporting knee at its most bent", "{:.0f}°"),
+    "passe_reached": ("passed through passé", "{}"), "unfold_s": ("unfolded in", "{:.2f} s"),
+    "unfold_knee_rebend_deg": ("knee re-bent while unfolding by", "{:.0f}°"),
+    "knee_at_end": ("knee at full extension", "{:.0f}°"),
+    "turns": ("turns", "{}"), "turns_per_second": ("tempo", "{:.2f} turns/s"),
+    "tempo_steadiness_cv": ("tempo variation", "{:.0%}"),
+    "travel_body_heights": ("travelled", "{:.2f} body heights"),
+}
+
+
+def story_lines(analysis: Analysis) -> list[str]:
+    """The motion story of each movement found, in a few words and numbers."""
+    lines = []
+    times = analysis.track.times
+    for seg in analysis.segments:
+        story = seg.story
+        name = seg.movement or "unrecognised movement"
+        phases = ", ".join(f"{p.name} {times[p.start]:.1f}–{times[p.stop - 1]:.1f} s" for p in story.phases)
+        lines.append(f"  In time ({name}, {times[seg.start]:.1f}–{times[seg.stop - 1]:.1f} s): {phases}")
+        facts = [f"{words} {fmt.format(story.metrics[key])}" for key, (words, fmt) in STORY_WORDS.items()
+                 if story.metrics.get(key) is not None]
+        if facts:
+            lines.append("    " + "; ".join(facts))
+        for turn in story.turns:
+            lines.append(f"    turn {turn.index}: {turn.duration_s:.2f} s, leg at second {turn.extension_height:.0f}°, "
+                         f"passé {turn.passe_toe_to_knee:+.2f} shank from the knee, plié {turn.plie_depth:.0f}°, "
+                         f"{'relevé' if turn.releve > 0.025 else 'flat foot'}")
+        for note in story.notes:
+            lines.append(f"    Note: {note}")
+    return lines
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -181,16 +237,25 @@ def annotate_frame(image: np.ndarray, analysis: Analysis, index: int, blur_faces
 
 def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: Path,
                           blur_faces: bool = False) -> Path:
-    """Re-read the clip and write the annotated H.264 MP4 (plays in browsers)."""
-    from .video import VideoReader, VideoWriter
+    """Re-read the clip and write the annotated H.264 MP4 (plays in browsers).
+
+    Decoding and drawing run in a thread while this one encodes, so both cores are busy.
+    """
+    from .video import VideoReader, VideoWriter, prefetched
 
     writer = VideoWriter(path, analysis.info.fps, (analysis.info.width, analysis.info.height))
+    count = len(analysis.track.times)
+
+    def annotated(reader):
+        for frame in reader:
+            if frame.index >= count:
+                return
+            yield annotate_frame(frame.image, analysis, frame.index, blur_faces)
+
     try:
         with VideoReader(source) as reader:
-            for frame in reader:
-                if frame.index >= len(analysis.track.times):
-                    break
-                writer.write(annotate_frame(frame.image, analysis, frame.index, blur_faces))
+            for image in prefetched(annotated(reader)):
+                writer.write(image)
     except BaseException:
         writer.abort()
         raise

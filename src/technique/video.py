@@ -110,8 +110,8 @@ class VideoReader:
         except (av.error.InvalidDataError, av.error.FFmpegError, UnicodeDecodeError) as exc:
             raise VideoError(self.path, f"not a readable video (corrupt or truncated?): {exc}") from None
         if not self._container.streams.video:
-            self._container.close()
             what = "audio only" if self._container.streams.audio else "no streams"
+            self._container.close()
             raise VideoError(self.path, f"has no video stream ({what})")
         self._stream = self._container.streams.video[0]
         self.problem: str | None = None  # set if decoding stopped early (truncated file)
@@ -237,6 +237,48 @@ class WebcamReader:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def prefetched(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:
+    """Decode ahead in a thread so decoding overlaps the caller's work (e.g. pose on the other core).
+
+    Bounded: at most `depth` frames wait in memory. Exceptions in the decoder are re-raised here.
+    """
+    import queue
+    import threading
+
+    box: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for frame in frames:
+                while not stop.is_set():
+                    try:
+                        box.put(frame, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(done)
+        except BaseException as exc:  # handed to the consumer, not lost in the thread
+            box.put(exc)
+
+    thread = threading.Thread(target=produce, name="technique-decode", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = box.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def open_video(source: str | int | os.PathLike, max_side: int = MAX_SIDE) -> VideoReader | WebcamReader:

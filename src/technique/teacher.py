@@ -1,0 +1,152 @@
+"""A teacher's own demonstration as a reference, and a student's clip compared with it.
+
+``reference_from_analysis`` turns an analysed demonstration into a reference file: the built-in
+movement's criteria re-centred on the teacher's own values, plus her angle trajectories over time.
+``compare`` aligns a student's trajectories to the teacher's with dynamic time warping (dtaidistance),
+so tempo does not matter; the angles are measured on the working and supporting legs (not left and
+right), so mirroring does not matter; and angles do not change with camera distance.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+TRAJECTORY = ("working_knee", "supporting_knee", "working_leg_height", "working_thigh_height", "torso_tilt")
+WORDS = {  # what a teacher says when the student's angle is smaller / larger than the reference's
+    "working_knee": ("more bent", "straighter"),
+    "supporting_knee": ("more bent", "straighter"),
+    "working_leg_height": ("lower", "higher"),
+    "working_thigh_height": ("lower", "higher"),
+    "torso_tilt": ("more upright", "more tilted"),
+}
+LABELS = {"working_knee": "working knee", "supporting_knee": "supporting knee",
+          "working_leg_height": "working leg", "working_thigh_height": "working thigh", "torso_tilt": "torso"}
+TOLERANCE = 30.0  # degrees of mean difference at which a joint's similarity reaches 0
+MAX_SAMPLES = 150  # trajectories are resampled to at most this many points (about 5 s at 30 fps)
+
+
+def slug(name: str) -> str:
+    """A reference name from free text: "Miss Anna's arabesque" -> "miss_anna_s_arabesque"."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_") or "teacher"
+
+
+def _filled(values: np.ndarray) -> np.ndarray:
+    """NaN gaps bridged by interpolation (ends held), so DTW sees a continuous curve."""
+    values = np.asarray(values, dtype=float).copy()
+    ok = np.isfinite(values)
+    if ok.sum() == 0:
+        return np.zeros_like(values)
+    idx = np.arange(len(values))
+    values[~ok] = np.interp(idx[~ok], idx[ok], values[ok])
+    return values
+
+
+def trajectory(analysis, start: int | None = None, stop: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(times, values[T, len(TRAJECTORY)]) over the main movement, resampled to at most MAX_SAMPLES."""
+    if start is None:
+        segments = analysis.segments
+        if segments:
+            main = max(segments, key=lambda s: s.stop - s.start)
+            start, stop = main.start, main.stop
+        else:
+            start, stop = 0, len(analysis.track.times)
+    times = analysis.track.times[start:stop]
+    values = np.stack([_filled(analysis.measures[m][start:stop]) for m in TRAJECTORY], axis=1)
+    if len(times) > MAX_SAMPLES:
+        pick = np.linspace(0, len(times) - 1, MAX_SAMPLES).round().astype(int)
+        times, values = times[pick], values[pick]
+    return times, values
+
+
+def reference_from_analysis(analysis, name: str, base_source: str | Path) -> dict:
+    """The data of a teacher's reference file, built on the built-in movement she demonstrated."""
+    import yaml
+
+    base = yaml.safe_load(Path(base_source).read_text(encoding="utf-8"))
+    verdicts = {v.criterion.id: v for v in analysis.judgement.verdicts} if analysis.judgement else {}
+    criteria = []
+    for c in base["criteria"]:
+        v = verdicts.get(c["id"])
+        if v is not None and v.value is not None and np.isfinite(v.value):
+            delta = float(v.value) - float(c["ideal"])
+            c = dict(c, ideal=round(float(v.value), 2),
+                     good=_shift(c["good"], delta), acceptable=_shift(c["acceptable"], delta))
+        criteria.append(c)
+    times, values = trajectory(analysis)
+    name = slug(name)
+    return {
+        "name": name,
+        "title": f"{base.get('title', base['name'])} ({name.replace('_', ' ')})",
+        "description": f"A teacher's demonstration ({Path(analysis.info.source).name}) of {base['name']}.",
+        "moments": base["moments"],
+        "recognise": [],  # used when named (--movement NAME), never guessed over the built-in one
+        "criteria": criteria,
+        "teacher": {
+            "base": base["name"], "clip": Path(analysis.info.source).name, "working_leg": analysis.working_leg,
+            "view": analysis.view, "times": [round(float(t - times[0]), 3) for t in times],
+            "trajectory": {m: [round(float(x), 1) for x in values[:, j]] for j, m in enumerate(TRAJECTORY)},
+        },
+    }
+
+
+def _shift(band: list, delta: float) -> list:
+    """Move a band with the teacher's value; open ends (a straight knee's 190, an upright torso's 0) stay."""
+    low, high = float(band[0]), float(band[1])
+    return [round(low if low <= 0 else low + delta, 2), round(high if high >= 180 else high + delta, 2)]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How a student's movement follows the teacher's, joint by joint."""
+
+    reference: str
+    similarity: float  # 0-1 overall
+    joints: dict[str, float]  # similarity per measure
+    worst_time_s: float
+    worst_measure: str
+    worst_difference: float  # student minus teacher, degrees
+    message: str
+
+    def to_dict(self) -> dict:
+        return {"reference": self.reference, "similarity": round(self.similarity, 3),
+                "joints": {k: round(v, 3) for k, v in self.joints.items()},
+                "worst_time_s": round(self.worst_time_s, 3), "worst_measure": self.worst_measure,
+                "worst_difference_deg": round(self.worst_difference, 1), "message": self.message}
+
+
+def compare(student_times: np.ndarray, student: np.ndarray, teacher: np.ndarray, name: str) -> Comparison:
+    """Align the student's trajectories to the teacher's (DTW) and say where they depart most."""
+    from dtaidistance import dtw_ndim
+
+    scale = TOLERANCE
+    path = dtw_ndim.warping_path(np.ascontiguousarray(student / scale, dtype=np.double),
+                                 np.ascontiguousarray(teacher / scale, dtype=np.double))
+    s_idx = np.array([p[0] for p in path])
+    t_idx = np.array([p[1] for p in path])
+    diff = student[s_idx] - teacher[t_idx]  # degrees, per aligned pair and joint
+    mad = np.abs(diff).mean(axis=0)
+    joints = {m: float(max(0.0, 1 - mad[j] / TOLERANCE)) for j, m in enumerate(TRAJECTORY)}
+    k, j = np.unravel_index(int(np.argmax(np.abs(diff))), diff.shape)
+    measure = TRAJECTORY[j]
+    d = float(diff[k, j])
+    when = float(student_times[s_idx[k]])
+    word = WORDS[measure][0 if d < 0 else 1]
+    message = f"At {when:.1f} s your {LABELS[measure]} is {abs(d):.0f}° {word} than in the reference."
+    return Comparison(name, float(np.mean(list(joints.values()))), joints, when, measure, d, message)
+
+
+def compare_analysis(analysis, reference) -> Comparison | None:
+    """Compare an analysed clip with a teacher reference (one that carries a trajectory)."""
+    teacher = (reference.extra or {}).get("teacher") if reference is not None else None
+    if not teacher or "trajectory" not in teacher:
+        return None
+    values = np.stack([np.asarray(teacher["trajectory"][m], dtype=float) for m in TRAJECTORY], axis=1)
+    times, student = trajectory(analysis)
+    return compare(times, student, values, reference.name)

@@ -1,0 +1,161 @@
+"""Movements in time: synthetic sequences with known phases, holds and turns; then the real clips."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import ground_truth, sample
+
+from technique import landmarks as L
+from technique.judge import find_moment
+from technique.measures import MEASURE_NAMES
+from technique.motion import arabesque_story, body_rotation, developpe_story, find_turns, segment_clip
+from technique.references import load_references
+
+FPS = 30.0
+REFS = load_references()
+
+
+def blank(n: int) -> dict[str, np.ndarray]:
+    m = {name: np.full(n, np.nan) for name in MEASURE_NAMES}
+    m.update(working_leg_height=np.zeros(n), working_thigh_height=np.zeros(n), working_knee=np.full(n, 175.0),
+             supporting_knee=np.full(n, 176.0), body_height=np.full(n, 400.0), hip_centre_x=np.full(n, 320.0),
+             hip_centre_y=np.full(n, 250.0), supporting_ankle_x=np.full(n, 320.0),
+             supporting_ankle_y=np.full(n, 420.0), passe_toe_to_knee=np.full(n, 1.4))
+    return m
+
+
+def trapezoid(n, up_at, hold_from, hold_to, down_at, peak):
+    t = np.arange(n)
+    return peak * np.clip(np.minimum((t - up_at) / (hold_from - up_at), (down_at - t) / (down_at - hold_to)), 0, 1)
+
+
+@pytest.mark.parametrize("hold_s", [0.5, 1.0, 2.0])
+def test_arabesque_hold_length_and_time_to_reach(hold_s):
+    n = int((1.0 + 0.5 + hold_s + 0.5 + 1.0) * FPS)
+    m = blank(n)
+    up, top = int(1.0 * FPS), int(1.5 * FPS)
+    m["working_leg_height"] = trapezoid(n, up, top, top + int(hold_s * FPS), top + int((hold_s + 0.5) * FPS), 90.0)
+    times = np.arange(n) / FPS
+    span = find_moment(REFS["arabesque"].moments["hold"], m)
+    story = arabesque_story(m, times, {"hold": span}, 0, n)
+    assert story.metrics["hold_s"] == pytest.approx(hold_s, abs=0.12)
+    assert story.metrics["time_to_reach_s"] == pytest.approx(0.4, abs=0.12)  # from 25% of the rise
+    assert [p.name for p in story.phases] == ["preparation", "rise", "hold", "close"]
+
+
+def test_balance_is_sway_in_body_heights():
+    n = 150
+    m = blank(n)
+    m["working_leg_height"] = trapezoid(n, 20, 40, 110, 130, 90.0)
+    m["hip_centre_x"] = 320 + 8 * np.sin(np.arange(n) / 3)  # 8 px wobble on a 400 px dancer
+    span = find_moment(REFS["arabesque"].moments["hold"], m)
+    story = arabesque_story(m, np.arange(n) / FPS, {"hold": span}, 0, n)
+    assert story.metrics["hip_sway"] == pytest.approx(8 / np.sqrt(2) / 400, rel=0.25)
+    assert story.metrics["supporting_ankle_sway"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_segments_split_separate_movements_and_keep_short_rests():
+    n = 300
+    m = blank(n)
+    m["working_leg_height"] = trapezoid(n, 20, 40, 70, 90, 90) + trapezoid(n, 180, 200, 240, 260, 60)
+    assert len(segment_clip(m, np.arange(n) / FPS)) == 2
+    m["working_leg_height"] = trapezoid(n, 20, 40, 70, 90, 90) + trapezoid(n, 95, 110, 140, 160, 60)
+    assert len(segment_clip(m, np.arange(n) / FPS)) == 1  # a 0.2 s dip is not a new movement
+
+
+def test_developpe_passes_through_passe_before_unfolding():
+    n = 180
+    m = blank(n)
+    t = np.arange(n)
+    m["working_thigh_height"] = np.clip((t - 20) / 20, 0, 1) * 80 * (t < 150)
+    m["working_knee"] = np.where(t < 60, 175 - np.clip((t - 20) / 20, 0, 1) * 110, 65 + np.clip((t - 60) / 25, 0, 1) * 110)
+    m["working_leg_height"] = np.where(t < 60, 20.0, 20 + np.clip((t - 60) / 25, 0, 1) * 70) * (t < 150)
+    m["passe_toe_to_knee"] = np.where((t > 38) & (t < 62), 0.05, 1.0)
+    ref = REFS["developpe_devant"]
+    spans = {name: find_moment(mo, m) for name, mo in ref.moments.items()}
+    story = developpe_story("developpe_devant", m, t / FPS, spans, 0, n)
+    names = [p.name for p in story.phases]
+    assert names.index("passe") < names.index("unfold") < names.index("hold")
+    assert story.metrics["passe_reached"] is True
+    assert story.metrics["unfold_knee_rebend_deg"] == pytest.approx(0.0, abs=1e-6)
+
+
+def rotating_world(turns: float, n: int, flip_when_away: bool = False) -> np.ndarray:
+    """World landmarks of a body turning `turns` times about the vertical axis."""
+    world = np.zeros((n, L.COUNT, 3))
+    yaw = np.radians(np.linspace(0, 360 * turns, n))
+    for side, sign in (("LEFT", 1), ("RIGHT", -1)):
+        for joint, half in (("SHOULDER", 0.18), ("HIP", 0.1)):
+            world[:, getattr(L, f"{side}_{joint}"), 0] = sign * half * np.cos(yaw)
+            world[:, getattr(L, f"{side}_{joint}"), 2] = sign * half * np.sin(yaw)
+    if flip_when_away:  # MediaPipe exchanging left and right while the back faces the camera
+        away = np.cos(yaw) < -0.3
+        for a, b in ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP)):
+            world[away, a], world[away, b] = world[away, b].copy(), world[away, a].copy()
+    return world
+
+
+@pytest.mark.parametrize("turns, flip", [(1, False), (2, False), (3, True), (8, True), (0.5, False)])
+def test_turns_are_counted_exactly(turns, flip):
+    n = int(40 * max(turns, 1)) + 40
+    world = rotating_world(turns, n, flip)
+    rotation = body_rotation(world)
+    assert abs(rotation[-1]) == pytest.approx(360 * turns, abs=2)
+    assert len(find_turns(rotation, 0, n)) == int(turns)
+
+
+# ---------------------------------------------------------------- the real clips, the real model
+
+@pytest.mark.parametrize("clip", ["fouette_turns__front", "fouette_turns__side_right"])
+def test_fouette_sample_turns_counted_exactly(analyses, clip):
+    a = analyses(sample(clip))
+    stories = [s.story for s in a.segments if s.movement == "fouette"]
+    assert len(stories) == 1
+    assert stories[0].metrics["turns"] == 2  # the ground truth turns 720°
+    gt = ground_truth(clip)
+    assert gt[-1]["yaw_deg"] == pytest.approx(720)
+    for turn in stories[0].turns:
+        assert turn.releve < 0.025  # the rendered dancer stays flat-footed
+        assert 60 < turn.extension_height < 100
+
+
+def test_developpe_phases_match_ground_truth_labels(analyses):
+    clip = "developpe_devant__side_right"
+    a = analyses(sample(clip))
+    story = next(s.story for s in a.segments if s.movement == "developpe_devant")
+    times = a.track.times
+    gt = ground_truth(clip)
+    label_runs = {}
+    for f in gt:
+        label_runs.setdefault(f["label"], []).append(f["time_s"])
+    phases = {p.name: p for p in story.phases}
+    passe, hold = phases["passe"], phases["hold"]
+    assert abs(times[passe.start] - min(label_runs["passe"])) <= 0.2
+    assert abs(times[passe.stop - 1] - max(label_runs["passe"])) <= 0.2
+    assert abs(times[hold.start] - min(label_runs["developpe_devant"])) <= 0.2
+    assert abs(times[hold.stop - 1] - max(label_runs["developpe_devant"])) <= 0.2
+    assert story.metrics["passe_reached"] is True
+
+
+def test_arabesque_story_on_the_sample(analyses):
+    a = analyses(sample("first_to_arabesque__side_right"))
+    story = next(s.story for s in a.segments if s.movement == "arabesque")
+    gt = ground_truth("first_to_arabesque__side_right")
+    held = [f["time_s"] for f in gt if f["label"] == "arabesque"]
+    assert story.metrics["hold_s"] == pytest.approx(held[-1] - held[0], abs=0.4)
+    assert story.metrics["hip_sway"] < 0.01  # a rendered dancer does not wobble
+
+
+def test_releve_is_the_supporting_ankle_rising_in_passe():
+    from technique.motion import RELEVE_LIFT, turn_details
+
+    n = 60
+    m = blank(n)
+    m["working_knee"] = np.where((np.arange(n) > 25) & (np.arange(n) < 35), 70.0, 170.0)
+    m["supporting_ankle_y"] = np.where(m["working_knee"] < 100, 420.0 - 0.05 * 400, 420.0)  # up 5% of her height
+    flat = turn_details([(0, n)], m, np.arange(n) / FPS, 420.0)[0]
+    assert flat.releve == pytest.approx(0.05)
+    assert flat.releve > RELEVE_LIFT
+    m["supporting_ankle_y"][:] = 420.0
+    assert turn_details([(0, n)], m, np.arange(n) / FPS, 420.0)[0].releve == pytest.approx(0.0)

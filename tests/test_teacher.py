@@ -1,0 +1,75 @@
+"""A teacher's reference from a clip, and students compared with it (DTW: tempo, mirror, distance)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import yaml
+from conftest import sample
+
+from technique.cli import main
+from technique.references import load_reference_file, load_references
+from technique.teacher import TRAJECTORY, compare
+
+
+def test_identical_trajectories_are_fully_similar():
+    t = np.linspace(0, 3, 90)
+    values = np.stack([170 - 60 * np.sin(t)] * len(TRAJECTORY), axis=1)
+    c = compare(t, values, values, "self")
+    assert c.similarity == pytest.approx(1.0)
+    slow = np.repeat(values, 2, axis=0)  # same movement at half tempo
+    assert compare(np.linspace(0, 6, 180), slow, values, "self").similarity > 0.99
+
+
+def test_the_worst_departure_is_named_in_a_teachers_words():
+    t = np.linspace(0, 3, 90)
+    teacher = np.full((90, len(TRAJECTORY)), 175.0)
+    student = teacher.copy()
+    student[40:50, 0] = 150.0  # the working knee bends by 25° in the middle
+    c = compare(t, student, teacher, "ref")
+    assert c.worst_measure == "working_knee"
+    assert c.worst_difference == pytest.approx(-25.0)
+    assert "working knee is 25° more bent" in c.message
+    assert c.joints["working_knee"] < c.joints["supporting_knee"] == pytest.approx(1.0)
+
+
+@pytest.fixture(scope="module")
+def teacher_reference(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("teacher")
+    code = main(["reference", "from-video", str(sample("first_to_arabesque__side_right")),
+                 "--name", "Miss Anna's arabesque", "--out", str(folder)])
+    assert code == 0
+    return folder / "miss_anna_s_arabesque.yaml"
+
+
+def test_reference_from_video_is_a_valid_reference(teacher_reference):
+    ref = load_reference_file(teacher_reference)
+    assert ref.name == "miss_anna_s_arabesque"
+    data = yaml.safe_load(teacher_reference.read_text())
+    assert data["teacher"]["base"] == "arabesque"
+    assert set(data["teacher"]["trajectory"]) == set(TRAJECTORY)
+    height = next(c for c in ref.criteria if c.id == "leg_height")
+    assert height.ideal == pytest.approx(90, abs=5)  # the demonstration's own height
+    assert not ref.recognise  # never guessed in place of the built-in arabesque
+    assert "miss_anna_s_arabesque" in load_references((teacher_reference.parent,))
+
+
+def compared(path, teacher_reference):
+    from technique.pipeline import analyse_clip
+
+    refs = load_references((teacher_reference.parent,))
+    return analyse_clip(path, "miss_anna_s_arabesque", references=refs).comparison
+
+
+def test_mirrored_and_slowed_copies_align_almost_perfectly(teacher_reference, flipped_arabesque, slow_arabesque):
+    mirrored = compared(flipped_arabesque, teacher_reference)
+    slowed = compared(slow_arabesque, teacher_reference)
+    assert mirrored.similarity > 0.9
+    assert slowed.similarity > 0.9
+
+
+def test_a_different_movement_scores_clearly_lower(teacher_reference, slow_arabesque):
+    other = compared(sample("developpe_devant__side_right"), teacher_reference)
+    same = compared(slow_arabesque, teacher_reference)
+    assert other.similarity < same.similarity - 0.15
+    assert "working knee" in other.message and "more bent" in other.message
