@@ -159,3 +159,34 @@ def test_releve_is_the_supporting_ankle_rising_in_passe():
     assert flat.releve > RELEVE_LIFT
     m["supporting_ankle_y"][:] = 420.0
     assert turn_details([(0, n)], m, np.arange(n) / FPS, 420.0)[0].releve == pytest.approx(0.0)
+
+
+def test_turns_through_a_gap_are_flagged():
+    from technique.motion import fouette_story
+
+    n = 200
+    m = blank(n)
+    m["working_leg_height"][:] = 60.0
+    world = rotating_world(2, n)
+    world[80:120] = np.nan  # the dancer leaves the frame for 1.3 s
+    story = fouette_story(m, np.arange(n) / FPS, world, 0, n)
+    assert any("out of view" in note for note in story.notes)
+
+
+def test_two_movements_in_one_real_clip_are_judged_separately(tmp_path):
+    """The arabesque clip followed by the développé clip, as one video: two judgements."""
+    from technique.pipeline import analyse_clip
+    from technique.video import VideoReader, VideoWriter
+
+    path = tmp_path / "class.mp4"
+    writer = VideoWriter(path, 30.0, (640, 480))
+    for clip in ("first_to_arabesque__side_right", "developpe_devant__side_right"):
+        with VideoReader(sample(clip)) as reader:
+            for frame in reader:
+                writer.write(frame.image)
+    writer.close()
+    a = analyse_clip(path)
+    assert [s.movement for s in a.segments] == ["arabesque", "developpe_devant"]
+    first, second = a.segments
+    assert a.track.times[first.stop - 1] < 4.0 < a.track.times[second.start] + 0.5
+    assert all(s.judgement.score is not None for s in a.segments)

@@ -356,6 +356,11 @@ def fouette_story(measures, times, world, start, stop) -> Story:
     turned = float(abs(seen[-1] - seen[0])) if seen.size else 0.0
     if not turns:
         notes.append(f"No complete turn found (the body turned {turned:.0f}°).")
+    lost = [(a, b) for a, b in _runs(~np.isfinite(rotation[start:stop]))
+            if times[start + b - 1] - times[start + a] >= 0.2]
+    for a, b in lost:
+        notes.append(f"The dancer was out of view from {times[start + a]:.1f} to {times[start + b - 1]:.1f} s: "
+                     "turns there may be missed; keep the whole body in the picture.")
     durations = np.array([t.duration_s for t in details])
     height = _nan(np.median, measures["body_height"][start:stop])
     hip = np.stack([measures["hip_centre_x"][start:stop], measures["hip_centre_y"][start:stop]], axis=1)
