@@ -190,3 +190,4 @@ def test_two_movements_in_one_real_clip_are_judged_separately(tmp_path):
     first, second = a.segments
     assert a.track.times[first.stop - 1] < 4.0 < a.track.times[second.start] + 0.5
     assert all(s.judgement.score is not None for s in a.segments)
+    assert a.judgement is None and any("2 movements" in w for w in a.warnings)

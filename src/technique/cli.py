@@ -91,7 +91,7 @@ def _progress_bar(name: str):
 
     def update(done: int, total: int) -> None:
         if "bar" not in state:
-            if total <= 150:  # up to 5 s at 30 fps: a bar would only flicker
+            if total <= 150 or not sys.stderr.isatty():  # short clips, logs: a bar would only be noise
                 state["bar"] = None
             else:
                 from tqdm import tqdm

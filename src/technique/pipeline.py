@@ -135,17 +135,24 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
                         "Those criteria can't be judged; film the whole body.")
     active = track.detected
     recognition = recognise(references, measures, active, view)
+    segments = judge_segments(measures, track.times, world, active, view, movement, references, ", ".join(missing))
+    recognised = [seg for seg in segments if seg.movement]
     if movement:
         reference = get_reference(movement, references)
-    elif recognition and recognition[0][1] >= RECOGNISED_ABOVE:
+    elif recognition and recognition[0][1] >= RECOGNISED_ABOVE and len(recognised) <= 1:
         reference = references[recognition[0][0]]
+    elif len(recognised) == 1:  # one movement, found once the rests around it are set aside
+        reference = references[recognised[0].movement]
     else:
         reference = None
-        best = ", ".join(f"{n} {c:.0%}" for n, c in recognition[:3])
-        warnings.append(f"Movement not recognised with confidence (best: {best}). "
-                        "Name it with --movement, or film from the side.")
+        if len(recognised) > 1:
+            names = ", ".join(f"{seg.movement} at {track.times[seg.start]:.1f} s" for seg in recognised)
+            warnings.append(f"This clip holds {len(recognised)} movements ({names}); each is judged on its own.")
+        else:
+            best = ", ".join(f"{n} {c:.0%}" for n, c in recognition[:3])
+            warnings.append(f"Movement not recognised with confidence (best: {best}). "
+                            "Name it with --movement, or film from the side.")
     judgement = judge(reference, measures, view, active, ", ".join(missing)) if reference else None
-    segments = judge_segments(measures, track.times, world, active, view, movement, references, ", ".join(missing))
     analysis = Analysis(info, track, working, view, measures, judgement, recognition, bool(movement), warnings,
                         segments)
     from .teacher import compare_analysis

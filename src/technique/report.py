@@ -110,7 +110,18 @@ def summary_text(analysis: Analysis) -> str:
     name = Path(analysis.info.source).name
     j = analysis.judgement
     lines = []
-    if j is None:
+    judged = [seg for seg in analysis.segments if seg.judgement]
+    if j is None and len(judged) > 1:
+        lines.append(f"{name}: {len(judged)} movements, {analysis.working_leg} leg working, "
+                     f"{analysis.view.replace('_', '-')} view")
+        for k, seg in enumerate(judged, 1):
+            sj = seg.judgement
+            score = "-" if sj.score is None else f"{sj.score:.0f}/100"
+            lines.append(f"  {k}. {sj.reference.title} ({analysis.track.times[seg.start]:.1f}–"
+                         f"{analysis.track.times[seg.stop - 1]:.1f} s, {seg.confidence or 0:.0%}): score {score}")
+            for v in sj.corrections:
+                lines.append(f"       - {v.correction} (at {analysis.track.times[v.worst_frame]:.2f} s)")
+    elif j is None:
         lines.append(f"{name}: movement not recognised")
     else:
         how = "given" if analysis.movement_given else f"recognised, {dict(analysis.recognition).get(j.reference.name, 0):.0%}"
@@ -159,6 +170,10 @@ STORY_WORDS = {
 }
 
 
+def _plain(value):
+    return ("yes" if value else "no") if isinstance(value, bool) else value
+
+
 def story_lines(analysis: Analysis) -> list[str]:
     """The motion story of each movement found, in a few words and numbers."""
     lines = []
@@ -168,7 +183,7 @@ def story_lines(analysis: Analysis) -> list[str]:
         name = seg.movement or "unrecognised movement"
         phases = ", ".join(f"{p.name} {times[p.start]:.1f}–{times[p.stop - 1]:.1f} s" for p in story.phases)
         lines.append(f"  In time ({name}, {times[seg.start]:.1f}–{times[seg.stop - 1]:.1f} s): {phases}")
-        facts = [f"{words} {fmt.format(story.metrics[key])}" for key, (words, fmt) in STORY_WORDS.items()
+        facts = [f"{words} {fmt.format(_plain(story.metrics[key]))}" for key, (words, fmt) in STORY_WORDS.items()
                  if story.metrics.get(key) is not None]
         if facts:
             lines.append("    " + "; ".join(facts))
