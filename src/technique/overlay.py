@@ -54,9 +54,22 @@ def draw_skeleton(image: np.ndarray, pixels: np.ndarray, working: str | None = N
             cv2.circle(image, tuple(int(v) for v in point), thickness + 1, GREEN, -1, cv2.LINE_AA)
 
 
+def _two_lines(text: str) -> list[str]:
+    """Split a sentence at the space nearest its middle."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if not spaces:
+        return [text]
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return [text[:cut], text[cut + 1:]]
+
+
 def draw_panel(image: np.ndarray, title: str, lines: list[tuple[str, tuple[int, int, int]]],
-               cue: str, footer: str = "") -> None:
-    """Title and key values top-left, the correction in large text at the bottom."""
+               cue: str, footer: str = "", cue_scale: float = 1.3, wrap_cue: bool = False) -> None:
+    """Title and key values top-left, the correction in large text at the bottom.
+
+    cue_scale sizes the correction against the panel's text; wrap_cue lets a long correction take
+    two lines before it is shrunk (the live view, read from across a studio).
+    """
     import cv2
 
     height, width = image.shape[:2]
@@ -67,10 +80,21 @@ def draw_panel(image: np.ndarray, title: str, lines: list[tuple[str, tuple[int, 
         y += int(26 * scale / 0.55)
         _text(image, text, (10, y), scale, colour, 1)
     if cue:
-        big = scale * 1.3
-        while big > 0.4 and cv2.getTextSize(ascii_text(cue), cv2.FONT_HERSHEY_SIMPLEX, big, 2)[0][0] > width - 20:
+        big = scale * cue_scale
+        thick = 2 if cue_scale <= 1.5 else 3
+
+        def too_wide(parts: list[str], size: float) -> bool:
+            return max(cv2.getTextSize(ascii_text(p), cv2.FONT_HERSHEY_SIMPLEX, size, thick)[0][0]
+                       for p in parts) > width - 20
+
+        parts = [cue]
+        if wrap_cue and too_wide(parts, big):
+            parts = _two_lines(cue)
+        while big > 0.4 and too_wide(parts, big):
             big -= 0.05
-        _text(image, cue, (10, height - 20), big, (60, 230, 255), 2)
+        step = cv2.getTextSize("Ag", cv2.FONT_HERSHEY_SIMPLEX, big, thick)[0][1] * 1.6
+        for k, part in enumerate(parts):
+            _text(image, part, (10, int(height - 20 - step * (len(parts) - 1 - k))), big, (60, 230, 255), thick)
     if footer:
         size = cv2.getTextSize(ascii_text(footer), cv2.FONT_HERSHEY_SIMPLEX, scale, 1)[0]
         _text(image, footer, (width - size[0] - 10, int(28 * scale / 0.55)), scale, WHITE, 1)
