@@ -211,12 +211,10 @@ def cmd_app(args) -> int:
 
 
 def cmd_reference(args) -> int:
-    import yaml
-
     from .errors import TechniqueError
     from .pipeline import AnalysisConfig, analyse_clip
-    from .references import load_reference_file, load_references, user_folder
-    from .teacher import reference_from_analysis, slug
+    from .references import load_references, user_folder
+    from .teacher import reference_from_analysis, save_reference
 
     try:
         references = load_references()
@@ -233,14 +231,10 @@ def cmd_reference(args) -> int:
         base = references[base.extra["teacher"]["base"]]
     data = reference_from_analysis(analysis, args.name, base.source)
     folder = Path(args.out) if args.out else user_folder()
-    path = folder / f"{slug(args.name)}.yaml"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".partial")
-        partial.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        load_reference_file(partial.rename(path))  # what we wrote must load like any reference
+        path = save_reference(data, folder)
     except OSError as exc:
-        print(f"✗ {path}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+        print(f"✗ {folder}: cannot write the reference: {exc.strerror or exc}", file=sys.stderr)
         return SOME_FAILED
     print(f"Saved {data['title']} to {path}")
     print(f"Use it with: technique score CLIP --movement {data['name']}"

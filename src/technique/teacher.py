@@ -48,21 +48,40 @@ def _filled(values: np.ndarray) -> np.ndarray:
     return values
 
 
-def trajectory(analysis, start: int | None = None, stop: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(times, values[T, len(TRAJECTORY)]) over the main movement, resampled to at most MAX_SAMPLES."""
-    if start is None:
-        segments = analysis.segments
-        if segments:
-            main = max(segments, key=lambda s: s.stop - s.start)
-            start, stop = main.start, main.stop
-        else:
-            start, stop = 0, len(analysis.track.times)
-    times = analysis.track.times[start:stop]
-    values = np.stack([_filled(analysis.measures[m][start:stop]) for m in TRAJECTORY], axis=1)
-    if len(times) > MAX_SAMPLES:
-        pick = np.linspace(0, len(times) - 1, MAX_SAMPLES).round().astype(int)
-        times, values = times[pick], values[pick]
-    return times, values
+def _main_frames(analysis) -> np.ndarray:
+    """Frame indices of the main movement (the longest segment), at most MAX_SAMPLES of them."""
+    segments = analysis.segments
+    if segments:
+        main = max(segments, key=lambda s: s.stop - s.start)
+        start, stop = main.start, main.stop
+    else:
+        start, stop = 0, len(analysis.track.times)
+    frames = np.arange(start, stop)
+    if len(frames) > MAX_SAMPLES:
+        frames = frames[np.linspace(0, len(frames) - 1, MAX_SAMPLES).round().astype(int)]
+    return frames
+
+
+def trajectory(analysis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(frames, times, values[T, len(TRAJECTORY)]) over the main movement."""
+    frames = _main_frames(analysis)
+    lo, hi = frames[0], frames[-1] + 1
+    values = np.stack([_filled(analysis.measures[m][lo:hi])[frames - lo] for m in TRAJECTORY], axis=1)
+    return frames, analysis.track.times[frames], values
+
+
+def skeleton(analysis, frames: np.ndarray) -> list:
+    """The dancer's 2D skeleton at each frame, centred on the hips and scaled to her height (1.0).
+
+    Kept in a teacher's reference instead of any picture of her, so the comparison can draw her
+    position beside the student's without storing her video.
+    """
+    pixels = analysis.track.pixels[frames].copy()
+    centre = np.nanmean(pixels[:, [23, 24]], axis=1, keepdims=True)
+    height = float(np.nanmedian(analysis.measures["body_height"])) or 1.0
+    points = (pixels - centre) / height
+    return [[None if not np.isfinite(p).all() else [round(float(p[0]), 3), round(float(p[1]), 3)] for p in frame]
+            for frame in points]
 
 
 def reference_from_analysis(analysis, name: str, base_source: str | Path) -> dict:
@@ -79,7 +98,7 @@ def reference_from_analysis(analysis, name: str, base_source: str | Path) -> dic
             c = dict(c, ideal=round(float(v.value), 2),
                      good=_shift(c["good"], delta), acceptable=_shift(c["acceptable"], delta))
         criteria.append(c)
-    times, values = trajectory(analysis)
+    frames, times, values = trajectory(analysis)
     name = slug(name)
     return {
         "name": name,
@@ -92,8 +111,26 @@ def reference_from_analysis(analysis, name: str, base_source: str | Path) -> dic
             "base": base["name"], "clip": Path(analysis.info.source).name, "working_leg": analysis.working_leg,
             "view": analysis.view, "times": [round(float(t - times[0]), 3) for t in times],
             "trajectory": {m: [round(float(x), 1) for x in values[:, j]] for j, m in enumerate(TRAJECTORY)},
+            "skeleton": skeleton(analysis, frames),
         },
     }
+
+
+def save_reference(data: dict, folder: str | Path) -> Path:
+    """Write a teacher's reference (atomically) and check it loads like any other; returns its path."""
+    import yaml
+
+    from .references import parse_reference
+
+    folder = Path(folder)
+    path = folder / f"{data['name']}.yaml"
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    parse_reference(yaml.safe_load(text), str(path))  # what we write must load like any reference
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+    return path
 
 
 def _shift(band: list, delta: float) -> list:
@@ -109,6 +146,8 @@ class Comparison:
     reference: str
     similarity: float  # 0-1 overall
     joints: dict[str, float]  # similarity per measure
+    worst_frame: int  # the student's frame where she departs most
+    teacher_index: int  # the aligned sample of the teacher's trajectory (and skeleton)
     worst_time_s: float
     worst_measure: str
     worst_difference: float  # student minus teacher, degrees
@@ -117,11 +156,13 @@ class Comparison:
     def to_dict(self) -> dict:
         return {"reference": self.reference, "similarity": round(self.similarity, 3),
                 "joints": {k: round(v, 3) for k, v in self.joints.items()},
+                "worst_frame": self.worst_frame, "teacher_index": self.teacher_index,
                 "worst_time_s": round(self.worst_time_s, 3), "worst_measure": self.worst_measure,
                 "worst_difference_deg": round(self.worst_difference, 1), "message": self.message}
 
 
-def compare(student_times: np.ndarray, student: np.ndarray, teacher: np.ndarray, name: str) -> Comparison:
+def compare(student_times: np.ndarray, student: np.ndarray, teacher: np.ndarray, name: str,
+            student_frames: np.ndarray | None = None) -> Comparison:
     """Align the student's trajectories to the teacher's (DTW) and say where they depart most."""
     from dtaidistance import dtw_ndim
 
@@ -139,7 +180,9 @@ def compare(student_times: np.ndarray, student: np.ndarray, teacher: np.ndarray,
     when = float(student_times[s_idx[k]])
     word = WORDS[measure][0 if d < 0 else 1]
     message = f"At {when:.1f} s your {LABELS[measure]} is {abs(d):.0f}° {word} than in the reference."
-    return Comparison(name, float(np.mean(list(joints.values()))), joints, when, measure, d, message)
+    frames = student_frames if student_frames is not None else np.arange(len(student))
+    return Comparison(name, float(np.mean(list(joints.values()))), joints, int(frames[s_idx[k]]), int(t_idx[k]),
+                      when, measure, d, message)
 
 
 def compare_analysis(analysis, reference) -> Comparison | None:
@@ -148,5 +191,5 @@ def compare_analysis(analysis, reference) -> Comparison | None:
     if not teacher or "trajectory" not in teacher:
         return None
     values = np.stack([np.asarray(teacher["trajectory"][m], dtype=float) for m in TRAJECTORY], axis=1)
-    times, student = trajectory(analysis)
-    return compare(times, student, values, reference.name)
+    frames, times, student = trajectory(analysis)
+    return compare(times, student, values, reference.name, frames)
