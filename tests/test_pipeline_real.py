@@ -8,7 +8,7 @@ import pytest
 from conftest import ground_truth, sample
 
 from technique.errors import NoPersonError, VideoError
-from technique.judge import FAULT, GOOD, NOT_ASSESSABLE
+from technique.judge import GOOD, NOT_ASSESSABLE
 from technique.pipeline import analyse_clip
 from technique.pose import detect_in_image
 

@@ -1,0 +1,321 @@
+"""`technique batch` as a school runs it: real clips, the bad-input corpus, real worker processes,
+a real `kill -9`, a real Dask LocalCluster and the real history database. No mocks.
+
+One reference run (module fixture) over two students' sample clips plus the whole corpus is
+compared with the Dask engine's outputs and with an interrupted-then-resumed run.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from conftest import REPO, sample
+from corpus import build_corpus
+
+from technique.batch import discover, folder_key, student_of
+from technique.cli import main
+
+STUDENTS = {"amelie": "first_to_arabesque__side_right", "bea": "developpe_devant__side_right"}
+PATTERN = r"^students/(?P<student>[^/]+)/"
+OPTIONS = ("--no-video", "--student-from", PATTERN)
+
+
+def batch(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "technique", "batch", *args], capture_output=True, text=True,
+                          cwd=REPO, timeout=900, **kwargs)
+
+
+def rows_of(out: Path) -> dict[str, dict]:
+    with open(out / "summary.csv", encoding="utf-8", newline="") as handle:
+        return {row["path"]: row for row in csv.DictReader(handle)}
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    """Every file a batch leaves that must not depend on how it was run (the manifest has timings)."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != "manifest.jsonl"}
+
+
+@pytest.fixture(scope="module")
+def school(tmp_path_factory) -> tuple[Path, dict]:
+    """A term's folder: two students' clips, and the corpus of bad and awkward files."""
+    root = tmp_path_factory.mktemp("term")
+    for student, clip in STUDENTS.items():
+        (root / "students" / student).mkdir(parents=True)
+        shutil.copyfile(sample(clip), root / "students" / student / f"{clip}.mp4")
+    cases = {c.name: c for c in build_corpus(root / "corpus", sample("first_to_arabesque__side_right"))}
+    return root, cases
+
+
+@pytest.fixture(scope="module")
+def reference(school, tmp_path_factory):
+    """An uninterrupted two-worker run: (output folder, completed process, database)."""
+    root, _ = school
+    tmp = tmp_path_factory.mktemp("reference")
+    db = tmp / "history.sqlite3"
+    result = batch(str(root), "--out", str(tmp / "out"), "--workers", "2", "--db", str(db), *OPTIONS)
+    return tmp / "out", result, db
+
+
+def test_every_clip_is_scored_or_refused_with_its_reason(school, reference):
+    root, cases = school
+    out, result, _ = reference
+    assert result.returncode == 1, result.stderr  # some clips failed, the batch still finished
+    assert "Traceback" not in result.stderr
+    assert "clips: 100%" in result.stderr  # the overall progress bar
+    rows = rows_of(out)
+    for student, clip in STUDENTS.items():
+        row = rows[f"students/{student}/{clip}.mp4"]
+        assert row["status"] == "ok" and row["student"] == student and float(row["score"]) > 0
+        assert row["movement"] == clip.split("__")[0].replace("first_to_", "")
+    for case in cases.values():
+        path = case.path.relative_to(root).as_posix()
+        row = rows[path]
+        if case.name == "truncated":  # the readable 40 % is scored, and the summary says it is truncated
+            assert row["status"] == "ok" and "truncated" in row["notes"], row
+        elif case.name == "image_file":  # a photo is not a clip: listed, not a failure
+            assert row["status"] == "skipped" and case.matches(row["reason"]), row
+        elif case.expect == "error":
+            assert row["status"] == "error" and case.matches(row["reason"]), row
+            assert row["reason"] in result.stdout
+        elif case.expect == "skip":
+            assert row["status"] == "skipped" and "not followed" in row["reason"]
+        else:
+            assert row["status"] == "ok" and row["score"], row
+            report = json.loads((out / row["report_folder"] / "report.json").read_text())
+            assert report["clip"]["path"] == path or row["notes"].startswith("same clip as")
+    assert not any("/self/" in p for p in rows)  # the symlink loop was not followed
+    assert rows["corpus/audio_only.mp4"]["reason"] == "has no video stream (audio only)"
+    assert "not visible" in rows["corpus/half_body.mp4"]["notes"].lower()
+    four_k = json.loads((out / rows["corpus/four_k.mp4"]["report_folder"] / "report.json").read_text())
+    assert max(four_k["clip"]["width"], four_k["clip"]["height"]) == 1280
+    rotated = json.loads((out / rows["corpus/rotated_phone.mp4"]["report_folder"] / "report.json").read_text())
+    assert rotated["clip"]["rotation"] in (90, 270)  # stored sideways, analysed upright as filmed
+    assert (rotated["clip"]["width"], rotated["clip"]["height"]) == (640, 480)
+
+
+def test_identical_clips_are_scored_once_and_listed_under_each_name(school, reference):
+    out, _, _ = reference
+    rows = rows_of(out)
+    folder = rows["corpus/nested/deeper/good.mp4"]["report_folder"]
+    copies = [p for p, r in rows.items() if r["report_folder"] == folder]
+    assert len(copies) >= 3  # the good copies in the corpus have the same bytes
+    assert sum(not rows[p]["notes"].startswith("same clip as") for p in copies) == 1
+    lines = (out / "manifest.jsonl").read_text().splitlines()
+    hashes = [json.loads(line)["hash"] for line in lines]
+    assert len(hashes) == len(set(hashes))
+
+
+def test_summary_files(school, reference):
+    out, _, _ = reference
+    rows = rows_of(out)
+    assert list(rows) == sorted(rows)
+    header = next(csv.reader(open(out / "summary.csv", encoding="utf-8")))
+    assert {"supporting_knee", "working_knee", "leg_height"} <= set(header)
+    page = (out / "summary.html").read_text(encoding="utf-8")
+    assert "Could not be scored" in page and "the file is empty (0 bytes)" in page
+    assert "spaces and ünïcödé/ clip ü.mp4" in page
+    with open(out / "summary_criteria.csv", encoding="utf-8") as handle:
+        per_criterion = list(csv.DictReader(handle))
+    bea = [r for r in per_criterion if r["student"] == "bea"]
+    verdicts = {"good", "acceptable", "fault", "not_assessable", "not_visible", "moment_not_found"}
+    assert bea and all(r["verdict"] in verdicts for r in bea)
+    for row in rows.values():
+        if row["status"] == "ok":
+            folder = out / row["report_folder"]
+            assert {"report.json", "frames.csv", "worst.jpg"} <= {p.name for p in folder.iterdir()}
+    assert not (out / ".partial").exists()
+
+
+def test_results_go_into_the_history_database(reference, capsys):
+    from technique.history import History
+
+    out, _, db = reference
+    rows = rows_of(out)
+    with History(db) as history:
+        assert history.students() == ["amelie", "bea"]  # corpus clips have no student: not saved
+        session, = history.sessions("bea")
+        report = json.loads((out / rows[f"students/bea/{STUDENTS['bea']}.mp4"]["report_folder"]
+                             / "report.json").read_text())
+        assert session.movement == report["movement"]["name"] and session.score == report["score"]
+        assert session.criteria == {c["id"]: (c["value"], c["verdict"], c["score"]) for c in report["criteria"]}
+    assert "no student in the path" in rows["corpus/four_k.mp4"]["notes"]
+    assert main(["history", "amelie", "--db", str(db)]) == 0
+    assert "arabesque" in capsys.readouterr().out
+
+
+def test_dask_engine_gives_identical_outputs(school, reference, tmp_path):
+    from distributed import LocalCluster
+
+    root, _ = school
+    ref_out, _, _ = reference
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        code = main(["batch", str(root), "--out", str(tmp_path / "out"), "--engine", "dask",
+                     "--scheduler", cluster.scheduler_address, "--db", str(tmp_path / "h.sqlite3"), *OPTIONS])
+    assert code == 1
+    assert outputs(tmp_path / "out") == outputs(ref_out)
+
+
+def _manifest_lines(out: Path) -> int:
+    try:
+        return (out / "manifest.jsonl").read_text().count("\n")
+    except FileNotFoundError:
+        return 0
+
+
+def test_kill_9_then_resume_gives_exactly_the_uninterrupted_results(school, reference, tmp_path):
+    root, _ = school
+    ref_out, _, _ = reference
+    total = _manifest_lines(ref_out)
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "technique", "batch", str(root), "--out", str(out), "--workers", "2",
+            "--db", str(tmp_path / "h.sqlite3"), *OPTIONS]
+    process = subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 300
+    while _manifest_lines(out) < 3 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # the batch and its worker processes, mid-run
+    process.wait()
+    finished = _manifest_lines(out)
+    assert 3 <= finished < total, "the kill should land mid-run"
+    assert not (out / "summary.csv").exists()
+    done = {json.loads(line)["result"]["key"] for line in (out / "manifest.jsonl").read_text().splitlines()}
+    before = {p: p.stat().st_mtime_ns for key in done for p in (out / "clips" / key).glob("*")}
+
+    result = batch(str(root), "--out", str(out), "--workers", "2", "--resume", "--db", str(tmp_path / "h.sqlite3"),
+                   *OPTIONS)
+    assert result.returncode == 1, result.stderr
+    assert f"Resuming: {finished} clip(s) already done, {total - finished} to score" in result.stderr
+    assert outputs(out) == outputs(ref_out)
+    assert all(p.stat().st_mtime_ns == t for p, t in before.items())  # finished clips were not redone
+    assert _manifest_lines(out) == total
+
+
+def test_resume_follows_content_not_names(tmp_path):
+    folder, out = tmp_path / "clips", tmp_path / "out"
+    folder.mkdir()
+    shutil.copyfile(sample("first_to_arabesque__side_right"), folder / "monday.mp4")
+    shutil.copyfile(sample("developpe_devant__side_right"), folder / "tuesday.mp4")
+    assert batch(str(folder), "--out", str(out), "--no-video", "--no-history").returncode == 0
+    first = rows_of(out)
+    kept = out / first["monday.mp4"]["report_folder"] / "report.json"
+    stamp = kept.stat().st_mtime_ns
+
+    (folder / "monday.mp4").rename(folder / "renamed monday.mp4")  # same bytes: not scored again
+    shutil.copyfile(sample("fouette_turns__side_right"), folder / "tuesday.mp4")  # new bytes: scored
+    result = batch(str(folder), "--out", str(out), "--no-video", "--no-history", "--resume")
+    assert result.returncode == 0, result.stderr
+    assert "Resuming: 1 clip(s) already done, 1 to score" in result.stderr
+    rows = rows_of(out)
+    assert set(rows) == {"renamed monday.mp4", "tuesday.mp4"}
+    assert rows["renamed monday.mp4"]["report_folder"] == first["monday.mp4"]["report_folder"]
+    assert kept.stat().st_mtime_ns == stamp
+    assert rows["tuesday.mp4"]["report_folder"] != first["tuesday.mp4"]["report_folder"]
+    assert rows["tuesday.mp4"]["movement"] != first["tuesday.mp4"]["movement"]
+
+
+def _sharpness(image: np.ndarray) -> float:
+    return float(cv2.Laplacian(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), cv2.CV_64F).var())
+
+
+def test_blur_faces_in_the_exported_video_and_still(tmp_path, analyses):
+    from technique.privacy import face_box
+    from technique.video import VideoReader
+
+    clip = sample("first_to_arabesque__side_right")
+    (tmp_path / "in").mkdir()
+    shutil.copyfile(clip, tmp_path / "in" / clip.name)
+    assert main(["batch", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--workers", "1",
+                 "--blur-faces", "--no-history"]) == 0
+    folder, = (tmp_path / "out" / "clips").iterdir()
+    worst = json.loads((folder / "report.json").read_text())["worst_moment"]["frame"]
+    analysis = analyses(clip)
+    x0, y0, x1, y1 = face_box(analysis.track.pixels[worst], (640, 480))
+    originals = {f.index: f.image for f in VideoReader(clip) if f.index == worst}
+    raw = originals[worst][y0:y1, x0:x1]
+    still = cv2.imread(str(folder / "worst.jpg"))[y0:y1, x0:x1]
+    with VideoReader(folder / "annotated.mp4") as reader:
+        frames = [f.image for f in reader]
+    assert len(frames) == 120
+    video = frames[worst][y0:y1, x0:x1]
+    assert _sharpness(still) < 0.35 * _sharpness(raw)
+    assert _sharpness(video) < 0.35 * _sharpness(raw)
+
+
+# --------------------------------------------------------------------------- small, fast pieces
+
+
+def test_discovery_walks_folders_but_not_links_hidden_files_or_its_output(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    for name in ("a/b/Clip.MP4", "a/x.mov", "z.webm", "photo.JPG", "notes.txt", ".hidden.mp4", "out/old.mp4"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    os.symlink("..", tmp_path / "a" / "up", target_is_directory=True)
+    found = discover(tmp_path, exclude=[tmp_path / "out"])
+    assert found.clips == ("a/b/Clip.MP4", "a/x.mov", "z.webm")
+    assert dict(found.skipped) == {"a/up": "a link to a folder: not followed", "photo.JPG": "a JPG image, not a video"}
+    assert found.ignored == 1
+
+
+@pytest.mark.parametrize("pattern, path, student", [
+    (r"^students/(?P<student>[^/]+)/", "students/ann/arabesque.mp4", "ann"),
+    (r"^([^/]+)/", "Zoé Martin/week 1.mp4", "Zoé Martin"),
+    (r"^[^_]+", "ann_arabesque.mp4", "ann"),
+    (r"^students/([^/]+)/", "corpus/empty.mp4", None),
+])
+def test_student_from_pattern(pattern, path, student):
+    import re
+
+    assert student_of(path, re.compile(pattern)) == student
+
+
+def test_report_folder_names_are_portable_and_follow_content():
+    assert folder_key(" clip ü.mp4", "ab" * 32) == "clip_u-abababababab"
+    assert folder_key("a/ü.mp4", None) != folder_key("b/ü.mp4", None)
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert main(["batch", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")]) == 2
+    assert main(["batch", str(tmp_path), "--out", str(tmp_path / "o"), "--student-from", "(unclosed"]) == 2
+    assert main(["batch", str(tmp_path), "--out", str(tmp_path / "o"), "--movement", "grand jete"]) == 2
+    err = capsys.readouterr().err
+    assert "not a folder" in err and "regular expression" in err and "unknown movement" in err
+
+
+def test_an_empty_folder_is_not_an_error(tmp_path):
+    (tmp_path / "in").mkdir()
+    assert main(["batch", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-history"]) == 0
+    assert (tmp_path / "out" / "summary.csv").read_text().startswith("path,")
+
+
+def test_manifest_trusts_only_whole_lines_with_their_files_and_the_same_options(tmp_path):
+    from technique.batch import ClipResult, Manifest
+
+    def result(name: str, status: str = "ok", **kw) -> ClipResult:
+        return ClipResult(f"{name}.mp4", name * 8, f"{name}-key", status,
+                          files=("report.json",) if status == "ok" else (), **kw)
+
+    (tmp_path / "clips" / "a-key").mkdir(parents=True)
+    (tmp_path / "clips" / "a-key" / "report.json").write_text("{}")
+    manifest = Manifest(tmp_path, "options-1")
+    manifest.reset([result("a"), result("b"), result("c", "error", reason="the file is empty (0 bytes)"),
+                    result("d", "error", reason="internal error: boom", transient=True)])
+    with open(manifest.path, "a") as handle:
+        handle.write('{"hash": "eeee", "result": {"path": "e.mp')  # cut short by kill -9
+    done = manifest.load()
+    assert set(done) == {"a" * 8, "c" * 8}  # b's folder is missing; d may pass on another try
+    assert Manifest(tmp_path, "options-2").load() == {}
+    manifest.reset(done.values())
+    assert manifest.path.read_text().count("\n") == 2 and manifest.load() == done
