@@ -25,6 +25,7 @@ from conftest import REPO, sample
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
 ARABESQUE = sample("first_to_arabesque__side_right")
+DEVELOPPE = sample("developpe_devant__side_right")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 LONG = 180_000  # ms: the model's first analysis on a slow CI machine
@@ -183,6 +184,7 @@ def test_review_save_and_progress(page, app_url):
     assert "Arabesque (recognised, 100%)" in main_text(page)
     assert_video_plays(page)
     page.locator("[data-testid='stPlotlyChart']").first.wait_for(timeout=60_000)
+    page.get_by_role("button", name="Annotated video (MP4)").wait_for(timeout=60_000)  # the page's last parts
     assert page.get_by_role("button", name="Annotated video (MP4)").count() == 1
     assert page.locator("[data-testid='stImage'] img").count() == 1  # the worst moment
     screenshot(page, "review.png")
@@ -217,6 +219,46 @@ def test_bad_upload_shows_why_then_a_good_upload_works(page, app_url, tmp_path):
     assert "Supporting knee straight" in text
     assert "can't be reviewed" not in main_text(page)
     assert_video_plays(page)
+
+
+def test_teachers_reference_then_a_review_against_it(page, app_url):
+    """The teacher page makes a reference from a demonstration; the review page lists it at once, and a
+    student's développé reviewed against it shows the similarity and the side-by-side."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{app_url}/teacher")
+    page.get_by_role("button", name="Make the reference").wait_for(timeout=60_000)
+    upload(page, ARABESQUE)
+    page.get_by_label("Name").fill("Miss Bea arabesque")
+    page.get_by_role("button", name="Make the reference").click()
+    page.get_by_text("Saved “Arabesque (miss bea arabesque)” as miss_bea_arabesque").wait_for(timeout=LONG)
+    assert "miss_bea_arabesque" in wait_for_table(page).inner_text()
+    screenshot(page, "teacher.png")
+
+    page.goto(f"{app_url}/review")
+    page.get_by_text("Up to 200 MB").wait_for(timeout=60_000)
+    movement = page.get_by_role("combobox", name="Movement")
+    movement.click()
+    page.get_by_role("option", name="Arabesque (miss bea arabesque)").click()  # listed without a restart
+    expect(movement).to_have_value("Arabesque (miss bea arabesque)")
+    upload(page, DEVELOPPE)
+    try:
+        page.get_by_text("Arabesque (miss bea arabesque) (named)").wait_for(timeout=LONG)
+        page.get_by_text("Similarity to the reference", exact=True).wait_for(timeout=60_000)
+    except Exception:
+        screenshot(page, "review-teacher-failed.png")  # what the page showed instead
+        raise
+    text = main_text(page)
+    assert re.search(r"Similarity to the reference\s+\d+%", text), text
+    assert re.search(r"At \d+\.\d s your working knee is \d+° more bent than in the reference", text)
+    assert "Compared with the teacher's reference Arabesque (miss bea arabesque)" in text
+    pair = page.locator("[data-testid='stImage']").filter(has_text="you (left) and the reference").locator("img")
+    pair.wait_for(timeout=60_000)
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=pair.element_handle(), timeout=30_000)
+    assert pair.evaluate("img => img.naturalWidth") > 2 * 640  # the student's frame beside the reference's canvas
+    page.locator("[data-testid='stPlotlyChart']").nth(2).wait_for(timeout=60_000)  # timeline, joints, angles
+    page.get_by_role("button", name="Annotated video (MP4)").wait_for(timeout=60_000)
+    screenshot(page, "review-teacher.png")
 
 
 WEBRTC_STATS = """async () => {

@@ -1,13 +1,17 @@
-"""The dashboard's review and progress pages with Streamlit's AppTest (real clips, real model).
+"""The dashboard's review, progress and teacher's reference pages with Streamlit's AppTest (real clips,
+real model).
 
 The live page needs a browser (streamlit-webrtc): it is tested in test_browser.py.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import sample
 from streamlit.testing.v1 import AppTest
@@ -15,6 +19,8 @@ from streamlit.testing.v1 import AppTest
 from technique.dashboard import safe_name, streamlit_command
 
 ARABESQUE = sample("first_to_arabesque__side_right")
+DEVELOPPE = sample("developpe_devant__side_right")
+FOUETTE = sample("fouette_turns__front")
 
 
 def review_script():
@@ -27,6 +33,12 @@ def progress_script():
     from technique.dashboard import progress_page
 
     progress_page()
+
+
+def teacher_script():
+    from technique.dashboard import teacher_page
+
+    teacher_page()
 
 
 @pytest.fixture
@@ -179,3 +191,179 @@ def test_repo_streamlit_config_matches():
     assert config["browser"]["gatherUsageStats"] is False
     assert config["server"]["address"] == "localhost"
     assert config["server"]["maxUploadSize"] == 200
+
+
+# ----------------------------------------------------------------------------- movements in time
+
+def test_the_timeline_shows_phases_turn_markers_and_the_worst_moment(analyses):
+    from technique.dashboard import story_rows, timeline_figure, turn_rows
+
+    analysis = analyses(FOUETTE)
+    figure = timeline_figure(analysis)
+    shapes = [s.name for s in figure.layout.shapes]
+    assert shapes.count("segment 1") == 1
+    assert [n for n in shapes if n.startswith("phase")] == [
+        "phase preparation", "phase turn 1", "phase turn 2", "phase close"]
+    assert [n for n in shapes if n.endswith(" start")] == ["turn 1 start", "turn 2 start"]
+    assert shapes.count("worst moment") == 1
+    turn_starts = [s.x0 for s in figure.layout.shapes if s.name.endswith(" start")]
+    turns = analysis.segments[0].story.turns
+    assert turn_starts == [pytest.approx(float(analysis.track.times[t.start])) for t in turns]
+    numbers = [a.text for a in figure.layout.annotations if a.name and a.name.startswith("turn")]
+    assert numbers == ["<b>1</b>", "<b>2</b>"]
+    assert list(figure.layout.yaxis.ticktext) == ["Fouetté en tournant · 100%"]
+
+    story = analysis.segments[0].story
+    words = {r["In time"]: r["Value"] for r in story_rows(story)}
+    assert words["Turns"] == "2" and words["Tempo"].endswith("turns/s") and words["Turns on relevé"].endswith("of 2")
+    turns = turn_rows(story, analysis.track.times)
+    assert [t["Turn"] for t in turns] == [1, 2]
+    passe = "Passé: toe from the knee (shank lengths)"
+    assert set(turns[0]) == {"Turn", "From", "Duration", "Leg at second", passe, "Plié", "Relevé",
+                             "Travel (of her height)"}
+    assert all(t["Leg at second"].endswith("°") and t[passe].endswith(("above", "below")) for t in turns)
+
+
+def test_a_developpe_reads_in_plain_words(analyses):
+    from technique.dashboard import story_rows, timeline_figure
+
+    analysis = analyses(DEVELOPPE)
+    names = [s.name for s in timeline_figure(analysis).layout.shapes if s.name.startswith("phase")]
+    assert names == ["phase preparation", "phase passe", "phase unfold", "phase hold", "phase close"]
+    words = {r["In time"]: r["Value"] for r in story_rows(analysis.segments[0].story)}
+    assert words["Passed through passé"] == "yes"
+    assert words["Unfolded in"].endswith(" s") and "knee" in words["At passé"]
+
+
+@pytest.fixture(scope="module")
+def two_movements(tmp_path_factory) -> Path:
+    """A class exercise: the side arabesque, then the side développé, in one clip."""
+    from technique.video import VideoReader, VideoWriter
+
+    path = tmp_path_factory.mktemp("two") / "arabesque then developpe.mp4"
+    writer = None
+    for source in (ARABESQUE, DEVELOPPE):
+        with VideoReader(source) as reader:
+            writer = writer or VideoWriter(path, reader.info.fps, (reader.info.width, reader.info.height), crf=18)
+            for frame in reader:
+                writer.write(frame.image)
+    writer.close()
+    return path
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_a_clip_with_two_movements_is_reviewed_movement_by_movement(db, two_movements):
+    at = AppTest.from_function(review_script, default_timeout=180).run()
+    upload(at, two_movements)
+    assert not at.exception and not at.error
+    assert texts(at.subheader) == ["2 movements: Arabesque, Développé devant"]
+    assert any("holds 2 movements" in w for w in texts(at.warning))
+    markdown = "\n".join(texts(at.markdown))
+    assert "**1. Arabesque** (0.4–4.0 s, 100%) · score 100/100" in markdown
+    assert "**2. Développé devant**" in markdown
+    timeline = chart_specs(at)[0]["layout"]
+    assert [s["name"] for s in timeline["shapes"] if s["name"].startswith("segment")] == ["segment 1", "segment 2"]
+    assert timeline["yaxis"]["ticktext"] == ["2. Développé devant · 100%", "1. Arabesque · 100%"]
+    assert [s["name"] for s in timeline["shapes"]].count("worst moment") == 2  # one per movement
+    rows = [t.value for t in at.table]
+    assert any("Held for" in list(r.get("In time", [])) for r in rows)
+    assert any("Passed through passé" in list(r.get("In time", [])) for r in rows)
+
+
+# ----------------------------------------------------------------------------- a teacher's reference
+
+def references_folder() -> Path:
+    return Path(os.environ["TECHNIQUE_REFERENCES"])  # a temp folder: see conftest.private_user_folders
+
+
+def test_the_teacher_page_saves_a_reference_that_the_review_page_then_lists(temp_folder):
+    review = AppTest.from_function(review_script, default_timeout=60).run()
+    assert "Arabesque (miss ada arabesque)" not in review.selectbox(key="review_movement").options  # labels
+
+    at = AppTest.from_function(teacher_script, default_timeout=180).run()
+    assert not at.exception
+    at.button[0].click().run()
+    assert texts(at.error) == ["Choose the demonstration clip first."]
+    at.file_uploader[0].set_value(("demo.mp4", b"Rehearsal notes: arabesque, then pas de bourree.\n", "video/mp4"))
+    at.text_input(key="teacher_name").input("Miss Ada arabesque")
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(at.error) == 1 and at.error[0].value.startswith("demo.mp4 can't be used:")
+    assert "not a video" in at.error[0].value
+    assert list(temp_folder.iterdir()) == []
+
+    at.text_input(key="teacher_name").input("Arabesque")
+    at.button[0].click().run()
+    assert "is the name of the built-in movement Arabesque" in at.error[0].value
+
+    at.file_uploader[0].set_value((ARABESQUE.name, ARABESQUE.read_bytes(), "video/mp4"))
+    at.text_input(key="teacher_name").input("Miss Ada arabesque")
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    saved = references_folder() / "miss_ada_arabesque.yaml"
+    assert texts(at.success) == [f"Saved “Arabesque (miss ada arabesque)” as miss_ada_arabesque, in "
+                                 f"{saved.parent}. Choose it as the movement on Review a clip or Live practice."]
+    assert saved.exists() and list(temp_folder.iterdir()) == []
+    assert "miss_ada_arabesque" in list(at.table[0].value["Name"])
+
+    review.run()  # the same session: the list is read again now that the folder has a new file
+    assert "Arabesque (miss ada arabesque)" in review.selectbox(key="review_movement").options
+
+
+@pytest.fixture(scope="module")
+def teacher_reference():
+    """Miss Cleo's arabesque, made from the side arabesque the way the teacher page makes it."""
+    from technique.dashboard import make_teacher_reference
+
+    data, path = make_teacher_reference(ARABESQUE.read_bytes(), ARABESQUE.name, "Miss Cleo arabesque", None)
+    assert path == references_folder() / "miss_cleo_arabesque.yaml"
+    return data
+
+
+def test_a_review_against_a_teachers_reference_shows_similarity_and_the_side_by_side(db, teacher_reference):
+    from technique.privacy import face_box
+
+    at = AppTest.from_function(review_script, default_timeout=180).run()
+    at.selectbox(key="review_movement").set_value("miss_cleo_arabesque")
+    upload(at, DEVELOPPE)
+    assert not at.exception and not at.error
+    metric = at.get("metric")[0]
+    assert metric.label == "Similarity to the reference" and metric.value.endswith("%")
+    review = at.session_state["review"]
+    c = review.analysis.comparison
+    assert metric.value == f"{c.similarity:.0%}"
+    assert texts(at.info) == [c.message] and "working knee" in c.message
+    charts = chart_specs(at)
+    assert any(spec["data"][0].get("type") == "bar" and len(spec["data"][0]["y"]) == 5 for spec in charts)
+    shapes = [s.get("name") for spec in charts for s in spec["layout"].get("shapes", [])]
+    assert "segment 1" in shapes and "furthest from the reference" in shapes  # on the timeline
+
+    pair = review.side_by_side
+    width = review.analysis.info.width
+    assert pair.shape[0] == review.analysis.info.height and pair.shape[1] > 2 * width
+    teacher_side = pair[:, -width:]
+    assert (teacher_side == 45).all(axis=2).mean() > 0.9  # a plain canvas...
+    assert (teacher_side != 45).any(axis=2).sum() > 2000  # ...with her skeleton on it
+    assert len(at.get("image")) == 2  # the worst moment and the side-by-side
+
+    from technique.dashboard import frames_at
+
+    raw = frames_at(DEVELOPPE, [c.worst_frame])[c.worst_frame][:, :, ::-1]
+    x0, y0, x1, y1 = face_box(review.analysis.track.pixels[c.worst_frame], (width, raw.shape[0]))
+    face = (slice(y0, y1), slice(x0, x1))
+    assert np.abs(pair[:, :width][face].astype(int) - raw[face]).mean() > 3  # blurred (Blur faces is on)
+
+
+def test_a_malformed_reference_in_the_users_folder_is_named_and_the_page_still_works(db, tmp_path, monkeypatch):
+    folder = tmp_path / "refs"
+    folder.mkdir()
+    (folder / "broken.yaml").write_text("name: broken\ncriteria: [\n")
+    monkeypatch.setenv("TECHNIQUE_REFERENCES", str(folder))
+    at = AppTest.from_function(review_script, default_timeout=120).run()
+    assert not at.exception
+    assert any("broken.yaml" in e.value for e in at.error)
+    options = at.selectbox[0].options
+    assert any("Arabesque" in o for o in options)

@@ -214,7 +214,7 @@ def cmd_reference(args) -> int:
     from .errors import TechniqueError
     from .pipeline import AnalysisConfig, analyse_clip
     from .references import load_references, user_folder
-    from .teacher import reference_from_analysis, save_reference
+    from .teacher import built_on, reference_from_analysis, save_reference
 
     try:
         references = load_references()
@@ -226,9 +226,7 @@ def cmd_reference(args) -> int:
     if analysis.judgement is None:
         print(f"✗ {args.clip}: the movement was not recognised; say which it is with --movement", file=sys.stderr)
         return SOME_FAILED
-    base = analysis.judgement.reference
-    if "teacher" in base.extra:
-        base = references[base.extra["teacher"]["base"]]
+    base = built_on(analysis.judgement.reference, references)
     data = reference_from_analysis(analysis, args.name, base.source)
     folder = Path(args.out) if args.out else user_folder()
     try:

@@ -1,9 +1,11 @@
-"""The dashboard (``technique app``): live practice, clip review for teachers, progress.
+"""The dashboard (``technique app``): live practice, clip review for teachers, progress, teachers' references.
 
 A thin face over the objects the CLI uses: ``live.LiveCoach`` for the webcam, ``pipeline.analyse_clip``
-and ``report`` for clips, ``history.History`` for progress. Nothing here measures or judges.
+and ``report`` for clips (with ``motion``'s story of each movement in time and ``teacher``'s comparison),
+``teacher.reference_from_analysis`` for a teacher's demonstration, ``history.History`` for progress.
+Nothing here measures or judges.
 
-The pages are plain functions (``live_page``, ``review_page``, ``progress_page``); ``main()`` wires
+The pages are plain functions (``live_page``, ``review_page``, ``progress_page``, ``teacher_page``); ``main()`` wires
 them into a Streamlit app (``dashboard_app.py`` inside the package, and ``app.py`` in a checkout,
 both call it). ``launch(args)`` starts Streamlit on that script with the privacy settings on the
 command line, so ``technique app`` behaves the same from any folder.
@@ -20,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -247,6 +250,7 @@ class Review:
     video: bytes  # annotated H.264 MP4
     still: np.ndarray | None  # the worst moment, annotated, RGB
     clip_hash: str
+    side_by_side: np.ndarray | None = None  # with a teacher's reference: her position beside the student's, RGB
 
 
 def safe_name(name: str) -> str:
@@ -256,6 +260,25 @@ def safe_name(name: str) -> str:
     return base[:120]
 
 
+@contextmanager
+def uploaded_copy(upload, name: str):
+    """The upload (a file-like object or bytes) as a file in a temporary folder, removed afterwards
+    whatever happens. Yields the file's path; its folder's parent is free for outputs (an upload
+    called annotated.mp4 can't be overwritten by the annotated video)."""
+    import shutil
+
+    with tempfile.TemporaryDirectory(prefix="technique-upload-") as folder:
+        path = Path(folder) / "upload" / safe_name(name)
+        path.parent.mkdir()
+        with open(path, "wb") as handle:
+            if isinstance(upload, (bytes, bytearray)):
+                handle.write(upload)
+            else:
+                upload.seek(0)
+                shutil.copyfileobj(upload, handle, 1 << 20)
+        yield path
+
+
 def review_clip(upload, name: str, movement: str | None = None, working_leg: str = "auto",
                 blur_faces: bool = True, references: dict | None = None,
                 progress: Callable[[float, str], None] | None = None) -> Review:
@@ -263,8 +286,6 @@ def review_clip(upload, name: str, movement: str | None = None, working_leg: str
 
     Raises a TechniqueError subclass (with .reason) for a clip that can't be scored.
     """
-    import shutil
-
     from .history import content_hash
     from .pipeline import AnalysisConfig, analyse_clip
     from .report import frames_table, report_dict, write_annotated_video
@@ -273,14 +294,7 @@ def review_clip(upload, name: str, movement: str | None = None, working_leg: str
         if progress:
             progress(min(max(fraction, 0.0), 1.0), text)
 
-    with tempfile.TemporaryDirectory(prefix="technique-upload-") as folder:
-        path = Path(folder) / safe_name(name)
-        with open(path, "wb") as handle:
-            if isinstance(upload, (bytes, bytearray)):
-                handle.write(upload)
-            else:
-                upload.seek(0)
-                shutil.copyfileobj(upload, handle, 1 << 20)
+    with uploaded_copy(upload, name) as path:
         tell(0.0, "Finding the dancer…")
         analysis = analyse_clip(
             path, movement, AnalysisConfig(working_leg=working_leg), references,
@@ -289,27 +303,42 @@ def review_clip(upload, name: str, movement: str | None = None, working_leg: str
         report = report_dict(analysis)
         report["clip"]["path"] = name  # the temp folder means nothing to the reader
         tell(0.8, "Writing the annotated video…")
-        video = write_annotated_video(analysis, path, Path(folder) / "annotated.mp4", blur_faces).read_bytes()
+        video = write_annotated_video(analysis, path, path.parent.parent / "annotated.mp4", blur_faces).read_bytes()
         tell(0.95, "Picking the worst moment…")
-        still = worst_still(analysis, path, blur_faces)
+        j, c = analysis.judgement, analysis.comparison
+        images = frames_at(path, (j.worst_frame if j else None, c.worst_frame if c else None))
+        still = worst_still(analysis, images, blur_faces)
+        pair = side_by_side(analysis, images.get(c.worst_frame) if c else None, blur_faces)
         clip_hash = content_hash(path)
     tell(1.0, "Done")
-    return Review(name, analysis, report, frames_table(analysis), video, still, clip_hash)
+    return Review(name, analysis, report, frames_table(analysis), video, still, clip_hash, pair)
 
 
-def worst_still(analysis, source: Path, blur_faces: bool) -> np.ndarray | None:
-    """The annotated frame of the worst moment (RGB), or None when there is none."""
-    from .report import annotate_frame
+def frames_at(source: Path, indices) -> dict[int, np.ndarray]:
+    """The clip's frames (BGR) at these indices (None ignored), read in one pass."""
     from .video import VideoReader
 
-    j = analysis.judgement
-    if j is None or j.worst_frame is None:
-        return None
+    wanted = {int(i) for i in indices if i is not None}
+    found: dict[int, np.ndarray] = {}
+    if not wanted:
+        return found
     with VideoReader(source) as reader:
         for frame in reader:
-            if frame.index == j.worst_frame:
-                return annotate_frame(frame.image, analysis, frame.index, blur_faces)[:, :, ::-1].copy()
-    return None
+            if frame.index in wanted:
+                found[frame.index] = frame.image
+            if frame.index >= max(wanted):
+                break
+    return found
+
+
+def worst_still(analysis, images: dict[int, np.ndarray], blur_faces: bool) -> np.ndarray | None:
+    """The annotated frame of the worst moment (RGB), or None when there is none."""
+    from .report import annotate_frame
+
+    j = analysis.judgement
+    if j is None or j.worst_frame is None or j.worst_frame not in images:
+        return None
+    return annotate_frame(images[j.worst_frame].copy(), analysis, j.worst_frame, blur_faces)[:, :, ::-1].copy()
 
 
 def criteria_rows(report: dict) -> list[dict]:
@@ -374,6 +403,352 @@ def angle_figure(analysis):
     return fig
 
 
+# --------------------------------------------------------------------------- movements in time
+
+PHASE_COLOURS = {"preparation": "#d5d9e0", "rise": "#9cc3ec", "hold": "#6cc070", "close": "#c9c1e3",
+                 "passe": "#d19be0", "unfold": "#f3b562"}
+TURN_COLOURS = ("#5b9bd5", "#3a78b8")  # turns alternate, so that neighbours stay apart
+TURN_LINE, WORST_LINE, DEPARTURE_LINE = "#1f4e9c", "red", "#8e44ad"
+
+
+def _edge(times: np.ndarray, index: int) -> float:
+    """The time frame `index` begins; len(times) is the end of the clip."""
+    if index < len(times):
+        return float(times[max(index, 0)])
+    step = float(times[-1] - times[-2]) if len(times) > 1 else 0.0
+    return float(times[-1]) + step
+
+
+def segment_title(seg) -> str:
+    """A movement's name as the reference file titles it (or 'Unrecognised movement')."""
+    if seg.judgement is not None:
+        return seg.judgement.reference.title
+    return seg.movement.replace("_", " ").capitalize() if seg.movement else "Unrecognised movement"
+
+
+def segment_label(seg, k: int, count: int) -> str:
+    confidence = "" if seg.confidence is None else f" · {seg.confidence:.0%}"
+    return f"{k}. {segment_title(seg)}{confidence}" if count > 1 else f"{segment_title(seg)}{confidence}"
+
+
+def worst_frames(analysis) -> list[int]:
+    """The worst moment of the clip's judgement, or of each movement's when there are several."""
+    judgements = [analysis.judgement] if analysis.judgement else [s.judgement for s in analysis.segments]
+    return [j.worst_frame for j in judgements if j is not None and j.worst_frame is not None]
+
+
+def timeline_figure(analysis):
+    """The clip on a time axis: one band per movement (name and confidence) with its phases as
+    coloured spans, a line at the start of each turn, the worst moment in red and, against a
+    teacher's reference, where the student departs most from her in purple. None without movements."""
+    import plotly.graph_objects as go
+
+    times, segments = analysis.track.times, analysis.segments
+    if not segments or len(times) == 0:
+        return None
+    fig = go.Figure()
+    count = len(segments)
+    duration = _edge(times, len(times))
+    hover_x, hover_y, hover_text = [], [], []
+    for k, seg in enumerate(segments, 1):
+        y = count - k  # the first movement on top
+        fig.add_shape(type="rect", name=f"segment {k}", x0=_edge(times, seg.start), x1=_edge(times, seg.stop),
+                      y0=y - 0.42, y1=y + 0.42, fillcolor="#f1f3f6", line={"color": "#9aa4b2", "width": 1},
+                      layer="below")
+        for phase in seg.story.phases:
+            turn = phase.name.startswith("turn")
+            colour = (TURN_COLOURS[int(phase.name.split()[-1]) % 2] if turn
+                      else PHASE_COLOURS.get(phase.name, "#bbbbbb"))
+            x0, x1 = _edge(times, phase.start), _edge(times, phase.stop)
+            text = phase.name.replace("passe", "passé")
+            fits = (x1 - x0) >= 0.008 * len(text) * duration  # else the name is only in the hover text
+            fig.add_shape(type="rect", name=f"phase {phase.name}", x0=x0, x1=x1, y0=y - 0.28, y1=y + 0.28,
+                          fillcolor=colour, line={"color": "white", "width": 1}, layer="below",
+                          label={"text": text if fits else "", "font": {"size": 11, "color": "#222"}})
+            hover_x.append((x0 + x1) / 2)
+            hover_y.append(y)
+            hover_text.append(f"{segment_title(seg)}: {phase.name} {x0:.2f}–{x1:.2f} s")
+        for t in seg.story.turns:
+            x = _edge(times, t.start)
+            fig.add_shape(type="line", name=f"turn {t.index} start", x0=x, x1=x, y0=y - 0.42, y1=y + 0.42,
+                          line={"color": TURN_LINE, "width": 2})
+            fig.add_annotation(x=x, y=y + 0.42, text=f"<b>{t.index}</b>", showarrow=False, yanchor="bottom",
+                               font={"color": TURN_LINE}, name=f"turn {t.index}")
+    for frame in worst_frames(analysis):
+        x = float(times[frame])
+        fig.add_shape(type="line", name="worst moment", x0=x, x1=x, y0=0, y1=1, yref="paper",
+                      line={"color": WORST_LINE, "width": 2, "dash": "dash"})
+        fig.add_annotation(x=x, y=1, yref="paper", text=f"worst {x:.2f} s", showarrow=False, yanchor="bottom",
+                           font={"color": WORST_LINE}, name="worst moment")
+    if analysis.comparison is not None:
+        x = float(times[analysis.comparison.worst_frame])
+        fig.add_shape(type="line", name="furthest from the reference", x0=x, x1=x, y0=0, y1=1, yref="paper",
+                      line={"color": DEPARTURE_LINE, "width": 2, "dash": "dot"})
+        fig.add_annotation(x=x, y=1, yref="paper", yshift=18, text=f"furthest from the reference {x:.2f} s",
+                           showarrow=False, yanchor="bottom", font={"color": DEPARTURE_LINE},
+                           name="furthest from the reference")
+    fig.add_trace(go.Scatter(x=hover_x, y=hover_y, mode="markers", marker={"opacity": 0}, text=hover_text,
+                             hoverinfo="text", showlegend=False, name="phases"))
+    fig.update_xaxes(range=[0, duration], title_text="time (s)", showgrid=False, ticks="outside")
+    fig.update_yaxes(range=[-0.75, count - 0.2], tickvals=list(range(count)), showgrid=False, zeroline=False,
+                     ticktext=[segment_label(s, k, count) for k, s in reversed(list(enumerate(segments, 1)))])
+    top = 58 if analysis.comparison is not None else 40
+    fig.update_layout(height=top + 80 + 80 * count, margin={"l": 10, "r": 10, "t": top, "b": 10},
+                      plot_bgcolor="white")
+    return fig
+
+
+def _share_of_height(value: float) -> str:
+    return f"{100 * value:.1f}% of her height"
+
+
+def _passe(toe_to_knee, short: bool = False) -> str:
+    """Where the working toe was against the supporting knee (0 = at the knee, positive = below)."""
+    if toe_to_knee is None or not np.isfinite(toe_to_knee):
+        return "—"
+    side = "below" if toe_to_knee > 0 else "above"
+    return f"{abs(toe_to_knee):.2f} {side}" if short else f"toe {abs(toe_to_knee):.2f} shank lengths {side} the knee"
+
+
+# What each time metric of motion.Story is called on the page, and how its value reads.
+METRIC_WORDS: dict[str, tuple[str, Callable]] = {
+    "time_to_reach_s": ("Time to reach the position", "{:.2f} s".format),
+    "hold_s": ("Held for", "{:.2f} s".format),
+    "height_at_hold": ("Leg height while held", "{:.0f}°".format),
+    "height_steadiness_sd": ("Leg height varied by (SD)", "{:.1f}°".format),
+    "hip_sway": ("Hips swayed by", _share_of_height),
+    "supporting_ankle_sway": ("Supporting ankle swayed by", _share_of_height),
+    "passe_reached": ("Passed through passé", lambda v: "yes" if v else "no"),
+    "passe_toe_to_knee": ("At passé", _passe),
+    "passe_time_s": ("Passé at", "{:.2f} s".format),
+    "unfold_s": ("Unfolded in", "{:.2f} s".format),
+    "unfold_knee_rebend_deg": ("Knee re-bent while unfolding by", "{:.0f}°".format),
+    "knee_at_end": ("Knee at full extension", "{:.0f}°".format),
+    "height_at_extension": ("Leg height at full extension", "{:.0f}°".format),
+    "hip_hike_highest": ("Hip hiked by (highest)", "{:.0f}°".format),
+    "supporting_knee_lowest": ("Supporting knee at its most bent", "{:.0f}°".format),
+    "turns": ("Turns", "{}".format),
+    "rotation_deg": ("Turned through", "{:.0f}°".format),
+    "direction": ("Direction", "{}".format),
+    "turns_per_second": ("Tempo", "{:.2f} turns/s".format),
+    "tempo_steadiness_cv": ("Tempo varied between turns by", "{:.0%}".format),
+    "extension_height_sd": ("Leg height at second varied by (SD)", "{:.1f}°".format),
+    "travel_body_heights": ("Travelled", _share_of_height),
+    "relevé_in_turns": ("Turns on relevé", "{}".format),
+}
+
+
+def story_rows(story) -> list[dict]:
+    """A movement's time metrics in plain words (metrics not measured in this clip are left out)."""
+    rows = []
+    for key, value in story.metrics.items():
+        if value is None or (isinstance(value, float) and not np.isfinite(value)):
+            continue
+        words, fmt = METRIC_WORDS.get(key, (key.replace("_", " ").capitalize(), "{}".format))
+        text = fmt(value)
+        if key == "relevé_in_turns":
+            text = f"{value} of {len(story.turns)}"
+        rows.append({"In time": words, "Value": text})
+    return rows
+
+
+def turn_rows(story, times: np.ndarray) -> list[dict]:
+    """One row per fouetté turn: what a teacher checks in it (from motion.Turn)."""
+    rows = []
+    for turn in story.turns:
+        d = turn.to_dict(times)
+
+        def shown(value, fmt):
+            return "—" if value is None else fmt(value)
+
+        rows.append({
+            "Turn": d["turn"], "From": f"{d['start_s']:.2f} s", "Duration": shown(d["duration_s"], "{:.2f} s".format),
+            "Leg at second": shown(d["extension_height"], "{:.0f}°".format),
+            "Passé: toe from the knee (shank lengths)": _passe(d["passe_toe_to_knee"], short=True),
+            "Plié": shown(d["plie_depth"], "{:.0f}°".format),
+            "Relevé": {True: "yes", False: "flat foot", None: "—"}[d["relevé"]],
+            "Travel (of her height)": shown(d["travel_body_heights"], "{:.1%}".format),
+        })
+    return rows
+
+
+# --------------------------------------------------------------------------- a teacher's reference
+
+def comparison_figure(comparison):
+    """Similarity per joint (0-100%) as horizontal bars."""
+    import plotly.graph_objects as go
+
+    from .teacher import LABELS
+
+    names = list(comparison.joints)
+    values = [100 * comparison.joints[n] for n in names]
+    fig = go.Figure(go.Bar(x=values, y=[LABELS.get(n, n).capitalize() for n in names], orientation="h",
+                           marker={"color": ["#5cb85c" if v >= 80 else "#f0ad4e" if v >= 50 else "#d9534f"
+                                             for v in values]},
+                           text=[f"{v:.0f}%" for v in values], textposition="auto"))
+    fig.update_xaxes(range=[0, 100], title_text="similarity to the reference (%)")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(height=60 + 36 * len(names), margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    return fig
+
+
+def teacher_skeleton(analysis):
+    """The teacher's stored skeleton at the moment aligned with the student's worst departure
+    (33 [x, y] or None, hip-centred, in body heights), and her reference's data; or (None, None)."""
+    c, reference = analysis.comparison, analysis.reference
+    if c is None or reference is None:
+        return None, None
+    teacher = (reference.extra or {}).get("teacher") or {}
+    skeletons = teacher.get("skeleton") or []
+    if not 0 <= c.teacher_index < len(skeletons):
+        return None, None
+    return skeletons[c.teacher_index], teacher
+
+
+def _facing(nose_x: float, hips_x: float, height: float) -> int:
+    """+1 / -1: which way the face is, from the nose against the hips (0 when seen from the front)."""
+    offset = nose_x - hips_x
+    return 0 if not np.isfinite(offset) or abs(offset) < 0.02 * height else int(np.sign(offset))
+
+
+def side_by_side(analysis, image: np.ndarray | None, blur_faces: bool) -> np.ndarray | None:
+    """Left: the student's frame at the comparison's worst moment with her skeleton (face blurred on
+    request); right: the teacher's skeleton at the aligned moment, at the student's body height,
+    centred on a plain canvas of the same size, turned to face the same way. RGB, or None."""
+    from . import landmarks as L
+    from .overlay import draw_panel, draw_skeleton, place_points
+    from .privacy import blur_face
+
+    c = analysis.comparison
+    points, teacher = teacher_skeleton(analysis)
+    if image is None or points is None:
+        return None
+    frame = c.worst_frame
+    student = analysis.track.pixels[frame]
+    left = image.copy()
+    if blur_faces:
+        blur_face(left, student)
+    draw_skeleton(left, student, analysis.working_leg)
+    draw_panel(left, "You", [], "", f"{c.worst_time_s:.2f} s")
+
+    heights = analysis.measures["body_height"]
+    height = float(heights[frame]) if np.isfinite(heights[frame]) else float(np.median(heights[np.isfinite(heights)]))
+    hips = student[[L.LEFT_HIP, L.RIGHT_HIP], 0]
+    hips_x = float(hips[np.isfinite(hips)].mean()) if np.isfinite(hips).any() else float("nan")
+    theirs = _facing(points[L.NOSE][0] if points[L.NOSE] else float("nan"), 0.0, 1.0)
+    mine = _facing(float(student[L.NOSE][0]), hips_x, height)
+    right = np.full_like(image, 45)
+    h, w = right.shape[:2]
+    draw_skeleton(right, place_points(points, (w / 2, h / 2), height, mirror=theirs * mine < 0),
+                  teacher.get("working_leg"))
+    times = teacher.get("times") or []
+    draw_panel(right, "Reference", [], "", f"{times[c.teacher_index]:.2f} s" if c.teacher_index < len(times) else "")
+    gap = np.full((h, max(4, w // 80), 3), 255, dtype=image.dtype)
+    return np.hstack([left, gap, right])[:, :, ::-1].copy()
+
+
+def teacher_name_problem(name: str, references: dict) -> str | None:
+    """Why a name can't be used for a new teacher's reference (None when it can)."""
+    from .teacher import slug
+
+    if not name.strip():
+        return "Type a name for the reference, e.g. “Miss Anna arabesque”."
+    existing = references.get(slug(name))
+    if existing is not None and "teacher" not in existing.extra:
+        return (f"“{name.strip()}” is the name of the built-in movement {existing.title}; "
+                "choose another, e.g. “Miss Anna arabesque”.")
+    return None
+
+
+def make_teacher_reference(upload, clip_name: str, name: str, movement: str | None, working_leg: str = "auto",
+                           references: dict | None = None,
+                           progress: Callable[[float, str], None] | None = None) -> tuple[dict, Path]:
+    """Analyse a teacher's demonstration (in a temp folder that is always removed) and save it as a
+    reference in the user's references folder, as `technique reference from-video` does.
+
+    Returns (the reference's data, its file). Raises TechniqueError (a clip that can't be analysed,
+    a movement not recognised) or OSError (the folder can't be written).
+    """
+    from .errors import TechniqueError
+    from .pipeline import AnalysisConfig, analyse_clip
+    from .references import load_references, user_folder
+    from .teacher import built_on, reference_from_analysis, save_reference
+
+    references = references if references is not None else load_references()
+    with uploaded_copy(upload, clip_name) as path:
+        analysis = analyse_clip(
+            path, movement, AnalysisConfig(working_leg=working_leg), references,
+            progress=lambda done, total: progress and progress(
+                min(done / max(total, done, 1), 1.0), f"Finding the dancer… frame {done} of {max(total, done)}"))
+        if analysis.judgement is None:
+            raise TechniqueError(clip_name, "the movement was not recognised; choose which movement it is")
+        base = built_on(analysis.judgement.reference, references)  # another teacher's: build on the built-in
+        data = reference_from_analysis(analysis, name, base.source)
+    return data, save_reference(data, user_folder())
+
+
+def teacher_page() -> None:
+    import streamlit as st
+
+    from .errors import TechniqueError
+    from .references import user_folder
+
+    references = cached_references()
+    st.title("Teacher's reference")
+    st.caption("Film yourself demonstrating a movement; technique keeps your angles over time and your skeleton "
+               "(not the video) as a reference. Students' clips can then be reviewed against it: choose it as "
+               "the movement on Review a clip or Live practice.")
+    built_in = [n for n, r in references.items() if "teacher" not in r.extra]
+    names = [None, *built_in]
+    with st.form("teacher", clear_on_submit=False, border=False):
+        upload = st.file_uploader("Demonstration clip (mp4, mov or webm)", type=list(UPLOAD_TYPES),
+                                  key="teacher_upload")
+        c1, c2, c3 = st.columns([2, 2, 1])
+        name = c1.text_input("Name", key="teacher_name", placeholder="Miss Anna arabesque")
+        movement = c2.selectbox("Movement demonstrated", names, key="teacher_movement",
+                                format_func=lambda n: "Recognise it from the clip" if n is None
+                                else references[n].title)
+        leg = c3.radio("Working leg", ("auto", "left", "right"), horizontal=True, key="teacher_leg",
+                       format_func=lambda s: s.title())
+        submitted = st.form_submit_button("Make the reference")
+    if submitted:
+        st.session_state.pop("teacher_message", None)
+        problem = teacher_name_problem(name, references) if upload is not None else (
+            "Choose the demonstration clip first.")
+        if problem:
+            st.session_state["teacher_message"] = ("error", problem)
+        else:
+            bar = st.progress(0.0, text="Analysing…")
+            try:
+                data, path = make_teacher_reference(upload, upload.name, name, movement, leg, references,
+                                                    progress=lambda f, text: bar.progress(f, text=text))
+            except TechniqueError as exc:
+                st.session_state["teacher_message"] = ("error", f"{upload.name} can't be used: {exc.reason}")
+            except OSError as exc:
+                st.session_state["teacher_message"] = (
+                    "error", f"The reference can't be saved in {user_folder()}: {exc.strerror or exc}")
+            else:
+                replaced = " (it replaces the earlier one of that name)" if data["name"] in references else ""
+                st.session_state["teacher_message"] = (
+                    "success", f"Saved “{data['title']}” as {data['name']}{replaced}, in {path.parent}. "
+                               "Choose it as the movement on Review a clip or Live practice.")
+                references = cached_references()
+            finally:
+                bar.empty()
+    if "teacher_message" in st.session_state:
+        kind, text = st.session_state["teacher_message"]
+        (st.success if kind == "success" else st.error)(text)
+    mine = [r for r in references.values() if "teacher" in r.extra]
+    st.markdown("**Teachers' references**")
+    if not mine:
+        st.caption(f"None yet. They are kept in {user_folder()}.")
+        return
+    st.table([{"Name": r.name, "Title": r.title, "Movement": r.extra["teacher"].get("base", ""),
+               "Clip": r.extra["teacher"].get("clip", ""), "Working leg": r.extra["teacher"].get("working_leg", ""),
+               "View": str(r.extra["teacher"].get("view", "")).replace("_", "-")} for r in mine])
+    st.caption(f"Kept in {user_folder()}.")
+
+
 def review_page() -> None:
     import streamlit as st
 
@@ -426,12 +801,17 @@ def show_review(review: Review) -> None:
 
     report, analysis = review.report, review.analysis
     movement = report["movement"]
+    judged = [seg for seg in analysis.segments if seg.judgement is not None]
     if movement:
         how = "named" if movement["given"] else f"recognised, {movement['confidence']:.0%}"
         st.subheader(f"{movement['title']} ({how})")
         score = "—" if report["score"] is None else f"{report['score']:.0f}/100"
         st.markdown(f"**Score {score}** · {report['working_leg']} leg working · "
                     f"{report['view'].replace('_', '-')} view")
+    elif len(judged) > 1:
+        st.subheader(f"{len(judged)} movements: " + ", ".join(segment_title(seg) for seg in judged))
+        st.markdown(f"{report['working_leg'].title()} leg working · {report['view'].replace('_', '-')} view · "
+                    "each movement has its own score and corrections under the timeline")
     else:
         st.subheader("Movement not recognised")
     for warning in report["warnings"]:
@@ -453,11 +833,14 @@ def show_review(review: Review) -> None:
     if report["criteria"]:
         st.markdown("**Criteria**")
         st.table(criteria_rows(report))
-        figure = angle_figure(analysis)
-        if figure is not None:
-            st.markdown("**Angles over time** (green: good band, amber: acceptable, grey: the position judged, "
-                        "red: the worst moment)")
-            st.plotly_chart(figure)
+    show_movements_in_time(analysis, report)
+    if analysis.comparison is not None:
+        show_comparison(review)
+    figure = angle_figure(analysis)
+    if figure is not None:
+        st.markdown("**Angles over time** (green: good band, amber: acceptable, grey: the position judged, "
+                    "red: the worst moment)")
+        st.plotly_chart(figure)
     stem = Path(review.name).stem or "clip"
     d1, d2, d3 = st.columns(3)
     d1.download_button("Report (JSON)", json.dumps(report, indent=2, ensure_ascii=False),
@@ -467,6 +850,65 @@ def show_review(review: Review) -> None:
     d3.download_button("Annotated video (MP4)", review.video, file_name=f"{stem}-annotated.mp4",
                        mime="video/mp4", on_click="ignore")
     save_form(review)
+
+
+def show_movements_in_time(analysis, report: dict) -> None:
+    """The timeline, then each movement's time metrics (with its score and corrections when the
+    clip holds several movements)."""
+    import streamlit as st
+
+    figure = timeline_figure(analysis)
+    if figure is None:
+        return
+    keys = ["coloured: the phases"]
+    if any(seg.story.turns for seg in analysis.segments):
+        keys.append("blue lines: the start of each turn")
+    keys.append("red: the worst moment")
+    if analysis.comparison is not None:
+        keys.append("purple: where you are furthest from the reference")
+    st.markdown(f"**Movements in time** ({'; '.join(keys)}; hover a phase for its times)")
+    st.plotly_chart(figure, key="timeline")
+    times = analysis.track.times
+    several = len(analysis.segments) > 1
+    for k, (seg, seg_report) in enumerate(zip(analysis.segments, report["segments"]), 1):
+        if several:
+            score = "" if seg_report["score"] is None else f" · score {seg_report['score']:.0f}/100"
+            confidence = "" if seg.confidence is None else f", {seg.confidence:.0%}"
+            st.markdown(f"**{k}. {segment_title(seg)}** ({_edge(times, seg.start):.1f}–{_edge(times, seg.stop):.1f} s"
+                        f"{confidence}){score}")
+            if seg_report["corrections"]:
+                st.markdown("\n".join(f"- {text}" for text in seg_report["corrections"]))
+            elif seg.judgement is not None:
+                st.markdown("- Nothing to correct.")
+        rows = story_rows(seg.story)
+        if rows:
+            st.columns([1, 1])[0].table(rows)
+        turns = turn_rows(seg.story, times)
+        if turns:
+            st.table(turns)
+        for note in seg.story.notes:
+            st.caption(note)
+
+
+def show_comparison(review: Review) -> None:
+    """Similarity to a teacher's reference, per joint, the biggest departure in words and the
+    side-by-side at that moment."""
+    import streamlit as st
+
+    analysis = review.analysis
+    c = analysis.comparison
+    title = analysis.reference.title if analysis.reference is not None else c.reference
+    st.markdown(f"**Compared with the teacher's reference {title}**")
+    left, right = st.columns([1, 2])
+    with left:
+        st.metric("Similarity to the reference", f"{c.similarity:.0%}")
+        st.plotly_chart(comparison_figure(c), key="comparison")
+    with right:
+        st.info(c.message)
+        if review.side_by_side is not None:
+            st.image(review.side_by_side, width="stretch",
+                     caption=f"At {c.worst_time_s:.2f} s: you (left) and the reference at the same point of the "
+                             "movement (right, her skeleton at your height, facing your way).")
 
 
 def save_form(review: Review) -> None:
@@ -588,19 +1030,33 @@ def progress_page() -> None:
 # --------------------------------------------------------------------------- the app
 
 def cached_references() -> dict:
+    """All references (built-in and the user's folder). Loaded again whenever a reference file is
+    added, changed or removed (a teacher's reference saved on the page or from the command line)."""
     import streamlit as st
 
-    @st.cache_resource(show_spinner=False)
-    def load() -> dict:
+    from .references import reference_files
+
+    from .errors import TechniqueError
+
+    @st.cache_resource(show_spinner=False, max_entries=4)
+    def load(signature: tuple, user: bool = True) -> dict:
         from .references import load_references
 
-        return load_references()
+        return load_references(user=user)
 
-    return load()
+    try:
+        signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in reference_files())
+    except OSError:  # a file removed while listing: read afresh
+        signature = (time.monotonic(),)
+    try:
+        return load(signature)
+    except TechniqueError as exc:  # a malformed file in the user's folder: say which, keep working
+        st.error(f"A reference file could not be read, so only the built-in movements are offered: {exc}")
+        return load(("built-in",), user=False)
 
 
 def main() -> None:
-    """The Streamlit app: three pages in the sidebar."""
+    """The Streamlit app: four pages in the sidebar."""
     import streamlit as st
 
     st.set_page_config(page_title="technique", page_icon=":material/accessibility_new:", layout="wide")
@@ -608,6 +1064,7 @@ def main() -> None:
         st.Page(live_page, title="Live practice", icon=":material/videocam:", default=True),
         st.Page(review_page, title="Review a clip", icon=":material/movie:", url_path="review"),
         st.Page(progress_page, title="Progress", icon=":material/trending_up:", url_path="progress"),
+        st.Page(teacher_page, title="Teacher's reference", icon=":material/school:", url_path="teacher"),
     ]
     st.navigation(pages).run()
 

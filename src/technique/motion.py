@@ -386,6 +386,8 @@ def tell(reference, measures: dict[str, np.ndarray], times: np.ndarray, world: n
          spans: dict[str, MomentSpan | None], start: int, stop: int, view: str = "unknown") -> Story:
     """The motion story of one segment for its movement (a Reference, or None when unrecognised)."""
     movement = reference.name if reference is not None else None
+    if reference is not None:  # a teacher's reference tells the story of the movement it is built on
+        movement = (reference.extra or {}).get("teacher", {}).get("base", movement)
     if movement == "arabesque":
         return arabesque_story(measures, times, spans, start, stop)
     if movement and movement.startswith("developpe"):

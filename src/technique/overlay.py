@@ -98,3 +98,15 @@ def draw_panel(image: np.ndarray, title: str, lines: list[tuple[str, tuple[int, 
     if footer:
         size = cv2.getTextSize(ascii_text(footer), cv2.FONT_HERSHEY_SIMPLEX, scale, 1)[0]
         _text(image, footer, (width - size[0] - 10, int(28 * scale / 0.55)), scale, WHITE, 1)
+
+
+def place_points(points, centre: tuple[float, float], scale: float, mirror: bool = False) -> np.ndarray:
+    """Pixels for points given relative to a centre in some unit ([x, y] or None each, y down): (N, 2),
+    NaN where a point is None. `scale` is pixels per unit; `mirror` flips left and right about the centre.
+
+    Draws a stored skeleton (a teacher's, hip-centred in body heights) on any canvas with draw_skeleton.
+    """
+    relative = np.array([[np.nan, np.nan] if p is None else p for p in points], dtype=float).reshape(-1, 2)
+    if mirror:
+        relative[:, 0] = -relative[:, 0]
+    return np.asarray(centre, dtype=float) + relative * float(scale)

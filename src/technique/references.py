@@ -241,10 +241,10 @@ def user_folder() -> Path:
     return base / "technique" / "references"
 
 
-def reference_files(extra_folders: tuple[str | os.PathLike, ...] = ()) -> list[Path]:
+def reference_files(extra_folders: tuple[str | os.PathLike, ...] = (), user: bool = True) -> list[Path]:
     """Built-in references, then the user folder (if any), then extra folders: later ones override."""
     files: list[Path] = []
-    user = (user_folder(),) if user_folder().is_dir() else ()
+    user = (user_folder(),) if user and user_folder().is_dir() else ()
     for folder in (builtin_folder(), *user, *map(Path, extra_folders)):
         if not folder.is_dir():
             raise ReferenceError_(folder, "reference folder not found")
@@ -252,9 +252,9 @@ def reference_files(extra_folders: tuple[str | os.PathLike, ...] = ()) -> list[P
     return files
 
 
-def load_references(extra_folders: tuple[str | os.PathLike, ...] = ()) -> dict[str, Reference]:
+def load_references(extra_folders: tuple[str | os.PathLike, ...] = (), user: bool = True) -> dict[str, Reference]:
     """All references by name; a user folder's file overrides a built-in one of the same name."""
-    return {ref.name: ref for ref in map(load_reference_file, reference_files(extra_folders))}
+    return {ref.name: ref for ref in map(load_reference_file, reference_files(extra_folders, user))}
 
 
 def get_reference(name: str, references: dict[str, Reference]) -> Reference:

@@ -217,11 +217,12 @@ def prepare_folder(folder: str | os.PathLike) -> Path:
     return folder
 
 
-def key_criteria(analysis: Analysis, count: int = 3) -> list:
+def key_criteria(analysis: Analysis, count: int = 3, judgement=None) -> list:
     """The few criteria worth showing on the video: the heaviest ones judgeable from this view."""
-    if analysis.judgement is None:
+    judgement = judgement or analysis.judgement
+    if judgement is None:
         return []
-    judged = [v.criterion for v in analysis.judgement.verdicts if v.judged]
+    judged = [v.criterion for v in judgement.verdicts if v.judged]
     return sorted(judged, key=lambda c: -c.weight)[:count]
 
 
@@ -234,10 +235,11 @@ def annotate_frame(image: np.ndarray, analysis: Analysis, index: int, blur_faces
 
         blur_face(image, analysis.track.pixels[index])
     draw_skeleton(image, analysis.track.pixels[index], analysis.working_leg)
-    j = analysis.judgement
+    j = analysis.judgement or next((seg.judgement for seg in analysis.segments
+                                    if seg.start <= index < seg.stop and seg.judgement), None)
     row = {k: float(v[index]) for k, v in analysis.measures.items()}
     lines = []
-    for c in key_criteria(analysis):
+    for c in key_criteria(analysis, judgement=j):
         value = row[c.measure]
         colour = VERDICT_COLOURS[band_of(value, c)] if np.isfinite(value) else (200, 200, 200)
         lines.append((f"{c.name}: {format_value(c.measure, value)}", colour))

@@ -70,13 +70,22 @@ def trajectory(analysis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return frames, analysis.track.times[frames], values
 
 
+def built_on(reference, references: dict):
+    """The built-in movement a reference stands for (a teacher's reference names its base)."""
+    base = (reference.extra or {}).get("teacher", {}).get("base")
+    return references.get(base, reference) if base else reference
+
+
 def skeleton(analysis, frames: np.ndarray) -> list:
     """The dancer's 2D skeleton at each frame, centred on the hips and scaled to her height (1.0).
 
     Kept in a teacher's reference instead of any picture of her, so the comparison can draw her
     position beside the student's without storing her video.
     """
-    pixels = analysis.track.pixels[frames].copy()
+    from .smoothing import fill_gaps
+
+    # bridge joints hidden for up to a second (the far knee in profile), as a teacher would see them
+    pixels = fill_gaps(analysis.track.pixels, analysis.track.times, 1.0)[frames]
     centre = np.nanmean(pixels[:, [23, 24]], axis=1, keepdims=True)
     height = float(np.nanmedian(analysis.measures["body_height"])) or 1.0
     points = (pixels - centre) / height
