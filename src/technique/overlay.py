@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .landmarks import SKELETON
@@ -27,13 +29,47 @@ def ascii_text(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
-def _text(image: np.ndarray, text: str, origin: tuple[int, int], scale: float, colour=WHITE,
-          thickness: int = 1) -> None:
+@lru_cache(maxsize=1024)
+def _text_masks(text: str, scale: float, thickness: int) -> tuple:
+    """Anti-aliased coverage of a text's dark outline and of its letters, rendered once and reused.
+
+    Annotating a clip draws the same words (a correction, a title, "176 deg") on many frames;
+    putText with anti-aliasing is the costliest part of a frame, so each string is drawn once.
+    Returns the outline's and the letters' float32 alphas and their complements, and the offset of
+    the text origin inside them.
+    """
     import cv2
 
-    text = ascii_text(text)
-    cv2.putText(image, text, origin, cv2.FONT_HERSHEY_SIMPLEX, scale, BLACK, thickness + 3, cv2.LINE_AA)
-    cv2.putText(image, text, origin, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, thickness, cv2.LINE_AA)
+    (w, h), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, thickness + 3)
+    pad = thickness + 4
+    size = (h + base + 2 * pad, w + 2 * pad)
+    origin = (pad, pad + h)
+    outline = np.zeros(size, np.uint8)
+    fill = np.zeros(size, np.uint8)
+    cv2.putText(outline, text, origin, cv2.FONT_HERSHEY_SIMPLEX, scale, 255, thickness + 3, cv2.LINE_AA)
+    cv2.putText(fill, text, origin, cv2.FONT_HERSHEY_SIMPLEX, scale, 255, thickness, cv2.LINE_AA)
+    a_out, a_fill = outline.astype(np.float32) / 255, fill.astype(np.float32) / 255
+    return a_out, 1 - a_out, a_fill, 1 - a_fill, origin[0], origin[1]
+
+
+def _text(image: np.ndarray, text: str, origin: tuple[int, int], scale: float, colour=WHITE,
+          thickness: int = 1) -> None:
+    """Text with a dark outline (readable on any background), composited from cached masks."""
+    import cv2
+
+    outline, keep_out, fill, keep_fill, ox, oy = _text_masks(ascii_text(text), round(scale, 3), thickness)
+    x0, y0 = origin[0] - ox, origin[1] - oy
+    h, w = image.shape[:2]
+    cx0, cy0 = max(x0, 0), max(y0, 0)
+    cx1, cy1 = min(x0 + outline.shape[1], w), min(y0 + outline.shape[0], h)
+    if cx1 <= cx0 or cy1 <= cy0:
+        return
+    crop = (slice(cy0 - y0, cy1 - y0), slice(cx0 - x0, cx1 - x0))
+    roi = image[cy0:cy1, cx0:cx1]
+    ink = np.empty_like(roi)
+    ink[:] = colour
+    dark = cv2.blendLinear(roi, np.zeros_like(roi), keep_out[crop], outline[crop])  # the outline is black
+    image[cy0:cy1, cx0:cx1] = cv2.blendLinear(dark, ink, keep_fill[crop], fill[crop])
 
 
 def draw_skeleton(image: np.ndarray, pixels: np.ndarray, working: str | None = None) -> None:

@@ -82,6 +82,16 @@ def _check_file(path: Path) -> None:
         raise VideoError(path, "is a text file, not a video")
 
 
+def _bgr(frame) -> np.ndarray:
+    """A decoded frame as BGR. Planar 4:2:0 (nearly every phone and camera clip) goes through
+    OpenCV's converter, about twice as fast as swscale's; anything else through swscale."""
+    import cv2
+
+    if frame.format.name in ("yuv420p", "yuvj420p") and frame.width % 2 == 0 and frame.height % 2 == 0:
+        return cv2.cvtColor(frame.to_ndarray(format=frame.format.name), cv2.COLOR_YUV2BGR_I420)
+    return frame.to_ndarray(format="bgr24")
+
+
 def _upright(image: np.ndarray, rotation: int) -> np.ndarray:
     """Turn a stored frame so that it is shown as the phone showed it."""
     import cv2
@@ -174,7 +184,7 @@ class VideoReader:
         index = 0
         try:
             for frame in self._container.decode(self._stream):
-                image = _upright(frame.to_ndarray(format="bgr24"), rotation)
+                image = _upright(_bgr(frame), rotation)
                 if image.shape[1] != self.info.width or image.shape[0] != self.info.height:
                     image = cv2.resize(image, (self.info.width, self.info.height), interpolation=cv2.INTER_AREA)
                 if frame.pts is not None and frame.time_base is not None:
@@ -307,7 +317,9 @@ class VideoWriter:
         self._stream = self._container.add_stream("libx264", rate=rate)
         self._stream.width, self._stream.height = width, height
         self._stream.pix_fmt = "yuv420p"
-        self._stream.options = {"crf": str(crf), "preset": "veryfast"}
+        # superfast: about 1 ms a frame at 640x480 on this class of machine (veryfast: 3.5 ms), for a
+        # file about 1.6x larger; the annotated video is for watching, not archiving.
+        self._stream.options = {"crf": str(crf), "preset": "superfast"}
         self.frames_written = 0
 
     def write(self, image_bgr: np.ndarray) -> None:
@@ -315,7 +327,11 @@ class VideoWriter:
 
         if image_bgr.shape[1] != self.size[0] or image_bgr.shape[0] != self.size[1]:
             image_bgr = image_bgr[: self.size[1], : self.size[0]]
-        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image_bgr), format="bgr24")
+        import cv2
+
+        # OpenCV's BGR -> I420 is about 5x faster than letting the encoder's swscale convert
+        planar = cv2.cvtColor(np.ascontiguousarray(image_bgr), cv2.COLOR_BGR2YUV_I420)
+        frame = av.VideoFrame.from_ndarray(planar, format="yuv420p")
         for packet in self._stream.encode(frame):
             self._container.mux(packet)
         self.frames_written += 1
