@@ -760,8 +760,6 @@ class HistoryWriter:
 
 def run_batch(args) -> int:
     """`technique batch`: score every clip under args.folder; see the module docstring for outputs."""
-    from .errors import UnknownMovementError
-
     root = Path(args.folder).absolute()
     out = Path(args.out).absolute()
     if not root.is_dir():
@@ -784,19 +782,13 @@ def run_batch(args) -> int:
             print("technique: --engine dask needs Dask: pip install 'technique[dask]'", file=sys.stderr)
             return USAGE
     folders = tuple(str(Path(r).absolute()) for r in args.references)
-    try:
-        from .references import get_reference, load_references, reference_files
+    from .cli import references_for
+    from .references import reference_files
 
-        loaded = load_references(folders)
-        if args.movement:
-            get_reference(args.movement, loaded)
-        files = reference_files(folders)
-    except UnknownMovementError as exc:
-        print(f"technique: {exc.source!r}: {exc.reason}", file=sys.stderr)
+    loaded = references_for(folders, args.movement)
+    if loaded is None:
         return USAGE
-    except TechniqueError as exc:
-        print(f"technique: {exc}", file=sys.stderr)
-        return USAGE
+    files = reference_files(folders)
     try:
         out.mkdir(parents=True, exist_ok=True)
         shutil.rmtree(out / PARTIAL, ignore_errors=True)  # leftovers of an interrupted run: never trusted

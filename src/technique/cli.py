@@ -115,22 +115,33 @@ def _out_folder(root: Path, clip: str, used: set[str]) -> Path:
     return root / name
 
 
-def cmd_score(args) -> int:
+def references_for(folders: tuple[str, ...], movement: str | None) -> dict | None:
+    """The references a command will use, or None after saying why not (a usage error: an unknown
+    movement name, a malformed or missing reference folder)."""
     from .errors import TechniqueError, UnknownMovementError
-    from .pipeline import AnalysisConfig, analyse_clip
     from .references import get_reference, load_references
+
+    try:
+        references = load_references(folders)
+        if movement:
+            get_reference(movement, references)
+    except UnknownMovementError as exc:
+        print(f"technique: {exc.source!r}: {exc.reason}", file=sys.stderr)
+        return None
+    except TechniqueError as exc:
+        print(f"technique: {exc}", file=sys.stderr)
+        return None
+    return references
+
+
+def cmd_score(args) -> int:
+    from .errors import TechniqueError
+    from .pipeline import AnalysisConfig, analyse_clip
     from .report import report_dict, summary_text, write_reports
 
     config = AnalysisConfig(working_leg=args.working_leg, reference_folders=tuple(args.references))
-    try:
-        references = load_references(config.reference_folders)
-        if args.movement:
-            get_reference(args.movement, references)
-    except UnknownMovementError as exc:
-        print(f"technique: {exc.source!r}: {exc.reason}", file=sys.stderr)
-        return USAGE
-    except TechniqueError as exc:
-        print(f"technique: {exc}", file=sys.stderr)
+    references = references_for(config.reference_folders, args.movement)
+    if references is None:
         return USAGE
     failed, results, used = 0, [], set()
     for clip in args.clips:
