@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .references import Condition, Criterion, Moment, Reference
-from .smoothing import _runs
+from .smoothing import true_runs
 
 GOOD, ACCEPTABLE, FAULT = "good", "acceptable", "fault"
 NOT_ASSESSABLE, NOT_VISIBLE, NOT_FOUND = "not_assessable", "not_visible", "moment_not_found"
@@ -78,7 +78,7 @@ def find_moment(moment: Moment, measures: dict[str, np.ndarray]) -> MomentSpan |
     reached = np.isfinite(d) & (d >= threshold)
     if not reached.any():
         return None
-    runs = _runs(reached)
+    runs = true_runs(reached)
     if moment.select in ("max", "min"):
         best = int(np.nanargmax(np.where(reached, d, -np.inf)))
         runs = [r for r in runs if r[0] <= best < r[1]]
@@ -88,7 +88,7 @@ def find_moment(moment: Moment, measures: dict[str, np.ndarray]) -> MomentSpan |
         peak = start + int(np.nanargmax(segment))
         near = np.flatnonzero(segment >= d[peak] - moment.within) + start
         # keep the contiguous stretch around the peak: a hold, not scattered frames
-        run = [r for r in _runs(np.isin(np.arange(len(d)), near)) if r[0] <= peak < r[1]][0]
+        run = [r for r in true_runs(np.isin(np.arange(len(d)), near)) if r[0] <= peak < r[1]][0]
         frames.append(np.arange(*run))
         peaks.append(peak)
     return MomentSpan(moment.name, np.concatenate(frames), tuple(peaks))
@@ -177,8 +177,7 @@ def judge(reference: Reference, measures: dict[str, np.ndarray], view: str,
     weights = sum(v.criterion.weight for v in judged)
     score = sum(v.criterion.weight * v.score for v in judged) / weights if judged else None
     worst = max(judged, key=lambda v: v.importance, default=None)
-    worst_frame = worst.worst_frame if worst is not None and worst.importance > 0 else (
-        None if worst is None else worst.worst_frame)
+    worst_frame = worst.worst_frame if worst is not None else None
     notes = []
     missing_moments = [n for n, s in spans.items() if s is None]
     if missing_moments:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .judge import MomentSpan
-from .smoothing import _runs
+from .smoothing import true_runs
 
 REST_LEG_HEIGHT = 20.0  # degrees: below this (and the thigh down) the working leg is at rest
 REST_THIGH_HEIGHT = 25.0
@@ -114,7 +114,7 @@ def segment_clip(measures: dict[str, np.ndarray], times: np.ndarray, min_s: floa
     (the rest frames just before, up to half a second).
     """
     active = active_frames(measures)
-    runs = _runs(active)
+    runs = true_runs(active)
     merged: list[list[int]] = []
     for start, stop in runs:
         if merged and times[start] - times[merged[-1][1] - 1] <= merge_gap_s:
@@ -356,7 +356,7 @@ def fouette_story(measures, times, world, start, stop) -> Story:
     turned = float(abs(seen[-1] - seen[0])) if seen.size else 0.0
     if not turns:
         notes.append(f"No complete turn found (the body turned {turned:.0f}°).")
-    lost = [(a, b) for a, b in _runs(~np.isfinite(rotation[start:stop]))
+    lost = [(a, b) for a, b in true_runs(~np.isfinite(rotation[start:stop]))
             if times[start + b - 1] - times[start + a] >= 0.2]
     for a, b in lost:
         notes.append(f"The dancer was out of view from {times[start + a]:.1f} to {times[start + b - 1]:.1f} s: "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -22,9 +22,9 @@ from .references import Reference, get_reference, load_references
 from .smoothing import SmoothingConfig, TrackArrays, fill_gaps
 from .video import VideoInfo
 
-if False:  # typing only; these are imported where they are used
-    from .motion import Story  # noqa: F401
-    from .teacher import Comparison  # noqa: F401
+if TYPE_CHECKING:  # imported where they are used
+    from .motion import Story
+    from .teacher import Comparison
 
 RECOGNISED_ABOVE = 0.75  # below this confidence a movement is "not recognised"
 

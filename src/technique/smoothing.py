@@ -262,7 +262,7 @@ def fill_gaps(values: np.ndarray, times: np.ndarray, max_gap_s: float) -> np.nda
         if not missing.any() or missing.all():
             continue
         known = np.flatnonzero(~missing)
-        for start, stop in _runs(missing):
+        for start, stop in true_runs(missing):
             if start == 0 or stop == len(series):
                 continue
             if times[stop] - times[start - 1] <= max_gap_s + 1e-9:
@@ -270,7 +270,7 @@ def fill_gaps(values: np.ndarray, times: np.ndarray, max_gap_s: float) -> np.nda
     return out
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:  # used by judge and motion too
     """[start, stop) index pairs of the True runs of a boolean array."""
     edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
