@@ -29,6 +29,8 @@ from typing import Callable
 
 import numpy as np
 
+from .report import passe_words, story_rows  # noqa: F401  (story_rows: the page's time measures)
+
 # The camera is asked for 24 frames/s: on a 2-core laptop the browser's and the server's VP8 work for
 # 30 frames/s leaves too little time for the pose model (benchmarks/live.py --vp8: 18 processed
 # frames/s, 187 ms p95 at 30; 23 frames/s, 96 ms p95 at 24), and frames beyond that are only dropped.
@@ -498,60 +500,6 @@ def timeline_figure(analysis):
     return fig
 
 
-def _share_of_height(value: float) -> str:
-    return f"{100 * value:.1f}% of her height"
-
-
-def _passe(toe_to_knee, short: bool = False) -> str:
-    """Where the working toe was against the supporting knee (0 = at the knee, positive = below)."""
-    if toe_to_knee is None or not np.isfinite(toe_to_knee):
-        return "—"
-    side = "below" if toe_to_knee > 0 else "above"
-    return f"{abs(toe_to_knee):.2f} {side}" if short else f"toe {abs(toe_to_knee):.2f} shank lengths {side} the knee"
-
-
-# What each time metric of motion.Story is called on the page, and how its value reads.
-METRIC_WORDS: dict[str, tuple[str, Callable]] = {
-    "time_to_reach_s": ("Time to reach the position", "{:.2f} s".format),
-    "hold_s": ("Held for", "{:.2f} s".format),
-    "height_at_hold": ("Leg height while held", "{:.0f}°".format),
-    "height_steadiness_sd": ("Leg height varied by (SD)", "{:.1f}°".format),
-    "hip_sway": ("Hips swayed by", _share_of_height),
-    "supporting_ankle_sway": ("Supporting ankle swayed by", _share_of_height),
-    "passe_reached": ("Passed through passé", lambda v: "yes" if v else "no"),
-    "passe_toe_to_knee": ("At passé", _passe),
-    "passe_time_s": ("Passé at", "{:.2f} s".format),
-    "unfold_s": ("Unfolded in", "{:.2f} s".format),
-    "unfold_knee_rebend_deg": ("Knee re-bent while unfolding by", "{:.0f}°".format),
-    "knee_at_end": ("Knee at full extension", "{:.0f}°".format),
-    "height_at_extension": ("Leg height at full extension", "{:.0f}°".format),
-    "hip_hike_highest": ("Hip hiked by (highest)", "{:.0f}°".format),
-    "supporting_knee_lowest": ("Supporting knee at its most bent", "{:.0f}°".format),
-    "turns": ("Turns", "{}".format),
-    "rotation_deg": ("Turned through", "{:.0f}°".format),
-    "direction": ("Direction", "{}".format),
-    "turns_per_second": ("Tempo", "{:.2f} turns/s".format),
-    "tempo_steadiness_cv": ("Tempo varied between turns by", "{:.0%}".format),
-    "extension_height_sd": ("Leg height at second varied by (SD)", "{:.1f}°".format),
-    "travel_body_heights": ("Travelled", _share_of_height),
-    "relevé_in_turns": ("Turns on relevé", "{}".format),
-}
-
-
-def story_rows(story) -> list[dict]:
-    """A movement's time metrics in plain words (metrics not measured in this clip are left out)."""
-    rows = []
-    for key, value in story.metrics.items():
-        if value is None or (isinstance(value, float) and not np.isfinite(value)):
-            continue
-        words, fmt = METRIC_WORDS.get(key, (key.replace("_", " ").capitalize(), "{}".format))
-        text = fmt(value)
-        if key == "relevé_in_turns":
-            text = f"{value} of {len(story.turns)}"
-        rows.append({"In time": words, "Value": text})
-    return rows
-
-
 def turn_rows(story, times: np.ndarray) -> list[dict]:
     """One row per fouetté turn: what a teacher checks in it (from motion.Turn)."""
     rows = []
@@ -564,7 +512,7 @@ def turn_rows(story, times: np.ndarray) -> list[dict]:
         rows.append({
             "Turn": d["turn"], "From": f"{d['start_s']:.2f} s", "Duration": shown(d["duration_s"], "{:.2f} s".format),
             "Leg at second": shown(d["extension_height"], "{:.0f}°".format),
-            "Passé: toe from the knee (shank lengths)": _passe(d["passe_toe_to_knee"], short=True),
+            "Passé: toe from the knee (shank lengths)": passe_words(d["passe_toe_to_knee"], short=True),
             "Plié": shown(d["plie_depth"], "{:.0f}°".format),
             "Relevé": {True: "yes", False: "flat foot", None: "—"}[d["relevé"]],
             "Travel (of her height)": shown(d["travel_body_heights"], "{:.1%}".format),

@@ -10,6 +10,7 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -156,26 +157,64 @@ def summary_text(analysis: Analysis) -> str:
     return "\n".join(lines)
 
 
-STORY_WORDS = {
-    "time_to_reach_s": ("reached the position in", "{:.2f} s"), "hold_s": ("held for", "{:.2f} s"),
-    "height_steadiness_sd": ("leg height varied by", "{:.1f}° (SD)"),
-    "hip_sway": ("hips swayed", "{:.3f} body heights"),
-    "supporting_knee_lowest": ("supporting knee at its most bent", "{:.0f}°"),
-    "passe_reached": ("passed through passé", "{}"), "unfold_s": ("unfolded in", "{:.2f} s"),
-    "unfold_knee_rebend_deg": ("knee re-bent while unfolding by", "{:.0f}°"),
-    "knee_at_end": ("knee at full extension", "{:.0f}°"),
-    "turns": ("turns", "{}"), "turns_per_second": ("tempo", "{:.2f} turns/s"),
-    "tempo_steadiness_cv": ("tempo variation", "{:.0%}"),
-    "travel_body_heights": ("travelled", "{:.2f} body heights"),
+def _share_of_height(value: float) -> str:
+    return f"{100 * value:.1f}% of her height"
+
+
+def passe_words(toe_to_knee, short: bool = False) -> str:
+    """Where the working toe was against the supporting knee (0 = at the knee, positive = below)."""
+    if toe_to_knee is None or not np.isfinite(toe_to_knee):
+        return "—"
+    side = "below" if toe_to_knee > 0 else "above"
+    return f"{abs(toe_to_knee):.2f} {side}" if short else f"toe {abs(toe_to_knee):.2f} shank lengths {side} the knee"
+
+
+# What each time metric of motion.Story is called (page and summary alike), and how its value reads.
+METRIC_WORDS: dict[str, tuple[str, Callable]] = {
+    "time_to_reach_s": ("Time to reach the position", "{:.2f} s".format),
+    "hold_s": ("Held for", "{:.2f} s".format),
+    "height_at_hold": ("Leg height while held", "{:.0f}°".format),
+    "height_steadiness_sd": ("Leg height varied by (SD)", "{:.1f}°".format),
+    "hip_sway": ("Hips swayed by", _share_of_height),
+    "supporting_ankle_sway": ("Supporting ankle swayed by", _share_of_height),
+    "passe_reached": ("Passed through passé", lambda v: "yes" if v else "no"),
+    "passe_toe_to_knee": ("At passé", passe_words),
+    "passe_time_s": ("Passé at", "{:.2f} s".format),
+    "unfold_s": ("Unfolded in", "{:.2f} s".format),
+    "unfold_knee_rebend_deg": ("Knee re-bent while unfolding by", "{:.0f}°".format),
+    "knee_at_end": ("Knee at full extension", "{:.0f}°".format),
+    "height_at_extension": ("Leg height at full extension", "{:.0f}°".format),
+    "hip_hike_highest": ("Hip hiked by (highest)", "{:.0f}°".format),
+    "supporting_knee_lowest": ("Supporting knee at its most bent", "{:.0f}°".format),
+    "turns": ("Turns", "{}".format),
+    "rotation_deg": ("Turned through", "{:.0f}°".format),
+    "direction": ("Direction", "{}".format),
+    "turns_per_second": ("Tempo", "{:.2f} turns/s".format),
+    "tempo_steadiness_cv": ("Tempo varied between turns by", "{:.0%}".format),
+    "extension_height_sd": ("Leg height at second varied by (SD)", "{:.1f}°".format),
+    "travel_body_heights": ("Travelled", _share_of_height),
+    "relevé_in_turns": ("Turns on relevé", "{}".format),
 }
 
 
-def _plain(value):
-    return ("yes" if value else "no") if isinstance(value, bool) else value
+def story_rows(story) -> list[dict]:
+    """A movement's time metrics in plain words (metrics not measured in this clip are left out)."""
+    rows = []
+    for key, value in story.metrics.items():
+        if value is None or (isinstance(value, float) and not np.isfinite(value)):
+            continue
+        words, fmt = METRIC_WORDS.get(key, (key.replace("_", " ").capitalize(), "{}".format))
+        text = fmt(value)
+        if key == "relevé_in_turns":
+            text = f"{value} of {len(story.turns)}"
+        rows.append({"In time": words, "Value": text})
+    return rows
 
 
 def story_lines(analysis: Analysis) -> list[str]:
     """The motion story of each movement found, in a few words and numbers."""
+    from .motion import RELEVE_LIFT
+
     lines = []
     times = analysis.track.times
     for seg in analysis.segments:
@@ -183,14 +222,13 @@ def story_lines(analysis: Analysis) -> list[str]:
         name = seg.movement or "unrecognised movement"
         phases = ", ".join(f"{p.name} {times[p.start]:.1f}–{times[p.stop - 1]:.1f} s" for p in story.phases)
         lines.append(f"  In time ({name}, {times[seg.start]:.1f}–{times[seg.stop - 1]:.1f} s): {phases}")
-        facts = [f"{words} {fmt.format(_plain(story.metrics[key]))}" for key, (words, fmt) in STORY_WORDS.items()
-                 if story.metrics.get(key) is not None]
+        facts = [f"{row['In time']}: {row['Value']}" for row in story_rows(story)]
         if facts:
             lines.append("    " + "; ".join(facts))
         for turn in story.turns:
             lines.append(f"    turn {turn.index}: {turn.duration_s:.2f} s, leg at second {turn.extension_height:.0f}°, "
                          f"passé {turn.passe_toe_to_knee:+.2f} shank from the knee, plié {turn.plie_depth:.0f}°, "
-                         f"{'relevé' if turn.releve > 0.025 else 'flat foot'}")
+                         f"{'relevé' if turn.releve > RELEVE_LIFT else 'flat foot'}")
         for note in story.notes:
             lines.append(f"    Note: {note}")
     return lines
