@@ -7,6 +7,7 @@ the weighted mean of the criteria that could be judged (weights are in the refer
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -120,7 +121,10 @@ class Verdict:
 
     @property
     def importance(self) -> float:
-        return self.criterion.weight * (100 - (self.score or 100)) if self.judged else 0.0
+        """Weight x points lost: how much fixing this would raise the score (0 when not judged)."""
+        if not self.judged or self.score is None:
+            return 0.0
+        return self.criterion.weight * (100 - self.score)
 
 
 def correction_for(value: float, c: Criterion) -> str:
@@ -141,8 +145,9 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
     if not np.isfinite(value):
         where = f" ({missing_parts} out of view)" if missing_parts else ""
         return Verdict(c, NOT_VISIBLE, note=f"The joints for this were not visible{where}: film the whole body.")
-    scores = criterion_score(series, c)
-    worst = int(frames[int(np.nanargmin(scores))])
+    # the worst moment is the frame furthest outside the good band (scores stop at 0, distances don't)
+    outside = np.fmax(np.fmax(c.good[0] - series, series - c.good[1]), 0.0)
+    worst = int(frames[int(np.nanargmax(np.where(np.isfinite(series), outside, -1.0)))])
     return Verdict(
         c, band_of(value, c), value, float(criterion_score(value, c)),
         float(np.asarray(measures[c.measure])[worst]), worst, correction_for(value, c),
@@ -177,7 +182,8 @@ def judge(reference: Reference, measures: dict[str, np.ndarray], view: str,
     weights = sum(v.criterion.weight for v in judged)
     score = sum(v.criterion.weight * v.score for v in judged) / weights if judged else None
     worst = max(judged, key=lambda v: v.importance, default=None)
-    worst_frame = worst.worst_frame if worst is not None else None
+    # no worst moment when nothing needs correcting
+    worst_frame = worst.worst_frame if worst is not None and worst.importance > 0 else None
     notes = []
     missing_moments = [n for n, s in spans.items() if s is None]
     if missing_moments:
@@ -185,20 +191,66 @@ def judge(reference: Reference, measures: dict[str, np.ndarray], view: str,
     return Judgement(reference, view, verdicts, spans, score, worst_frame, tuple(notes))
 
 
-def condition_score(cond: Condition, measures: dict[str, np.ndarray], spans: dict,
-                    active: np.ndarray, view: str) -> float:
-    """1 when the clue holds, falling to 0 over its margin; 0.5 when it can't be seen from this view."""
-    if view not in cond.views:
-        return 0.5
+UNSEEN_CAP = 0.6  # a clue this view can't show leaves the movement possible, never confident
+
+
+@dataclass(frozen=True)
+class Clue:
+    """One recognition clue measured on a clip: its words, value and how well it holds (0-1)."""
+
+    says: str
+    value: float
+    score: float  # NaN: this view can't show it
+    needed: bool = False
+
+    def describe(self) -> str:
+        return self.says if np.isfinite(self.score) and self.score >= 0.5 else f"not {self.says}"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """How well a clip fits one movement: the weakest clue decides (every clue must hold)."""
+
+    name: str
+    fit: float
+    clues: tuple[Clue, ...]
+    confidence: float = 0.0
+
+    def explanation(self) -> str:
+        seen = [c for c in self.clues if np.isfinite(c.score)]
+        unseen = [c.says for c in self.clues if not np.isfinite(c.score)]
+        words = ", ".join(c.describe() for c in sorted(seen, key=lambda c: -c.score))
+        if unseen:
+            words += f" (can't see from this view: {', '.join(unseen)})"
+        return words
+
+
+def condition_value(cond: Condition, measures: dict[str, np.ndarray], spans: dict, active: np.ndarray) -> float:
+    """The clue's measured value (NaN when its moment never happens or its joints are hidden)."""
     frames = moment_frames(cond.moment, spans, active)
     if cond.aggregate == "count":  # how many times the moment happens (turns, repeated cycles)
-        value = float(len(spans[cond.moment].peaks)) if spans.get(cond.moment) else 0.0
-    elif frames is None or frames.size == 0:
+        return float(len(spans[cond.moment].peaks)) if spans.get(cond.moment) else 0.0
+    if frames is None or frames.size == 0:
+        return float("nan") if cond.moment == "all" else -np.inf
+    values = np.asarray(measures[cond.measure], dtype=float)[frames]
+    if np.isfinite(values).mean() < 0.5:  # seen in too few of the moment's frames to say
+        return float("nan")
+    return aggregate(values, cond.aggregate)
+
+
+def condition_score(cond: Condition, measures: dict[str, np.ndarray], spans: dict,
+                    active: np.ndarray, view: str) -> float:
+    """1 when the clue holds, falling to 0 over its margin; NaN when this view can't show it.
+
+    A moment that never happens fails the clue (0): an arabesque needs its hold.
+    """
+    if view not in cond.views:
+        return float("nan")
+    value = condition_value(cond, measures, spans, active)
+    if value == -np.inf:
         return 0.0
-    else:
-        value = aggregate(np.asarray(measures[cond.measure], dtype=float)[frames], cond.aggregate)
     if not np.isfinite(value):
-        return 0.5
+        return float("nan")
     score = 1.0
     if cond.low is not None and value < cond.low:
         score = min(score, max(0.0, 1 - (cond.low - value) / cond.margin))
@@ -207,17 +259,43 @@ def condition_score(cond: Condition, measures: dict[str, np.ndarray], spans: dic
     return score
 
 
+def fit_of(ref: Reference, measures: dict[str, np.ndarray], active: np.ndarray, view: str) -> Candidate:
+    spans = {name: find_moment(m, measures) for name, m in ref.moments.items()}
+    clues = []
+    for cond in ref.recognise:
+        value = condition_value(cond, measures, spans, active) if view in cond.views else float("nan")
+        says = cond.says or f"{cond.measure.replace('_', ' ')}"
+        clues.append(Clue(says, value, condition_score(cond, measures, spans, active, view), cond.needed))
+    scores = np.array([c.score for c in clues])
+    seen = scores[np.isfinite(scores)]
+    if seen.size == 0:
+        return Candidate(ref.name, 0.0, tuple(clues))
+    fit = float(seen.min())
+    if any(c.needed and not np.isfinite(c.score) for c in clues):
+        fit = min(fit, UNSEEN_CAP)
+    return Candidate(ref.name, fit, tuple(clues))
+
+
+def candidates(references: dict[str, Reference], measures: dict[str, np.ndarray], active: np.ndarray,
+               view: str) -> list[Candidate]:
+    """Every movement with clues, best first, each with a confidence.
+
+    Confidence is the fit of the weakest clue, lowered when another movement fits too: two movements
+    that both fit (a tendu that is almost a dégagé) can't be told apart with confidence.
+    """
+    fits = [fit_of(ref, measures, active, view) for ref in references.values() if ref.recognise]
+    fits.sort(key=lambda c: -c.fit)
+    out = []
+    for i, c in enumerate(fits):
+        rival = max((o.fit for j, o in enumerate(fits) if j != i), default=0.0)
+        out.append(dataclasses.replace(c, confidence=c.fit * (1 - 0.5 * rival) if rival > 0.5 else c.fit))
+    return sorted(out, key=lambda c: -c.confidence)
+
+
 def recognise(references: dict[str, Reference], measures: dict[str, np.ndarray], active: np.ndarray,
               view: str) -> list[tuple[str, float]]:
     """(movement, confidence 0-1) for every reference with clues, best first."""
-    out = []
-    for ref in references.values():
-        if not ref.recognise:
-            continue
-        spans = {name: find_moment(m, measures) for name, m in ref.moments.items()}
-        scores = [condition_score(c, measures, spans, active, view) for c in ref.recognise]
-        out.append((ref.name, float(np.mean(scores))))
-    return sorted(out, key=lambda item: -item[1])
+    return [(c.name, c.confidence) for c in candidates(references, measures, active, view)]
 
 
 def frame_cue(reference: Reference, row: dict[str, float], view: str) -> tuple[str, Criterion | None]:

@@ -13,11 +13,29 @@ Angle conventions (documented once, here):
 - torso_tilt: mid-hip->mid-shoulder against straight up; 0 = upright, positive whichever way.
 - hip_hike / shoulder_level: slope of the hip (shoulder) line against horizontal, positive when the
   working side is higher. Meaningful only when the line lies across the picture (front view).
-- leg_direction (3D): direction of the working leg in the floor plane relative to where the pelvis
-  faces: 0 = devant, 90 = à la seconde, 180 = derrière.
+- working_leg_height: hip->ankle from straight down as above. In the image plane it is the 2D angle;
+  a straight leg pointing at (or away from) the camera looks short, so then the height comes from
+  how far the ankle rises against the leg's standing length: arccos(drop / standing length). That
+  needs no depth and holds in every view (the camera is roughly level).
+- facing (facing_x): which way the dancer faces in the picture, from the body itself: the nose ahead
+  of the ears and the toes ahead of the heels. +1 = towards the picture's right, -1 = left, 0 =
+  towards the camera (or away). body_yaw: 0 = front (or back) view, 90 = profile, from the apparent
+  shoulder width against the torso length (2D) averaged with MediaPipe's world shoulder/hip lines.
+- working_leg_forward / working_leg_side: the hip->ankle vector in the dancer's own frame, in standing
+  leg lengths: forward (+) or back (-), and out to the working side. Each is measured only in the
+  views that show it: forward/back from the image's horizontal in a side view (signed by the facing),
+  from the floor's perspective in a front view for a foot on the floor (a foot in front stands lower
+  in the picture); out to the side from the horizontal in a front view, and from how foreshortened
+  the leg is in a side view. Elsewhere NaN (three-quarter views use MediaPipe's world landmarks).
+- working_leg_direction: where the leg goes in the floor plane: 0 = devant, 90 = à la seconde,
+  180 = derrière, from the two components above. NaN when the view can't tell (a raised leg seen
+  from the front: in front of her or behind her is along the camera's line of sight).
 - passe_toe_to_knee: height of the working toe below the supporting knee, in shank lengths
   (0 = toe at the knee, positive = below, negative = above).
-- releve: how far the supporting heel is lifted above the toe, in foot lengths (0 = flat).
+- releve: how far the supporting heel is lifted above the toe, in foot lengths (0 = flat; side view).
+- releve_lift: how far the supporting ankle has risen above its flat level (the lowest it stood in
+  the last few seconds) while the toes stay down, in standing leg lengths; works in every view.
+  supporting_foot_lift: how far the supporting toes rose off the floor (a jump, a step).
 """
 
 from __future__ import annotations
@@ -122,18 +140,28 @@ def _angle_from_down_3d(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
 
 
 def _leg_direction(world: np.ndarray, hip: int, ankle: int) -> np.ndarray:
-    """Floor-plane direction of hip->ankle vs the pelvis' facing (0 devant, 90 seconde, 180 derrière)."""
-    across = world[..., L.RIGHT_HIP, :] - world[..., L.LEFT_HIP, :]
-    # Facing is perpendicular to the hip line in the floor (x-z) plane; the nose says which way.
-    forward = np.stack([across[..., 2], -across[..., 0]], axis=-1)
-    nose = world[..., L.NOSE, :] - _mid(world, L.LEFT_HIP, L.RIGHT_HIP)
-    sign = np.sign(np.sum(forward * nose[..., [0, 2]], axis=-1))
+    """Floor-plane direction of hip->ankle vs the body's facing (0 devant, 90 seconde, 180 derrière), 3D.
+
+    Facing is perpendicular to the hip and shoulder lines, turned the way the nose points from the
+    ears and the toes from the heels (the nose ahead of the hips is not enough: a dancer leaning back
+    in a développé devant has her nose above her hips).
+    """
+    w = world[..., [0, 2]]
+    across = _unit(np.nan_to_num(_unit(w[..., L.RIGHT_HIP, :] - w[..., L.LEFT_HIP, :]))
+                   + np.nan_to_num(_unit(w[..., L.RIGHT_SHOULDER, :] - w[..., L.LEFT_SHOULDER, :])))
+    forward = np.stack([-across[..., 1], across[..., 0]], axis=-1)
+    nose = _unit(w[..., L.NOSE, :] - _mid(w, L.LEFT_EAR, L.RIGHT_EAR))
+    toes = _unit(w[..., L.LEFT_TOE, :] - w[..., L.LEFT_HEEL, :] + w[..., L.RIGHT_TOE, :] - w[..., L.RIGHT_HEEL, :])
+    cue = np.nan_to_num(nose) + 0.5 * np.nan_to_num(toes)
+    sign = np.sign(np.sum(forward * cue, axis=-1))
     forward = forward * np.where(sign == 0, 1, sign)[..., None]
-    leg = (world[..., ankle, :] - world[..., hip, :])[..., [0, 2]]
-    norm = np.linalg.norm(forward, axis=-1) * np.linalg.norm(leg, axis=-1)
+    leg = _unit(w[..., ankle, :] - w[..., hip, :])
+    return np.degrees(np.arccos(np.clip(np.sum(forward * leg, axis=-1), -1, 1)))
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
-        cos = np.sum(forward * leg, axis=-1) / norm
-    return np.degrees(np.arccos(np.clip(cos, -1, 1)))
+        return v / np.linalg.norm(v, axis=-1, keepdims=True)
 
 
 def body_height(pixels: np.ndarray) -> np.ndarray:
@@ -185,22 +213,256 @@ def working_side(pixels: np.ndarray, world: np.ndarray) -> str:
     return "left" if left > right else "right"
 
 
+
+@dataclass(frozen=True)
+class BodyScale:
+    """The dancer's standing lengths in pixels, from the clip itself (for foreshortening and relevé).
+
+    leg: hip->ankle of a straight, hanging leg; flat_ankle_y: image y of an ankle standing flat.
+    """
+
+    leg: float
+    flat_ankle_y: np.ndarray | float  # per frame for a clip: the level of the last few seconds
+    flat_toe_y: np.ndarray | float
+
+
+def body_scale(pixels: np.ndarray, working: str = "right") -> BodyScale:
+    """Standing lengths from a clip (T, 33, 2) or a frame: the longest hip->ankle seen (95th percentile),
+    and the supporting foot's flat levels (its lowest place in the picture over the last few seconds)."""
+    p = np.asarray(pixels, dtype=float).reshape(-1, pixels.shape[-2], 2)
+    si = _SIDE_IDX[OTHER[working]]
+    legs = np.concatenate([_dist(p[:, L.LEFT_HIP], p[:, L.LEFT_ANKLE]), _dist(p[:, L.RIGHT_HIP], p[:, L.RIGHT_ANKLE])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        leg = float(np.nanpercentile(legs, 95)) if np.isfinite(legs).any() else float("nan")
+    ankle = rolling_percentile(p[:, si["ankle"], 1], FLAT_WINDOW_FRAMES, 90)
+    toe = rolling_percentile(p[:, si["toe"], 1], FLAT_WINDOW_FRAMES, 90)
+    if pixels.ndim == 3:
+        return BodyScale(leg, ankle, toe)
+    return BodyScale(leg, float(ankle[0]), float(toe[0]))
+
+
+FLAT_WINDOW_FRAMES = 75  # frames each side (about 2.5 s at 30 fps) in which the feet are flat at some point
+
+
+def rolling_percentile(values: np.ndarray, half_window: int, q: float) -> np.ndarray:
+    """Each frame's q-th percentile of the finite values within half_window frames of it (NaN if none)."""
+    out = np.full(len(values), np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for i in range(len(values)):
+            window = values[max(i - half_window, 0):i + half_window + 1]
+            if np.isfinite(window).any():
+                out[i] = np.nanpercentile(window, q)
+    return out
+
+
+def facing_x(pixels: np.ndarray, working: str = "right") -> np.ndarray:
+    """Which way the dancer faces in the picture: +1 right, -1 left, near 0 towards (or away from) the camera.
+
+    The nose sits ahead of the ears, and the supporting foot's toes ahead of its heel, whatever the
+    torso or the working leg do; offsets are in torso lengths, and 0.15 torso lengths of offset (a
+    profile) reads as fully sideways. The foot alone decides when the head is out of the picture.
+    """
+    p = pixels
+    si = _SIDE_IDX[OTHER[working]]
+    torso = _dist(_mid(p, L.LEFT_SHOULDER, L.RIGHT_SHOULDER), _mid(p, L.LEFT_HIP, L.RIGHT_HIP))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nose = (p[..., L.NOSE, 0] - _mid(p, L.LEFT_EAR, L.RIGHT_EAR)[..., 0]) / torso
+        toes = (p[..., si["toe"], 0] - p[..., si["heel"], 0]) / torso
+    cue = np.where(np.isfinite(nose), nose + 0.5 * np.nan_to_num(toes), 1.5 * toes)
+    return np.clip(cue / 0.15, -1.0, 1.0)
+
+
+FRONTAL_SHOULDER_WIDTH = 0.72  # shoulder width / torso length of a body square to the camera (MediaPipe points)
+
+
+def body_yaw(pixels: np.ndarray, world: np.ndarray) -> np.ndarray:
+    """0 = square to the camera (front or back view), 90 = profile, per frame.
+
+    The apparent shoulder width against the torso length (2D) and MediaPipe's world shoulder and hip
+    lines (depth is its noisiest axis) each give an estimate; their mean is steadier than either.
+    """
+    p = pixels
+    torso = _dist(_mid(p, L.LEFT_SHOULDER, L.RIGHT_SHOULDER), _mid(p, L.LEFT_HIP, L.RIGHT_HIP))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = _dist(p[..., L.LEFT_SHOULDER, :], p[..., L.RIGHT_SHOULDER, :]) / torso
+    flat = np.degrees(np.arccos(np.clip(ratio / FRONTAL_SHOULDER_WIDTH, 0.0, 1.0)))
+    deep = facing_yaw(world)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(np.stack([flat, deep]), axis=0)
+
+
+def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float,
+               knee_3d: np.ndarray | float = np.nan) -> np.ndarray:
+    """Height of hip->ankle from straight down (0 hanging, 90 level), foreshortening-proof.
+
+    In the picture's plane the 2D angle is exact. A straight leg pointing along the camera's line of
+    sight looks short; its height is then arccos(drop / standing length) from the ankle's vertical
+    drop below the hip. The two are blended by how foreshortened a straight leg looks; a bent knee
+    (hip, knee and ankle not in line in the picture) keeps the 2D angle.
+    """
+    flat = from_vertical_down(hip, ankle)
+    d = ankle - hip
+    length = np.linalg.norm(d, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        straight = length / (_dist(hip, knee) + _dist(knee, ankle))
+        seen = length / rest
+        deep = np.degrees(np.arccos(np.clip(d[..., 1] / rest, -1.0, 1.0)))
+    # 1 = trust the picture (in plane); 0 = trust the drop (a straight leg seen end-on)
+    in_plane = np.clip((seen - 0.7) / 0.25, 0.0, 1.0)
+    # a bent knee keeps the picture's angle (the drop of a bent leg is not its height); the knee is
+    # straight when the picture shows it so, or MediaPipe's 3D knee does (a leg at the camera looks bent)
+    bent = (np.nan_to_num(straight, nan=1.0) < 0.95) & ~(np.nan_to_num(knee_3d, nan=0.0) >= 155)
+    in_plane = np.where(bent, 1.0, in_plane)
+    out = in_plane * flat + (1 - in_plane) * deep
+    return np.where(np.isfinite(deep), out, flat)
+
+
+VIEW_FRONT_BELOW, VIEW_SIDE_ABOVE = 30.0, 60.0  # body_yaw bands of the three views (degrees)
+
+
+def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
+                   yaw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(forward, outward) of the working hip->ankle in standing leg lengths; NaN where the view can't tell.
+
+    The picture gives the leg's horizontal and vertical offsets; its length says how much of it points
+    along the line of sight, but not whether towards the camera or away. The body's facing (body_yaw,
+    facing_x) turns the two possible legs into the dancer's own frame; a leg can't point across the
+    body, so usually only one is possible. When both are (a raised leg seen from the front: in front of
+    her or behind her), a foot near the floor is placed by perspective (a foot in front stands lower in
+    the picture than the supporting foot); in a three-quarter view MediaPipe's depth decides; otherwise
+    the forward part is unknown (NaN) and only "out to the side" is reported.
+    """
+    i, o = _SIDE_IDX[side], _SIDE_IDX[OTHER[side]]
+    p = pixels
+    d = (p[..., i["ankle"], :] - p[..., i["hip"], :]) / rest
+    x = d[..., 0]
+    depth = np.sqrt(np.clip(1.0 - x ** 2 - d[..., 1] ** 2, 0.0, None))
+    # in a side view the hips overlap in the picture: take it as a true profile (forward = horizontal)
+    theta = np.radians(np.where(yaw > VIEW_SIDE_ABOVE, 90.0, np.nan_to_num(yaw, nan=0.0)))
+    s = np.where(np.nan_to_num(facing) < 0, -1.0, 1.0)
+    o_s = np.where(p[..., i["hip"], 0] < p[..., o["hip"], 0], -1.0, 1.0)
+    fx, fz = s * np.sin(theta), np.cos(theta)
+    ox, oz = o_s * np.cos(theta), -o_s * s * np.sin(theta)
+    a1, b1 = x * fx + depth * fz, x * ox + depth * oz  # the ankle nearer the camera than the hip
+    a2, b2 = x * fx - depth * fz, x * ox - depth * oz  # ... or farther
+    ok1, ok2 = b1 >= -0.25, b2 >= -0.25
+    # only a leg clearly across the body is impossible (the facing itself is only known to ~20 deg)
+    ok1, ok2 = ok1 | (b2 >= -0.5), ok2 | (b1 >= -0.5)
+    # both possible legs say the same (devant, à la seconde or derrière): no need to choose
+    agree = _category(np.degrees(np.arctan2(np.clip(b1, 0, None), a1))) == _category(np.degrees(np.arctan2(np.clip(b2, 0, None), a2)))
+    with np.errstate(invalid="ignore"):
+        low_foot = d[..., 1] > np.cos(np.radians(40))
+        nearer = (p[..., i["toe"], 1] - p[..., o["toe"], 1]) / rest > 0.04  # lower in the picture: nearer
+        farther = (p[..., i["toe"], 1] - p[..., o["toe"], 1]) / rest < -0.04
+        deep_nearer = (world[..., i["ankle"], 2] - world[..., i["hip"], 2]) < 0  # MediaPipe: -z is nearer
+    three_quarter = (yaw >= VIEW_FRONT_BELOW) & (yaw <= VIEW_SIDE_ABOVE)
+    pick_near = np.where(low_foot & nearer, True, np.where(low_foot & farther, False, deep_nearer))
+    known = (ok1 != ok2) | agree | (low_foot & (nearer | farther)) | three_quarter
+    first = np.where(ok1 != ok2, ok1, np.where(agree, True, pick_near))
+    forward = np.where(agree & ok1 & ok2, (a1 + a2) / 2, np.where(first, a1, a2))
+    outward = np.where(agree & ok1 & ok2, (b1 + b2) / 2, np.where(first, b1, b2))
+    forward, outward = np.where(known, forward, np.nan), np.where(known, outward, np.minimum(b1, b2))
+    # profile: the hips overlap, so which side is "out" can't be signed; forward is the horizontal
+    profile = yaw > VIEW_SIDE_ABOVE
+    sure = np.abs(np.nan_to_num(facing)) > 0.3
+    forward = np.where(profile, np.where(sure, x * s, np.nan), forward)
+    outward = np.where(profile, depth, outward)
+    return forward, outward
+
+
+def leg_direction_2d(forward: np.ndarray, outward: np.ndarray, height: np.ndarray) -> np.ndarray:
+    """0 devant, 90 à la seconde, 180 derrière; NaN for a hanging leg, or when front/back is unknown
+    and the leg is not clearly out to the side."""
+    with np.errstate(invalid="ignore"):
+        direction = np.degrees(np.arctan2(np.clip(outward, 0, None), forward))
+        reach = np.sin(np.radians(np.clip(height, 1, 90)))
+        seconde = np.isnan(forward) & (np.nan_to_num(outward) >= 0.75 * reach)
+    direction = np.where(seconde, 90.0, direction)
+    return np.where(np.nan_to_num(height, nan=0.0) >= 10, direction, np.nan)
+
+
+YAW_UNCERTAINTY = 15.0  # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
+
+
+def _category(direction: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(direction), -1, np.digitize(direction, (45.0, 135.0)))
+
+
+def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
+                  yaw: np.ndarray, height: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(forward, outward, direction) of the working leg, said only where the view is sure.
+
+    The body's yaw is an estimate: the leg is solved again with the yaw 15 deg either way, and where
+    devant / à la seconde / derrière changes with it, the direction is unknown (NaN), not a guess.
+    """
+    profile = yaw > VIEW_SIDE_ABOVE
+    runs = []
+    facing_known = np.abs(np.nan_to_num(facing)) >= 0.3
+    for offset in (0.0, -YAW_UNCERTAINTY, YAW_UNCERTAINTY):
+        # turning further only makes sense towards a known facing
+        tried = np.where(profile | ((offset > 0) & ~facing_known), yaw, np.clip(yaw + offset, 0.0, VIEW_SIDE_ABOVE))
+        forward, outward = leg_components(pixels, world, side, rest, facing, tried)
+        runs.append((forward, outward, leg_direction_2d(forward, outward, height)))
+    categories = [_category(d) for _, _, d in runs]
+    sure = (categories[0] >= 0) & (categories[0] == categories[1]) & (categories[0] == categories[2])
+    forward, outward, direction = runs[0]
+    return np.where(sure, forward, np.nan), outward, np.where(sure, direction, np.nan)
+
+
 UNITS = {
     "passe_toe_to_knee": "shank lengths", "releve": "foot lengths", "working_ankle_rise": "leg lengths",
+    "working_leg_forward": "leg lengths", "working_leg_side": "leg lengths", "working_toe_lift": "leg lengths",
+    "feet_apart": "leg lengths", "releve_lift": "leg lengths", "supporting_foot_lift": "leg lengths", "facing_x": "", "time_s": "s",
+    "hip_travel": "body heights",
     "body_height": "px", "hip_centre_x": "px", "hip_centre_y": "px",
     "supporting_ankle_x": "px", "supporting_ankle_y": "px",
 }  # everything else is in degrees
 
 MEASURE_NAMES = (
-    "supporting_knee", "working_knee", "working_leg_height", "working_thigh_height",
+    "supporting_knee", "working_knee", "straighter_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
-    "working_ankle_rise", "passe_toe_to_knee", "releve", "torso_tilt", "hip_hike", "shoulder_level",
-    "facing_yaw", "body_height", "hip_centre_x", "hip_centre_y", "supporting_ankle_x", "supporting_ankle_y",
+    "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart",
+    "working_ankle_rise", "passe_toe_to_knee", "releve", "releve_lift", "supporting_foot_lift", "torso_tilt", "hip_hike",
+    "shoulder_level", "facing_yaw", "body_yaw", "facing_x", "body_height", "hip_centre_x", "hip_centre_y",
+    "supporting_ankle_x", "supporting_ankle_y",
+    "time_s", "body_turn", "hip_travel",  # whole-clip measures (motion.clip_measures)
 )
 
 
-def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str) -> dict[str, np.ndarray]:
-    """All named measures for a known working leg ("left" or "right"), for one frame or a clip."""
+LEG_SWAP_RISE = 0.15  # leg lengths: the "working" ankle this far below the other one means the labels swapped
+
+
+def steady_legs(pixels: np.ndarray, world: np.ndarray, working: str) -> tuple[np.ndarray, np.ndarray]:
+    """The clip's landmarks with the legs exchanged in frames where the working leg is clearly the lower one.
+
+    In profile MediaPipe sometimes names the near leg for the far one for a few frames; the
+    measures follow the leg that works (the raised one), not the label.
+    """
+    rise = side_measures(pixels, world, working).ankle_rise
+    flip = np.nan_to_num(rise, nan=0.0) < -LEG_SWAP_RISE
+    if not flip.any() or pixels.ndim < 3:
+        return pixels, world
+    left, right = list(L.LEG["left"]), list(L.LEG["right"])
+    out = []
+    for array in (pixels, world):
+        array = array.copy()
+        rows = array[flip]
+        rows[:, left], rows[:, right] = array[flip][:, right], array[flip][:, left]
+        array[flip] = rows
+        out.append(array)
+    return out[0], out[1]
+
+
+def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
+                    scale: BodyScale | None = None) -> dict[str, np.ndarray]:
+    """All named measures for a known working leg ("left" or "right"), for one frame or a clip.
+
+    `scale` is the dancer's standing lengths; by default taken from the same pixels (a clip).
+    """
+    scale = scale or body_scale(pixels, working)
     w = side_measures(pixels, world, working)
     s = side_measures(pixels, world, OTHER[working])
     wi, si = _SIDE_IDX[working], _SIDE_IDX[OTHER[working]]
@@ -208,23 +470,43 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str) -> dict
     shank = _dist(p[..., si["knee"], :], p[..., si["ankle"], :])
     with np.errstate(invalid="ignore", divide="ignore"):
         passe = (p[..., wi["toe"], 1] - p[..., si["knee"], 1]) / shank
+        toe_lift = (p[..., si["toe"], 1] - p[..., wi["toe"], 1]) / scale.leg
+        feet_apart = _dist(p[..., wi["ankle"], :], p[..., si["ankle"], :]) / scale.leg
+        # relevé: the ankle rises while the toes stay on the floor (a jump or a step lifts both)
+        foot_lift = (scale.flat_toe_y - p[..., si["toe"], 1]) / scale.leg
+        releve_lift = (scale.flat_ankle_y - p[..., si["ankle"], 1]) / scale.leg - np.fmax(foot_lift, 0.0)
     pelvis = _mid(p, L.LEFT_HIP, L.RIGHT_HIP)
+    facing, yaw = facing_x(p, working), body_yaw(p, world)
+    # without the face, a turned-out foot seen from the front points sideways: no facing from it there
+    facing = np.where(~np.isfinite(p[..., L.NOSE, 0]) & (yaw < VIEW_FRONT_BELOW), 0.0, facing)
+    knee_3d = joint_angle(world[..., wi["hip"], :], world[..., wi["knee"], :], world[..., wi["ankle"], :])
+    height = leg_height(p[..., wi["hip"], :], p[..., wi["knee"], :], p[..., wi["ankle"], :], scale.leg, knee_3d)
+    forward, lateral, direction = leg_direction(p, world, working, scale.leg, facing, yaw, height)
     return {
         "supporting_knee": s.knee,
         "working_knee": w.knee,
-        "working_leg_height": w.leg_height,
+        "straighter_knee": np.maximum(s.knee, w.knee),  # NaN unless both knees are seen
+        "working_leg_height": height,
         "working_thigh_height": w.thigh_height,
         "working_hip_angle": w.hip,
         "working_foot_point": w.foot_point,
         "working_leg_height_3d": w.leg_height_3d,
-        "working_leg_direction": w.leg_direction,
+        "working_leg_direction": direction,
+        "working_leg_forward": forward,
+        "working_leg_side": lateral,
+        "working_toe_lift": toe_lift,
+        "feet_apart": feet_apart,
         "working_ankle_rise": w.ankle_rise,
         "passe_toe_to_knee": passe,
         "releve": s.heel_lift,
+        "releve_lift": releve_lift,
+        "supporting_foot_lift": foot_lift,
         "torso_tilt": from_vertical_up(pelvis, _mid(p, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)),
         "hip_hike": slope(p[..., si["hip"], :], p[..., wi["hip"], :]),
         "shoulder_level": slope(p[..., si["shoulder"], :], p[..., wi["shoulder"], :]),
         "facing_yaw": facing_yaw(world),
+        "body_yaw": yaw,
+        "facing_x": facing,
         "body_height": body_height(p),
         "hip_centre_x": pelvis[..., 0],
         "hip_centre_y": pelvis[..., 1],

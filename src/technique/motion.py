@@ -16,6 +16,8 @@ from .smoothing import true_runs
 
 REST_LEG_HEIGHT = 20.0  # degrees: below this (and the thigh down) the working leg is at rest
 REST_THIGH_HEIGHT = 25.0
+REST_KNEE = 160.0  # both knees bent past this: a plié, not standing
+RELEVE_LEG_LIFT = 0.06  # supporting ankle above its flat height, in standing leg lengths (about 5 cm; a demi-pointe is 6-10)
 TURN_SLACK = 45.0  # degrees: a revolution counts once the body has turned 360 - 45
 
 
@@ -99,10 +101,13 @@ def _nan(f, values: np.ndarray) -> float:
 # ---------------------------------------------------------------- segmentation
 
 def active_frames(measures: dict[str, np.ndarray]) -> np.ndarray:
-    """Frames where the working leg is doing something (raised, or its thigh lifted to passé)."""
+    """Frames where the dancer is doing something: a leg raised or extended, its thigh lifted to passé,
+    the knees bent in a plié, or the heels up in a relevé."""
     leg = np.nan_to_num(measures["working_leg_height"], nan=0.0)
     thigh = np.nan_to_num(measures["working_thigh_height"], nan=0.0)
-    return (leg >= REST_LEG_HEIGHT) | (thigh >= REST_THIGH_HEIGHT)
+    knees = np.nan_to_num(measures.get("straighter_knee", np.full(len(leg), 180.0)), nan=180.0)
+    lift = np.nan_to_num(measures.get("releve_lift", np.zeros(len(leg))), nan=0.0)
+    return (leg >= REST_LEG_HEIGHT) | (thigh >= REST_THIGH_HEIGHT) | (knees <= REST_KNEE) | (lift >= RELEVE_LEG_LIFT)
 
 
 def segment_clip(measures: dict[str, np.ndarray], times: np.ndarray, min_s: float = 0.5,
@@ -130,6 +135,19 @@ def segment_clip(measures: dict[str, np.ndarray], times: np.ndarray, min_s: floa
         tail = int(np.searchsorted(times, times[stop - 1] + 0.5, side="right"))
         out.append((max(lead, prev_stop), min(tail, len(times))))
     return out
+
+
+def clip_measures(measures: dict[str, np.ndarray], times: np.ndarray, world: np.ndarray) -> dict[str, np.ndarray]:
+    """Measures that need the whole clip: time, how far the body has turned, how far it has travelled.
+
+    - time_s: the frame's time (a moment's duration is the range of time_s over it);
+    - body_turn: degrees turned about the vertical since the start (see body_rotation);
+    - hip_travel: the hip centre's horizontal offset from its median place, in body heights.
+    """
+    height = _nan(np.median, measures["body_height"])
+    x = measures["hip_centre_x"]
+    return {**measures, "time_s": np.asarray(times, dtype=float), "body_turn": body_rotation(world),
+            "hip_travel": (x - _nan(np.median, x)) / height}
 
 
 def only(measures: dict[str, np.ndarray], start: int, stop: int) -> dict[str, np.ndarray]:

@@ -16,7 +16,7 @@ import numpy as np
 from . import landmarks as L
 from .errors import NoPersonError, VideoError
 from .judge import Judgement, judge, recognise
-from .measures import dancer_measures, view_of, working_side
+from .measures import dancer_measures, steady_legs, view_of, working_side
 from .pose import PoseConfig
 from .references import Reference, get_reference, load_references
 from .smoothing import SmoothingConfig, TrackArrays, fill_gaps
@@ -127,8 +127,11 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     pixels = fill_gaps(track.pixels, track.times, gap)
     world = fill_gaps(track.world, track.times, gap)
     working = config.working_leg if config.working_leg in ("left", "right") else working_side(pixels, world)
-    measures = dancer_measures(pixels, world, working)
-    view = view_of(measures["facing_yaw"][track.detected])
+    from .motion import clip_measures
+
+    pixels, world = steady_legs(pixels, world, working)
+    measures = clip_measures(dancer_measures(pixels, world, working), track.times, world)
+    view = view_of(measures["body_yaw"][track.detected])
     missing = missing_body_parts(track)
     if missing:
         warnings.append(f"Not visible for most of the clip: {', '.join(missing)}. "

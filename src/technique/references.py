@@ -43,6 +43,8 @@ class Condition:
     margin: float
     aggregate: str = "median"
     views: tuple[str, ...] = ALL_VIEWS
+    says: str = ""  # the clue in a teacher's words, for the report's explanation ("leg behind the hip")
+    needed: bool = False  # the clue that tells this movement from a sibling: unseen, no confident name
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,11 @@ def _condition(i: int, data: object, source: str, moments: dict) -> Condition:
     aggregate = f.aggregate(AGGREGATES + ("count",))
     if aggregate == "count" and moment == "all":
         raise f.fail("aggregate", "count (how many times a moment happens) needs a named moment")
-    return Condition(f.measure("measure"), moment, low, high, f.get("margin", float, 10.0),
-                     aggregate, f.views())
+    margin = f.get("margin", float, 10.0)
+    if not margin > 0:
+        raise f.fail("margin", f"must be a positive number, got {margin!r}")
+    return Condition(f.measure("measure"), moment, low, high, margin, aggregate, f.views(), f.get("says", str, ""),
+                     f.get("needed", bool, False))
 
 
 def _criterion(i: int, data: object, source: str, moments: dict) -> Criterion:
