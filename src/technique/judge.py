@@ -202,9 +202,20 @@ class Clue:
     value: float
     score: float  # NaN: this view can't show it
     needed: bool = False
+    measure: str = ""
 
-    def describe(self) -> str:
-        return self.says if np.isfinite(self.score) and self.score >= 0.5 else f"not {self.says}"
+    @property
+    def holds(self) -> bool:
+        return bool(np.isfinite(self.score) and self.score >= 0.5)
+
+    def words(self) -> str:
+        """The clue with its value where a teacher reads one: "the leg behind the hip (158°)"."""
+        from .measures import UNITS
+
+        unit = UNITS.get(self.measure, "degrees")
+        if not np.isfinite(self.value) or unit not in ("degrees", "s") or "(" in self.says:
+            return self.says
+        return f"{self.says} ({self.value:.0f}°)" if unit == "degrees" else f"{self.says} ({self.value:.1f} s)"
 
 
 @dataclass(frozen=True)
@@ -216,13 +227,17 @@ class Candidate:
     clues: tuple[Clue, ...]
     confidence: float = 0.0
 
-    def explanation(self) -> str:
-        seen = [c for c in self.clues if np.isfinite(c.score)]
-        unseen = [c.says for c in self.clues if not np.isfinite(c.score)]
-        words = ", ".join(c.describe() for c in sorted(seen, key=lambda c: -c.score))
+    def because(self) -> str:
+        """Why it is this movement: the clues that hold, in words ("the leg behind the hip (158°), held (1.0 s)")."""
+        return ", ".join(c.words() for c in self.clues if c.holds)
+
+    def against(self) -> str:
+        """What doesn't fit, and what this view can't show."""
+        parts = [f"not {c.words()}" for c in self.clues if np.isfinite(c.score) and c.score < 0.5]
+        unseen = [c.says for c in self.clues if c.needed and not np.isfinite(c.score)]
         if unseen:
-            words += f" (can't see from this view: {', '.join(unseen)})"
-        return words
+            parts.append(f"this view can't show {' or '.join(unseen)}")
+        return "; ".join(parts)
 
 
 def condition_value(cond: Condition, measures: dict[str, np.ndarray], spans: dict, active: np.ndarray) -> float:
@@ -265,7 +280,7 @@ def fit_of(ref: Reference, measures: dict[str, np.ndarray], active: np.ndarray, 
     for cond in ref.recognise:
         value = condition_value(cond, measures, spans, active) if view in cond.views else float("nan")
         says = cond.says or f"{cond.measure.replace('_', ' ')}"
-        clues.append(Clue(says, value, condition_score(cond, measures, spans, active, view), cond.needed))
+        clues.append(Clue(says, value, condition_score(cond, measures, spans, active, view), cond.needed, cond.measure))
     scores = np.array([c.score for c in clues])
     seen = scores[np.isfinite(scores)]
     if seen.size == 0:

@@ -295,27 +295,27 @@ def body_yaw(pixels: np.ndarray, world: np.ndarray) -> np.ndarray:
 
 
 def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float,
-               knee_3d: np.ndarray | float = np.nan) -> np.ndarray:
+               knee_3d: np.ndarray | float = np.nan, height_3d: np.ndarray | float = np.nan) -> np.ndarray:
     """Height of hip->ankle from straight down (0 hanging, 90 level), foreshortening-proof.
 
-    In the picture's plane the 2D angle is exact. A straight leg pointing along the camera's line of
-    sight looks short; its height is then arccos(drop / standing length) from the ankle's vertical
-    drop below the hip. The two are blended by how foreshortened a straight leg looks; a bent knee
-    (hip, knee and ankle not in line in the picture) keeps the 2D angle.
+    In the picture's plane the 2D angle is exact. A straight leg pointing partly along the camera's
+    line of sight looks short; its height is then arccos(drop / standing length) from the ankle's
+    vertical drop below the hip. The two are blended by how foreshortened the leg looks; a bent knee
+    keeps the 2D angle (the drop of a bent leg is not its height). A leg pointing almost straight at
+    (or away from) the camera shows neither its knee nor its length: MediaPipe's 3D estimate
+    (`height_3d`) is all there is then. The knee counts as straight when the picture or MediaPipe's
+    3D knee (`knee_3d`) says so: seen end-on, a straight leg looks bent.
     """
     flat = from_vertical_down(hip, ankle)
     d = ankle - hip
-    length = np.linalg.norm(d, axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        straight = length / (_dist(hip, knee) + _dist(knee, ankle))
-        seen = length / rest
+        seen = np.linalg.norm(d, axis=-1) / rest
+        straight = np.linalg.norm(d, axis=-1) / (_dist(hip, knee) + _dist(knee, ankle))
         deep = np.degrees(np.arccos(np.clip(d[..., 1] / rest, -1.0, 1.0)))
-    # 1 = trust the picture (in plane); 0 = trust the drop (a straight leg seen end-on)
-    in_plane = np.clip((seen - 0.7) / 0.25, 0.0, 1.0)
-    # a bent knee keeps the picture's angle (the drop of a bent leg is not its height); the knee is
-    # straight when the picture shows it so, or MediaPipe's 3D knee does (a leg at the camera looks bent)
+    end_on = (np.nan_to_num(seen, nan=1.0) < 0.6) & np.isfinite(height_3d)
+    deep = np.where(end_on, height_3d, deep)
     bent = (np.nan_to_num(straight, nan=1.0) < 0.95) & ~(np.nan_to_num(knee_3d, nan=0.0) >= 155)
-    in_plane = np.where(bent, 1.0, in_plane)
+    in_plane = np.where(bent & ~end_on, 1.0, np.clip((seen - 0.7) / 0.25, 0.0, 1.0))  # 1: trust the picture
     out = in_plane * flat + (1 - in_plane) * deep
     return np.where(np.isfinite(deep), out, flat)
 
@@ -480,7 +480,8 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     # without the face, a turned-out foot seen from the front points sideways: no facing from it there
     facing = np.where(~np.isfinite(p[..., L.NOSE, 0]) & (yaw < VIEW_FRONT_BELOW), 0.0, facing)
     knee_3d = joint_angle(world[..., wi["hip"], :], world[..., wi["knee"], :], world[..., wi["ankle"], :])
-    height = leg_height(p[..., wi["hip"], :], p[..., wi["knee"], :], p[..., wi["ankle"], :], scale.leg, knee_3d)
+    height = leg_height(p[..., wi["hip"], :], p[..., wi["knee"], :], p[..., wi["ankle"], :], scale.leg, knee_3d,
+                        w.leg_height_3d)
     forward, lateral, direction = leg_direction(p, world, working, scale.leg, facing, yaw, height)
     return {
         "supporting_knee": s.knee,

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import landmarks as L
 from .errors import NoPersonError, VideoError
-from .judge import Judgement, judge, recognise
+from .judge import Candidate, Judgement, candidates, fit_of, judge
 from .measures import dancer_measures, steady_legs, view_of, working_side
 from .pose import PoseConfig
 from .references import Reference, get_reference, load_references
@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # imported where they are used
     from .motion import Story
     from .teacher import Comparison
 
-RECOGNISED_ABOVE = 0.75  # below this confidence a movement is "not recognised"
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,7 @@ class AnalysisConfig:
     min_detected: float = 0.2  # fraction of frames with a person below which the clip is refused
     working_leg: str = "auto"  # "left", "right" or "auto"
     reference_folders: tuple[str, ...] = ()
+    recognised_above: float = 0.75  # below this confidence a movement is "not recognised"
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class SegmentResult:
     confidence: float | None
     judgement: Judgement | None
     story: "Story"
+    explanation: str = ""  # why this movement ("the leg behind the hip (158°), held (1.0 s)"), or why none
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Analysis:
     warnings: list[str] = field(default_factory=list)
     segments: list[SegmentResult] = field(default_factory=list)
     comparison: "Comparison | None" = None  # with a teacher's reference, when one is used
+    explanation: str = ""  # why the clip was recognised as its movement, or why not
 
     @property
     def reference(self) -> Reference | None:
@@ -137,36 +139,62 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
         warnings.append(f"Not visible for most of the clip: {', '.join(missing)}. "
                         "Those criteria can't be judged; film the whole body.")
     active = track.detected
-    recognition = recognise(references, measures, active, view)
-    segments = judge_segments(measures, track.times, world, active, view, movement, references, ", ".join(missing))
+    ranked = candidates(references, measures, active, view)
+    recognition = [(c.name, c.confidence) for c in ranked]
+    segments = judge_segments(measures, track.times, world, active, view, movement, references, ", ".join(missing),
+                              config.recognised_above)
     recognised = [seg for seg in segments if seg.movement]
+    explanation = ""
     if movement:
         reference = get_reference(movement, references)
-    elif recognition and recognition[0][1] >= RECOGNISED_ABOVE and len(recognised) <= 1:
-        reference = references[recognition[0][0]]
+        given = fit_of(reference, measures, active, view)
+        if given.fit < config.recognised_above and reference.recognise:
+            warnings.append(f"This clip doesn't look like {reference.title.lower()} as named: {given.against()}. "
+                            "The criteria are judged as asked, but check the name and the working leg.")
+        explanation = given.because()
+    elif ranked and ranked[0].confidence >= config.recognised_above and len(recognised) <= 1:
+        reference = references[ranked[0].name]
+        explanation = ranked[0].because()
     elif len(recognised) == 1:  # one movement, found once the rests around it are set aside
         reference = references[recognised[0].movement]
+        explanation = recognised[0].explanation
     else:
         reference = None
         if len(recognised) > 1:
             names = ", ".join(f"{seg.movement} at {track.times[seg.start]:.1f} s" for seg in recognised)
             warnings.append(f"This clip holds {len(recognised)} movements ({names}); each is judged on its own.")
         else:
-            best = ", ".join(f"{n} {c:.0%}" for n, c in recognition[:3])
-            warnings.append(f"Movement not recognised with confidence (best: {best}). "
-                            "Name it with --movement, or film from the side.")
+            explanation = not_recognised(ranked, references, view)
+            warnings.append(explanation)
     judgement = judge(reference, measures, view, active, ", ".join(missing)) if reference else None
     analysis = Analysis(info, track, working, view, measures, judgement, recognition, bool(movement), warnings,
-                        segments)
+                        segments, explanation=explanation)
     from .teacher import compare_analysis
 
     comparison = compare_analysis(analysis, reference)
     return dataclasses.replace(analysis, comparison=comparison) if comparison else analysis
 
 
+def not_recognised(ranked: list[Candidate], references: dict[str, Reference], view: str) -> str:
+    """Why no movement is named: the closest one and what doesn't fit, or what this view can't show."""
+    if not ranked or ranked[0].fit < 0.3:
+        closest = ranked[0] if ranked else None
+        why = f" (closest: {references[closest.name].title}, but {closest.against()})" if closest else ""
+        return f"This does not look like a ballet movement I know{why}. Name it with --movement if it is one."
+    best = ranked[0]
+    rivals = [c for c in ranked[1:] if c.fit >= best.fit - 0.05]
+    if rivals:
+        names = " or ".join(references[c.name].title for c in [best, *rivals[:2]])
+        return (f"Movement not recognised with confidence: it could be {names} "
+                f"({best.because()}); {best.against() or 'they differ in what this view cannot show'}. "
+                f"Name it with --movement, or film from another side.")
+    return (f"Movement not recognised with confidence: closest {references[best.name].title} "
+            f"{best.confidence:.0%} ({best.because()}; but {best.against()}). Name it with --movement.")
+
+
 def judge_segments(measures: dict[str, np.ndarray], times: np.ndarray, world: np.ndarray, active: np.ndarray,
                    view: str, movement: str | None, references: dict[str, Reference],
-                   missing: str = "") -> list[SegmentResult]:
+                   missing: str = "", recognised_above: float = 0.75) -> list[SegmentResult]:
     """Split the clip into movements and judge each on its own frames, with its motion story."""
     from .motion import only, segment_clip, tell
 
@@ -175,17 +203,21 @@ def judge_segments(measures: dict[str, np.ndarray], times: np.ndarray, world: np
         part = only(measures, start, stop)
         in_part = np.zeros_like(active)
         in_part[start:stop] = active[start:stop]
-        ranked = recognise(references, part, in_part, view)
+        ranked = candidates(references, part, in_part, view)
         if movement:
             reference = get_reference(movement, references)
-            confidence = dict(ranked).get(reference.name)
-        elif ranked and ranked[0][1] >= RECOGNISED_ABOVE:
-            reference, confidence = references[ranked[0][0]], ranked[0][1]
+            given = fit_of(reference, part, in_part, view)
+            confidence, explanation = given.fit, given.because()
+        elif ranked and ranked[0].confidence >= recognised_above:
+            reference, confidence = references[ranked[0].name], ranked[0].confidence
+            explanation = ranked[0].because()
         else:
-            reference, confidence = None, (ranked[0][1] if ranked else None)
+            reference, confidence = None, (ranked[0].confidence if ranked else None)
+            explanation = not_recognised(ranked, references, view)
         judgement = judge(reference, part, view, in_part, missing) if reference else None
         story = tell(reference, part, times, world, judgement.spans if judgement else {}, start, stop, view)
-        out.append(SegmentResult(start, stop, reference.name if reference else None, confidence, judgement, story))
+        out.append(SegmentResult(start, stop, reference.name if reference else None, confidence, judgement, story,
+                                 explanation))
     return out
 
 

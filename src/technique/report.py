@@ -52,7 +52,8 @@ def report_dict(analysis: Analysis) -> dict:
     if j is not None:
         confidence = dict(analysis.recognition).get(j.reference.name)
         movement = {"name": j.reference.name, "title": j.reference.title,
-                    "given": analysis.movement_given, "confidence": _num(confidence)}
+                    "given": analysis.movement_given, "confidence": _num(confidence),
+                    "because": analysis.explanation}
     worst = None
     if j is not None and j.worst_frame is not None:
         worst_verdict = j.corrections[0] if j.corrections else None
@@ -66,8 +67,10 @@ def report_dict(analysis: Analysis) -> dict:
                  "frames_with_person": int(analysis.track.detected.sum())},
         "movement": movement,
         "recognition": [{"name": n, "confidence": _num(c)} for n, c in analysis.recognition],
+        "explanation": analysis.explanation,
         "working_leg": analysis.working_leg,
         "view": analysis.view,
+        "facing": facing_words(analysis),
         "score": _num(j.score, 1) if j else None,
         "worst_moment": worst,
         "corrections": [{"criterion": v.criterion.id, "text": v.correction, "verdict": v.verdict,
@@ -85,12 +88,23 @@ def segment_dict(seg, analysis: Analysis) -> dict:
     """One movement of the clip: its recognition, score, corrections and its story in time."""
     j = seg.judgement
     return {
-        "movement": seg.movement, "confidence": _num(seg.confidence),
+        "movement": seg.movement, "confidence": _num(seg.confidence), "explanation": seg.explanation,
         "start_s": _time(analysis, seg.start), "end_s": _time(analysis, seg.stop - 1),
         "score": _num(j.score, 1) if j else None,
         "corrections": [v.correction for v in j.corrections] if j else [],
         "story": seg.story.to_dict(analysis.track.times),
     }
+
+
+def facing_words(analysis: Analysis) -> str:
+    """Which way the dancer faces in the picture, from the body itself (measures.facing_x)."""
+    facing = analysis.measures.get("facing_x")
+    if facing is None or not np.isfinite(facing).any():
+        return "unknown"
+    median = float(np.nanmedian(facing))
+    if analysis.view == "front" or abs(median) < 0.3:
+        return "towards the camera (or away)"
+    return "to the right of the picture" if median > 0 else "to the left of the picture"
 
 
 def frames_table(analysis: Analysis) -> str:
@@ -120,14 +134,18 @@ def summary_text(analysis: Analysis) -> str:
             score = "-" if sj.score is None else f"{sj.score:.0f}/100"
             lines.append(f"  {k}. {sj.reference.title} ({analysis.track.times[seg.start]:.1f}–"
                          f"{analysis.track.times[seg.stop - 1]:.1f} s, {seg.confidence or 0:.0%}): score {score}")
+            if seg.explanation:
+                lines.append(f"       because: {seg.explanation}")
             for v in sj.corrections:
                 lines.append(f"       - {v.correction} (at {analysis.track.times[v.worst_frame]:.2f} s)")
     elif j is None:
-        lines.append(f"{name}: movement not recognised")
+        lines.append(f"{name}: movement not recognised ({analysis.view.replace('_', '-')} view)")
     else:
         how = "given" if analysis.movement_given else f"recognised, {dict(analysis.recognition).get(j.reference.name, 0):.0%}"
         lines.append(f"{name}: {j.reference.title} ({how}), {analysis.working_leg} leg working, "
-                     f"{analysis.view.replace('_', '-')} view")
+                     f"{analysis.view.replace('_', '-')} view, facing {facing_words(analysis)}")
+        if analysis.explanation:
+            lines.append(f"  {'Seen' if analysis.movement_given else 'Because'}: {analysis.explanation}")
         score = "-" if j.score is None else f"{j.score:.0f}/100"
         worst = "" if j.worst_frame is None else f" · worst moment at {analysis.track.times[j.worst_frame]:.2f} s"
         lines.append(f"  Score {score}{worst}")
