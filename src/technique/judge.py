@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .measures import precision
 from .references import Condition, Criterion, Moment, Reference
 from .smoothing import true_runs
 
@@ -142,6 +143,8 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
         return Verdict(c, NOT_FOUND, note=f"The {c.moment} position was not reached in this clip.")
     series = np.asarray(measures[c.measure], dtype=float)[frames]
     value = aggregate(series, c.aggregate)
+    # judged at the precision it is shown at, so "12°" is never "acceptable (good -5..12)"
+    value = round(value, precision(c.measure)) if np.isfinite(value) else value
     if not np.isfinite(value):
         where = f" ({missing_parts} out of view)" if missing_parts else ""
         return Verdict(c, NOT_VISIBLE, note=f"The joints for this were not visible{where}: film the whole body.")
@@ -154,6 +157,16 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
     )
 
 
+MIN_JUDGED_WEIGHT = 0.5  # share of a movement's criteria (by weight) that must be judged to give a score
+
+
+def score_text(score: float | None) -> str:
+    """A score as shown: never "100" for a score a correction is holding below 100."""
+    if score is None:
+        return "-"
+    return "100" if score >= 100 else f"{min(round(score), 99):.0f}"
+
+
 @dataclass(frozen=True)
 class Judgement:
     reference: Reference
@@ -163,6 +176,11 @@ class Judgement:
     score: float | None
     worst_frame: int | None
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def judged_count(self) -> tuple[int, int]:
+        """(criteria judged, criteria in the reference)."""
+        return sum(1 for v in self.verdicts if v.judged), len(self.verdicts)
 
     @property
     def corrections(self) -> list[Verdict]:
@@ -180,7 +198,9 @@ def judge(reference: Reference, measures: dict[str, np.ndarray], view: str,
     )
     judged = [v for v in verdicts if v.judged]
     weights = sum(v.criterion.weight for v in judged)
-    score = sum(v.criterion.weight * v.score for v in judged) / weights if judged else None
+    total = sum(c.weight for c in reference.criteria)
+    # no overall score when most of the weight can't be judged from this clip
+    score = sum(v.criterion.weight * v.score for v in judged) / weights if judged and weights >= MIN_JUDGED_WEIGHT * total else None
     worst = max(judged, key=lambda v: v.importance, default=None)
     # no worst moment when nothing needs correcting
     worst_frame = worst.worst_frame if worst is not None and worst.importance > 0 else None
@@ -286,7 +306,8 @@ def fit_of(ref: Reference, measures: dict[str, np.ndarray], active: np.ndarray, 
     if seen.size == 0:
         return Candidate(ref.name, 0.0, tuple(clues))
     fit = float(seen.min())
-    if any(c.needed and not np.isfinite(c.score) for c in clues):
+    # a clue that tells siblings apart, or most of the clues, unseen: possible, never confident
+    if any(c.needed and not np.isfinite(c.score) for c in clues) or seen.size < 0.6 * scores.size:
         fit = min(fit, UNSEEN_CAP)
     return Candidate(ref.name, fit, tuple(clues))
 

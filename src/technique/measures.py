@@ -432,6 +432,12 @@ MEASURE_NAMES = (
 )
 
 
+def precision(measure: str) -> int:
+    """Decimals a measure is shown (and judged) at: whole degrees, tenths of a second, hundredths of lengths."""
+    unit = UNITS.get(measure, "degrees")
+    return 0 if unit in ("degrees", "px") else 1 if unit == "s" else 2
+
+
 LEG_SWAP_RISE = 0.15  # leg lengths: the "working" ankle this far below the other one means the labels swapped
 
 

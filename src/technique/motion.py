@@ -298,7 +298,7 @@ def arabesque_story(measures, times, spans, start, stop) -> Story:
     named = {p.name: p for p in phases}
     hold = span.frames
     metrics = {
-        "time_to_reach_s": float(times[hold[0]] - times[named["rise"].start]) if "rise" in named else 0.0,
+        "time_to_reach_s": float(times[hold[0]] - times[named["rise"].start]) if "rise" in named else None,
         "hold_s": float(times[hold[-1]] - times[hold[0]]),
         "height_at_hold": _nan(np.median, driver[hold]),
         "height_steadiness_sd": _nan(np.std, driver[hold]),
@@ -400,9 +400,39 @@ def fouette_story(measures, times, world, start, stop) -> Story:
     return Story("fouette", start, stop, tuple(lead) + phases + tuple(tail), metrics, tuple(details), tuple(notes))
 
 
+# The measure each story metric is read from: a metric is reported only in the views where the
+# reference's criteria on that measure can be judged (a leg height from the front is not a height).
+METRIC_MEASURES = {
+    "time_to_reach_s": "working_leg_height", "height_at_hold": "working_leg_height",
+    "height_steadiness_sd": "working_leg_height", "supporting_knee_lowest": "supporting_knee",
+    "knee_at_end": "working_knee", "height_at_extension": "working_leg_height",
+    "unfold_knee_rebend_deg": "working_knee", "extension_height_sd": "working_leg_height",
+}
+
+
+def assessable(reference, measure: str, view: str) -> bool:
+    """Whether the reference judges `measure` from this view (True when no criterion uses it)."""
+    using = [c for c in reference.criteria if c.measure == measure]
+    return not using or any(view in c.views for c in using)
+
+
+def honest(story: "Story", reference, view: str) -> "Story":
+    """The story without the metrics this view can't measure."""
+    if reference is None:
+        return story
+    metrics = {k: (None if k in METRIC_MEASURES and not assessable(reference, METRIC_MEASURES[k], view) else v)
+               for k, v in story.metrics.items()}
+    return Story(story.movement, story.start, story.stop, story.phases, metrics, story.turns, story.notes)
+
+
 def tell(reference, measures: dict[str, np.ndarray], times: np.ndarray, world: np.ndarray,
          spans: dict[str, MomentSpan | None], start: int, stop: int, view: str = "unknown") -> Story:
     """The motion story of one segment for its movement (a Reference, or None when unrecognised)."""
+    return honest(_tell(reference, measures, times, world, spans, start, stop, view), reference, view)
+
+
+def _tell(reference, measures: dict[str, np.ndarray], times: np.ndarray, world: np.ndarray,
+          spans: dict[str, MomentSpan | None], start: int, stop: int, view: str = "unknown") -> Story:
     movement = reference.name if reference is not None else None
     if reference is not None:  # a teacher's reference tells the story of the movement it is built on
         movement = (reference.extra or {}).get("teacher", {}).get("base", movement)

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import __version__
 from .errors import OutputError
-from .judge import Verdict, band_of, frame_cue
+from .judge import Judgement, Verdict, band_of, frame_cue, score_text
 from .measures import MEASURE_NAMES, UNITS
 from .pipeline import Analysis
 
@@ -72,6 +72,7 @@ def report_dict(analysis: Analysis) -> dict:
         "view": analysis.view,
         "facing": facing_words(analysis),
         "score": _num(j.score, 1) if j else None,
+        "criteria_judged": list(j.judged_count) if j else None,
         "worst_moment": worst,
         "corrections": [{"criterion": v.criterion.id, "text": v.correction, "verdict": v.verdict,
                          "worst_time_s": _time(analysis, v.worst_frame)} for v in (j.corrections if j else [])],
@@ -94,6 +95,15 @@ def segment_dict(seg, analysis: Analysis) -> dict:
         "corrections": [v.correction for v in j.corrections] if j else [],
         "story": seg.story.to_dict(analysis.track.times),
     }
+
+
+def score_line(j: Judgement, view: str) -> str:
+    """ "85/100 (4 of 5 criteria judged, front view)", or why there is no score."""
+    judged, total = j.judged_count
+    what = f"{judged} of {total} criteria judged, {view.replace('_', '-')} view"
+    if j.score is None:
+        return f"- ({what}: too little can be judged for a score)"
+    return f"{score_text(j.score)}/100" + (f" ({what})" if judged < total else "")
 
 
 def facing_words(analysis: Analysis) -> str:
@@ -131,7 +141,7 @@ def summary_text(analysis: Analysis) -> str:
                      f"{analysis.view.replace('_', '-')} view")
         for k, seg in enumerate(judged, 1):
             sj = seg.judgement
-            score = "-" if sj.score is None else f"{sj.score:.0f}/100"
+            score = score_line(sj, analysis.view)
             lines.append(f"  {k}. {sj.reference.title} ({analysis.track.times[seg.start]:.1f}–"
                          f"{analysis.track.times[seg.stop - 1]:.1f} s, {seg.confidence or 0:.0%}): score {score}")
             if seg.explanation:
@@ -146,7 +156,7 @@ def summary_text(analysis: Analysis) -> str:
                      f"{analysis.view.replace('_', '-')} view, facing {facing_words(analysis)}")
         if analysis.explanation:
             lines.append(f"  {'Seen' if analysis.movement_given else 'Because'}: {analysis.explanation}")
-        score = "-" if j.score is None else f"{j.score:.0f}/100"
+        score = score_line(j, analysis.view)
         worst = "" if j.worst_frame is None else f" · worst moment at {analysis.track.times[j.worst_frame]:.2f} s"
         lines.append(f"  Score {score}{worst}")
         for v in j.verdicts:
