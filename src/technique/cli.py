@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     history = sub.add_parser("history", help="a student's progress over time")
     history.add_argument("student")
     history.add_argument("--movement", "-m")
-    history.add_argument("--db", help="history database (default: the user's data folder, or $TECHNIQUE_DB)")
+    history.add_argument("--db", help="history database to read (default: the user's data folder, or $TECHNIQUE_DB); "
+                                         "never created or changed")
 
     app = sub.add_parser("app", help="open the dashboard (live practice, clip review, progress)")
     app.add_argument("--port", type=int, default=8501)
@@ -196,16 +197,28 @@ def cmd_references(args) -> int:
 
 
 def cmd_history(args) -> int:
-    from .history import History, progress_text
+    """A student's saved analyses. Only reads: the database is opened read-only, and a path that is
+    missing or isn't a technique history database is a usage error, never a new or changed file."""
+    from .history import History, HistoryError, default_path, progress_text
 
-    with History(args.db) as history:
-        sessions = history.sessions(args.student, args.movement)
-        if not sessions:
+    path = Path(args.db) if args.db else default_path()
+    if not args.db and not path.exists():
+        print(f"technique: no saved analyses yet (no history database at {path}): save a review in the "
+              "dashboard or run 'technique batch' with --student-from", file=sys.stderr)
+        return SOME_FAILED
+    try:
+        with History(path, readonly=True) as history:
+            sessions = history.sessions(args.student, args.movement)
             known = ", ".join(history.students()) or "none yet"
-            print(f"technique: no saved analyses for {args.student!r} (students: {known})", file=sys.stderr)
-            return SOME_FAILED
-        print(f"{args.student}: {len(sessions)} saved analyses ({history.path})")
-        print(progress_text(sessions))
+    except HistoryError as exc:
+        print(f"technique: {exc}", file=sys.stderr)
+        return USAGE
+    if not sessions:
+        print(f"technique: no saved analyses for {args.student!r}"
+              + (f" and {args.movement!r}" if args.movement else "") + f" (students: {known})", file=sys.stderr)
+        return SOME_FAILED
+    print(f"{args.student}: {len(sessions)} saved analyses ({path})")
+    print(progress_text(sessions))
     return OK
 
 
@@ -290,10 +303,27 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:  # run as the `technique` program, not called from Python code or tests
         _hide_native_logs()
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, so that a closed pipe is caught below rather than at exit
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return SOME_FAILED
+    except BrokenPipeError:  # `technique history X | head -1`: the reader has what it wanted
+        _drop_stdout()
+        return SOME_FAILED
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush doesn't fail again on the closed pipe."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":
