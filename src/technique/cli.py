@@ -30,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("clips", nargs="+", metavar="CLIP", help="video files (mp4, mov, avi, mkv, webm)")
     score.add_argument("--movement", "-m", help="the movement (default: recognise it); see 'technique references list'")
     score.add_argument("--out", "-o", default="technique-reports", help="output folder (default: %(default)s)")
-    score.add_argument("--json", action="store_true", help="print the reports as JSON instead of a summary")
+    score.add_argument("--json", action="store_true",
+                       help="print a JSON list of reports (one per clip, also for one clip) instead of a summary")
     score.add_argument("--no-video", action="store_true", help="skip the annotated video")
     score.add_argument("--working-leg", choices=("auto", "left", "right"), default="auto")
     score.add_argument("--references", action="append", default=[], metavar="DIR",
@@ -161,7 +162,7 @@ def cmd_score(args) -> int:
             print(summary_text(analysis))
             print(f"  Reports: {paths['report'].parent}\n")
     if args.json:
-        print(json.dumps(results if len(results) > 1 else results[0], indent=2, ensure_ascii=False))
+        print(json.dumps(results, indent=2, ensure_ascii=False))  # always a list, even for one clip
     if failed:
         print(f"{failed} of {len(args.clips)} clip(s) could not be scored.", file=sys.stderr)
     return SOME_FAILED if failed else OK
