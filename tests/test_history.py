@@ -129,15 +129,20 @@ def _foreign(path) -> None:
 
 
 def test_a_foreign_database_is_refused_and_left_untouched(tmp_path, capsys):
-    path = tmp_path / "accounts.sqlite"
+    path = tmp_path / "db" / "accounts.sqlite"
+    path.parent.mkdir()
     _foreign(path)
-    before = _fingerprint(tmp_path)
+    before = _fingerprint(path.parent)
     for readonly in (True, False):  # reading, and the dashboard or a batch given the wrong --db
         with pytest.raises(HistoryError, match="not a technique history database"):
             History(path, readonly=readonly)
     assert main(["history", "Ana", "--db", str(path)]) == 2
     assert "not a technique history database" in capsys.readouterr().err
-    assert _fingerprint(tmp_path) == before  # no WAL files, no tables, no user_version
+    (tmp_path / "clips").mkdir()
+    assert main(["batch", str(tmp_path / "clips"), "--out", str(tmp_path / "clips" / "out"), "--db", str(path),
+                 "--student-from", "^([^/]+)/"]) == 1
+    assert "history database not available" in capsys.readouterr().err
+    assert _fingerprint(path.parent) == before  # no WAL files, no tables, no user_version
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert db.execute("PRAGMA user_version").fetchone()[0] == 0
