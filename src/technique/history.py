@@ -118,8 +118,10 @@ def _database_errors(path: Path) -> Iterator[None]:
             reason = f"is damaged ({text}); restore it from a backup or choose another --db"
         elif "locked" in text or "busy" in text:
             reason = f"is busy: another program has held it for over {BUSY_SECONDS} s ({text})"
-        elif "unable to open" in text or "readonly" in text:
-            reason = f"cannot be opened for writing ({text}): check the folder's permissions"
+        elif "readonly" in text:
+            reason = f"cannot be written ({text}): check the file's and its folder's permissions"
+        elif "unable to open" in text:
+            reason = f"cannot be opened ({text}): check the file's and its folder's permissions"
         else:
             reason = f"cannot be used: {text}"
         raise HistoryError(path, reason) from None
