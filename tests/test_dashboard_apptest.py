@@ -390,3 +390,20 @@ def test_a_damaged_or_newer_history_gets_a_message_on_progress_and_save(db, dama
     at.button[0].click().run()
     assert not at.exception
     assert any(e.startswith("Not saved") and words in e for e in texts(at.error))
+
+
+def test_to_work_on_lists_every_criterion_with_a_correction(db):
+    from technique.dashboard import progress_rows
+    from technique.history import History
+    from technique.references import load_references
+
+    report = {"movement": {"name": "arabesque"}, "score": 96.9, "clip": {"path": "a.mp4"},
+              "criteria": [{"id": "supporting_knee", "name": "Supporting knee straight", "value": 168.0,
+                            "verdict": "acceptable", "score": 84.0},
+                           {"id": "leg_height", "name": "Leg height", "value": 92.0, "verdict": "good",
+                            "score": 100.0}]}
+    with History(db) as history:
+        history.save("Ada", report, "hash", "2026-09-01T10:00:00+00:00")
+        sessions = history.sessions("Ada")
+    row, = progress_rows(sessions, load_references())
+    assert row["To work on"] == "Supporting knee straight"  # a 96.9 arabesque with a correction
