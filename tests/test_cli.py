@@ -104,3 +104,27 @@ def test_malformed_user_reference_folder_is_a_usage_error(tmp_path, capsys):
     (tmp_path / "oops.yaml").write_text("name: oops\ncriteria: 3\n")
     assert main(["score", str(ARABESQUE), "--references", str(tmp_path)]) == 2
     assert "oops.yaml" in capsys.readouterr().err
+
+
+def test_json_is_a_list_even_for_one_clip(tmp_path, corpus):
+    result = run("score", str(corpus["text_as_mp4"].path), "--out", str(tmp_path), "--json", "--no-video")
+    assert result.returncode == 1
+    reports = json.loads(result.stdout)
+    assert isinstance(reports, list) and len(reports) == 1 and "text file" in reports[0]["error"]
+
+
+def test_a_readme_given_as_a_clip_is_named_a_text_file(tmp_path, capsys):
+    assert main(["score", str(REPO / "README.md"), "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "README.md: is a text file, not a video" in err and "Errno" not in err
+
+
+def test_an_unrecognised_movement_gets_no_empty_in_time_line(analyses):
+    from dataclasses import replace
+
+    from technique.report import story_lines
+
+    analysis = analyses(ARABESQUE)
+    assert any(line.startswith("  In time (arabesque") for line in story_lines(analysis))
+    unrecognised = replace(analysis, segments=tuple(replace(s, movement=None) for s in analysis.segments))
+    assert not any("In time" in line for line in story_lines(unrecognised))

@@ -367,3 +367,43 @@ def test_a_malformed_reference_in_the_users_folder_is_named_and_the_page_still_w
     assert any("broken.yaml" in e.value for e in at.error)
     options = at.selectbox[0].options
     assert any("Arabesque" in o for o in options)
+
+
+@pytest.mark.parametrize("damage, words", [("garbage", "not an SQLite database"), ("newer", "newer technique")])
+def test_a_damaged_or_newer_history_gets_a_message_on_progress_and_save(db, damage, words):
+    import sqlite3
+
+    from technique.history import SCHEMA_VERSION
+
+    if damage == "garbage":
+        db.write_bytes(b"not a database, just bytes " * 400)
+    else:
+        connection = sqlite3.connect(db)
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        connection.close()
+    progress = AppTest.from_function(progress_script, default_timeout=60).run()
+    assert not progress.exception
+    assert any(words in e and str(db) in e for e in texts(progress.error))
+    at = AppTest.from_function(review_script, default_timeout=180).run()
+    upload(at, ARABESQUE)
+    at.text_input(key="save_student").input("Ada")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any(e.startswith("Not saved") and words in e for e in texts(at.error))
+
+
+def test_to_work_on_lists_every_criterion_with_a_correction(db):
+    from technique.dashboard import progress_rows
+    from technique.history import History
+    from technique.references import load_references
+
+    report = {"movement": {"name": "arabesque"}, "score": 96.9, "clip": {"path": "a.mp4"},
+              "criteria": [{"id": "supporting_knee", "name": "Supporting knee straight", "value": 168.0,
+                            "verdict": "acceptable", "score": 84.0},
+                           {"id": "leg_height", "name": "Leg height", "value": 92.0, "verdict": "good",
+                            "score": 100.0}]}
+    with History(db) as history:
+        history.save("Ada", report, "hash", "2026-09-01T10:00:00+00:00")
+        sessions = history.sessions("Ada")
+    row, = progress_rows(sessions, load_references())
+    assert row["To work on"] == "Supporting knee straight"  # a 96.9 arabesque with a correction

@@ -15,6 +15,7 @@ Output folder::
     OUT/summary_criteria.csv     one row per clip and criterion: value, unit, verdict, score
     OUT/summary.html             the same, readable, with failures and their reasons
     OUT/.partial/                work in progress (removed at the start of every run)
+    OUT/.lock                    held (flock) by the one batch writing to OUT; holds its pid while it runs
 """
 
 from __future__ import annotations
@@ -41,10 +42,11 @@ from .errors import OutputError, TechniqueError
 OK, SOME_FAILED, USAGE = 0, 1, 2
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")  # as video.VIDEO_SUFFIXES
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".heic", ".tif", ".tiff")
+AUDIO_SUFFIXES = (".m4a", ".mp3", ".wav", ".aac", ".flac", ".ogg", ".oga", ".opus", ".wma", ".aiff")
 # Native thread pools a worker limits to one thread each: N workers on N cores, no oversubscription.
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
                     "TF_NUM_INTEROP_THREADS")
-PARTIAL, CLIPS, MANIFEST = ".partial", "clips", "manifest.jsonl"
+PARTIAL, CLIPS, MANIFEST, LOCK = ".partial", "clips", "manifest.jsonl", ".lock"
 
 
 # --------------------------------------------------------------------------- jobs and results
@@ -157,7 +159,9 @@ def _score(job: ClipJob, progress) -> ClipResult:
         write_reports(analysis, job.source, partial, video=job.video, blur_faces=job.blur_faces)
         write_still(analysis, job.source, partial / "worst.jpg", job.blur_faces)
         files = tuple(sorted(p.name for p in partial.iterdir()))
+        _exit_if_orphaned()  # the batch that asked for this clip is gone: publish nothing
         _publish(partial, out / CLIPS / job.key)
+        _sync_folder(out / CLIPS / job.key)  # on disk before the manifest line that trusts it
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     report = report_dict(analysis)
@@ -213,23 +217,53 @@ def _publish(partial: Path, final: Path) -> None:
         os.replace(partial, final)
 
 
+def _sync_folder(folder: Path) -> None:
+    """fsync every file of a published report folder, the folder and its parent, so that a power cut
+    after the manifest line can't leave a clip marked done with an empty or cut-short report."""
+    for path in sorted(folder.iterdir()):
+        with open(path, "rb") as handle:
+            os.fsync(handle.fileno())
+    for directory in (folder, folder.parent):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def report_is_whole(folder: Path, result: ClipResult) -> bool:
+    """A finished clip's report folder is as its manifest line says: every file there and not empty, and
+    report.json whole and about this clip (its path, movement and score). Otherwise it is scored again."""
+    try:
+        if not all((folder / name).is_file() and (folder / name).stat().st_size > 0 for name in result.files):
+            return False
+        report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(report, dict) or not isinstance(report.get("clip"), dict):
+        return False
+    return (report["clip"].get("path") == result.path and report.get("score") == result.score
+            and (report.get("movement") or {}).get("name") == result.movement)
+
+
 # --------------------------------------------------------------------------- discovery
 
 
 @dataclass(frozen=True)
 class Found:
-    """What a walk of the batch folder found: clips, and things not scored with the reason."""
+    """What a walk of the batch folder found: clips, and every other file with why it was not scored."""
 
     clips: tuple[str, ...]  # relative '/'-separated paths, sorted
     skipped: tuple[tuple[str, str], ...]  # (relative path, reason)
-    ignored: int  # other files (documents, sidecar files...) not mentioned one by one
 
 
 def discover(folder: str | os.PathLike, exclude: Iterable[str | os.PathLike] = ()) -> Found:
-    """Every video file under `folder`, recursively. Links to folders are not followed (no loops)."""
+    """Every video file under `folder`, recursively; any other file is listed as skipped with the reason
+    (a teacher who dropped an .m4a in the folder should see why it has no score). Links to folders
+    are not followed (no loops); hidden files are left out."""
     root = os.path.abspath(folder)
     excluded = {os.path.realpath(p) for p in exclude}
-    clips, skipped, ignored = [], [], 0
+    clips, skipped = [], []
 
     def rel(path: str) -> str:
         return Path(os.path.relpath(path, root)).as_posix()
@@ -254,11 +288,19 @@ def discover(folder: str | os.PathLike, exclude: Iterable[str | os.PathLike] = (
             suffix = os.path.splitext(name)[1].lower()
             if suffix in VIDEO_SUFFIXES:
                 clips.append(rel(os.path.join(dirpath, name)))
-            elif suffix in IMAGE_SUFFIXES:
-                skipped.append((rel(os.path.join(dirpath, name)), f"a {suffix[1:].upper()} image, not a video"))
             else:
-                ignored += 1
-    return Found(tuple(sorted(clips)), tuple(sorted(skipped)), ignored)
+                skipped.append((rel(os.path.join(dirpath, name)), not_a_video(suffix)))
+    return Found(tuple(sorted(clips)), tuple(sorted(skipped)))
+
+
+def not_a_video(suffix: str) -> str:
+    """Why a file with this ending was not scored, in a teacher's words."""
+    if suffix in IMAGE_SUFFIXES:
+        return f"a {suffix[1:].upper()} image, not a video"
+    if suffix in AUDIO_SUFFIXES:
+        return f"a {suffix[1:].upper()} sound file, not a video"
+    known = " ".join(VIDEO_SUFFIXES)
+    return f"not a video file ({suffix or 'no file ending'}; clips end in {known})"
 
 
 def student_of(path: str, pattern: re.Pattern | None) -> str | None:
@@ -289,8 +331,9 @@ def folder_key(path: str, clip_hash: str | None) -> str:
 class Manifest:
     """OUT/manifest.jsonl: one JSON line per finished clip, appended and fsynced as each finishes.
 
-    A line is written only after the clip's report folder is in place, so every line can be
-    trusted; a line cut short by ``kill -9`` is ignored (and dropped when a resumed run compacts it).
+    A line is written only after the clip's report folder is in place and fsynced, and a resumed run
+    still checks the folder (``report_is_whole``); a line cut short by ``kill -9`` is ignored (and
+    dropped when a resumed run compacts it).
     Lines from a run with other options (movement, video, references, version) are not reused.
     """
 
@@ -314,9 +357,8 @@ class Manifest:
                 continue  # a line cut short by a crash
             if entry.get("options") != self.options or not result.clip_hash or result.retryable:
                 continue
-            folder = self.out / CLIPS / result.key
-            if result.status == "ok" and not all((folder / name).is_file() for name in result.files):
-                continue
+            if result.status == "ok" and not report_is_whole(self.out / CLIPS / result.key, result):
+                continue  # a report lost or cut short (power cut, a hand-edited folder): score it again
             done[result.clip_hash] = result
         return done
 
@@ -356,11 +398,13 @@ def options_fingerprint(movement: str | None, video: bool, blur_faces: bool, ref
 # --------------------------------------------------------------------------- engines
 
 
-_worker_progress = {"queue": None}  # set once per local worker process by _init_worker
+_worker_progress = {"queue": None, "parent": None}  # set once per local worker process by _init_worker
 
 
-def _init_worker(queue, threads: int) -> None:
-    """Local worker start-up: one thread per native pool, and a queue for per-clip progress."""
+def _init_worker(queue, threads: int, parent: int | None = None) -> None:
+    """Local worker start-up: dies with the batch, one thread per native pool, a queue for progress."""
+    if parent is not None:
+        _die_with_parent(parent)
     for name in THREAD_VARIABLES:
         os.environ.setdefault(name, str(threads))
     try:
@@ -370,6 +414,29 @@ def _init_worker(queue, threads: int) -> None:
     except ImportError:
         pass
     _worker_progress["queue"] = queue
+    _worker_progress["parent"] = parent
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive its batch (a ``kill -9`` of the batch would leave it scoring and
+    publishing, with 500 MB each): on Linux the kernel kills it when the batch dies (PR_SET_PDEATHSIG);
+    everywhere, it exits at once if the batch is already gone (and _exit_if_orphaned checks again)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    _exit_if_orphaned()
+
+
+def _exit_if_orphaned() -> None:
+    """In a local worker whose batch has died (it has a new parent), stop now, publishing nothing."""
+    parent = _worker_progress["parent"]
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
 
 
 def _score_in_worker(job: ClipJob) -> ClipResult:
@@ -381,6 +448,7 @@ def _score_in_worker(job: ClipJob) -> ClipResult:
 
     def progress(done: int, total: int) -> None:
         if done - last[0] >= 10 or done == total:
+            _exit_if_orphaned()
             last[0] = done
             try:
                 queue.put_nowait((pid, job.path, done, total))
@@ -417,7 +485,7 @@ def run_local(jobs: list[ClipJob], workers: int, on_result: Callable[[ClipResult
         while pending:
             crashed = []
             pool = ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=context,
-                                       initializer=_init_worker, initargs=(queue, threads))
+                                       initializer=_init_worker, initargs=(queue, threads, os.getpid()))
             try:
                 futures = {pool.submit(_score_in_worker, job): job for job in pending}
                 for future in as_completed(futures):
@@ -494,8 +562,9 @@ class Progress:
         self._tqdm = tqdm
         self.stream = stream or sys.stderr
         self.interactive = hasattr(self.stream, "isatty") and self.stream.isatty()
+        # A bar is for a person watching: never written into a log file or a pipe.
         self.overall = tqdm(total=total, desc="clips", unit="clip", file=self.stream, position=0,
-                            dynamic_ncols=True, mininterval=0.5 if self.interactive else 5)
+                            dynamic_ncols=True, mininterval=0.5, disable=not self.interactive)
         self._bars: dict[int, object] = {}
 
     def frames(self, worker: int, name: str, done: int | None, total: int | None) -> None:
@@ -516,8 +585,7 @@ class Progress:
         bar.update(done - bar.n)
 
     def finished(self, result: ClipResult) -> None:
-        self.overall.set_postfix_str(f"{'✓' if result.status == 'ok' else '✗'} {Path(result.path).name[:30]}",
-                                     refresh=False)
+        self.overall.set_postfix_str(f"{_mark(result)} {Path(result.path).name[:30]}", refresh=False)
         self.overall.update(1)
 
     def close(self) -> None:
@@ -539,19 +607,23 @@ class Row:
     result: ClipResult | None = None
     reason: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    already_done: bool = False  # the result came from an earlier run (--resume), not scored now
 
 
 SUMMARY_COLUMNS = ("path", "student", "status", "reason", "movement", "score", "view", "working_leg", "frames",
                    "notes", "report_folder")
 
 
-def criterion_ids(rows: list[Row]) -> list[str]:
-    """Criteria in the order they first appear (rows are sorted by path, so this is deterministic)."""
-    seen: dict[str, None] = {}
+def criterion_columns(rows: list[Row]) -> dict[tuple[str, str], str]:
+    """(movement, criterion id) -> the criterion's name, in the order they first appear (rows are sorted
+    by path, so this is deterministic). A criterion belongs to its movement: a développé's "Torso
+    vertical" never sits in an arabesque's "Torso lifted" column, even with the same id."""
+    seen: dict[tuple[str, str], str] = {}
     for row in rows:
-        for c in row.result.criteria if row.result else ():
-            seen.setdefault(c.id, None)
-    return list(seen)
+        if row.status == "ok":
+            for c in row.result.criteria:
+                seen.setdefault((row.result.movement or "unrecognised", c.id), c.name)
+    return seen
 
 
 def _fmt(value) -> str:
@@ -563,18 +635,19 @@ def _fmt(value) -> str:
 
 
 def summary_csv(rows: list[Row]) -> str:
-    ids = criterion_ids(rows)
+    """One row per clip; then a score column per movement and criterion, named 'movement.criterion'."""
+    columns = criterion_columns(rows)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*SUMMARY_COLUMNS, *ids])
+    writer.writerow([*SUMMARY_COLUMNS, *(f"{movement}.{cid}" for movement, cid in columns)])
     for row in rows:
         r = row.result if row.status == "ok" else None
-        scores = {c.id: c.score for c in r.criteria} if r else {}
+        scores = {(r.movement or "unrecognised", c.id): c.score for c in r.criteria} if r else {}
         writer.writerow([row.path, row.student or "", row.status, row.reason,
                          (r.movement or "unrecognised") if r else "", _fmt(r.score) if r else "",
                          r.view if r else "", r.working_leg if r else "", r.frames if r else "",
                          " | ".join(row.notes), f"{CLIPS}/{r.key}" if r else "",
-                         *(_fmt(scores.get(i)) for i in ids)])
+                         *(_fmt(scores.get(key)) for key in columns)])
     return out.getvalue()
 
 
@@ -603,13 +676,9 @@ img{height:64px} .reason{color:#a00} small{color:#666}
 
 
 def summary_html(rows: list[Row], title: str, history_note: str) -> str:
-    """A readable page: scored clips with a cell per criterion, then failures and skipped files."""
+    """A readable page: a table of scored clips per movement (a cell per criterion of that movement),
+    then failures and skipped files with their reasons."""
     e = html.escape
-    ids = criterion_ids(rows)
-    names = {}
-    for row in rows:
-        for c in row.result.criteria if row.result else ():
-            names.setdefault(c.id, c.name)
     scored = [r for r in rows if r.status == "ok"]
     failed = [r for r in rows if r.status == "error"]
     skipped = [r for r in rows if r.status == "skipped"]
@@ -617,36 +686,13 @@ def summary_html(rows: list[Row], title: str, history_note: str) -> str:
              f"<style>{HTML_STYLE}</style></head><body><h1>{e(title)}</h1>",
              f"<p>{len(scored)} clip(s) scored, {len(failed)} could not be scored, {len(skipped)} file(s) skipped. "
              f"{e(history_note)}</p>"]
-    if scored:
-        parts.append("<h2>Scores</h2><table><tr><th>Clip</th><th>Worst moment</th><th>Student</th>"
-                     "<th>Movement</th><th>Score</th>" + "".join(f"<th>{e(names[i])}</th>" for i in ids)
-                     + "<th>Notes</th></tr>")
-        for row in scored:
-            r = row.result
-            folder = f"{CLIPS}/{r.key}"
-            links = f"<a href='{e(folder)}/report.json'>report</a>"
-            if "annotated.mp4" in r.files:
-                links += f" · <a href='{e(folder)}/annotated.mp4'>video</a>"
-            still = f"<img src='{e(folder)}/worst.jpg' alt=''>" if "worst.jpg" in r.files else ""
-            cells = []
-            by_id = {c.id: c for c in r.criteria}
-            for i in ids:
-                c = by_id.get(i)
-                if c is None:
-                    cells.append("<td></td>")
-                elif c.verdict in VERDICT_STYLE:
-                    value = "" if c.value is None else (f"{c.value:.0f}°" if c.unit == "degrees"
-                                                        else f"{c.value:.2f} {c.unit}")
-                    cells.append(f"<td class='{VERDICT_STYLE[c.verdict]} num' title='{e(c.verdict)}'>"
-                                 f"{e(value)}<br><small>{_fmt(c.score)}</small></td>")
-                else:
-                    cells.append(f"<td class='na' title='{e(c.verdict)}'>–</td>")
-            score = "–" if r.score is None else f"{r.score:g}"
-            movement = r.movement_title or "not recognised"
-            parts.append(f"<tr><td>{e(row.path)}<br><small>{links}</small></td><td>{still}</td>"
-                         f"<td>{e(row.student or '')}</td><td>{e(movement)}</td><td class='num'>{score}</td>"
-                         + "".join(cells) + f"<td><small>{'<br>'.join(e(n) for n in row.notes)}</small></td></tr>")
-        parts.append("</table>")
+    movements = list(dict.fromkeys(r.result.movement for r in scored if r.result.movement))
+    for movement in movements:
+        mine = [r for r in scored if r.result.movement == movement]
+        parts += _scores_table(mine, mine[0].result.movement_title or movement)
+    unrecognised = [r for r in scored if not r.result.movement]
+    if unrecognised:
+        parts += _scores_table(unrecognised, "Movement not recognised")
     if failed:
         parts.append("<h2>Could not be scored</h2><table><tr><th>Clip</th><th>Reason</th></tr>")
         parts += [f"<tr><td>{e(r.path)}</td><td class='reason'>{e(r.reason)}</td></tr>" for r in failed]
@@ -659,6 +705,41 @@ def summary_html(rows: list[Row], title: str, history_note: str) -> str:
     return "\n".join(parts)
 
 
+def _scores_table(rows: list[Row], heading: str) -> list[str]:
+    """The scored clips of one movement: a column per criterion of that movement, named as it names it."""
+    e = html.escape
+    columns = criterion_columns(rows)
+    parts = [f"<h2>{e(heading)}</h2><table><tr><th>Clip</th><th>Worst moment</th><th>Student</th>"
+             "<th>Score</th>" + "".join(f"<th>{e(name)}</th>" for name in columns.values()) + "<th>Notes</th></tr>"]
+    for row in rows:
+        r = row.result
+        folder = f"{CLIPS}/{r.key}"
+        links = f"<a href='{e(folder)}/report.json'>report</a>"
+        if "annotated.mp4" in r.files:
+            links += f" · <a href='{e(folder)}/annotated.mp4'>video</a>"
+        still = f"<img src='{e(folder)}/worst.jpg' alt=''>" if "worst.jpg" in r.files else ""
+        by_id = {c.id: c for c in r.criteria}
+        cells = [_criterion_cell(by_id.get(cid)) for _, cid in columns]
+        score = "–" if r.score is None else f"{r.score:g}"
+        parts.append(f"<tr><td>{e(row.path)}<br><small>{links}</small></td><td>{still}</td>"
+                     f"<td>{e(row.student or '')}</td><td class='num'>{score}</td>"
+                     + "".join(cells) + f"<td><small>{'<br>'.join(e(n) for n in row.notes)}</small></td></tr>")
+    parts.append("</table>")
+    return parts
+
+
+def _criterion_cell(c: CriterionResult | None) -> str:
+    """A criterion's value and score, coloured by verdict; a dash where it could not be judged."""
+    e = html.escape
+    if c is None:
+        return "<td></td>"
+    if c.verdict not in VERDICT_STYLE:
+        return f"<td class='na' title='{e(c.verdict)}'>–</td>"
+    value = "" if c.value is None else (f"{c.value:.0f}°" if c.unit == "degrees" else f"{c.value:.2f} {c.unit}")
+    return (f"<td class='{VERDICT_STYLE[c.verdict]} num' title='{e(c.verdict)}'>"
+            f"{e(value)}<br><small>{_fmt(c.score)}</small></td>")
+
+
 def _write_text(path: Path, text: str) -> None:
     partial = path.with_name(path.name + ".partial")
     partial.write_text(text, encoding="utf-8", errors="backslashreplace")
@@ -666,6 +747,48 @@ def _write_text(path: Path, text: str) -> None:
 
 
 # --------------------------------------------------------------------------- the batch
+
+
+class OutputBusy(Exception):
+    """Another batch holds the output folder's lock."""
+
+    def __init__(self, holder: str):
+        self.holder = holder  # its process id, as written in the lock file ("" if not yet written)
+        super().__init__(holder)
+
+
+def lock_output(out: Path) -> int | None:
+    """Take OUT/.lock (an exclusive, non-blocking flock) for the whole run; raises OutputBusy if another
+    batch holds it. Two batches on one folder would delete each other's work in progress and mix their
+    manifests. The kernel releases the lock when the holder dies, even by kill -9, so a stale lock
+    file never blocks a resumed run. Returns the file descriptor (None where flock doesn't exist)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock (the README says so)
+        return None
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+        os.close(fd)
+        raise OutputBusy(holder) from None
+    except BaseException:
+        os.close(fd)
+        raise
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    return fd
+
+
+def unlock_output(fd: int | None) -> None:
+    """Release the lock, leaving the lock file empty (the same bytes after every run)."""
+    if fd is None:
+        return
+    try:
+        os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -722,13 +845,14 @@ def summary_rows(plan_: BatchPlan, results: dict[str, ClipResult], pattern: re.P
         if result is None:
             rows.append(Row(path, "error", student, None, "internal error: no result (interrupted?)"))
             continue
+        earlier = clip_hash in plan_.reused
         if result.status == "ok":
             notes += list(result.warnings)
             if pattern is not None and student is None:
                 notes.append("no student in the path: not saved to history")
-            rows.append(Row(path, "ok", student, result, "", tuple(notes)))
+            rows.append(Row(path, "ok", student, result, "", tuple(notes), earlier))
         else:
-            rows.append(Row(path, "error", student, result, result.reason, tuple(notes)))
+            rows.append(Row(path, "error", student, result, result.reason, tuple(notes), earlier))
     rows += [Row(path, "skipped", None, None, reason) for path, reason in plan_.found.skipped]
     return sorted(rows, key=lambda r: r.path)
 
@@ -791,6 +915,24 @@ def run_batch(args) -> int:
     files = reference_files(folders)
     try:
         out.mkdir(parents=True, exist_ok=True)
+        lock = lock_output(out)
+    except OutputBusy as exc:
+        print(f"technique: another batch is writing to {out} (pid {exc.holder or 'unknown'}); wait for it to "
+              "finish or choose another --out", file=sys.stderr)
+        return USAGE
+    except OSError as exc:
+        print(f"technique: {out}: cannot create or lock the output folder: {exc.strerror or exc}", file=sys.stderr)
+        return SOME_FAILED
+    try:
+        return _run_locked(args, root, out, pattern, workers, loaded, files)
+    finally:
+        unlock_output(lock)
+
+
+def _run_locked(args, root: Path, out: Path, pattern: re.Pattern | None, workers: int, loaded: dict,
+                files: list[Path]) -> int:
+    """The batch itself, while this process holds the output folder's lock."""
+    try:
         shutil.rmtree(out / PARTIAL, ignore_errors=True)  # leftovers of an interrupted run: never trusted
         (out / CLIPS).mkdir(exist_ok=True)
     except OSError as exc:
@@ -875,13 +1017,21 @@ def run_batch(args) -> int:
     shutil.rmtree(out / PARTIAL, ignore_errors=True)
     if history is not None:
         history_note += f" ({history.history.path}: 'technique history STUDENT' shows progress)"
-    print(summary_text(rows, out, work.found.ignored, history_note))
+    print(summary_text(rows, out, history_note))
     failed = any(r.status == "error" for r in rows)
     return SOME_FAILED if failed or history_problem else OK
 
 
-def summary_text(rows: list[Row], out: Path, ignored: int, history_note: str) -> str:
-    """The end of a batch on screen: a line per clip, failures with their reason, where the files are."""
+def _mark(result: ClipResult) -> str:
+    """✓ only for a clip scored against a movement; ? for one scored but not recognised; ✗ for a failure."""
+    if result.status != "ok":
+        return "✗"
+    return "✓" if result.movement else "?"
+
+
+def summary_text(rows: list[Row], out: Path, history_note: str) -> str:
+    """The end of a batch on screen: a line per clip, failures with their reason, where the files are.
+    The counts say what this run did: clips done by an earlier run (--resume) are counted apart."""
     scored = [r for r in rows if r.status == "ok"]
     failed = [r for r in rows if r.status == "error"]
     skipped = [r for r in rows if r.status == "skipped"]
@@ -890,13 +1040,16 @@ def summary_text(rows: list[Row], out: Path, ignored: int, history_note: str) ->
     for r in scored:
         res = r.result
         score = "  -" if res.score is None else f"{res.score:3.0f}"
-        lines.append(f"✓ {r.path:<{width}} {score}  {res.movement_title or 'not recognised'}"
+        lines.append(f"{_mark(res)} {r.path:<{width}} {score}  {res.movement_title or 'not recognised'}"
                      + (f"  ({r.student})" if r.student else ""))
     for r in failed:
         lines.append(f"✗ {r.path:<{width}} {r.reason}")
     for r in skipped:
         lines.append(f"· {r.path:<{width}} skipped: {r.reason}")
-    lines.append(f"{len(scored)} scored, {len(failed)} failed, {len(skipped)} skipped"
-                 + (f", {ignored} other file(s) ignored" if ignored else "") + ". " + history_note)
+    now_scored = sum(not r.already_done for r in scored)
+    now_failed = sum(not r.already_done for r in failed)
+    earlier = sum(r.already_done for r in scored + failed)
+    lines.append(f"{now_scored} scored, {now_failed} failed" + (f", {earlier} already done" if earlier else "")
+                 + f", {len(skipped)} skipped. " + history_note)
     lines.append(f"Summary: {out / 'summary.html'}  {out / 'summary.csv'}")
     return "\n".join(lines)

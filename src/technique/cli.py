@@ -30,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     score.add_argument("clips", nargs="+", metavar="CLIP", help="video files (mp4, mov, avi, mkv, webm)")
     score.add_argument("--movement", "-m", help="the movement (default: recognise it); see 'technique references list'")
     score.add_argument("--out", "-o", default="technique-reports", help="output folder (default: %(default)s)")
-    score.add_argument("--json", action="store_true", help="print the reports as JSON instead of a summary")
+    score.add_argument("--json", action="store_true",
+                       help="print a JSON list of reports (one per clip, also for one clip) instead of a summary")
     score.add_argument("--no-video", action="store_true", help="skip the annotated video")
     score.add_argument("--working-leg", choices=("auto", "left", "right"), default="auto")
     score.add_argument("--references", action="append", default=[], metavar="DIR",
@@ -58,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     history = sub.add_parser("history", help="a student's progress over time")
     history.add_argument("student")
     history.add_argument("--movement", "-m")
-    history.add_argument("--db", help="history database (default: the user's data folder, or $TECHNIQUE_DB)")
+    history.add_argument("--db", help="history database to read (default: the user's data folder, or $TECHNIQUE_DB); "
+                                         "never created or changed")
 
     app = sub.add_parser("app", help="open the dashboard (live practice, clip review, progress)")
     app.add_argument("--port", type=int, default=8501)
@@ -160,7 +162,7 @@ def cmd_score(args) -> int:
             print(summary_text(analysis))
             print(f"  Reports: {paths['report'].parent}\n")
     if args.json:
-        print(json.dumps(results if len(results) > 1 else results[0], indent=2, ensure_ascii=False))
+        print(json.dumps(results, indent=2, ensure_ascii=False))  # always a list, even for one clip
     if failed:
         print(f"{failed} of {len(args.clips)} clip(s) could not be scored.", file=sys.stderr)
     return SOME_FAILED if failed else OK
@@ -196,16 +198,28 @@ def cmd_references(args) -> int:
 
 
 def cmd_history(args) -> int:
-    from .history import History, progress_text
+    """A student's saved analyses. Only reads: the database is opened read-only, and a path that is
+    missing or isn't a technique history database is a usage error, never a new or changed file."""
+    from .history import History, HistoryError, default_path, progress_text
 
-    with History(args.db) as history:
-        sessions = history.sessions(args.student, args.movement)
-        if not sessions:
+    path = Path(args.db) if args.db else default_path()
+    if not args.db and not path.exists():
+        print(f"technique: no saved analyses yet (no history database at {path}): save a review in the "
+              "dashboard or run 'technique batch' with --student-from", file=sys.stderr)
+        return SOME_FAILED
+    try:
+        with History(path, readonly=True) as history:
+            sessions = history.sessions(args.student, args.movement)
             known = ", ".join(history.students()) or "none yet"
-            print(f"technique: no saved analyses for {args.student!r} (students: {known})", file=sys.stderr)
-            return SOME_FAILED
-        print(f"{args.student}: {len(sessions)} saved analyses ({history.path})")
-        print(progress_text(sessions))
+    except HistoryError as exc:
+        print(f"technique: {exc}", file=sys.stderr)
+        return USAGE
+    if not sessions:
+        print(f"technique: no saved analyses for {args.student!r}"
+              + (f" and {args.movement!r}" if args.movement else "") + f" (students: {known})", file=sys.stderr)
+        return SOME_FAILED
+    print(f"{args.student}: {len(sessions)} saved analyses ({path})")
+    print(progress_text(sessions))
     return OK
 
 
@@ -290,10 +304,27 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:  # run as the `technique` program, not called from Python code or tests
         _hide_native_logs()
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # here, so that a closed pipe is caught below rather than at exit
+        return code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return SOME_FAILED
+    except BrokenPipeError:  # `technique history X | head -1`: the reader has what it wanted
+        _drop_stdout()
+        return SOME_FAILED
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush doesn't fail again on the closed pipe."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

@@ -862,7 +862,7 @@ def show_comparison(review: Review) -> None:
 def save_form(review: Review) -> None:
     import streamlit as st
 
-    from .history import History
+    from .history import History, HistoryError
 
     st.markdown("**Save to progress**")
     with st.form("save", clear_on_submit=False, border=False):
@@ -872,8 +872,12 @@ def save_form(review: Review) -> None:
         if not student.strip():
             st.error("Type the student's name to save this review.")
             return
-        with History(db_path()) as history:
-            history.save(student, review.report, review.clip_hash)
+        try:
+            with History(db_path()) as history:
+                history.save(student, review.report, review.clip_hash)
+        except HistoryError as exc:
+            st.error(f"Not saved: the history database {exc.source} {exc.reason}")
+            return
         movement = (review.report["movement"] or {}).get("title", "unrecognised movement")
         st.success(f"Saved {review.name} ({movement}) for {student.strip()}. See it on the Progress page.")
 
@@ -885,7 +889,7 @@ def progress_rows(sessions, references: dict) -> list[dict]:
     for s in sessions:
         ref = references.get(s.movement)
         names = {c.id: c.name for c in ref.criteria} if ref else {}
-        faults = [names.get(c, c) for c, (_, verdict, _) in s.criteria.items() if verdict == "fault"]
+        faults = [names.get(c, s.names.get(c, c)) for c in s.to_work_on]  # every criterion with a correction
         rows.append({"Date": f"{saved_at(s):%Y-%m-%d %H:%M}", "Movement": ref.title if ref else s.movement,
                      "Clip": s.clip_name, "Score": "—" if s.score is None else f"{s.score:.0f}",
                      "To work on": ", ".join(faults)})
@@ -949,19 +953,23 @@ def criteria_figure(sessions, reference):
 def progress_page() -> None:
     import streamlit as st
 
-    from .history import History
+    from .history import History, HistoryError
 
     references = cached_references()
     st.title("Progress")
     path = db_path()
-    with History(path) as history:
-        students = history.students()
-        if not students:
-            st.info("No saved reviews yet. Review a clip, type the student's name and press Save.")
-            st.caption(f"History database: {path}")
-            return
-        student = st.selectbox("Student", students, key="progress_student")
-        sessions = history.sessions(student)
+    try:
+        with History(path) as history:
+            students = history.students()
+            if not students:
+                st.info("No saved reviews yet. Review a clip, type the student's name and press Save.")
+                st.caption(f"History database: {path}")
+                return
+            student = st.selectbox("Student", students, key="progress_student")
+            sessions = history.sessions(student)
+    except HistoryError as exc:
+        st.error(f"The history database {exc.source} {exc.reason}")
+        return
     st.subheader(student)
     st.caption(f"{len(sessions)} saved review(s) · history database: {path}")
     st.markdown("**Score over time**")

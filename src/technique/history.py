@@ -4,6 +4,11 @@ Shared by the dashboard (save a review under a student's name) and batch scoring
 versioned: ``MIGRATIONS[n]`` upgrades a database from version n-1 to n, applied in order on open,
 so a school's history survives upgrades of technique. Saving the same clip (by content hash) for the
 same student and movement again replaces the earlier row instead of counting it twice.
+
+Several processes may open the same database at once (batch runs, the dashboard): the schema is
+created or upgraded inside one ``BEGIN IMMEDIATE`` transaction, so only one of them does it. Reading
+(``History(path, readonly=True)``) never writes: the file is opened read-only and a file that is not a
+technique history database is refused with a ``HistoryError`` rather than changed.
 """
 
 from __future__ import annotations
@@ -12,13 +17,19 @@ import hashlib
 import json
 import os
 import sqlite3
-from dataclasses import dataclass
+import time
+import urllib.parse
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable, Iterator
+
+from .errors import TechniqueError
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
-        """CREATE TABLE analyses (
+        """CREATE TABLE IF NOT EXISTS analyses (
                id INTEGER PRIMARY KEY,
                student TEXT NOT NULL,
                movement TEXT NOT NULL,
@@ -31,7 +42,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
                report_json TEXT NOT NULL,
                UNIQUE (student, movement, clip_hash)
            )""",
-        """CREATE TABLE criteria (
+        """CREATE TABLE IF NOT EXISTS criteria (
                analysis_id INTEGER NOT NULL REFERENCES analyses(id) ON DELETE CASCADE,
                criterion TEXT NOT NULL,
                name TEXT NOT NULL,
@@ -40,10 +51,17 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
                score REAL,
                PRIMARY KEY (analysis_id, criterion)
            )""",
-        "CREATE INDEX analyses_by_student ON analyses (student, movement, recorded_at)",
+        "CREATE INDEX IF NOT EXISTS analyses_by_student ON analyses (student, movement, recorded_at)",
     ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
+TABLES = frozenset({"analyses", "criteria"})  # what makes a database technique's
+BUSY_SECONDS = 30  # how long to wait for another process holding the database
+TO_WORK_ON = ("acceptable", "fault")  # verdicts that come with a correction
+
+
+class HistoryError(TechniqueError):
+    """A history database that can't be used: missing, not technique's, damaged, or from a newer technique."""
 
 
 def default_path() -> Path:
@@ -75,42 +93,150 @@ class Session:
     recorded_at: str
     score: float | None
     criteria: dict[str, tuple[float | None, str, float | None]]  # id -> (value, verdict, score)
+    names: dict[str, str] = field(default_factory=dict)  # id -> the criterion's name when it was saved
+
+    @property
+    def to_work_on(self) -> list[str]:
+        """Criteria that came with a correction (acceptable or fault), lowest score first."""
+        found = [(score if score is not None else 100.0, c) for c, (_, verdict, score) in self.criteria.items()
+                 if verdict in TO_WORK_ON]
+        return [c for _, c in sorted(found)]
+
+
+@contextmanager
+def _database_errors(path: Path) -> Iterator[None]:
+    """SQLite's errors as a HistoryError naming the file and what it means for the user."""
+    try:
+        yield
+    except HistoryError:
+        raise
+    except sqlite3.DatabaseError as exc:
+        text = str(exc)
+        if "not a database" in text:
+            reason = "is not a technique history database (not an SQLite database at all)"
+        elif "malformed" in text or "corrupt" in text:
+            reason = f"is damaged ({text}); restore it from a backup or choose another --db"
+        elif "locked" in text or "busy" in text:
+            reason = f"is busy: another program has held it for over {BUSY_SECONDS} s ({text})"
+        elif "readonly" in text:
+            reason = f"cannot be written ({text}): check the file's and its folder's permissions"
+        elif "unable to open" in text:
+            reason = f"cannot be opened ({text}): check the file's and its folder's permissions"
+        else:
+            reason = f"cannot be used: {text}"
+        raise HistoryError(path, reason) from None
+
+
+def _retry(step: Callable[[], None], attempts: int = 5) -> None:
+    """Run a schema step again when another process held the database (beyond the busy timeout)."""
+    for attempt in range(attempts):
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if attempt == attempts - 1 or not ("locked" in str(exc) or "busy" in str(exc)):
+                raise
+            time.sleep(0.05 * 2 ** attempt)
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction, taking the write lock at the start (BEGIN IMMEDIATE) so that two
+    processes never both decide to create the same tables."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if db.in_transaction:  # SQLite may already have rolled back (a full disk, an I/O error)
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 class History:
-    """A history database; opening it creates or upgrades the schema."""
+    """A history database. Opened for writing (the default), a new or empty file gets the schema and an
+    older schema is upgraded; ``readonly=True`` opens an existing database without changing a byte.
+    Either way a file that isn't a technique history database is refused (HistoryError)."""
 
-    def __init__(self, path: str | os.PathLike | None = None):
+    def __init__(self, path: str | os.PathLike | None = None, readonly: bool = False):
         self.path = Path(path) if path else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, timeout=30)
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.execute("PRAGMA journal_mode = WAL")  # batch workers and the dashboard may share it
-        self.migrate()
+        self.readonly = readonly
+        self._db = self._open_readonly() if readonly else self._open_for_writing()
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        if not self.path.exists():
+            raise HistoryError(self.path, "no history database at this path (mistyped? nothing was created)")
+        if self.path.is_dir():
+            raise HistoryError(self.path, "is a folder, not a history database")
+        uri = "file:" + urllib.parse.quote(str(self.path.absolute())) + "?mode=ro"
+        with _database_errors(self.path):
+            db = sqlite3.connect(uri, uri=True, timeout=BUSY_SECONDS, isolation_level=None)
+            try:
+                if self._check(db) == 0:
+                    raise HistoryError(self.path, "is an empty database: nothing has been saved to it")
+            except BaseException:
+                db.close()
+                raise
+        return db
+
+    def _open_for_writing(self) -> sqlite3.Connection:
+        if self.path.is_dir():
+            raise HistoryError(self.path, "is a folder, not a history database")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise HistoryError(self.path.parent, f"cannot create the folder: {exc.strerror or exc}") from None
+        with _database_errors(self.path):
+            db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+            try:
+                db.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
+                _retry(lambda: self._create_or_upgrade(db))
+                _retry(lambda: _use_wal(db))  # batch workers and the dashboard may share it
+                db.execute("PRAGMA foreign_keys = ON")
+            except BaseException:
+                db.close()
+                raise
+        return db
+
+    def _check(self, db: sqlite3.Connection) -> int:
+        """The schema version of a technique database, 0 for an empty one; refuses anything else."""
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version > SCHEMA_VERSION:
+            raise HistoryError(self.path, f"made by a newer technique (schema {version}; this one knows up to "
+                                          f"{SCHEMA_VERSION}): upgrade technique to use it")
+        if version == 0 and not tables:
+            return 0
+        if version == 0 or not TABLES <= tables:
+            raise HistoryError(self.path, "is not a technique history database (it holds other data), so it "
+                                          "is left untouched: choose another --db")
+        return version
+
+    def _create_or_upgrade(self, db: sqlite3.Connection) -> None:
+        if self._check(db) == SCHEMA_VERSION:
+            return  # the usual case: no write lock needed
+        with _transaction(db):
+            current = self._check(db)  # again: another process may have done it while we waited
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[version]:
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {version}")
 
     @property
     def version(self) -> int:
         return self._db.execute("PRAGMA user_version").fetchone()[0]
 
-    def migrate(self) -> None:
-        current = self.version
-        if current > SCHEMA_VERSION:
-            raise RuntimeError(f"{self.path}: made by a newer technique (schema {current} > {SCHEMA_VERSION})")
-        for version in range(current + 1, SCHEMA_VERSION + 1):
-            with self._db:
-                for statement in MIGRATIONS[version]:
-                    self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {version}")
-
     def save(self, student: str, report: dict, clip_hash: str, recorded_at: str | None = None) -> int:
         """Store a report (as from report.report_dict) for a student; returns the analysis id."""
+        if self.readonly:
+            raise HistoryError(self.path, "opened read-only")
         student = student.strip()
         if not student:
             raise ValueError("a student name is needed to save progress")
         movement = (report.get("movement") or {}).get("name") or "unrecognised"
         recorded_at = recorded_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
         clip_name = Path(report.get("clip", {}).get("path", "clip")).name
-        with self._db:
+        with _database_errors(self.path), _transaction(self._db):
             self._db.execute("DELETE FROM analyses WHERE student = ? AND movement = ? AND clip_hash = ?",
                              (student, movement, clip_hash))
             cursor = self._db.execute(
@@ -128,22 +254,26 @@ class History:
         return analysis_id
 
     def students(self) -> list[str]:
-        return [r[0] for r in self._db.execute("SELECT DISTINCT student FROM analyses ORDER BY student")]
+        with _database_errors(self.path):
+            return [r[0] for r in self._db.execute("SELECT DISTINCT student FROM analyses ORDER BY student")]
 
     def sessions(self, student: str, movement: str | None = None) -> list[Session]:
         """A student's saved analyses, oldest first (optionally one movement)."""
         query = ("SELECT id, student, movement, clip_name, clip_hash, recorded_at, score FROM analyses"
                  " WHERE student = ?" + (" AND movement = ?" if movement else "") + " ORDER BY recorded_at, id")
-        rows = self._db.execute(query, (student, movement) if movement else (student,)).fetchall()
-        out = []
-        for row in rows:
-            criteria = {c: (v, verdict, s) for c, v, verdict, s in self._db.execute(
-                "SELECT criterion, value, verdict, score FROM criteria WHERE analysis_id = ?", (row[0],))}
-            out.append(Session(*row, criteria=criteria))
+        with _database_errors(self.path):
+            rows = self._db.execute(query, (student, movement) if movement else (student,)).fetchall()
+            out = []
+            for row in rows:
+                found = self._db.execute("SELECT criterion, name, value, verdict, score FROM criteria"
+                                         " WHERE analysis_id = ?", (row[0],)).fetchall()
+                out.append(Session(*row, criteria={c: (v, verdict, s) for c, _, v, verdict, s in found},
+                                   names={c: name for c, name, *_ in found}))
         return out
 
     def report(self, analysis_id: int) -> dict:
-        row = self._db.execute("SELECT report_json FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
+        with _database_errors(self.path):
+            row = self._db.execute("SELECT report_json FROM analyses WHERE id = ?", (analysis_id,)).fetchone()
         if row is None:
             raise KeyError(analysis_id)
         return json.loads(row[0])
@@ -158,17 +288,27 @@ class History:
         self.close()
 
 
+def _use_wal(db: sqlite3.Connection) -> None:
+    if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        db.execute("PRAGMA journal_mode = WAL")
+
+
 def progress_text(sessions: list[Session]) -> str:
-    """A student's progress as a small table: date, movement, score, and each criterion's verdict."""
+    """A student's progress as a small table (date, movement, score, what to work on), then the change of
+    score per movement: an arabesque is only ever compared with an arabesque."""
     if not sessions:
         return "No saved analyses."
     lines = []
     for s in sessions:
         score = "-" if s.score is None else f"{s.score:.0f}"
-        faults = [c for c, (_, verdict, _) in s.criteria.items() if verdict == "fault"]
+        work = [s.names.get(c, c) for c in s.to_work_on]
         lines.append(f"{s.recorded_at[:10]}  {s.movement:<24} {score:>4}  {s.clip_name}"
-                     + (f"  to work on: {', '.join(faults)}" if faults else ""))
-    first, last = sessions[0].score, sessions[-1].score
-    if len(sessions) > 1 and first is not None and last is not None:
-        lines.append(f"Change since the first session: {last - first:+.0f} points")
+                     + (f"  to work on: {', '.join(work)}" if work else ""))
+    for movement in dict.fromkeys(s.movement for s in sessions):
+        scored = [s.score for s in sessions if s.movement == movement and s.score is not None]
+        if movement == "unrecognised" or len(scored) < 2:
+            continue
+        change = round(scored[-1] - scored[0])
+        lines.append(f"{movement}: {'no change' if change == 0 else f'{change:+d} points'} from the first "
+                     f"to the latest of {len(scored)} sessions")
     return "\n".join(lines)

@@ -247,9 +247,11 @@ def story_lines(analysis: Analysis) -> list[str]:
     times = analysis.track.times
     for seg in analysis.segments:
         story = seg.story
-        name = seg.movement or "unrecognised movement"
+        if seg.movement is None:  # nothing to tell in time about a movement that wasn't recognised
+            continue
         phases = ", ".join(f"{p.name} {times[p.start]:.1f}–{times[p.stop - 1]:.1f} s" for p in story.phases)
-        lines.append(f"  In time ({name}, {times[seg.start]:.1f}–{times[seg.stop - 1]:.1f} s): {phases}")
+        lines.append(f"  In time ({seg.movement}, {times[seg.start]:.1f}–{times[seg.stop - 1]:.1f} s)"
+                     + (f": {phases}" if phases else ""))
         facts = [f"{row['In time']}: {row['Value']}" for row in story_rows(story)]
         if facts:
             lines.append("    " + "; ".join(facts))

@@ -78,8 +78,19 @@ def _check_file(path: Path) -> None:
     kind = _image_kind(head)
     if kind:
         raise VideoError(path, f"is a {kind} image, not a video: film the movement as a clip")
-    if head and all(32 <= b < 127 or b in (9, 10, 13) for b in head):
+    if head and _looks_like_text(head):
         raise VideoError(path, "is a text file, not a video")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """The first bytes of a file read as printable UTF-8 text (a README, notes, a subtitle file)."""
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not just a character cut at the end of the sample
+            return False
+        text = head[:exc.start].decode("utf-8")
+    return all(ch.isprintable() or ch in "\t\n\r" for ch in text)
 
 
 def _bgr(frame) -> np.ndarray:
@@ -118,7 +129,8 @@ class VideoReader:
         except PermissionError:
             raise VideoError(self.path, "permission denied: the file cannot be read") from None
         except (av.error.InvalidDataError, av.error.FFmpegError, UnicodeDecodeError) as exc:
-            raise VideoError(self.path, f"not a readable video (corrupt or truncated?): {exc}") from None
+            why = getattr(exc, "strerror", None) or str(exc)  # without FFmpeg's "[Errno 1094995529]"
+            raise VideoError(self.path, f"not a video file, or a corrupt or truncated one ({why})") from None
         if not self._container.streams.video:
             what = "audio only" if self._container.streams.audio else "no streams"
             self._container.close()
