@@ -253,8 +253,9 @@ class Candidate:
 
     def against(self) -> str:
         """What doesn't fit, and what this view can't show."""
-        parts = [f"not {c.words()}" for c in self.clues if np.isfinite(c.score) and c.score < 0.5]
+        missing = [c.words() for c in self.clues if np.isfinite(c.score) and c.score < 0.5]
         unseen = [c.says for c in self.clues if c.needed and not np.isfinite(c.score)]
+        parts = [f"missing {', '.join(missing)}"] if missing else []
         if unseen:
             parts.append(f"this view can't show {' or '.join(unseen)}")
         return "; ".join(parts)

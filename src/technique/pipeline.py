@@ -128,10 +128,16 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     gap = config.smoothing.max_gap_s
     pixels = fill_gaps(track.pixels, track.times, gap)
     world = fill_gaps(track.world, track.times, gap)
-    working = config.working_leg if config.working_leg in ("left", "right") else working_side(pixels, world)
+    moving = working_side(pixels, world)
+    working = config.working_leg if config.working_leg in ("left", "right") else moving
+    if working != moving:
+        warnings.append(f"The {working} leg was named as the working leg, but the {moving} leg is the one that "
+                        f"rises in this clip: check --working-leg.")
     from .motion import clip_measures
 
-    pixels, world = steady_legs(pixels, world, working)
+    # the named leg is kept as named: re-pairing the legs would silently undo the user's choice
+    if working == moving:
+        pixels, world = steady_legs(pixels, world, working)
     measures = clip_measures(dancer_measures(pixels, world, working), track.times, world)
     view = view_of(measures["body_yaw"][track.detected])
     missing = missing_body_parts(track)
