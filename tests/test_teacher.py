@@ -73,3 +73,27 @@ def test_a_different_movement_scores_clearly_lower(teacher_reference, slow_arabe
     same = compared(slow_arabesque, teacher_reference)
     assert other.similarity < same.similarity - 0.15
     assert "working knee" in other.message and "more bent" in other.message
+
+
+def test_an_identical_clip_is_said_to_follow_not_to_be_0_degrees_lower():
+    t = np.linspace(0, 3, 60)
+    values = np.stack([170 + 5 * np.sin(t + k) for k in range(len(TRAJECTORY))], axis=1)
+    c = compare(t, values, values, "miss_anna")
+    assert "0°" not in c.message and "closely" in c.message
+
+
+def test_views_that_cant_both_show_a_joint_leave_it_out_of_the_comparison():
+    from technique.teacher import comparable_joints
+
+    arabesque = load_references(user=False)["arabesque"]
+    side_vs_front = comparable_joints(arabesque, "side", "front")
+    assert "working_knee" not in side_vs_front and "working_leg_height" not in side_vs_front
+    assert "supporting_knee" in side_vs_front
+    assert comparable_joints(arabesque, "side", "side") == TRAJECTORY
+
+
+def test_a_teachers_bands_are_rounded_to_the_measures_precision():
+    from technique.teacher import _shift
+
+    assert _shift([170, 190], 1.45) == [171, 190]
+    assert _shift([0.05, 0.12], 0.034, 2) == [0.08, 0.15]

@@ -177,8 +177,11 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
                         segments, explanation=explanation)
     from .teacher import compare_analysis
 
-    comparison = compare_analysis(analysis, reference)
-    return dataclasses.replace(analysis, comparison=comparison) if comparison else analysis
+    comparison = compare_analysis(analysis, reference, references)
+    if comparison is None:
+        return analysis
+    notes = [comparison.note] if comparison.note else []
+    return dataclasses.replace(analysis, comparison=comparison, warnings=analysis.warnings + notes)
 
 
 def not_recognised(ranked: list[Candidate], references: dict[str, Reference], view: str) -> str:

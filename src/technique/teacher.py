@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .measures import precision
+
 TRAJECTORY = ("working_knee", "supporting_knee", "working_leg_height", "working_thigh_height", "torso_tilt")
 WORDS = {  # what a teacher says when the student's angle is smaller / larger than the reference's
     "working_knee": ("more bent", "straighter"),
@@ -104,8 +106,9 @@ def reference_from_analysis(analysis, name: str, base_source: str | Path) -> dic
         v = verdicts.get(c["id"])
         if v is not None and v.value is not None and np.isfinite(v.value):
             delta = float(v.value) - float(c["ideal"])
-            c = dict(c, ideal=round(float(v.value), 2),
-                     good=_shift(c["good"], delta), acceptable=_shift(c["acceptable"], delta))
+            digits = precision(c["measure"])
+            c = dict(c, ideal=round(float(v.value), digits),
+                     good=_shift(c["good"], delta, digits), acceptable=_shift(c["acceptable"], delta, digits))
         criteria.append(c)
     frames, times, values = trajectory(analysis)
     name = slug(name)
@@ -142,10 +145,12 @@ def save_reference(data: dict, folder: str | Path) -> Path:
     return path
 
 
-def _shift(band: list, delta: float) -> list:
-    """Move a band with the teacher's value; open ends (a straight knee's 190, an upright torso's 0) stay."""
+def _shift(band: list, delta: float, digits: int = 0) -> list:
+    """Move a band with the teacher's value, at the measure's precision; open ends (a straight knee's
+    190, an upright torso's 0) stay."""
     low, high = float(band[0]), float(band[1])
-    return [round(low if low <= 0 else low + delta, 2), round(high if high >= 180 else high + delta, 2)]
+    out = [round(low if low <= 0 else low + delta, digits), round(high if high >= 180 else high + delta, digits)]
+    return [int(x) if digits == 0 else x for x in out]
 
 
 @dataclass(frozen=True)
@@ -161,20 +166,29 @@ class Comparison:
     worst_measure: str
     worst_difference: float  # student minus teacher, degrees
     message: str
+    compared: tuple[str, ...] = TRAJECTORY  # the joints both views can show
+    note: str = ""  # e.g. the two clips were filmed from different sides
 
     def to_dict(self) -> dict:
         return {"reference": self.reference, "similarity": round(self.similarity, 3),
+                "compared": list(self.compared), "note": self.note,
                 "joints": {k: round(v, 3) for k, v in self.joints.items()},
                 "worst_frame": self.worst_frame, "teacher_index": self.teacher_index,
                 "worst_time_s": round(self.worst_time_s, 3), "worst_measure": self.worst_measure,
                 "worst_difference_deg": round(self.worst_difference, 1), "message": self.message}
 
 
+SAME_WITHIN = 1.0  # degrees: closer than this everywhere reads as "the same", not "0 deg lower"
+
+
 def compare(student_times: np.ndarray, student: np.ndarray, teacher: np.ndarray, name: str,
-            student_frames: np.ndarray | None = None) -> Comparison:
-    """Align the student's trajectories to the teacher's (DTW) and say where they depart most."""
+            student_frames: np.ndarray | None = None, joints: tuple[str, ...] = TRAJECTORY,
+            note: str = "") -> Comparison:
+    """Align the student's trajectories to the teacher's (DTW) on `joints` and say where they depart most."""
     from dtaidistance import dtw_ndim
 
+    cols = [TRAJECTORY.index(m) for m in joints]
+    student, teacher = student[:, cols], teacher[:, cols]
     scale = TOLERANCE
     path = dtw_ndim.warping_path(np.ascontiguousarray(student / scale, dtype=np.double),
                                  np.ascontiguousarray(teacher / scale, dtype=np.double))
@@ -182,23 +196,48 @@ def compare(student_times: np.ndarray, student: np.ndarray, teacher: np.ndarray,
     t_idx = np.array([p[1] for p in path])
     diff = student[s_idx] - teacher[t_idx]  # degrees, per aligned pair and joint
     mad = np.abs(diff).mean(axis=0)
-    joints = {m: float(max(0.0, 1 - mad[j] / TOLERANCE)) for j, m in enumerate(TRAJECTORY)}
+    similarity = {m: float(max(0.0, 1 - mad[j] / TOLERANCE)) for j, m in enumerate(joints)}
     k, j = np.unravel_index(int(np.argmax(np.abs(diff))), diff.shape)
-    measure = TRAJECTORY[j]
+    measure = joints[j]
     d = float(diff[k, j])
     when = float(student_times[s_idx[k]])
-    word = WORDS[measure][0 if d < 0 else 1]
-    message = f"At {when:.1f} s your {LABELS[measure]} is {abs(d):.0f}° {word} than in the reference."
+    if abs(d) < SAME_WITHIN:
+        message = "Your movement follows the reference closely: within 1° at every moment."
+    else:
+        word = WORDS[measure][0 if d < 0 else 1]
+        message = f"At {when:.1f} s your {LABELS[measure]} is {abs(d):.0f}° {word} than in the reference."
     frames = student_frames if student_frames is not None else np.arange(len(student))
-    return Comparison(name, float(np.mean(list(joints.values()))), joints, int(frames[s_idx[k]]), int(t_idx[k]),
-                      when, measure, d, message)
+    return Comparison(name, float(np.mean(list(similarity.values()))), similarity, int(frames[s_idx[k]]),
+                      int(t_idx[k]), when, measure, d, message, tuple(joints), note)
 
 
-def compare_analysis(analysis, reference) -> Comparison | None:
-    """Compare an analysed clip with a teacher reference (one that carries a trajectory)."""
+def comparable_joints(base, teacher_view: str, student_view: str) -> tuple[str, ...]:
+    """The trajectory joints the base movement judges from both the teacher's and the student's view."""
+    from .motion import assessable
+
+    return tuple(m for m in TRAJECTORY
+                 if assessable(base, m, teacher_view) and assessable(base, m, student_view))
+
+
+def compare_analysis(analysis, reference, references: dict | None = None) -> Comparison | None:
+    """Compare an analysed clip with a teacher reference (one that carries a trajectory).
+
+    Only what both views can show is compared: her side-view arabesque against a student filmed
+    from the front compares the supporting knee, not the working knee the front view can't see.
+    """
     teacher = (reference.extra or {}).get("teacher") if reference is not None else None
     if not teacher or "trajectory" not in teacher:
         return None
     values = np.stack([np.asarray(teacher["trajectory"][m], dtype=float) for m in TRAJECTORY], axis=1)
     frames, times, student = trajectory(analysis)
-    return compare(times, student, values, reference.name, frames)
+    base = built_on(reference, references) if references else reference
+    her_view = teacher.get("view", analysis.view)
+    joints = comparable_joints(base, her_view, analysis.view)
+    note = ""
+    if her_view != analysis.view:
+        shown = ", ".join(LABELS[m] for m in joints) or "nothing"
+        note = (f"The demonstration was filmed from the {her_view.replace('_', '-')} view and this clip from the "
+                f"{analysis.view.replace('_', '-')} view: compared on what both show ({shown}).")
+    if not joints:
+        return None
+    return compare(times, student, values, reference.name, frames, joints, note)
