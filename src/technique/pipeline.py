@@ -160,7 +160,7 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
         explanation = given.because()
     elif ranked and ranked[0].confidence >= config.recognised_above and len(recognised) <= 1:
         reference = references[ranked[0].name]
-        explanation = ranked[0].because()
+        explanation = with_caveat(ranked[0].because(), reference)
     elif len(recognised) == 1:  # one movement, found once the rests around it are set aside
         reference = references[recognised[0].movement]
         explanation = recognised[0].explanation
@@ -182,6 +182,12 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
         return analysis
     notes = [comparison.note] if comparison.note else []
     return dataclasses.replace(analysis, comparison=comparison, warnings=analysis.warnings + notes)
+
+
+def with_caveat(explanation: str, reference: Reference) -> str:
+    """The explanation, plus what the reference file says this movement can't be told apart from."""
+    caveat = (reference.extra or {}).get("caveat")
+    return f"{explanation} (note: {caveat})" if isinstance(caveat, str) and caveat else explanation
 
 
 def not_recognised(ranked: list[Candidate], references: dict[str, Reference], view: str) -> str:
@@ -219,7 +225,7 @@ def judge_segments(measures: dict[str, np.ndarray], times: np.ndarray, world: np
             confidence, explanation = given.fit, given.because()
         elif ranked and ranked[0].confidence >= recognised_above:
             reference, confidence = references[ranked[0].name], ranked[0].confidence
-            explanation = ranked[0].because()
+            explanation = with_caveat(ranked[0].because(), reference)
         else:
             reference, confidence = None, (ranked[0].confidence if ranked else None)
             explanation = not_recognised(ranked, references, view)
