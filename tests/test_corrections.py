@@ -27,7 +27,7 @@ DIRECTION_WORDS = {
     "working_thigh_height": (("lift",), ("at hip height",)),
     # knee angle (180 = straight): low = too bent
     "working_knee": (("open", "stretch", "straighten"), ("bend",)),
-    "straighter_knee": (("don't go so low", "don't sit", "control"), ("bend", "go all the way down")),
+    "plie_knee": (("don't go so low", "don't sit", "control"), ("bend", "go all the way down")),
     # toe below the knee in shank lengths: low = toe above the knee, high = toe below it
     "passe_toe_to_knee": (("at the knee", "not above", "any higher"), ("up",)),
     # working hip above the supporting hip: low = sinking into the supporting hip

@@ -33,7 +33,7 @@ def arabesque_measures(n=90, height=90.0, supporting=176.0, working=172.0, torso
         working_knee=np.full(n, working), torso_tilt=torso * rise, working_foot_point=np.full(n, 160.0),
         working_leg_direction=np.full(n, 150.0), facing_yaw=np.full(n, 75.0), hip_hike=np.zeros(n),
         passe_toe_to_knee=np.full(n, 1.4), time_s=t / 30.0, facing_x=np.ones(n), hip_travel=np.zeros(n),
-        releve_lift=np.zeros(n), straighter_knee=np.full(n, max(supporting, working)),
+        releve_lift=np.zeros(n), plie_knee=np.full(n, max(supporting, working)),
     )
     return m
 

@@ -271,6 +271,9 @@ def condition_value(cond: Condition, measures: dict[str, np.ndarray], spans: dic
     values = np.asarray(measures[cond.measure], dtype=float)[frames]
     if np.isfinite(values).mean() < 0.5:  # seen in too few of the moment's frames to say
         return float("nan")
+    if cond.aggregate == "longest":  # the widest spread within one unbroken stretch (a hold's duration)
+        runs = np.split(values, np.flatnonzero(np.diff(frames) > 1) + 1)
+        return max((float(np.nanmax(r) - np.nanmin(r)) for r in runs if np.isfinite(r).any()), default=float("nan"))
     return aggregate(values, cond.aggregate)
 
 
@@ -307,8 +310,10 @@ def fit_of(ref: Reference, measures: dict[str, np.ndarray], active: np.ndarray, 
     if seen.size == 0:
         return Candidate(ref.name, 0.0, tuple(clues))
     fit = float(seen.min())
-    # a clue that tells siblings apart, or most of the clues, unseen: possible, never confident
-    if any(c.needed and not np.isfinite(c.score) for c in clues) or seen.size < 0.6 * scores.size:
+    # a clue that tells siblings apart, or most of the clues, unseen, or a view the reference says
+    # can't show the movement: possible, never confident
+    hidden = ref.recognisable_from and view not in ref.recognisable_from
+    if any(c.needed and not np.isfinite(c.score) for c in clues) or seen.size < 0.6 * scores.size or hidden:
         fit = min(fit, UNSEEN_CAP)
     return Candidate(ref.name, fit, tuple(clues))
 
@@ -324,8 +329,10 @@ def candidates(references: dict[str, Reference], measures: dict[str, np.ndarray]
     fits.sort(key=lambda c: -c.fit)
     out = []
     for i, c in enumerate(fits):
+        # only a rival that fits on what is seen counts (one merely possible from this view doesn't)
         rival = max((o.fit for j, o in enumerate(fits) if j != i), default=0.0)
-        out.append(dataclasses.replace(c, confidence=c.fit * (1 - 0.5 * rival) if rival > 0.5 else c.fit))
+        rivalry = max(0.0, rival - UNSEEN_CAP) / (1 - UNSEEN_CAP)
+        out.append(dataclasses.replace(c, confidence=c.fit * (1 - 0.5 * rivalry)))
     return sorted(out, key=lambda c: -c.confidence)
 
 

@@ -206,11 +206,22 @@ def view_of(yaw: np.ndarray | float, front_below: float = 30.0, side_above: floa
 
 
 def working_side(pixels: np.ndarray, world: np.ndarray) -> str:
-    """The leg that works: the one whose ankle rises higher above the other, over the clip."""
-    rise = {s: side_measures(pixels, world, s).ankle_rise for s in SIDES}
-    left = np.nanpercentile(rise["left"], 90) if np.isfinite(rise["left"]).any() else -np.inf
-    right = np.nanpercentile(rise["right"], 90) if np.isfinite(rise["right"]).any() else -np.inf
-    return "left" if left > right else "right"
+    """The leg that works, over the clip: the one whose ankle rises higher above the other, or, when
+    neither rises far (tendus, which stay on the floor), the one whose ankle travels further from
+    where it stood while the supporting foot stays put."""
+    def p90(values: np.ndarray) -> float:
+        return float(np.nanpercentile(values, 90)) if np.isfinite(values).any() else -np.inf
+
+    rise = {s: p90(side_measures(pixels, world, s).ankle_rise) for s in SIDES}
+    if max(rise.values()) > 0.25:  # a leg lifted off the floor by a quarter of its length
+        return max(SIDES, key=lambda s: rise[s])
+    p = np.asarray(pixels, dtype=float).reshape(-1, pixels.shape[-2], 2)
+    legs = np.nanmedian(_dist(p[:, L.LEFT_HIP], p[:, L.LEFT_ANKLE]) + _dist(p[:, L.RIGHT_HIP], p[:, L.RIGHT_ANKLE])) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        travel = {s: p90(_dist(p[:, _SIDE_IDX[s]["ankle"]], np.nanmedian(p[:, _SIDE_IDX[s]["ankle"]], axis=0))) / legs
+                  for s in SIDES}
+    return max(SIDES, key=lambda s: (travel[s], rise[s]))
 
 
 
@@ -315,7 +326,9 @@ def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float
     end_on = (np.nan_to_num(seen, nan=1.0) < 0.6) & np.isfinite(height_3d)
     deep = np.where(end_on, height_3d, deep)
     bent = (np.nan_to_num(straight, nan=1.0) < 0.95) & ~(np.nan_to_num(knee_3d, nan=0.0) >= 155)
-    in_plane = np.where(bent & ~end_on, 1.0, np.clip((seen - 0.7) / 0.25, 0.0, 1.0))  # 1: trust the picture
+    # 1: trust the picture. A standing leg measures 0.97-1.0 of its standing length (the length is
+    # known to a few percent); a 20 deg tendu towards the camera already measures 0.94
+    in_plane = np.where(bent & ~end_on, 1.0, np.clip((seen - 0.9) / 0.07, 0.0, 1.0))
     out = in_plane * flat + (1 - in_plane) * deep
     return np.where(np.isfinite(deep), out, flat)
 
@@ -406,8 +419,9 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
         tried = np.where(profile | ((offset > 0) & ~facing_known), yaw, np.clip(yaw + offset, 0.0, VIEW_SIDE_ABOVE))
         forward, outward = leg_components(pixels, world, side, rest, facing, tried)
         runs.append((forward, outward, leg_direction_2d(forward, outward, height)))
+    # a variant that can't tell (NaN) doesn't contradict; one that says otherwise does
     categories = [_category(d) for _, _, d in runs]
-    sure = (categories[0] >= 0) & (categories[0] == categories[1]) & (categories[0] == categories[2])
+    sure = (categories[0] >= 0) & np.all([(c == categories[0]) | (c < 0) for c in categories[1:]], axis=0)
     forward, outward, direction = runs[0]
     return np.where(sure, forward, np.nan), outward, np.where(sure, direction, np.nan)
 
@@ -422,7 +436,7 @@ UNITS = {
 }  # everything else is in degrees
 
 MEASURE_NAMES = (
-    "supporting_knee", "working_knee", "straighter_knee", "working_leg_height", "working_thigh_height",
+    "supporting_knee", "working_knee", "plie_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart",
     "working_ankle_rise", "passe_toe_to_knee", "releve", "releve_lift", "supporting_foot_lift", "torso_tilt", "hip_hike",
@@ -436,6 +450,20 @@ def precision(measure: str) -> int:
     """Decimals a measure is shown (and judged) at: whole degrees, tenths of a second, hundredths of lengths."""
     unit = UNITS.get(measure, "degrees")
     return 0 if unit in ("degrees", "px") else 1 if unit == "s" else 2
+
+
+def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray) -> np.ndarray:
+    """The knees' bend in a plié: the mean of both knee angles while both feet are down (NaN otherwise).
+
+    In profile one knee hides behind the other; then the one seen stands for both. A raised leg (a
+    passé, a développé) is not a plié, so its bent knee doesn't count.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        knees = np.nanmean(np.stack([supporting, working]), axis=0)
+    # one knee bent and the other straight is a passé or a cou-de-pied, not a plié
+    uneven = np.abs(np.nan_to_num(supporting - working, nan=0.0)) > 30.0
+    return np.where((np.nan_to_num(working_height, nan=90.0) < 20.0) & ~uneven, knees, np.nan)
 
 
 LEG_SWAP_RISE = 0.15  # leg lengths: the "working" ankle this far below the other one means the labels swapped
@@ -476,7 +504,8 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     shank = _dist(p[..., si["knee"], :], p[..., si["ankle"], :])
     with np.errstate(invalid="ignore", divide="ignore"):
         passe = (p[..., wi["toe"], 1] - p[..., si["knee"], 1]) / shank
-        toe_lift = (p[..., si["toe"], 1] - p[..., wi["toe"], 1]) / scale.leg
+        # the supporting heel stands under the body, at its depth: the floor level where a tendu's toe lands
+        toe_lift = (p[..., si["heel"], 1] - p[..., wi["toe"], 1]) / scale.leg
         feet_apart = _dist(p[..., wi["ankle"], :], p[..., si["ankle"], :]) / scale.leg
         # relevé: the ankle rises while the toes stay on the floor (a jump or a step lifts both)
         foot_lift = (scale.flat_toe_y - p[..., si["toe"], 1]) / scale.leg
@@ -492,7 +521,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     return {
         "supporting_knee": s.knee,
         "working_knee": w.knee,
-        "straighter_knee": np.maximum(s.knee, w.knee),  # NaN unless both knees are seen
+        "plie_knee": plie_knee(s.knee, w.knee, height),
         "working_leg_height": height,
         "working_thigh_height": w.thigh_height,
         "working_hip_angle": w.hip,

@@ -105,7 +105,7 @@ def active_frames(measures: dict[str, np.ndarray]) -> np.ndarray:
     the knees bent in a plié, or the heels up in a relevé."""
     leg = np.nan_to_num(measures["working_leg_height"], nan=0.0)
     thigh = np.nan_to_num(measures["working_thigh_height"], nan=0.0)
-    knees = np.nan_to_num(measures.get("straighter_knee", np.full(len(leg), 180.0)), nan=180.0)
+    knees = np.nan_to_num(measures.get("plie_knee", np.full(len(leg), 180.0)), nan=180.0)
     lift = np.nan_to_num(measures.get("releve_lift", np.zeros(len(leg))), nan=0.0)
     return (leg >= REST_LEG_HEIGHT) | (thigh >= REST_THIGH_HEIGHT) | (knees <= REST_KNEE) | (lift >= RELEVE_LEG_LIFT)
 

@@ -75,6 +75,7 @@ class Reference:
     criteria: tuple[Criterion, ...]
     source: str
     extra: dict = field(default_factory=dict)  # fields other stages own (e.g. a teacher's trajectories)
+    recognisable_from: tuple[str, ...] = ()  # views that can show the movement (empty: any)
 
 
 def builtin_folder() -> Path:
@@ -154,7 +155,7 @@ def _condition(i: int, data: object, source: str, moments: dict) -> Condition:
     low, high = f.get("min", float, None), f.get("max", float, None)
     if low is None and high is None:
         raise f.fail("min", "give min, max or both")
-    aggregate = f.aggregate(AGGREGATES + ("count",))
+    aggregate = f.aggregate(AGGREGATES + ("count", "longest"))
     if aggregate == "count" and moment == "all":
         raise f.fail("aggregate", "count (how many times a moment happens) needs a named moment")
     margin = f.get("margin", float, 10.0)
@@ -209,10 +210,11 @@ def parse_reference(data: object, source: str) -> Reference:
     ids = [c.id for c in criteria]
     if len(set(ids)) != len(ids):
         raise f.fail("criteria", f"duplicate criterion ids in {ids}")
-    known = {"name", "title", "description", "moments", "recognise", "criteria"}
+    known = {"name", "title", "description", "moments", "recognise", "criteria", "recognisable_from"}
     extra = {k: v for k, v in data.items() if k not in known}
+    recognisable = f.views("recognisable_from") if "recognisable_from" in data else ()
     return Reference(name, f.get("title", str, name), f.get("description", str, ""), moments,
-                     recognise, criteria, source, extra)
+                     recognise, criteria, source, extra, recognisable)
 
 
 def load_reference_file(path: str | os.PathLike) -> Reference:
