@@ -229,28 +229,59 @@ def working_side(pixels: np.ndarray, world: np.ndarray) -> str:
 class BodyScale:
     """The dancer's standing lengths in pixels, from the clip itself (for foreshortening and relevé).
 
-    leg: hip->ankle of a straight, hanging leg; flat_ankle_y: image y of an ankle standing flat.
+    leg: hip->ankle of a straight, hanging leg. flat: for each foot ("supporting", "working"), the
+    image y of its ankle and toe standing flat (per frame for a clip: its lowest place in the picture
+    over the last few seconds; a number for a single frame).
     """
 
     leg: float
-    flat_ankle_y: np.ndarray | float  # per frame for a clip: the level of the last few seconds
-    flat_toe_y: np.ndarray | float
+    flat: dict  # foot -> (ankle_y, toe_y)
 
 
 def body_scale(pixels: np.ndarray, working: str = "right") -> BodyScale:
-    """Standing lengths from a clip (T, 33, 2) or a frame: the longest hip->ankle seen (95th percentile),
-    and the supporting foot's flat levels (its lowest place in the picture over the last few seconds)."""
+    """Standing lengths from a clip (T, 33, 2) or a frame: the working leg's longest hip->ankle seen
+    (95th percentile; both legs' for a single frame), and each foot's flat levels."""
     p = np.asarray(pixels, dtype=float).reshape(-1, pixels.shape[-2], 2)
-    si = _SIDE_IDX[OTHER[working]]
-    legs = np.concatenate([_dist(p[:, L.LEFT_HIP], p[:, L.LEFT_ANKLE]), _dist(p[:, L.RIGHT_HIP], p[:, L.RIGHT_ANKLE])])
+    # the working leg's own length: MediaPipe's two hip points are not mirror images, and a leg
+    # farther from the camera looks shorter
+    i = _SIDE_IDX[working]
+    own = _dist(p[:, i["hip"]], p[:, i["ankle"]])
+    both = np.concatenate([own, _dist(p[:, _SIDE_IDX[OTHER[working]]["hip"]], p[:, _SIDE_IDX[OTHER[working]]["ankle"]])])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
+        legs = own if np.isfinite(own).sum() >= 5 else both
         leg = float(np.nanpercentile(legs, 95)) if np.isfinite(legs).any() else float("nan")
-    ankle = rolling_percentile(p[:, si["ankle"], 1], FLAT_WINDOW_FRAMES, 90)
-    toe = rolling_percentile(p[:, si["toe"], 1], FLAT_WINDOW_FRAMES, 90)
-    if pixels.ndim == 3:
-        return BodyScale(leg, ankle, toe)
-    return BodyScale(leg, float(ankle[0]), float(toe[0]))
+    flat = {}
+    for foot, side in (("supporting", OTHER[working]), ("working", working)):
+        i = _SIDE_IDX[side]
+        levels = [rolling_percentile(p[:, i[part], 1], FLAT_WINDOW_FRAMES, 90) for part in ("ankle", "toe")]
+        flat[foot] = tuple(levels) if pixels.ndim == 3 else tuple(float(v[0]) for v in levels)
+    return BodyScale(leg, flat)
+
+
+def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale) -> tuple[np.ndarray, np.ndarray]:
+    """(relevé lift, supporting foot lift) in standing leg lengths.
+
+    A relevé raises the ankle while the toes stay down (a jump or a step lifts both): the lift is the
+    ankle's rise above its flat level less any rise of the toes. With both feet down (relevé in
+    first) both must rise, so the lower of the two counts (in profile, the one seen); with the working
+    leg raised (passé relevé) the supporting foot alone.
+    """
+    lifts, toes = {}, {}
+    for foot, side in (("supporting", OTHER[working]), ("working", working)):
+        i = _SIDE_IDX[side]
+        ankle_flat, toe_flat = scale.flat[foot]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            toes[foot] = (toe_flat - pixels[..., i["toe"], 1]) / scale.leg
+            lifts[foot] = (ankle_flat - pixels[..., i["ankle"], 1]) / scale.leg - np.fmax(toes[foot], 0.0)
+    w, s = _SIDE_IDX[working], _SIDE_IDX[OTHER[working]]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rise = (pixels[..., s["ankle"], 1] - pixels[..., w["ankle"], 1]) / scale.leg
+    feet_down = np.abs(np.nan_to_num(rise, nan=0.0)) < 0.08
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        both = np.nanmin(np.stack([lifts["supporting"], lifts["working"]]), axis=0)
+    return np.where(feet_down, both, lifts["supporting"]), toes["supporting"]
 
 
 FLAT_WINDOW_FRAMES = 75  # frames each side (about 2.5 s at 30 fps) in which the feet are flat at some point
@@ -303,6 +334,23 @@ def body_yaw(pixels: np.ndarray, world: np.ndarray) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         return np.nanmean(np.stack([flat, deep]), axis=0)
+
+
+def steady_yaw(yaw: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    """A clip's body yaw without frame-to-frame noise: the clip's median when the dancer doesn't turn
+    (the facing never swings from one side to the other), else a running median over half a second.
+
+    The yaw is read from the shoulders' apparent width, which raised arms and a leaning torso also
+    change; a dancer who stays facing one way keeps one yaw.
+    """
+    if np.ndim(yaw) == 0 or not np.isfinite(yaw).any():
+        return yaw
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        swing = np.nanpercentile(facing, 95) - np.nanpercentile(facing, 5) if np.isfinite(facing).any() else 0.0
+        if swing <= 1.0:
+            return np.full_like(yaw, np.nanmedian(yaw))
+        return rolling_percentile(yaw, 7, 50)
 
 
 def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float,
@@ -452,18 +500,19 @@ def precision(measure: str) -> int:
     return 0 if unit in ("degrees", "px") else 1 if unit == "s" else 2
 
 
-def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray) -> np.ndarray:
-    """The knees' bend in a plié: the mean of both knee angles while both feet are down (NaN otherwise).
+def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray,
+              ankle_rise: np.ndarray) -> np.ndarray:
+    """The knees' bend in a plié: the more bent knee while both feet are down (NaN otherwise).
 
-    In profile one knee hides behind the other; then the one seen stands for both. A raised leg (a
-    passé, a développé) is not a plié, so its bent knee doesn't count.
+    Seen from three-quarter or in profile, the far knee bends along the line of sight and looks
+    straighter than it is; the near one shows the plié. A raised foot (passé, développé) is not a
+    plié, so its bent knee doesn't count.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        knees = np.nanmean(np.stack([supporting, working]), axis=0)
-    # one knee bent and the other straight is a passé or a cou-de-pied, not a plié
-    uneven = np.abs(np.nan_to_num(supporting - working, nan=0.0)) > 30.0
-    return np.where((np.nan_to_num(working_height, nan=90.0) < 20.0) & ~uneven, knees, np.nan)
+        knees = np.nanmin(np.stack([supporting, working]), axis=0)
+    down = (np.nan_to_num(working_height, nan=90.0) < 20.0) & (np.abs(np.nan_to_num(ankle_rise, nan=1.0)) < 0.08)
+    return np.where(down, knees, np.nan)
 
 
 LEG_SWAP_RISE = 0.15  # leg lengths: the "working" ankle this far below the other one means the labels swapped
@@ -507,11 +556,9 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         # the supporting heel stands under the body, at its depth: the floor level where a tendu's toe lands
         toe_lift = (p[..., si["heel"], 1] - p[..., wi["toe"], 1]) / scale.leg
         feet_apart = _dist(p[..., wi["ankle"], :], p[..., si["ankle"], :]) / scale.leg
-        # relevé: the ankle rises while the toes stay on the floor (a jump or a step lifts both)
-        foot_lift = (scale.flat_toe_y - p[..., si["toe"], 1]) / scale.leg
-        releve_lift = (scale.flat_ankle_y - p[..., si["ankle"], 1]) / scale.leg - np.fmax(foot_lift, 0.0)
+    releve_lift, foot_lift = releve_lifts(p, working, scale)
     pelvis = _mid(p, L.LEFT_HIP, L.RIGHT_HIP)
-    facing, yaw = facing_x(p, working), body_yaw(p, world)
+    facing, yaw = facing_x(p, working), steady_yaw(body_yaw(p, world), facing_x(p, working))
     # without the face, a turned-out foot seen from the front points sideways: no facing from it there
     facing = np.where(~np.isfinite(p[..., L.NOSE, 0]) & (yaw < VIEW_FRONT_BELOW), 0.0, facing)
     knee_3d = joint_angle(world[..., wi["hip"], :], world[..., wi["knee"], :], world[..., wi["ankle"], :])
@@ -521,7 +568,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     return {
         "supporting_knee": s.knee,
         "working_knee": w.knee,
-        "plie_knee": plie_knee(s.knee, w.knee, height),
+        "plie_knee": plie_knee(s.knee, w.knee, height, w.ankle_rise),
         "working_leg_height": height,
         "working_thigh_height": w.thigh_height,
         "working_hip_angle": w.hip,
