@@ -77,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     teacher.add_argument("--out", help="folder to save it in (default: your references folder, "
                                        "or $TECHNIQUE_REFERENCES)")
     teacher.add_argument("--working-leg", choices=("auto", "left", "right"), default="auto")
+    teacher.add_argument("--overwrite", action="store_true",
+                         help="replace an existing reference of that name (a built-in movement's name never)")
 
     refs = sub.add_parser("references", help="list or validate reference positions")
     refs.add_argument("action", choices=("list", "validate"))
@@ -106,15 +108,6 @@ def _progress_bar(name: str):
     return update
 
 
-def _out_folder(root: Path, clip: str, used: set[str]) -> Path:
-    stem = Path(clip).stem or "clip"
-    name, k = stem, 2
-    while name in used:
-        name, k = f"{stem}-{k}", k + 1
-    used.add(name)
-    return root / name
-
-
 def references_for(folders: tuple[str, ...], movement: str | None) -> dict | None:
     """The references a command will use, or None after saying why not (a usage error: an unknown
     movement name, a malformed or missing reference folder)."""
@@ -137,7 +130,8 @@ def references_for(folders: tuple[str, ...], movement: str | None) -> dict | Non
 def cmd_score(args) -> int:
     from .errors import TechniqueError
     from .pipeline import AnalysisConfig, analyse_clip
-    from .report import report_dict, summary_text, write_reports
+    from .report import publish_reports, report_dict, summary_text
+    from .safe_write import printable, unique_folder_name
 
     config = AnalysisConfig(working_leg=args.working_leg, reference_folders=tuple(args.references))
     references = references_for(config.reference_folders, args.movement)
@@ -147,10 +141,11 @@ def cmd_score(args) -> int:
     for clip in args.clips:
         try:
             analysis = analyse_clip(clip, args.movement, config, references, _progress_bar(Path(clip).name))
-            paths = write_reports(analysis, clip, _out_folder(Path(args.out), clip, used), not args.no_video)
+            name = unique_folder_name(Path(clip).stem, used)  # never '..', never outside --out
+            paths = publish_reports(analysis, clip, Path(args.out), name, not args.no_video)
         except TechniqueError as exc:
             failed += 1
-            results.append({"clip": str(clip), "error": exc.reason})
+            results.append({"clip": printable(clip), "error": printable(exc.reason)})
             print(f"✗ {exc}", file=sys.stderr)
             continue
         report = report_dict(analysis)
@@ -158,7 +153,7 @@ def cmd_score(args) -> int:
         results.append(report)
         if not args.json:
             print(summary_text(analysis))
-            print(f"  Reports: {paths['report'].parent}\n")
+            print(f"  Reports: {printable(paths['report'].parent)}\n")
     if args.json:
         print(json.dumps(results if len(results) > 1 else results[0], indent=2, ensure_ascii=False))
     if failed:
@@ -225,10 +220,21 @@ def cmd_reference(args) -> int:
     from .errors import TechniqueError
     from .pipeline import AnalysisConfig, analyse_clip
     from .references import load_references, user_folder
-    from .teacher import built_on, reference_from_analysis, save_reference
+    from .teacher import built_on, name_problem, reference_from_analysis, save_reference
 
+    folder = Path(args.out) if args.out else user_folder()
     try:
         references = load_references()
+        mine = load_references((folder,), user=False) if folder.is_dir() else {}
+    except TechniqueError as exc:
+        print(f"technique: {exc}", file=sys.stderr)
+        return USAGE
+    problem = name_problem(args.name, {**references, **mine}, args.overwrite)
+    if problem:  # before minutes of video work
+        hint = "" if "built-in" in problem or args.overwrite else ", or replace it with --overwrite"
+        print(f"technique: --name {args.name!r}: {problem}{hint}", file=sys.stderr)
+        return USAGE
+    try:
         analysis = analyse_clip(args.clip, args.movement, AnalysisConfig(working_leg=args.working_leg), references,
                                 _progress_bar(Path(args.clip).name))
     except TechniqueError as exc:
@@ -239,11 +245,10 @@ def cmd_reference(args) -> int:
         return SOME_FAILED
     base = built_on(analysis.judgement.reference, references)
     data = reference_from_analysis(analysis, args.name, base.source)
-    folder = Path(args.out) if args.out else user_folder()
     try:
-        path = save_reference(data, folder)
-    except OSError as exc:
-        print(f"✗ {folder}: cannot write the reference: {exc.strerror or exc}", file=sys.stderr)
+        path = save_reference(data, folder, overwrite=args.overwrite)
+    except TechniqueError as exc:  # a name taken meanwhile, a link, a full disk: nothing replaced
+        print(f"✗ {exc}", file=sys.stderr)
         return SOME_FAILED
     print(f"Saved {data['title']} to {path}")
     print(f"Use it with: technique score CLIP --movement {data['name']}"

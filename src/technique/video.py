@@ -299,20 +299,28 @@ def open_video(source: str | int | os.PathLike, max_side: int = MAX_SIDE) -> Vid
 
 
 class VideoWriter:
-    """H.264 MP4 (yuv420p, faststart) that plays in every browser; written to a temp file, then renamed."""
+    """H.264 MP4 (yuv420p, faststart) that plays in every browser; written to a unique temp file
+    (safe_write.TempFile), then renamed. Errors (a full disk) are OutputErrors naming the file.
 
-    def __init__(self, path: str | os.PathLike, fps: float, size: tuple[int, int], crf: int = 23):
+    `root` is the output folder below which no link may be planted (default: the video's folder).
+    """
+
+    def __init__(self, path: str | os.PathLike, fps: float, size: tuple[int, int], crf: int = 23,
+                 root: str | os.PathLike | None = None):
         import av
 
+        from .safe_write import TempFile
+
         self.path = Path(path)
-        self._partial = self.path.with_name(self.path.name + ".partial")
+        self._temp = TempFile(self.path, root)
         width, height = size[0] // 2 * 2, size[1] // 2 * 2
         self.size = (width, height)
         try:
-            self._container = av.open(str(self._partial), mode="w", format="mp4",
+            self._container = av.open(str(self._temp.temp), mode="w", format="mp4",
                                       options={"movflags": "+faststart"})
         except (OSError, av.error.FFmpegError) as exc:
-            raise OutputError(self.path, f"cannot write the video: {exc}") from None
+            self._temp.discard()
+            raise OutputError(self.path, f"cannot write the video: {self._reason(exc)}") from None
         rate = Fraction(fps).limit_denominator(1001) if fps > 0 else Fraction(30)
         self._stream = self._container.add_stream("libx264", rate=rate)
         self._stream.width, self._stream.height = width, height
@@ -322,30 +330,45 @@ class VideoWriter:
         self._stream.options = {"crf": str(crf), "preset": "superfast"}
         self.frames_written = 0
 
+    @staticmethod
+    def _reason(exc: Exception) -> str:
+        from .safe_write import reason_of
+
+        return reason_of(exc) if isinstance(exc, OSError) else str(exc)
+
     def write(self, image_bgr: np.ndarray) -> None:
         import av
+        import cv2
 
         if image_bgr.shape[1] != self.size[0] or image_bgr.shape[0] != self.size[1]:
             image_bgr = image_bgr[: self.size[1], : self.size[0]]
-        import cv2
-
         # OpenCV's BGR -> I420 is about 5x faster than letting the encoder's swscale convert
         planar = cv2.cvtColor(np.ascontiguousarray(image_bgr), cv2.COLOR_BGR2YUV_I420)
         frame = av.VideoFrame.from_ndarray(planar, format="yuv420p")
-        for packet in self._stream.encode(frame):
-            self._container.mux(packet)
+        try:
+            for packet in self._stream.encode(frame):
+                self._container.mux(packet)
+        except (OSError, av.error.FFmpegError) as exc:  # a full disk
+            raise OutputError(self.path, f"cannot write the video: {self._reason(exc)}") from None
         self.frames_written += 1
 
     def close(self) -> Path:
-        """Flush, close and move the finished file into place."""
-        for packet in self._stream.encode():
-            self._container.mux(packet)
-        self._container.close()
-        os.replace(self._partial, self.path)
-        return self.path
+        """Flush, close and move the finished file into place (removed if that fails)."""
+        import av
+
+        try:
+            for packet in self._stream.encode():
+                self._container.mux(packet)
+            self._container.close()
+        except (OSError, av.error.FFmpegError) as exc:
+            self.abort()
+            raise OutputError(self.path, f"cannot write the video: {self._reason(exc)}") from None
+        return self._temp.commit()
 
     def abort(self) -> None:
         try:
             self._container.close()
+        except Exception:  # closing a broken container (full disk) may fail again: the file goes anyway
+            pass
         finally:
-            self._partial.unlink(missing_ok=True)
+            self._temp.discard()
