@@ -254,7 +254,8 @@ def discover(folder: str | os.PathLike, exclude: Iterable[str | os.PathLike] = (
 
 
 def student_of(path: str, pattern: re.Pattern | None) -> str | None:
-    """The student named by the pattern's 'student' group (or first group, or whole match) in a path."""
+    """The student named by the pattern's 'student' group (or first group, or whole match) in a path,
+    Unicode-normalised (NFC) so that one student has one name however her folder was made."""
     if pattern is None:
         return None
     match = pattern.search(path)
@@ -264,7 +265,8 @@ def student_of(path: str, pattern: re.Pattern | None) -> str | None:
         name = match.group("student")
     else:
         name = match.group(1) if pattern.groups else match.group(0)
-    return (name or "").strip() or None
+    # NFC: "José" typed on a keyboard and "José" from a macOS folder name (decomposed) are one student
+    return unicodedata.normalize("NFC", (name or "").strip()) or None
 
 
 def folder_key(path: str, clip_hash: str | None) -> str:

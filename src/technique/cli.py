@@ -110,14 +110,18 @@ def _progress_bar(name: str):
 
 def references_for(folders: tuple[str, ...], movement: str | None) -> dict | None:
     """The references a command will use, or None after saying why not (a usage error: an unknown
-    movement name, a malformed or missing reference folder)."""
+    movement name, a missing reference folder, a --movement whose file is bad). Other bad files in
+    a user's folders are reported and skipped: the remaining references still score."""
     from .errors import TechniqueError, UnknownMovementError
     from .references import get_reference, load_references
 
+    problems: list = []
     try:
-        references = load_references(folders)
+        references = load_references(folders, problems=problems)
+        for problem in problems:
+            print(f"technique: skipped a reference file: {problem}", file=sys.stderr)
         if movement:
-            get_reference(movement, references)
+            get_reference(movement, references, problems)
     except UnknownMovementError as exc:
         print(f"technique: {exc.source!r}: {exc.reason}", file=sys.stderr)
         return None
@@ -166,14 +170,17 @@ def cmd_references(args) -> int:
     from .references import load_reference_file, load_references, reference_files
 
     if args.action == "list":
+        problems: list = []
         try:
-            references = load_references(tuple(args.references))
+            references = load_references(tuple(args.references), problems=problems)
         except TechniqueError as exc:
             print(f"technique: {exc}", file=sys.stderr)
             return SOME_FAILED
         for ref in references.values():
             print(f"{ref.name:<24} {ref.title:<26} {len(ref.criteria)} criteria  {ref.source}")
-        return OK
+        for problem in problems:
+            print(f"✗ {problem}", file=sys.stderr)
+        return SOME_FAILED if problems else OK
     try:
         files = [Path(f) for f in args.files] or reference_files(tuple(args.references))
     except TechniqueError as exc:
@@ -191,7 +198,11 @@ def cmd_references(args) -> int:
 
 
 def cmd_history(args) -> int:
+    import unicodedata
+
     from .history import History, progress_text
+
+    args.student = unicodedata.normalize("NFC", args.student)  # as batch stores names: "José" is one student
 
     with History(args.db) as history:
         sessions = history.sessions(args.student, args.movement)
@@ -223,12 +234,10 @@ def cmd_reference(args) -> int:
     from .teacher import built_on, name_problem, reference_from_analysis, save_reference
 
     folder = Path(args.out) if args.out else user_folder()
-    try:
-        references = load_references()
-        mine = load_references((folder,), user=False) if folder.is_dir() else {}
-    except TechniqueError as exc:
-        print(f"technique: {exc}", file=sys.stderr)
+    references = references_for((), args.movement)
+    if references is None:
         return USAGE
+    mine = load_references((folder,), user=False, problems=[]) if folder.is_dir() else {}
     problem = name_problem(args.name, {**references, **mine}, args.overwrite)
     if problem:  # before minutes of video work
         hint = "" if "built-in" in problem or args.overwrite else ", or replace it with --overwrite"

@@ -986,20 +986,24 @@ def cached_references() -> dict:
     from .errors import TechniqueError
 
     @st.cache_resource(show_spinner=False, max_entries=4)
-    def load(signature: tuple, user: bool = True) -> dict:
+    def load(signature: tuple, user: bool = True) -> tuple[dict, list]:
         from .references import load_references
 
-        return load_references(user=user)
+        problems: list = []
+        return load_references(user=user, problems=problems), problems
 
     try:
         signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in reference_files())
     except OSError:  # a file removed while listing: read afresh
         signature = (time.monotonic(),)
     try:
-        return load(signature)
-    except TechniqueError as exc:  # a malformed file in the user's folder: say which, keep working
-        st.error(f"A reference file could not be read, so only the built-in movements are offered: {exc}")
-        return load(("built-in",), user=False)
+        references, problems = load(signature)
+    except TechniqueError as exc:  # the user's folder can't be listed: say why, keep working
+        st.error(f"The references folder could not be read, so only the built-in movements are offered: {exc}")
+        return load(("built-in",), user=False)[0]
+    for problem in problems:  # a malformed file in the user's folder: say which, keep the others
+        st.warning(f"A reference file was skipped: {problem}")
+    return references
 
 
 def main() -> None:
