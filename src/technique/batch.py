@@ -37,7 +37,7 @@ from typing import Callable, Iterable
 
 from . import __version__
 from .errors import OutputError, TechniqueError
-from .safe_write import append_text, check_no_links, make_folders, publish_folder, write_bytes, write_text
+from .safe_write import append_text, check_no_links, make_folders, printable, publish_folder, write_bytes, write_text
 
 OK, SOME_FAILED, USAGE = 0, 1, 2
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")  # as video.VIDEO_SUFFIXES
@@ -266,7 +266,7 @@ def student_of(path: str, pattern: re.Pattern | None) -> str | None:
     else:
         name = match.group(1) if pattern.groups else match.group(0)
     # NFC: "José" typed on a keyboard and "José" from a macOS folder name (decomposed) are one student
-    return unicodedata.normalize("NFC", (name or "").strip()) or None
+    return unicodedata.normalize("NFC", printable(name or "").strip()) or None
 
 
 def folder_key(path: str, clip_hash: str | None) -> str:
@@ -895,7 +895,7 @@ def run_batch(args) -> int:
     shutil.rmtree(out / PARTIAL, ignore_errors=True)
     if history is not None:
         history_note += f" ({history.history.path}: 'technique history STUDENT' shows progress)"
-    print(summary_text(rows, out, work.found.ignored, history_note))
+    print(printable(summary_text(rows, out, work.found.ignored, history_note)))  # names that aren't UTF-8
     failed = any(r.status == "error" for r in rows)
     return SOME_FAILED if failed or history_problem else OK
 

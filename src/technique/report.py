@@ -20,7 +20,7 @@ from .errors import OutputError
 from .judge import Verdict, band_of, frame_cue
 from .measures import MEASURE_NAMES, UNITS
 from .pipeline import Analysis
-from .safe_write import make_folders, printable, publish_folder, staged_folder, write_text
+from .safe_write import make_folders, printable, publish_folder, reason_of, staged_folder, write_text
 
 SYMBOLS = {"good": "✓", "acceptable": "~", "fault": "✗"}
 
@@ -300,7 +300,10 @@ def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: P
     try:
         with VideoReader(source) as reader:
             for image in prefetched(annotated(reader)):
-                writer.write(image)
+                try:
+                    writer.write(image)
+                except OSError as exc:  # a full disk, whichever layer of the encoder noticed it
+                    raise OutputError(path, f"cannot write the video: {reason_of(exc)}") from None
     except BaseException:
         writer.abort()
         raise

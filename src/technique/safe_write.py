@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -213,7 +214,7 @@ class TempFile:
         """Rename the finished temp file into place (refused if it was swapped for another file)."""
         try:
             now = os.lstat(self.temp)
-            if (now.st_dev, now.st_ino) != self._identity:
+            if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != self._identity:
                 raise OutputError(self.path, "the temporary file was replaced while it was written; not used")
             os.replace(self.temp, self.path)
             _fsync_folder(self.path.parent)

@@ -125,6 +125,7 @@ class VideoReader:
             raise VideoError(self.path, f"has no video stream ({what})")
         self._stream = self._container.streams.video[0]
         self.problem: str | None = None  # set if decoding stopped early (truncated file)
+        self.warnings: list[str] = []  # things the reader repaired and the report should say (joined clips)
         self.frames_read = 0
         rotation = self._first_frame_rotation()
         self.info = self._probe(max_side, rotation)
@@ -181,17 +182,20 @@ class VideoReader:
 
         rotation = self.info.rotation
         start = self._stream.start_time or 0
-        index = 0
+        index, shift, last = 0, 0.0, None
         try:
             for frame in self._container.decode(self._stream):
                 image = _upright(_bgr(frame), rotation)
                 if image.shape[1] != self.info.width or image.shape[0] != self.info.height:
                     image = cv2.resize(image, (self.info.width, self.info.height), interpolation=cv2.INTER_AREA)
                 if frame.pts is not None and frame.time_base is not None:
-                    time_s = float((frame.pts - start) * frame.time_base)
+                    time_s = float((frame.pts - start) * frame.time_base) + shift
                 else:
-                    time_s = index / self.info.fps
+                    time_s = index / self.info.fps + shift
+                if last is not None and time_s < last:
+                    shift, time_s = self._went_back(index, time_s, last, shift)
                 yield Frame(index, time_s, image)
+                last = time_s
                 index += 1
         except (av.error.FFmpegError, ValueError) as exc:
             self.problem = f"decoding stopped after frame {index} (truncated or corrupt file): {exc}"
@@ -199,6 +203,17 @@ class VideoReader:
         if self.problem is None and declared and index < declared - 1:
             self.problem = f"only {index} of the {declared} frames the file declares could be decoded (truncated file?)"
         self.frames_read = index
+
+    def _went_back(self, index: int, time_s: float, last: float, shift: float) -> tuple[float, float]:
+        """Timestamps that jump backwards (clips joined with `cat a.ts b.ts`): times continue from the
+        previous frame, frames stay in the order they are stored, and the report says so. Returns the
+        new shift and the frame's corrected time."""
+        step = 1.0 / self.info.fps if self.info.fps > 0 else 1 / 30
+        extra = last + step - time_s
+        self.warnings.append(f"The clip's timestamps go back by {extra - step:.2f} s at frame {index} "
+                             f"(after {last:.2f} s): it looks like clips joined together. Times were made continuous, "
+                             "in the order the frames are stored; re-export the clip if that order is wrong.")
+        return shift + extra, time_s + extra
 
     def close(self) -> None:
         self._container.close()
