@@ -101,7 +101,8 @@ class _Fields:
 
     def __init__(self, data: object, source: str, where: str):
         if not isinstance(data, dict):
-            raise ReferenceError_(source, f"{where}: expected a mapping, got {type(data).__name__}")
+            what = f"field '{where}'" if where else "the file"
+            raise ReferenceError_(source, f"{what}: expected a mapping, got {type(data).__name__}")
         self.data, self.source, self.where = data, source, where
 
     def fail(self, key: str, reason: str) -> ReferenceError_:
