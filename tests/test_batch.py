@@ -387,3 +387,31 @@ def test_a_clip_name_that_is_not_utf8_is_scored_once(tmp_path):
     assert not list(out.rglob("*.partial"))
     again = batch(str(tmp_path / "in"), "--out", str(out), "--resume", "--no-video", "--no-history")
     assert again.returncode == 0 and "1 clip(s) already done, 0 to score" in again.stderr
+
+
+def test_a_full_disk_at_the_manifest_still_scores_every_clip_and_writes_the_summary(tmp_path, monkeypatch, capsys):
+    """Fault injection: the manifest's append fails with ENOSPC, as on a full disk (it once killed the batch)."""
+    import errno
+
+    from technique import safe_write
+
+    real_fsync, calls = os.fsync, []
+
+    def full_after_start(fd):
+        if os.path.basename(os.readlink(f"/proc/self/fd/{fd}")) == "manifest.jsonl":
+            calls.append(fd)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    (tmp_path / "in").mkdir()
+    for student, clip in STUDENTS.items():
+        shutil.copyfile(sample(clip), tmp_path / "in" / f"{student}.mp4")
+    monkeypatch.setattr(safe_write.os, "fsync", full_after_start)
+    out = tmp_path / "out"
+    assert main(["batch", str(tmp_path / "in"), "--out", str(out), "--workers", "1", "--no-video",
+                 "--no-history"]) == 1
+    err = capsys.readouterr().err
+    assert len(calls) == 2 and err.count("disk is full") == 2 and "Traceback" not in err
+    assert "will be scored again by --resume" in err
+    assert {path: row["status"] for path, row in rows_of(out).items()} == {"amelie.mp4": "ok", "bea.mp4": "ok"}
+    assert (out / "manifest.jsonl").read_text() == ""  # no line claims a clip done: --resume scores both again

@@ -854,11 +854,14 @@ def run_batch(args) -> int:
 
     progress = Progress(len(work.jobs))
 
+    unrecorded: list[str] = []
+
     def on_result(result: ClipResult) -> None:
         if result.clip_hash:
             try:
                 manifest.append(result)  # only now is the clip "done" for --resume
-            except OutputError as exc:  # a full disk: the clip is scored again by --resume
+            except OutputError as exc:  # a full disk: say so, carry on; --resume scores the clip again
+                unrecorded.append(result.path)
                 print(f"technique: {exc} ({result.path} will be scored again by --resume)", file=sys.stderr)
         results[result.clip_hash or "path:" + result.path] = result
         record(result)
@@ -897,7 +900,7 @@ def run_batch(args) -> int:
         history_note += f" ({history.history.path}: 'technique history STUDENT' shows progress)"
     print(printable(summary_text(rows, out, work.found.ignored, history_note)))  # names that aren't UTF-8
     failed = any(r.status == "error" for r in rows)
-    return SOME_FAILED if failed or history_problem else OK
+    return SOME_FAILED if failed or history_problem or unrecorded else OK
 
 
 def summary_text(rows: list[Row], out: Path, ignored: int, history_note: str) -> str:

@@ -181,18 +181,29 @@ def write_text(path: str | os.PathLike, text: str, root: str | os.PathLike | Non
 
 
 def append_text(path: str | os.PathLike, text: str, root: str | os.PathLike | None = None) -> None:
-    """Append `text` (UTF-8) to `path` and fsync it, refusing links (a log such as the manifest)."""
+    """Append `text` (UTF-8) to `path` and fsync it, refusing links (a log such as the manifest).
+    If the write fails (a full disk) the file is cut back to its old length: no half line stays."""
     path = Path(path)
     check_no_links(root if root is not None else path.parent, path)
     flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(path, flags, 0o666)
-        with os.fdopen(fd, "ab") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
     except OSError as exc:
         raise OutputError(path, f"cannot write: {reason_of(exc)}") from None
+    try:
+        size = os.fstat(fd).st_size
+        data = text.encode("utf-8")
+        while data:
+            data = data[os.write(fd, data):]
+        os.fsync(fd)
+    except OSError as exc:
+        try:
+            os.ftruncate(fd, size)
+        except OSError:
+            pass
+        raise OutputError(path, f"cannot write: {reason_of(exc)}") from None
+    finally:
+        os.close(fd)
 
 
 class TempFile:
