@@ -240,7 +240,7 @@ def cmd_reference(args) -> int:
     mine = load_references((folder,), user=False, problems=[]) if folder.is_dir() else {}
     problem = name_problem(args.name, {**references, **mine}, args.overwrite)
     if problem:  # before minutes of video work
-        hint = "" if "built-in" in problem or args.overwrite else ", or replace it with --overwrite"
+        hint = ", or replace it with --overwrite" if "already exists" in problem else ""
         print(f"technique: --name {args.name!r}: {problem}{hint}", file=sys.stderr)
         return USAGE
     try:
