@@ -361,9 +361,14 @@ def test_a_malformed_reference_in_the_users_folder_is_named_and_the_page_still_w
     folder = tmp_path / "refs"
     folder.mkdir()
     (folder / "broken.yaml").write_text("name: broken\ncriteria: [\n")
+    from technique.references import builtin_folder
+
+    good = (builtin_folder() / "passe.yaml").read_text().replace("name: passe", "name: high_passe", 1)
+    (folder / "high_passe.yaml").write_text(good.replace("title: Passé (retiré)", "title: Our high passé", 1))
     monkeypatch.setenv("TECHNIQUE_REFERENCES", str(folder))
     at = AppTest.from_function(review_script, default_timeout=120).run()
     assert not at.exception
-    assert any("broken.yaml" in e.value for e in at.error)
+    assert any("broken.yaml" in w.value and "skipped" in w.value for w in at.warning)
     options = at.selectbox[0].options
     assert any("Arabesque" in o for o in options)
+    assert "Our high passé" in options  # the teacher's good file is still offered beside the bad one
