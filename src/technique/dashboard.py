@@ -655,7 +655,7 @@ def teacher_page() -> None:
                                 else references[n].title)
         leg = c3.radio("Working leg", ("auto", "left", "right"), horizontal=True, key="teacher_leg",
                        format_func=lambda s: s.title())
-        overwrite = st.checkbox("Replace my earlier reference of this name", key="teacher_overwrite")
+        overwrite = st.checkbox("Replace my existing reference if it is called the same", key="teacher_overwrite")
         submitted = st.form_submit_button("Make the reference")
     if submitted:
         st.session_state.pop("teacher_message", None)
