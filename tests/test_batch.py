@@ -23,7 +23,7 @@ import pytest
 from conftest import REPO, sample
 from corpus import build_corpus
 
-from technique.batch import discover, folder_key, student_of
+from technique.batch import CriterionResult, discover, folder_key, student_of
 from technique.cli import main
 
 STUDENTS = {"amelie": "first_to_arabesque__side_right", "bea": "developpe_devant__side_right"}
@@ -460,3 +460,99 @@ def test_kill_9_of_a_batch_takes_its_workers_with_it(school, tmp_path):
             os.killpg(process.pid, signal.SIGKILL)  # whatever is left, if the test failed
         except ProcessLookupError:
             pass
+
+
+# --------------------------------------------------------------------------- writes that must stay inside --out
+
+
+@pytest.mark.parametrize("planted", ["clips", ".partial"])
+def test_a_linked_folder_planted_in_the_output_is_refused(tmp_path, planted, capsys):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "precious.txt").write_text("the school's marks")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / planted).symlink_to(outside, target_is_directory=True)
+    assert main(["batch", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-history"]) == 1
+    assert "symbolic link" in capsys.readouterr().err
+    assert [(p.name, p.read_text()) for p in outside.iterdir()] == [("precious.txt", "the school's marks")]
+
+
+def test_linked_summary_and_manifest_files_are_replaced_not_written_through(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "out").mkdir()
+    for name in ("summary.csv", "summary.html", "manifest.jsonl", "summary.csv.partial", "manifest.jsonl.partial"):
+        (outside / name).write_text("someone else's")
+        (tmp_path / "out" / name).symlink_to(outside / name)
+    assert main(["batch", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--no-history"]) == 0
+    assert all(p.read_text() == "someone else's" for p in outside.iterdir())
+    assert not (tmp_path / "out" / "summary.csv").is_symlink()
+    assert (tmp_path / "out" / "summary.csv").read_text().startswith("path,")
+
+
+def test_summary_cells_never_run_as_spreadsheet_formulas():
+    from technique.batch import ClipResult, Row, criteria_csv, csv_cell, summary_csv
+
+    for text in ("=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"):
+        assert csv_cell(text) == "'" + text
+    assert [csv_cell(v) for v in ("-12.5", "+3", "anna", "", 7, None)] == ["-12.5", "+3", "anna", "", 7, None]
+    criterion = CriterionResult("hip", "=Hips square", -4.5, "degrees", "good", 90.0)
+    result = ClipResult("=evil.mp4", "h" * 8, "evil-key", "ok", movement="@movement", criteria=(criterion,))
+    rows = [Row("=evil.mp4", "ok", "+Anna", result), Row("-x.mp4", "error", None, None, "=reason")]
+    table = list(csv.reader(summary_csv(rows).splitlines()))
+    assert table[1][:5] == ["'=evil.mp4", "'+Anna", "ok", "", "'@movement"]
+    assert table[2][:5] == ["'-x.mp4", "", "error", "'=reason", ""]
+    criteria = list(csv.reader(criteria_csv(rows).splitlines()))
+    assert criteria[1][:6] == ["'=evil.mp4", "'+Anna", "'@movement", "hip", "'=Hips square", "-4.5"]
+
+
+def test_one_student_whatever_the_unicode_form_of_her_folder():
+    import re
+
+    pattern = re.compile(r"^([^/]+)/")
+    typed, from_macos = "José/week 1.mp4", "Jose\u0301/week 2.mp4"
+    assert student_of(typed, pattern) == student_of(from_macos, pattern) == "Jos\u00e9"
+
+
+def test_a_clip_name_that_is_not_utf8_is_scored_once(tmp_path):
+    (tmp_path / "in").mkdir()
+    shutil.copyfile(sample("first_to_arabesque__side_right"), tmp_path / "in" / os.fsdecode(b"caf\xe9.mp4"))
+    out = tmp_path / "out"
+    first = batch(str(tmp_path / "in"), "--out", str(out), "--workers", "1", "--no-video", "--no-history")
+    assert first.returncode == 0, first.stderr
+    assert "Traceback" not in first.stderr and "caf\ufffd.mp4" in first.stdout
+    row = next(iter(rows_of(out).values()))
+    assert row["status"] == "ok" and row["movement"] == "arabesque"
+    assert not list(out.rglob("*.partial"))
+    again = batch(str(tmp_path / "in"), "--out", str(out), "--resume", "--no-video", "--no-history")
+    assert again.returncode == 0 and "1 clip(s) already done, 0 to score" in again.stderr
+
+
+def test_a_full_disk_at_the_manifest_still_scores_every_clip_and_writes_the_summary(tmp_path, monkeypatch, capsys):
+    """Fault injection: the manifest's append fails with ENOSPC, as on a full disk (it once killed the batch)."""
+    import errno
+
+    from technique import safe_write
+
+    real_fsync, calls = os.fsync, []
+
+    def full_after_start(fd):
+        if os.path.basename(os.readlink(f"/proc/self/fd/{fd}")) == "manifest.jsonl":
+            calls.append(fd)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_fsync(fd)
+
+    (tmp_path / "in").mkdir()
+    for student, clip in STUDENTS.items():
+        shutil.copyfile(sample(clip), tmp_path / "in" / f"{student}.mp4")
+    monkeypatch.setattr(safe_write.os, "fsync", full_after_start)
+    out = tmp_path / "out"
+    assert main(["batch", str(tmp_path / "in"), "--out", str(out), "--workers", "1", "--no-video",
+                 "--no-history"]) == 1
+    err = capsys.readouterr().err
+    assert len(calls) == 2 and err.count("disk is full") == 2 and "Traceback" not in err
+    assert "will be scored again by --resume" in err
+    assert {path: row["status"] for path, row in rows_of(out).items()} == {"amelie.mp4": "ok", "bea.mp4": "ok"}
+    assert (out / "manifest.jsonl").read_text() == ""  # no line claims a clip done: --resume scores both again

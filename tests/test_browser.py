@@ -231,7 +231,7 @@ def test_teachers_reference_then_a_review_against_it(page, app_url):
     upload(page, ARABESQUE)
     page.get_by_label("Name").fill("Miss Bea arabesque")
     page.get_by_role("button", name="Make the reference").click()
-    page.get_by_text("Saved “Arabesque (miss bea arabesque)” as miss_bea_arabesque").wait_for(timeout=LONG)
+    page.get_by_text("Saved “Arabesque (Miss Bea arabesque)” as miss_bea_arabesque").wait_for(timeout=LONG)
     assert "miss_bea_arabesque" in wait_for_table(page).inner_text()
     screenshot(page, "teacher.png")
 
@@ -239,11 +239,11 @@ def test_teachers_reference_then_a_review_against_it(page, app_url):
     page.get_by_text("Up to 200 MB").wait_for(timeout=60_000)
     movement = page.get_by_role("combobox", name="Movement")
     movement.click()
-    page.get_by_role("option", name="Arabesque (miss bea arabesque)").click()  # listed without a restart
-    expect(movement).to_have_value("Arabesque (miss bea arabesque)")
+    page.get_by_role("option", name="Arabesque (Miss Bea arabesque)").click()  # listed without a restart
+    expect(movement).to_have_value("Arabesque (Miss Bea arabesque)")
     upload(page, DEVELOPPE)
     try:
-        page.get_by_text("Arabesque (miss bea arabesque) (named)").wait_for(timeout=LONG)
+        page.get_by_text("Arabesque (Miss Bea arabesque) (named)").wait_for(timeout=LONG)
         page.get_by_text("Similarity to the reference", exact=True).wait_for(timeout=60_000)
     except Exception:
         screenshot(page, "review-teacher-failed.png")  # what the page showed instead
@@ -251,7 +251,7 @@ def test_teachers_reference_then_a_review_against_it(page, app_url):
     text = main_text(page)
     assert re.search(r"Similarity to the reference\s+\d+%", text), text
     assert re.search(r"At \d+\.\d s your working knee is \d+° more bent than in the reference", text)
-    assert "Compared with the teacher's reference Arabesque (miss bea arabesque)" in text
+    assert "Compared with the teacher's reference Arabesque (Miss Bea arabesque)" in text
     pair = page.locator("[data-testid='stImage']").filter(has_text="you (left) and the reference").locator("img")
     pair.wait_for(timeout=60_000)
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=pair.element_handle(), timeout=30_000)

@@ -100,10 +100,92 @@ def test_references_list_and_validate(tmp_path, capsys):
     assert "broken.yaml" in out and "moments" in out
 
 
-def test_malformed_user_reference_folder_is_a_usage_error(tmp_path, capsys):
+def test_a_bad_user_reference_is_skipped_unless_named(tmp_path, capsys):
+    """One teacher's broken file must not stop scoring with the others; naming it is a clear error."""
     (tmp_path / "oops.yaml").write_text("name: oops\ncriteria: 3\n")
-    assert main(["score", str(ARABESQUE), "--references", str(tmp_path)]) == 2
-    assert "oops.yaml" in capsys.readouterr().err
+    assert main(["score", str(ARABESQUE), "--references", str(tmp_path), "--out", str(tmp_path / "out"),
+                 "--no-video"]) == 0
+    err = capsys.readouterr().err
+    assert "skipped a reference file" in err and "oops.yaml" in err
+    assert main(["score", str(ARABESQUE), "--references", str(tmp_path), "--movement", "oops"]) == 2
+    err = capsys.readouterr().err
+    assert "oops.yaml can't be used" in err and "'moments': missing" in err
+
+
+def test_a_misspelt_movement_suggests_the_closest(capsys):
+    assert main(["score", str(ARABESQUE), "--movement", "arabsque"]) == 2
+    assert "did you mean 'arabesque'?" in capsys.readouterr().err
+
+
+def test_a_clip_named_dots_stays_inside_the_output_folder(tmp_path, monkeypatch):
+    """`...mp4` has the stem `..`: its reports once landed beside --out (or in the working folder)."""
+    work = tmp_path / "work"
+    (work / "outer").mkdir(parents=True)
+    (work / "...mp4").write_bytes(ARABESQUE.read_bytes())
+    monkeypatch.chdir(work)
+    assert main(["score", "./...mp4", "--out", "outer/reports", "--no-video"]) == 0
+    assert main(["score", "./...mp4", "--no-video"]) == 0  # the default --out
+    assert sorted(p.name for p in work.iterdir()) == ["...mp4", "outer", "technique-reports"]
+    assert [p.name for p in (work / "outer").iterdir()] == ["reports"]
+    for out in (work / "outer" / "reports", work / "technique-reports"):
+        assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+            "clip", "clip/frames.csv", "clip/report.json"]
+
+
+def test_a_planted_link_in_the_output_folder_is_refused(tmp_path, capsys):
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    out.mkdir()
+    outside.mkdir()
+    (outside / "report.json").write_text("someone else's")
+    (out / ARABESQUE.stem).symlink_to(outside)
+    assert main(["score", str(ARABESQUE), "--out", str(out), "--no-video"]) == 1
+    assert "symbolic link" in capsys.readouterr().err
+    assert [p.name for p in outside.iterdir()] == ["report.json"]
+    assert (outside / "report.json").read_text() == "someone else's"
+    assert sorted(p.name for p in out.iterdir()) == [ARABESQUE.stem]  # nothing staged left behind
+
+
+def test_a_full_disk_keeps_the_old_reports_and_scores_the_next_clip(tmp_path, monkeypatch, capsys):
+    """Fault injection: the encoder's first write fails with ENOSPC, as on a full disk."""
+    import errno
+
+    from technique.video import VideoWriter
+
+    developpe = sample("developpe_devant__side_right")
+    out = tmp_path / "out"
+    assert main(["score", str(ARABESQUE), "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in (out / ARABESQUE.stem).iterdir()}
+    assert set(before) == {"report.json", "frames.csv", "annotated.mp4"}
+    real_write, calls = VideoWriter.write, []
+
+    def full_once(self, image):
+        calls.append(self.path)
+        if len(calls) == 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(self, image)
+
+    monkeypatch.setattr(VideoWriter, "write", full_once)
+    capsys.readouterr()
+    assert main(["score", str(ARABESQUE), str(developpe), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "disk is full" in err and "Traceback" not in err
+    assert {p.name: p.read_bytes() for p in (out / ARABESQUE.stem).iterdir()} == before  # not a mixed folder
+    assert sorted(p.name for p in (out / developpe.stem).iterdir()) == ["annotated.mp4", "frames.csv", "report.json"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([ARABESQUE.stem, developpe.stem])  # no partials
+
+
+def test_a_file_name_that_is_not_utf8_is_scored(tmp_path):
+    import os
+
+    clip = tmp_path / os.fsdecode(b"caf\xe9.mp4")
+    clip.write_bytes(ARABESQUE.read_bytes())
+    result = run("score", str(clip), "--out", str(tmp_path / "out"), "--no-video", "--json")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads(result.stdout)["clip"]["path"].endswith("caf\ufffd.mp4")
+    files = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*"))
+    assert files == ["caf\ufffd", "caf\ufffd/frames.csv", "caf\ufffd/report.json"]
+    json.loads((tmp_path / "out" / "caf\ufffd" / "report.json").read_text(encoding="utf-8"))
 
 
 def test_json_is_a_list_even_for_one_clip(tmp_path, corpus):

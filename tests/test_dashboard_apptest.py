@@ -281,7 +281,7 @@ def references_folder() -> Path:
 
 def test_the_teacher_page_saves_a_reference_that_the_review_page_then_lists(temp_folder):
     review = AppTest.from_function(review_script, default_timeout=60).run()
-    assert "Arabesque (miss ada arabesque)" not in review.selectbox(key="review_movement").options  # labels
+    assert "Arabesque (Miss Ada arabesque)" not in review.selectbox(key="review_movement").options  # labels
 
     at = AppTest.from_function(teacher_script, default_timeout=180).run()
     assert not at.exception
@@ -304,13 +304,13 @@ def test_the_teacher_page_saves_a_reference_that_the_review_page_then_lists(temp
     at.button[0].click().run()
     assert not at.exception and not at.error
     saved = references_folder() / "miss_ada_arabesque.yaml"
-    assert texts(at.success) == [f"Saved “Arabesque (miss ada arabesque)” as miss_ada_arabesque, in "
+    assert texts(at.success) == [f"Saved “Arabesque (Miss Ada arabesque)” as miss_ada_arabesque, in "
                                  f"{saved.parent}. Choose it as the movement on Review a clip or Live practice."]
     assert saved.exists() and list(temp_folder.iterdir()) == []
     assert "miss_ada_arabesque" in list(at.table[0].value["Name"])
 
     review.run()  # the same session: the list is read again now that the folder has a new file
-    assert "Arabesque (miss ada arabesque)" in review.selectbox(key="review_movement").options
+    assert "Arabesque (Miss Ada arabesque)" in review.selectbox(key="review_movement").options
 
 
 @pytest.fixture(scope="module")
@@ -361,12 +361,17 @@ def test_a_malformed_reference_in_the_users_folder_is_named_and_the_page_still_w
     folder = tmp_path / "refs"
     folder.mkdir()
     (folder / "broken.yaml").write_text("name: broken\ncriteria: [\n")
+    from technique.references import builtin_folder
+
+    good = (builtin_folder() / "passe.yaml").read_text().replace("name: passe", "name: high_passe", 1)
+    (folder / "high_passe.yaml").write_text(good.replace("title: Passé (retiré)", "title: Our high passé", 1))
     monkeypatch.setenv("TECHNIQUE_REFERENCES", str(folder))
     at = AppTest.from_function(review_script, default_timeout=120).run()
     assert not at.exception
-    assert any("broken.yaml" in e.value for e in at.error)
+    assert any("broken.yaml" in w.value and "skipped" in w.value for w in at.warning)
     options = at.selectbox[0].options
     assert any("Arabesque" in o for o in options)
+    assert "Our high passé" in options  # the teacher's good file is still offered beside the bad one
 
 
 @pytest.mark.parametrize("damage, words", [("garbage", "not an SQLite database"), ("newer", "newer technique")])

@@ -58,6 +58,20 @@ def valid() -> dict:
     (lambda d: d["criteria"][0].update(weight=0), "criteria[0].weight"),
     (lambda d: d["moments"]["retire"].update(select="sometimes"), "moments.retire.select"),
     (lambda d: d.update(criteria=[]), "criteria"),
+    # what once validated and then broke every score (issue 12, item 13)
+    (lambda d: d["moments"]["retire"].update(within=-5), "moments.retire.within"),
+    (lambda d: d["recognise"][0].update(margin=0), "recognise[0].margin"),
+    (lambda d: d["recognise"][0].update(margin=-10), "recognise[0].margin"),
+    (lambda d: d["criteria"][0].update(weight=float("nan")), "criteria[0].weight"),
+    (lambda d: d["criteria"][0].update(weight=float("inf")), "criteria[0].weight"),
+    (lambda d: d["criteria"][0].update(weight="heavy"), "criteria[0].weight"),
+    (lambda d: d["criteria"][0].update(ideal=float("nan")), "criteria[0].ideal"),
+    (lambda d: d["criteria"][0].update(good=[float("-inf"), 0.1]), "criteria[0].good"),
+    (lambda d: d["moments"]["retire"].update({"max": float("nan")}), "moments.retire.max"),
+    (lambda d: d.update(teacher=[1, 2]), "teacher"),
+    (lambda d: d.update(title=["Passé"]), "title"),
+    (lambda d: d.update(recognise={"measure": "knee"}), "recognise"),
+    (lambda d: d.update(name="passé"), "name"),
 ])
 def test_malformed_reference_names_file_and_field(tmp_path, mutate, field):
     data = valid()
@@ -92,3 +106,79 @@ def test_user_folder_adds_and_overrides(tmp_path):
     refs = load_references((tmp_path,))
     assert refs["passe"].title == "Our school's retiré"
     assert "retire_high" in refs and "arabesque" in refs
+
+
+def test_nan_written_in_yaml_is_refused(tmp_path):
+    text = (builtin_folder() / "passe.yaml").read_text().replace("weight: 3", "weight: .nan", 1)
+    assert ".nan" in text
+    with pytest.raises(ReferenceError_, match="finite number"):
+        load_reference_file(write(tmp_path, "passe", text))
+
+
+def teacher_section(frames: int = 4) -> dict:
+    from technique.teacher import TRAJECTORY
+
+    point = [0.1, -0.2]
+    return {"base": "passe", "times": [i / 30 for i in range(frames)],
+            "trajectory": {m: [170.0] * frames for m in TRAJECTORY},
+            "skeleton": [[point] * 33 for _ in range(frames)]}
+
+
+@pytest.mark.parametrize("spoil, field", [
+    (lambda t: t["trajectory"].pop("working_knee"), "teacher.trajectory.working_knee"),
+    (lambda t: t["trajectory"].update(torso_tilt=[1.0, 2.0]), "teacher.trajectory.torso_tilt"),
+    (lambda t: t["trajectory"]["supporting_knee"].__setitem__(1, None), "teacher.trajectory.supporting_knee"),
+    (lambda t: t["trajectory"]["supporting_knee"].__setitem__(1, float("nan")), "teacher.trajectory.supporting_knee"),
+    (lambda t: t.update(trajectory=[1, 2]), "teacher.trajectory"),
+    (lambda t: t.update(times=[0.0]), "teacher.times"),
+    (lambda t: t["skeleton"][0].pop(), "teacher.skeleton"),
+])
+def test_a_teachers_trajectory_must_be_complete(tmp_path, spoil, field):
+    data = valid()
+    data["teacher"] = teacher_section()
+    load_reference_file(write(tmp_path, "passe", data))  # whole: loads
+    spoil(data["teacher"])
+    with pytest.raises(ReferenceError_) as err:
+        load_reference_file(write(tmp_path, "passe", data))
+    assert f"'{field}'" in str(err.value)
+
+
+def test_a_huge_reference_file_is_refused_quickly(tmp_path):
+    path = tmp_path / "passe.yaml"
+    path.write_text((builtin_folder() / "passe.yaml").read_text() + "# padding\n" * 200_000)
+    assert path.stat().st_size > 1 << 20
+    with pytest.raises(ReferenceError_, match="larger than 1 MB"):
+        load_reference_file(path)
+
+
+def test_a_bad_user_file_is_skipped_and_reported_the_others_still_load(tmp_path):
+    extra = valid()
+    extra["name"] = "retire_high"
+    write(tmp_path, "retire_high", extra)
+    bad = valid()
+    bad["name"] = "broken"
+    bad["recognise"][0]["margin"] = 0
+    write(tmp_path, "broken", bad)
+    with pytest.raises(ReferenceError_):
+        load_references((tmp_path,))  # without a list of problems: the first bad file is an error
+    problems = []
+    refs = load_references((tmp_path,), problems=problems)
+    assert "retire_high" in refs and "arabesque" in refs and "broken" not in refs
+    assert [p.source for p in problems] == [str(tmp_path / "broken.yaml")]
+    with pytest.raises(UnknownMovementError, match="broken.yaml can't be used.*margin"):
+        get_reference("Broken", refs, problems)
+
+
+@pytest.mark.parametrize("name, suggestion", [("arabsque", "arabesque"), ("devlope devant", "developpe_devant"),
+                                              ("fouete", "fouette")])
+def test_a_misspelt_movement_suggests_the_closest(name, suggestion):
+    with pytest.raises(UnknownMovementError, match=f"did you mean '{suggestion}'"):
+        get_reference(name, load_references())
+
+
+@pytest.mark.parametrize("name", ["arabésque", "ARABESQUE", " Arabesque ", "Arabe\u0301sque"])
+def test_one_name_normalisation(name):
+    from technique.references import normalise_name
+
+    assert normalise_name(name) == "arabesque"
+    assert get_reference(name, load_references()).name == "arabesque"

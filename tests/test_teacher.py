@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 import yaml
@@ -9,7 +13,7 @@ from conftest import sample
 
 from technique.cli import main
 from technique.references import load_reference_file, load_references
-from technique.teacher import TRAJECTORY, compare
+from technique.teacher import TRAJECTORY, compare, name_problem, slug
 
 
 def test_identical_trajectories_are_fully_similar():
@@ -45,6 +49,7 @@ def teacher_reference(tmp_path_factory):
 def test_reference_from_video_is_a_valid_reference(teacher_reference):
     ref = load_reference_file(teacher_reference)
     assert ref.name == "miss_anna_s_arabesque"
+    assert ref.title == "Arabesque (Miss Anna's arabesque)"  # the name as she typed it, capitals kept
     data = yaml.safe_load(teacher_reference.read_text())
     assert data["teacher"]["base"] == "arabesque"
     assert set(data["teacher"]["trajectory"]) == set(TRAJECTORY)
@@ -97,3 +102,70 @@ def test_a_teachers_bands_are_rounded_to_the_measures_precision():
 
     assert _shift([170, 190], 1.45) == [171, 190]
     assert _shift([0.05, 0.12], 0.034, 2) == [0.08, 0.15]
+
+
+@pytest.mark.parametrize("name, file_name", [
+    ("Miss Anna's arabesque", "miss_anna_s_arabesque"), ("Анна арабеск", "anna_arabesk"), ("Ελένη", "eleni"),
+    ("Zoë Łukasz", "zoe_lukasz"), ("Arabesque", "arabesque"),
+])
+def test_names_are_spelt_in_plain_letters_where_they_can_be(name, file_name):
+    assert slug(name) == file_name
+
+
+def test_names_with_no_plain_spelling_get_a_short_stable_id():
+    names = ["أنا", "アンナ", "安娜", "💃", "🩰", "💃 Anna", "🩰 Anna"]
+    slugs = [slug(n) for n in names]
+    assert len(set(slugs)) == len(names)  # never all "teacher.yaml", each replacing the last
+    assert slugs == [slug(n) for n in names]  # stable
+    assert slugs[5].startswith("anna_") and slugs[0].startswith("teacher_")
+    assert all(re.fullmatch(r"[a-z0-9_]+", s) for s in slugs)
+
+
+def test_one_naming_rule_for_the_command_line_and_the_dashboard(teacher_reference):
+    from technique.dashboard import teacher_name_problem
+
+    refs = load_references((teacher_reference.parent,))
+    for typed in ("Arabesque", "arabésque", "PASSE"):
+        assert "built-in movement" in name_problem(typed, refs, overwrite=True)
+        assert "built-in movement" in teacher_name_problem(typed, refs, overwrite=True)
+    assert "already exists" in name_problem("Miss Anna's arabesque", refs)
+    assert "already exists" in teacher_name_problem("Miss Anna's arabesque", refs)
+    assert name_problem("Miss Anna's arabesque", refs, overwrite=True) is None
+    assert name_problem("Miss Bea", refs) is None
+
+
+def make(clip, name: str, folder, *extra: str) -> int:
+    return main(["reference", "from-video", str(clip), "--name", name, "--out", str(folder), *extra])
+
+
+def test_a_built_in_name_never_replaces_the_built_in_movement(tmp_path, capsys):
+    assert make(sample("first_to_arabesque__side_right"), "Arabesque", tmp_path) == 2
+    assert make(sample("first_to_arabesque__side_right"), "Arabesque", tmp_path, "--overwrite") == 2
+    assert "built-in movement Arabesque" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+    assert main(["reference", "from-video", str(sample("first_to_arabesque__side_right")), "--name", "arabesque"]) == 2
+    assert not any(Path(os.environ["TECHNIQUE_REFERENCES"]).glob("arabesque.*"))  # the user folder too
+
+
+def test_an_existing_reference_is_replaced_only_when_asked(teacher_reference, tmp_path, capsys):
+    theirs = tmp_path / teacher_reference.name
+    theirs.write_text(teacher_reference.read_text() + "# Miss Anna's own\n")
+    clip = sample("first_to_arabesque__side_right")
+    assert make(clip, "Miss Anna's arabesque", tmp_path) == 2
+    err = capsys.readouterr().err
+    assert "already exists" in err and "--overwrite" in err
+    assert theirs.read_text().endswith("# Miss Anna's own\n")
+    assert make(clip, "Miss Anna's arabesque", tmp_path, "--overwrite") == 0
+    assert not theirs.read_text().endswith("# Miss Anna's own\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [theirs.name]  # no temp file left
+
+
+def test_references_named_in_any_script_each_keep_their_own_file(tmp_path):
+    clip = sample("first_to_arabesque__side_right")
+    names = ["Анна", "أنا", "アンナ", "💃"]
+    for name in names:
+        assert make(clip, name, tmp_path) == 0
+    files = sorted(tmp_path.iterdir())
+    assert len(files) == len(names)
+    titles = {load_reference_file(f).title for f in files}
+    assert titles == {f"Arabesque ({n})" for n in names}

@@ -84,3 +84,35 @@ def test_writer_makes_browser_playable_h264(tmp_path):
         assert sum(1 for _ in container.decode(stream)) == 10
     head = path.read_bytes()[:64]
     assert b"ftyp" in head and path.read_bytes().find(b"moov") < path.read_bytes().find(b"mdat")  # faststart
+
+
+def transport_stream(source, path):
+    """A clip re-encoded as MPEG-TS: files that can be joined with `cat` (their timestamps restart)."""
+    from fractions import Fraction
+
+    with VideoReader(source) as reader, av.open(str(path), "w", format="mpegts") as out:
+        stream = out.add_stream("libx264", rate=Fraction(30))
+        stream.width, stream.height, stream.pix_fmt = reader.info.width, reader.info.height, "yuv420p"
+        for frame in reader:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame.image, format="bgr24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path.read_bytes()
+
+
+def test_joined_clips_whose_timestamps_go_back_are_read_in_order_and_flagged(tmp_path):
+    """`cat arabesque.ts developpe.ts > back.ts` was scored as one développé, 100/100, without a word."""
+    from technique.pipeline import analyse_clip
+
+    joined = tmp_path / "back.ts"
+    joined.write_bytes(transport_stream(sample("first_to_arabesque__side_right"), tmp_path / "a.ts")
+                       + transport_stream(sample("developpe_devant__side_right"), tmp_path / "b.ts"))
+    with VideoReader(joined) as reader:
+        times = np.array([frame.time_s for frame in reader])
+        assert len(times) == 240 and (np.diff(times) > 0).all()
+        assert np.diff(times).max() < 0.05  # continuous: no jump forwards either
+        assert len(reader.warnings) == 1 and "frame 120" in reader.warnings[0]
+    analysis = analyse_clip(joined)
+    assert [seg.movement for seg in analysis.segments] == ["arabesque", "developpe_devant"]
+    assert any("timestamps go back" in w for w in analysis.warnings)

@@ -38,6 +38,7 @@ from typing import Callable, Iterable
 
 from . import __version__
 from .errors import OutputError, TechniqueError
+from .safe_write import append_text, check_no_links, make_folders, printable, publish_folder, write_bytes, write_text
 
 OK, SOME_FAILED, USAGE = 0, 1, 2
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")  # as video.VIDEO_SUFFIXES
@@ -153,14 +154,14 @@ def _score(job: ClipJob, progress) -> ClipResult:
     # Reports name the clip by its path in the batch folder: the same on every machine and every run.
     analysis = replace(analysis, info=replace(analysis.info, source=job.path))
     out = Path(job.out)
-    (out / PARTIAL).mkdir(parents=True, exist_ok=True)
+    make_folders(out, out / PARTIAL)  # refuses a link planted in the output folder
     partial = Path(tempfile.mkdtemp(prefix=job.key + ".", dir=out / PARTIAL))
     try:
-        write_reports(analysis, job.source, partial, video=job.video, blur_faces=job.blur_faces)
-        write_still(analysis, job.source, partial / "worst.jpg", job.blur_faces)
+        write_reports(analysis, job.source, partial, video=job.video, blur_faces=job.blur_faces, root=out)
+        write_still(analysis, job.source, partial / "worst.jpg", job.blur_faces, root=out)
         files = tuple(sorted(p.name for p in partial.iterdir()))
         _exit_if_orphaned()  # the batch that asked for this clip is gone: publish nothing
-        _publish(partial, out / CLIPS / job.key)
+        _publish(partial, out / CLIPS / job.key, out)
         _sync_folder(out / CLIPS / job.key)  # on disk before the manifest line that trusts it
     finally:
         shutil.rmtree(partial, ignore_errors=True)
@@ -173,7 +174,7 @@ def _score(job: ClipJob, progress) -> ClipResult:
                       criteria, tuple(report["warnings"]), files)
 
 
-def write_still(analysis, source: str, path: Path, blur_faces: bool = False) -> Path | None:
+def write_still(analysis, source: str, path: Path, blur_faces: bool = False, root: Path | None = None) -> Path | None:
     """The annotated frame of the worst moment (or the middle of the clip) as a JPEG, written atomically."""
     import cv2
     import numpy as np
@@ -199,22 +200,13 @@ def write_still(analysis, source: str, path: Path, blur_faces: bool = False) -> 
     ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 90])
     if not ok:
         return None
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data.tobytes())
-    os.replace(partial, path)
-    return path
+    return write_bytes(path, data.tobytes(), root)
 
 
-def _publish(partial: Path, final: Path) -> None:
+def _publish(partial: Path, final: Path, out: Path) -> None:
     """Move a finished report folder into place, replacing an older one (a rescored clip)."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    if final.exists():
-        old = Path(tempfile.mkdtemp(prefix=final.name + ".old.", dir=partial.parent))
-        os.replace(final, old)  # renaming onto an empty folder replaces it
-        os.replace(partial, final)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(partial, final)
+    make_folders(out, final.parent)
+    publish_folder(partial, final, out)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -304,7 +296,8 @@ def not_a_video(suffix: str) -> str:
 
 
 def student_of(path: str, pattern: re.Pattern | None) -> str | None:
-    """The student named by the pattern's 'student' group (or first group, or whole match) in a path."""
+    """The student named by the pattern's 'student' group (or first group, or whole match) in a path,
+    Unicode-normalised (NFC) so that one student has one name however her folder was made."""
     if pattern is None:
         return None
     match = pattern.search(path)
@@ -314,7 +307,8 @@ def student_of(path: str, pattern: re.Pattern | None) -> str | None:
         name = match.group("student")
     else:
         name = match.group(1) if pattern.groups else match.group(0)
-    return (name or "").strip() or None
+    # NFC: "José" typed on a keyboard and "José" from a macOS folder name (decomposed) are one student
+    return unicodedata.normalize("NFC", printable(name or "").strip()) or None
 
 
 def folder_key(path: str, clip_hash: str | None) -> str:
@@ -364,19 +358,10 @@ class Manifest:
 
     def reset(self, keep: Iterable[ClipResult] = ()) -> None:
         """Start the manifest afresh (atomically), keeping the given results."""
-        text = "".join(self._line(r) for r in keep)
-        partial = self.path.with_name(self.path.name + ".partial")
-        with open(partial, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, self.path)
+        write_text(self.path, "".join(self._line(r) for r in keep), self.out)
 
     def append(self, result: ClipResult) -> None:
-        with open(self.path, "a", encoding="utf-8") as handle:
-            handle.write(self._line(result))
-            handle.flush()
-            os.fsync(handle.fileno())
+        append_text(self.path, self._line(result), self.out)
 
     def _line(self, result: ClipResult) -> str:
         entry = {"hash": result.clip_hash, "path": result.path, "status": result.status,
@@ -634,11 +619,36 @@ def _fmt(value) -> str:
     return str(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> object:
+    """A cell a spreadsheet shows as text, never runs as a formula: text starting with = + - @, a tab
+    or a carriage return (from a file or student name) gets a leading apostrophe; numbers stay numbers."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    try:
+        float(value)
+        return value  # "-12.5": a measured value, not a formula
+    except ValueError:
+        return "'" + value
+
+
+class _SafeWriter:
+    """csv.writer whose every cell goes through csv_cell."""
+
+    def __init__(self, out):
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row) -> None:
+        self._writer.writerow([csv_cell(v) for v in row])
+
+
 def summary_csv(rows: list[Row]) -> str:
     """One row per clip; then a score column per movement and criterion, named 'movement.criterion'."""
     columns = criterion_columns(rows)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _SafeWriter(out)
     writer.writerow([*SUMMARY_COLUMNS, *(f"{movement}.{cid}" for movement, cid in columns)])
     for row in rows:
         r = row.result if row.status == "ok" else None
@@ -653,7 +663,7 @@ def summary_csv(rows: list[Row]) -> str:
 
 def criteria_csv(rows: list[Row]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _SafeWriter(out)
     writer.writerow(["path", "student", "movement", "criterion", "name", "value", "unit", "verdict", "score"])
     for row in rows:
         if row.status != "ok":
@@ -741,9 +751,7 @@ def _criterion_cell(c: CriterionResult | None) -> str:
 
 
 def _write_text(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8", errors="backslashreplace")
-    os.replace(partial, path)
+    write_bytes(path, text.encode("utf-8", errors="backslashreplace"), path.parent)
 
 
 # --------------------------------------------------------------------------- the batch
@@ -933,16 +941,24 @@ def _run_locked(args, root: Path, out: Path, pattern: re.Pattern | None, workers
                 files: list[Path]) -> int:
     """The batch itself, while this process holds the output folder's lock."""
     try:
+        check_no_links(out, out / PARTIAL)  # rmtree and mkdtemp must not go through a planted link
         shutil.rmtree(out / PARTIAL, ignore_errors=True)  # leftovers of an interrupted run: never trusted
-        (out / CLIPS).mkdir(exist_ok=True)
+        make_folders(out, out / CLIPS)
     except OSError as exc:
         print(f"technique: {out}: cannot create the output folder: {exc.strerror or exc}", file=sys.stderr)
+        return SOME_FAILED
+    except OutputError as exc:
+        print(f"technique: {exc}", file=sys.stderr)
         return SOME_FAILED
 
     video = not args.no_video
     manifest = Manifest(out, options_fingerprint(args.movement, video, args.blur_faces, files))
     work = plan(root, out, manifest, args.resume, args.movement, video, args.blur_faces, tuple(loaded.values()))
-    manifest.reset(work.reused.values())  # compacted: cut-short lines and stale options dropped
+    try:
+        manifest.reset(work.reused.values())  # compacted: cut-short lines and stale options dropped
+    except OutputError as exc:  # a full disk, a link planted as the manifest's folder
+        print(f"technique: {exc}", file=sys.stderr)
+        return SOME_FAILED
     if args.resume:
         already = {h for h in work.hashes.values() if h in work.reused}
         print(f"Resuming: {len(already)} clip(s) already done, {len(work.jobs)} to score.", file=sys.stderr)
@@ -980,9 +996,15 @@ def _run_locked(args, root: Path, out: Path, pattern: re.Pattern | None, workers
 
     progress = Progress(len(work.jobs))
 
+    unrecorded: list[str] = []
+
     def on_result(result: ClipResult) -> None:
         if result.clip_hash:
-            manifest.append(result)  # only now is the clip "done" for --resume
+            try:
+                manifest.append(result)  # only now is the clip "done" for --resume
+            except OutputError as exc:  # a full disk: say so, carry on; --resume scores the clip again
+                unrecorded.append(result.path)
+                print(f"technique: {exc} ({result.path} will be scored again by --resume)", file=sys.stderr)
         results[result.clip_hash or "path:" + result.path] = result
         record(result)
         progress.finished(result)
@@ -1011,15 +1033,16 @@ def _run_locked(args, root: Path, out: Path, pattern: re.Pattern | None, workers
         _write_text(out / "summary.csv", summary_csv(rows))
         _write_text(out / "summary_criteria.csv", criteria_csv(rows))
         _write_text(out / "summary.html", summary_html(rows, f"technique batch: {root.name}", history_note))
-    except OSError as exc:
-        print(f"technique: {out}: cannot write the summary: {exc.strerror or exc}", file=sys.stderr)
+    except (OSError, OutputError) as exc:
+        reason = exc.reason if isinstance(exc, OutputError) else exc.strerror or exc
+        print(f"technique: {out}: cannot write the summary: {reason}", file=sys.stderr)
         return SOME_FAILED
     shutil.rmtree(out / PARTIAL, ignore_errors=True)
     if history is not None:
         history_note += f" ({history.history.path}: 'technique history STUDENT' shows progress)"
-    print(summary_text(rows, out, history_note))
+    print(printable(summary_text(rows, out, history_note)))  # names that aren't UTF-8
     failed = any(r.status == "error" for r in rows)
-    return SOME_FAILED if failed or history_problem else OK
+    return SOME_FAILED if failed or history_problem or unrecorded else OK
 
 
 def _mark(result: ClipResult) -> str:

@@ -79,6 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     teacher.add_argument("--out", help="folder to save it in (default: your references folder, "
                                        "or $TECHNIQUE_REFERENCES)")
     teacher.add_argument("--working-leg", choices=("auto", "left", "right"), default="auto")
+    teacher.add_argument("--overwrite", action="store_true",
+                         help="replace an existing reference of that name (a built-in movement's name never)")
 
     refs = sub.add_parser("references", help="list or validate reference positions")
     refs.add_argument("action", choices=("list", "validate"))
@@ -108,25 +110,20 @@ def _progress_bar(name: str):
     return update
 
 
-def _out_folder(root: Path, clip: str, used: set[str]) -> Path:
-    stem = Path(clip).stem or "clip"
-    name, k = stem, 2
-    while name in used:
-        name, k = f"{stem}-{k}", k + 1
-    used.add(name)
-    return root / name
-
-
 def references_for(folders: tuple[str, ...], movement: str | None) -> dict | None:
     """The references a command will use, or None after saying why not (a usage error: an unknown
-    movement name, a malformed or missing reference folder)."""
+    movement name, a missing reference folder, a --movement whose file is bad). Other bad files in
+    a user's folders are reported and skipped: the remaining references still score."""
     from .errors import TechniqueError, UnknownMovementError
     from .references import get_reference, load_references
 
+    problems: list = []
     try:
-        references = load_references(folders)
+        references = load_references(folders, problems=problems)
+        for problem in problems:
+            print(f"technique: skipped a reference file: {problem}", file=sys.stderr)
         if movement:
-            get_reference(movement, references)
+            get_reference(movement, references, problems)
     except UnknownMovementError as exc:
         print(f"technique: {exc.source!r}: {exc.reason}", file=sys.stderr)
         return None
@@ -139,7 +136,8 @@ def references_for(folders: tuple[str, ...], movement: str | None) -> dict | Non
 def cmd_score(args) -> int:
     from .errors import TechniqueError
     from .pipeline import AnalysisConfig, analyse_clip
-    from .report import report_dict, summary_text, write_reports
+    from .report import publish_reports, report_dict, summary_text
+    from .safe_write import printable, unique_folder_name
 
     config = AnalysisConfig(working_leg=args.working_leg, reference_folders=tuple(args.references))
     references = references_for(config.reference_folders, args.movement)
@@ -149,10 +147,11 @@ def cmd_score(args) -> int:
     for clip in args.clips:
         try:
             analysis = analyse_clip(clip, args.movement, config, references, _progress_bar(Path(clip).name))
-            paths = write_reports(analysis, clip, _out_folder(Path(args.out), clip, used), not args.no_video)
+            name = unique_folder_name(Path(clip).stem, used)  # never '..', never outside --out
+            paths = publish_reports(analysis, clip, Path(args.out), name, not args.no_video)
         except TechniqueError as exc:
             failed += 1
-            results.append({"clip": str(clip), "error": exc.reason})
+            results.append({"clip": printable(clip), "error": printable(exc.reason)})
             print(f"✗ {exc}", file=sys.stderr)
             continue
         report = report_dict(analysis)
@@ -160,7 +159,7 @@ def cmd_score(args) -> int:
         results.append(report)
         if not args.json:
             print(summary_text(analysis))
-            print(f"  Reports: {paths['report'].parent}\n")
+            print(f"  Reports: {printable(paths['report'].parent)}\n")
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))  # always a list, even for one clip
     if failed:
@@ -173,14 +172,17 @@ def cmd_references(args) -> int:
     from .references import load_reference_file, load_references, reference_files
 
     if args.action == "list":
+        problems: list = []
         try:
-            references = load_references(tuple(args.references))
+            references = load_references(tuple(args.references), problems=problems)
         except TechniqueError as exc:
             print(f"technique: {exc}", file=sys.stderr)
             return SOME_FAILED
         for ref in references.values():
             print(f"{ref.name:<24} {ref.title:<26} {len(ref.criteria)} criteria  {ref.source}")
-        return OK
+        for problem in problems:
+            print(f"✗ {problem}", file=sys.stderr)
+        return SOME_FAILED if problems else OK
     try:
         files = [Path(f) for f in args.files] or reference_files(tuple(args.references))
     except TechniqueError as exc:
@@ -200,8 +202,11 @@ def cmd_references(args) -> int:
 def cmd_history(args) -> int:
     """A student's saved analyses. Only reads: the database is opened read-only, and a path that is
     missing or isn't a technique history database is a usage error, never a new or changed file."""
+    import unicodedata
+
     from .history import History, HistoryError, default_path, progress_text
 
+    args.student = unicodedata.normalize("NFC", args.student)  # as batch stores names: "José" is one student
     path = Path(args.db) if args.db else default_path()
     if not args.db and not path.exists():
         print(f"technique: no saved analyses yet (no history database at {path}): save a review in the "
@@ -239,10 +244,19 @@ def cmd_reference(args) -> int:
     from .errors import TechniqueError
     from .pipeline import AnalysisConfig, analyse_clip
     from .references import load_references, user_folder
-    from .teacher import built_on, reference_from_analysis, save_reference
+    from .teacher import built_on, name_problem, reference_from_analysis, save_reference
 
+    folder = Path(args.out) if args.out else user_folder()
+    references = references_for((), args.movement)
+    if references is None:
+        return USAGE
+    mine = load_references((folder,), user=False, problems=[]) if folder.is_dir() else {}
+    problem = name_problem(args.name, {**references, **mine}, args.overwrite)
+    if problem:  # before minutes of video work
+        hint = ", or replace it with --overwrite" if "already exists" in problem else ""
+        print(f"technique: --name {args.name!r}: {problem}{hint}", file=sys.stderr)
+        return USAGE
     try:
-        references = load_references()
         analysis = analyse_clip(args.clip, args.movement, AnalysisConfig(working_leg=args.working_leg), references,
                                 _progress_bar(Path(args.clip).name))
     except TechniqueError as exc:
@@ -253,11 +267,10 @@ def cmd_reference(args) -> int:
         return SOME_FAILED
     base = built_on(analysis.judgement.reference, references)
     data = reference_from_analysis(analysis, args.name, base.source)
-    folder = Path(args.out) if args.out else user_folder()
     try:
-        path = save_reference(data, folder)
-    except OSError as exc:
-        print(f"✗ {folder}: cannot write the reference: {exc.strerror or exc}", file=sys.stderr)
+        path = save_reference(data, folder, overwrite=args.overwrite)
+    except TechniqueError as exc:  # a name taken meanwhile, a link, a full disk: nothing replaced
+        print(f"✗ {exc}", file=sys.stderr)
         return SOME_FAILED
     print(f"Saved {data['title']} to {path}")
     print(f"Use it with: technique score CLIP --movement {data['name']}"

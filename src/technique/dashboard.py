@@ -595,22 +595,19 @@ def side_by_side(analysis, image: np.ndarray | None, blur_faces: bool) -> np.nda
     return np.hstack([left, gap, right])[:, :, ::-1].copy()
 
 
-def teacher_name_problem(name: str, references: dict) -> str | None:
-    """Why a name can't be used for a new teacher's reference (None when it can)."""
-    from .teacher import slug
+def teacher_name_problem(name: str, references: dict, overwrite: bool = False) -> str | None:
+    """Why a name can't be used for a new teacher's reference (None when it can): the same rule as
+    `technique reference from-video` (teacher.name_problem)."""
+    from .teacher import name_problem
 
-    if not name.strip():
-        return "Type a name for the reference, e.g. “Miss Anna arabesque”."
-    existing = references.get(slug(name))
-    if existing is not None and "teacher" not in existing.extra:
-        return (f"“{name.strip()}” is the name of the built-in movement {existing.title}; "
-                "choose another, e.g. “Miss Anna arabesque”.")
-    return None
+    problem = name_problem(name, references, overwrite)
+    return problem and problem[0].upper() + problem[1:] + ("" if problem.endswith(".") else ".")
 
 
 def make_teacher_reference(upload, clip_name: str, name: str, movement: str | None, working_leg: str = "auto",
                            references: dict | None = None,
-                           progress: Callable[[float, str], None] | None = None) -> tuple[dict, Path]:
+                           progress: Callable[[float, str], None] | None = None,
+                           overwrite: bool = False) -> tuple[dict, Path]:
     """Analyse a teacher's demonstration (in a temp folder that is always removed) and save it as a
     reference in the user's references folder, as `technique reference from-video` does.
 
@@ -632,7 +629,7 @@ def make_teacher_reference(upload, clip_name: str, name: str, movement: str | No
             raise TechniqueError(clip_name, "the movement was not recognised; choose which movement it is")
         base = built_on(analysis.judgement.reference, references)  # another teacher's: build on the built-in
         data = reference_from_analysis(analysis, name, base.source)
-    return data, save_reference(data, user_folder())
+    return data, save_reference(data, user_folder(), overwrite=overwrite)
 
 
 def teacher_page() -> None:
@@ -658,10 +655,11 @@ def teacher_page() -> None:
                                 else references[n].title)
         leg = c3.radio("Working leg", ("auto", "left", "right"), horizontal=True, key="teacher_leg",
                        format_func=lambda s: s.title())
+        overwrite = st.checkbox("Replace my existing reference if it is called the same", key="teacher_overwrite")
         submitted = st.form_submit_button("Make the reference")
     if submitted:
         st.session_state.pop("teacher_message", None)
-        problem = teacher_name_problem(name, references) if upload is not None else (
+        problem = teacher_name_problem(name, references, overwrite) if upload is not None else (
             "Choose the demonstration clip first.")
         if problem:
             st.session_state["teacher_message"] = ("error", problem)
@@ -669,7 +667,8 @@ def teacher_page() -> None:
             bar = st.progress(0.0, text="Analysing…")
             try:
                 data, path = make_teacher_reference(upload, upload.name, name, movement, leg, references,
-                                                    progress=lambda f, text: bar.progress(f, text=text))
+                                                    progress=lambda f, text: bar.progress(f, text=text),
+                                                    overwrite=overwrite)
             except TechniqueError as exc:
                 st.session_state["teacher_message"] = ("error", f"{upload.name} can't be used: {exc.reason}")
             except OSError as exc:
@@ -995,20 +994,24 @@ def cached_references() -> dict:
     from .errors import TechniqueError
 
     @st.cache_resource(show_spinner=False, max_entries=4)
-    def load(signature: tuple, user: bool = True) -> dict:
+    def load(signature: tuple, user: bool = True) -> tuple[dict, list]:
         from .references import load_references
 
-        return load_references(user=user)
+        problems: list = []
+        return load_references(user=user, problems=problems), problems
 
     try:
         signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in reference_files())
     except OSError:  # a file removed while listing: read afresh
         signature = (time.monotonic(),)
     try:
-        return load(signature)
-    except TechniqueError as exc:  # a malformed file in the user's folder: say which, keep working
-        st.error(f"A reference file could not be read, so only the built-in movements are offered: {exc}")
-        return load(("built-in",), user=False)
+        references, problems = load(signature)
+    except TechniqueError as exc:  # the user's folder can't be listed: say why, keep working
+        st.error(f"The references folder could not be read, so only the built-in movements are offered: {exc}")
+        return load(("built-in",), user=False)[0]
+    for problem in problems:  # a malformed file in the user's folder: say which, keep the others
+        st.warning(f"A reference file was skipped: {problem}")
+    return references
 
 
 def main() -> None:

@@ -92,6 +92,7 @@ def read_track(source, config: AnalysisConfig = AnalysisConfig(),
                 track.append(smoother.update(estimator.process(frame.image), frame.time_s))
                 if progress:
                     progress(frame.index + 1, info.frame_count)
+        warnings += getattr(reader, "warnings", [])  # timestamps repaired (joined clips)
         if reader.problem:
             if len(track) < config.min_frames:
                 raise VideoError(source, reader.problem)

@@ -9,7 +9,10 @@ teacher's words and a short why. Errors name the file and the field.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +21,19 @@ from .measures import MEASURE_NAMES, VIEWS
 
 ALL_VIEWS = tuple(VIEWS)
 AGGREGATES = ("median", "min", "max", "p05", "p95", "mean", "range")
+MAX_FILE_BYTES = 1 << 20  # 1 MB: a teacher's reference is about 0.2 MB; larger files cost seconds on every command
+
+
+def normalise_name(name: str) -> str:
+    """A movement's name as references are keyed, the one rule everywhere: accents stripped (NFKD),
+    case folded, spaces and hyphens as _. "Arabésque", "arabesque" and "ARABESQUE" are one name."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return re.sub(r"[\s\-]+", "_", text.strip().casefold())
+
+
+def _finite(value: object) -> bool:
+    """A real number a score can be computed from: not a bool, not NaN, not infinite."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclass(frozen=True)
@@ -88,7 +104,8 @@ class _Fields:
 
     def __init__(self, data: object, source: str, where: str):
         if not isinstance(data, dict):
-            raise ReferenceError_(source, f"{where}: expected a mapping, got {type(data).__name__}")
+            what = f"field '{where}'" if where else "the file"
+            raise ReferenceError_(source, f"{what}: expected a mapping, got {type(data).__name__}")
         self.data, self.source, self.where = data, source, where
 
     def fail(self, key: str, reason: str) -> ReferenceError_:
@@ -101,8 +118,8 @@ class _Fields:
             return default
         value = self.data[key]
         if kind in (float, (int, float)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise self.fail(key, f"expected a number, got {value!r}")
+            if not _finite(value):
+                raise self.fail(key, f"expected a finite number, got {value!r}")
             return float(value)
         if not isinstance(value, kind):
             raise self.fail(key, f"expected {getattr(kind, '__name__', kind)}, got {value!r}")
@@ -110,12 +127,29 @@ class _Fields:
 
     def band(self, key: str) -> tuple[float, float]:
         value = self.get(key, list)
-        if len(value) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
-            raise self.fail(key, f"expected [low, high] numbers, got {value!r}")
+        if len(value) != 2 or not all(_finite(v) for v in value):
+            raise self.fail(key, f"expected [low, high] finite numbers, got {value!r}")
         low, high = float(value[0]), float(value[1])
         if low > high:
             raise self.fail(key, f"low {low} is above high {high}")
         return low, high
+
+    def positive(self, key: str, default: object = ...) -> float:
+        """A finite number above zero (a weight, a margin something is divided by)."""
+        value = self.get(key, float, default)
+        if value <= 0:
+            raise self.fail(key, f"must be a positive number, got {value:g}")
+        return value
+
+    def numbers(self, key: str) -> list[float]:
+        """A list of finite numbers (a trajectory over time)."""
+        values = self.get(key, list)
+        if not values:
+            raise self.fail(key, "is empty")
+        for value in values:
+            if not _finite(value):
+                raise self.fail(key, f"expected a list of finite numbers, got {value!r}")
+        return [float(v) for v in values]
 
     def measure(self, key: str) -> str:
         name = self.get(key, str)
@@ -143,8 +177,10 @@ def _moment(name: str, data: object, source: str) -> Moment:
     if select not in ("max", "min", "peaks", "troughs"):
         raise f.fail("select", f"expected max, min, peaks or troughs, got {select!r}")
     key = "min" if select in ("max", "peaks") else "max"
-    return Moment(name, f.measure("driver"), select, f.get(key, float), f.get("within", float),
-                  f.get("description", str, ""))
+    within = f.get("within", float)
+    if within < 0:
+        raise f.fail("within", f"must be 0 or more, got {within:g}")
+    return Moment(name, f.measure("driver"), select, f.get(key, float), within, f.get("description", str, ""))
 
 
 def _condition(i: int, data: object, source: str, moments: dict) -> Condition:
@@ -158,11 +194,8 @@ def _condition(i: int, data: object, source: str, moments: dict) -> Condition:
     aggregate = f.aggregate(AGGREGATES + ("count", "longest"))
     if aggregate == "count" and moment == "all":
         raise f.fail("aggregate", "count (how many times a moment happens) needs a named moment")
-    margin = f.get("margin", float, 10.0)
-    if not margin > 0:
-        raise f.fail("margin", f"must be a positive number, got {margin!r}")
-    return Condition(f.measure("measure"), moment, low, high, margin, aggregate, f.views(), f.get("says", str, ""),
-                     f.get("needed", bool, False))
+    return Condition(f.measure("measure"), moment, low, high, f.positive("margin", 10.0), aggregate, f.views(),
+                     f.get("says", str, ""), f.get("needed", bool, False))
 
 
 def _criterion(i: int, data: object, source: str, moments: dict) -> Criterion:
@@ -182,9 +215,7 @@ def _criterion(i: int, data: object, source: str, moments: dict) -> Criterion:
             raise f.fail("correction", "give low, high or both")
     else:
         low = high = correction
-    weight = f.get("weight", float, 1.0)
-    if weight <= 0:
-        raise f.fail("weight", "must be positive")
+    weight = f.positive("weight", 1.0)
     return Criterion(
         id=f.get("id", str), name=f.get("name", str), measure=f.measure("measure"), moment=moment,
         ideal=f.get("ideal", float), good=good, acceptable=acceptable, views=f.views(),
@@ -197,8 +228,9 @@ def parse_reference(data: object, source: str) -> Reference:
     """Validate a reference already read from YAML/JSON."""
     f = _Fields(data, source, "")
     name = f.get("name", str)
-    if not name.replace("_", "").isalnum() or name != name.lower():
-        raise f.fail("name", f"use lower-case letters, digits and _, got {name!r}")
+    if not name.replace("_", "").isalnum() or name != normalise_name(name):
+        hint = f" (e.g. {normalise_name(name)!r})" if normalise_name(name).replace("_", "").isalnum() else ""
+        raise f.fail("name", f"use lower-case letters without accents, digits and _, got {name!r}{hint}")
     moments = {k: _moment(k, v, source) for k, v in f.get("moments", dict).items()}
     if not moments:
         raise f.fail("moments", "at least one moment is needed")
@@ -213,16 +245,49 @@ def parse_reference(data: object, source: str) -> Reference:
     known = {"name", "title", "description", "moments", "recognise", "criteria", "recognisable_from"}
     extra = {k: v for k, v in data.items() if k not in known}
     recognisable = f.views("recognisable_from") if "recognisable_from" in data else ()
+    if "teacher" in extra:
+        _teacher(extra["teacher"], source)
     return Reference(name, f.get("title", str, name), f.get("description", str, ""), moments,
                      recognise, criteria, source, extra, recognisable)
+
+
+def _teacher(data: object, source: str) -> None:
+    """A teacher's section (teacher.py writes it): the trajectories a comparison aligns and the skeleton
+    the dashboard draws must be complete, finite and of one length, or the file is refused."""
+    from .teacher import TRAJECTORY
+
+    f = _Fields(data, source, "teacher")
+    f.get("base", str, "")
+    if "trajectory" not in f.data:
+        return
+    curves = _Fields(f.get("trajectory", dict), source, "teacher.trajectory")
+    length = len(curves.numbers(TRAJECTORY[0]))
+    for joint in TRAJECTORY:
+        if len(curves.numbers(joint)) != length:
+            raise curves.fail(joint, f"has {len(curves.data[joint])} values, {TRAJECTORY[0]} has {length}")
+    if len(f.numbers("times")) != length:
+        raise f.fail("times", f"has {len(f.data['times'])} values, the trajectory {length}")
+    skeleton = f.get("skeleton", list, None)
+    if skeleton is not None and (len(skeleton) != length or not all(map(_skeleton_frame, skeleton))):
+        raise f.fail("skeleton", f"expected {length} frames of 33 points, each [x, y] or null")
+
+
+def _skeleton_frame(points: object) -> bool:
+    return isinstance(points, list) and len(points) == 33 and all(
+        p is None or (isinstance(p, list) and len(p) == 2 and all(map(_finite, p))) for p in points)
 
 
 def load_reference_file(path: str | os.PathLike) -> Reference:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ReferenceError_(path, f"cannot read the file: {exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ReferenceError_(path, f"larger than {MAX_FILE_BYTES // (1 << 20)} MB; a reference file is a few "
+                                    "kilobytes (a teacher's about 0.2 MB): is it the right file?")
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(text)
@@ -259,14 +324,38 @@ def reference_files(extra_folders: tuple[str | os.PathLike, ...] = (), user: boo
     return files
 
 
-def load_references(extra_folders: tuple[str | os.PathLike, ...] = (), user: bool = True) -> dict[str, Reference]:
-    """All references by name; a user folder's file overrides a built-in one of the same name."""
-    return {ref.name: ref for ref in map(load_reference_file, reference_files(extra_folders, user))}
+def load_references(extra_folders: tuple[str | os.PathLike, ...] = (), user: bool = True,
+                    problems: list | None = None) -> dict[str, Reference]:
+    """All references by name; a user folder's file overrides a built-in one of the same name.
+
+    With a `problems` list, a file outside the built-in folder that can't be used is skipped (one
+    teacher's bad file must not stop scoring with the others) and its ReferenceError_ appended, for
+    the caller to report; without one, the first bad file is raised.
+    """
+    references: dict[str, Reference] = {}
+    for path in reference_files(extra_folders, user):
+        try:
+            reference = load_reference_file(path)
+        except ReferenceError_ as exc:
+            if problems is None or path.parent == builtin_folder():
+                raise
+            problems.append(exc)
+            continue
+        references[reference.name] = reference
+    return references
 
 
-def get_reference(name: str, references: dict[str, Reference]) -> Reference:
-    key = name.strip().lower().replace("-", "_").replace(" ", "_")
-    key = key.replace("é", "e").replace("è", "e")
-    if key not in references:
-        raise UnknownMovementError(name, f"unknown movement; known: {', '.join(sorted(references))}")
-    return references[key]
+def get_reference(name: str, references: dict[str, Reference], problems: list = ()) -> Reference:
+    """The reference a user named (accents, case, spaces and hyphens don't matter). An unknown name
+    suggests the closest known one; a name whose file was skipped as bad says why."""
+    import difflib
+
+    key = normalise_name(name)
+    if key in references:
+        return references[key]
+    for problem in problems:
+        if normalise_name(Path(problem.source).stem) == key:
+            raise UnknownMovementError(name, f"its reference file {problem.source} can't be used: {problem.reason}")
+    close = difflib.get_close_matches(key, sorted(references), n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise UnknownMovementError(name, f"unknown movement; {hint}known: {', '.join(sorted(references))}")

@@ -1,6 +1,7 @@
 """Reports from an Analysis: report.json, frames.csv, a readable summary and the annotated video.
 
-Files are written to a temporary name and renamed into place, so a crash never leaves half a report.
+Files are written through safe_write: a unique temporary name renamed into place (a crash never leaves
+half a report), never through a link planted in the output folder.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .errors import OutputError
 from .judge import Judgement, Verdict, band_of, frame_cue, score_text
 from .measures import MEASURE_NAMES, UNITS
 from .pipeline import Analysis
+from .safe_write import make_folders, printable, publish_folder, reason_of, staged_folder, write_text
 
 SYMBOLS = {"good": "✓", "acceptable": "~", "fault": "✗"}
 
@@ -61,7 +63,7 @@ def report_dict(analysis: Analysis) -> dict:
                  "criterion": worst_verdict.criterion.id if worst_verdict else None}
     return {
         "technique_version": __version__,
-        "clip": {"path": info.source, "fps": round(info.fps, 3), "frames": len(analysis.track.times),
+        "clip": {"path": printable(info.source), "fps": round(info.fps, 3), "frames": len(analysis.track.times),
                  "duration_s": round(float(analysis.track.times[-1]) if len(analysis.track.times) else 0, 3),
                  "width": info.width, "height": info.height, "rotation": info.rotation,
                  "frames_with_person": int(analysis.track.detected.sum())},
@@ -132,7 +134,7 @@ def frames_table(analysis: Analysis) -> str:
 
 def summary_text(analysis: Analysis) -> str:
     """What a teacher would read: movement, score, each criterion, corrections in order."""
-    name = Path(analysis.info.source).name
+    name = printable(Path(analysis.info.source).name)
     j = analysis.judgement
     lines = []
     judged = [seg for seg in analysis.segments if seg.judgement]
@@ -264,22 +266,10 @@ def story_lines(analysis: Analysis) -> list[str]:
     return lines
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    partial = path.with_name(path.name + ".partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise OutputError(path, f"cannot write: {exc.strerror or exc}") from None
-
-
-def prepare_folder(folder: str | os.PathLike) -> Path:
+def prepare_folder(folder: str | os.PathLike, root: str | os.PathLike | None = None) -> Path:
+    """Create the output folder (no link below `root` on the way) and check it can be written."""
     folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(folder, f"cannot create the output folder: {exc.strerror or exc}") from None
+    make_folders(root if root is not None else folder, folder, "output folder")
     if not os.access(folder, os.W_OK):
         raise OutputError(folder, "the output folder is not writable")
     return folder
@@ -321,14 +311,14 @@ def annotate_frame(image: np.ndarray, analysis: Analysis, index: int, blur_faces
 
 
 def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: Path,
-                          blur_faces: bool = False) -> Path:
+                          blur_faces: bool = False, root: str | os.PathLike | None = None) -> Path:
     """Re-read the clip and write the annotated H.264 MP4 (plays in browsers).
 
     Decoding and drawing run in a thread while this one encodes, so both cores are busy.
     """
     from .video import VideoReader, VideoWriter, prefetched
 
-    writer = VideoWriter(path, analysis.info.fps, (analysis.info.width, analysis.info.height))
+    writer = VideoWriter(path, analysis.info.fps, (analysis.info.width, analysis.info.height), root=root)
     count = len(analysis.track.times)
 
     def annotated(reader):
@@ -340,7 +330,10 @@ def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: P
     try:
         with VideoReader(source) as reader:
             for image in prefetched(annotated(reader)):
-                writer.write(image)
+                try:
+                    writer.write(image)
+                except OSError as exc:  # a full disk, whichever layer of the encoder noticed it
+                    raise OutputError(path, f"cannot write the video: {reason_of(exc)}") from None
     except BaseException:
         writer.abort()
         raise
@@ -348,12 +341,36 @@ def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: P
 
 
 def write_reports(analysis: Analysis, source: str | os.PathLike, folder: str | os.PathLike,
-                  video: bool = True, blur_faces: bool = False) -> dict[str, Path]:
-    """report.json, frames.csv and annotated.mp4 in `folder`; returns their paths."""
-    folder = prepare_folder(folder)
+                  video: bool = True, blur_faces: bool = False,
+                  root: str | os.PathLike | None = None) -> dict[str, Path]:
+    """report.json, frames.csv and annotated.mp4 in `folder`; returns their paths.
+
+    `root` is the output folder no link may be planted below (default: `folder` itself).
+    """
+    root = root if root is not None else folder
+    folder = prepare_folder(folder, root)
     paths = {"report": folder / "report.json", "frames": folder / "frames.csv"}
-    _write_atomic(paths["report"], json.dumps(report_dict(analysis), indent=2, ensure_ascii=False))
-    _write_atomic(paths["frames"], frames_table(analysis))
+    write_text(paths["report"], json.dumps(report_dict(analysis), indent=2, ensure_ascii=False), root)
+    write_text(paths["frames"], frames_table(analysis), root)
     if video:
-        paths["video"] = write_annotated_video(analysis, source, folder / "annotated.mp4", blur_faces)
+        paths["video"] = write_annotated_video(analysis, source, folder / "annotated.mp4", blur_faces, root)
     return paths
+
+
+def publish_reports(analysis: Analysis, source: str | os.PathLike, root: str | os.PathLike, name: str,
+                    video: bool = True, blur_faces: bool = False) -> dict[str, Path]:
+    """write_reports into a private folder inside `root`, then swapped in whole as root/name.
+
+    A failure (a full disk) leaves the clip's earlier reports as they were and no partial files;
+    `name` must come from safe_write.folder_name (it can never leave `root`).
+    """
+    import shutil
+
+    root = prepare_folder(root)
+    staged = staged_folder(root, name)
+    try:
+        paths = write_reports(analysis, source, staged, video, blur_faces, root)
+        final = publish_folder(staged, root / name, root)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)  # still there only if something failed
+    return {key: final / path.name for key, path in paths.items()}

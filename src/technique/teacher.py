@@ -9,6 +9,7 @@ right), so mirroring does not matter; and angles do not change with camera dista
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,12 +32,71 @@ TOLERANCE = 30.0  # degrees of mean difference at which a joint's similarity rea
 MAX_SAMPLES = 150  # trajectories are resampled to at most this many points (about 5 s at 30 fps)
 
 
-def slug(name: str) -> str:
-    """A reference name from free text: "Miss Anna's arabesque" -> "miss_anna_s_arabesque"."""
+# Cyrillic and Greek letters written in Latin ones (readable file names for "Анна арабеск", "Ελένη").
+TRANSLITERATION = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґўαβγδεζηθικλμνξοπρσςτυφχψω",
+    ["a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
+     "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "i", "yi", "ye", "g", "w",
+     "a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s", "s", "t", "y",
+     "f", "ch", "ps", "o"]))
+TRANSLITERATION.update({"ł": "l", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "þ": "th", "ð": "d",
+                        "ı": "i"})  # Latin letters that don't decompose into a plain letter and an accent
+
+
+def _latin(char: str) -> str:
+    """A character in plain ASCII letters: accents dropped, Cyrillic and Greek transliterated; '' if
+    there is no plain spelling (Arabic, CJK, emoji...)."""
     import unicodedata
 
-    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_") or "teacher"
+    if char in TRANSLITERATION:  # before decomposing: й is "y", not и + breve
+        return TRANSLITERATION[char]
+    letters = "".join(TRANSLITERATION.get(c, c) for c in unicodedata.normalize("NFKD", char))  # έ: ε + accent
+    return letters.encode("ascii", "ignore").decode()
+
+
+def slug(name: str) -> str:
+    """A reference (and file) name from free text: "Miss Anna's arabesque" -> "miss_anna_s_arabesque",
+    "Анна арабеск" -> "anna_arabesk". Letters or symbols with no plain spelling (Arabic, CJK, emoji)
+    add a short id made from the whole name, so different names never share a file:
+    "أنا" -> "teacher_1a2b3c4d"."""
+    import hashlib
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", name).strip().lower()
+    plain = re.sub(r"[^a-z0-9]+", "_", "".join(_latin(c) for c in text).lower()).strip("_")
+    lost = any(unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "So"
+               for c in text if not _latin(c))
+    if not lost:
+        return plain or "teacher"
+    tag = hashlib.sha256(unicodedata.normalize("NFC", name.strip()).encode("utf-8")).hexdigest()[:8]
+    return f"{plain or 'teacher'}_{tag}"
+
+
+def display_name(name: str) -> str:
+    """The name as the teacher typed it, for titles: capitals and letters of every script kept."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+def name_problem(name: str, references: dict, overwrite: bool = False) -> str | None:
+    """Why a teacher's reference can't be saved under `name` (None when it can). One rule for the
+    command line and the dashboard: a built-in movement's name is never taken (her reference would
+    hide the built-in one, and that movement would no longer be recognised); an existing reference
+    is replaced only when asked (`overwrite`)."""
+    from .references import builtin_folder
+
+    if not name.strip():
+        return "Type a name for the reference, e.g. “Miss Anna arabesque”."
+    key = slug(name)
+    builtin = next((p for p in builtin_folder().iterdir() if p.stem == key), None)
+    if builtin is not None:
+        title = references[key].title if key in references else key
+        return (f"“{name.strip()}” is the name of the built-in movement {title}; "
+                "choose another, e.g. “Miss Anna arabesque”.")
+    if key in references and not overwrite:
+        return f"a reference named {key} already exists ({references[key].source}); choose another name"
+    return None
 
 
 def _filled(values: np.ndarray) -> np.ndarray:
@@ -111,10 +171,9 @@ def reference_from_analysis(analysis, name: str, base_source: str | Path) -> dic
                      good=_shift(c["good"], delta, digits), acceptable=_shift(c["acceptable"], delta, digits))
         criteria.append(c)
     frames, times, values = trajectory(analysis)
-    name = slug(name)
     return {
-        "name": name,
-        "title": f"{base.get('title', base['name'])} ({name.replace('_', ' ')})",
+        "name": slug(name),
+        "title": f"{base.get('title', base['name'])} ({display_name(name)})",
         "description": f"A teacher's demonstration ({Path(analysis.info.source).name}) of {base['name']}.",
         "moments": base["moments"],
         "recognise": [],  # used when named (--movement NAME), never guessed over the built-in one
@@ -128,21 +187,26 @@ def reference_from_analysis(analysis, name: str, base_source: str | Path) -> dic
     }
 
 
-def save_reference(data: dict, folder: str | Path) -> Path:
-    """Write a teacher's reference (atomically) and check it loads like any other; returns its path."""
+def save_reference(data: dict, folder: str | Path, overwrite: bool = False) -> Path:
+    """Write a teacher's reference (atomically, through safe_write) and check it loads like any other;
+    returns its path. An existing reference of that name (.yaml, .yml or .json) is replaced only with
+    `overwrite`: otherwise OutputError, and nothing is lost."""
     import yaml
 
+    from .errors import OutputError
     from .references import parse_reference
+    from .safe_write import make_folders, write_text
 
     folder = Path(folder)
     path = folder / f"{data['name']}.yaml"
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
     parse_reference(yaml.safe_load(text), str(path))  # what we write must load like any reference
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
-    return path
+    make_folders(folder, folder)
+    if not overwrite:
+        for other in (folder / f"{data['name']}{suffix}" for suffix in (".yaml", ".yml", ".json")):
+            if os.path.lexists(other):
+                raise OutputError(other, "a reference of that name already exists; it was not replaced")
+    return write_text(path, text, folder, overwrite=overwrite)
 
 
 def _shift(band: list, delta: float, digits: int = 0) -> list:

@@ -137,6 +137,7 @@ class VideoReader:
             raise VideoError(self.path, f"has no video stream ({what})")
         self._stream = self._container.streams.video[0]
         self.problem: str | None = None  # set if decoding stopped early (truncated file)
+        self.warnings: list[str] = []  # things the reader repaired and the report should say (joined clips)
         self.frames_read = 0
         rotation = self._first_frame_rotation()
         self.info = self._probe(max_side, rotation)
@@ -193,17 +194,20 @@ class VideoReader:
 
         rotation = self.info.rotation
         start = self._stream.start_time or 0
-        index = 0
+        index, shift, last = 0, 0.0, None
         try:
             for frame in self._container.decode(self._stream):
                 image = _upright(_bgr(frame), rotation)
                 if image.shape[1] != self.info.width or image.shape[0] != self.info.height:
                     image = cv2.resize(image, (self.info.width, self.info.height), interpolation=cv2.INTER_AREA)
                 if frame.pts is not None and frame.time_base is not None:
-                    time_s = float((frame.pts - start) * frame.time_base)
+                    time_s = float((frame.pts - start) * frame.time_base) + shift
                 else:
-                    time_s = index / self.info.fps
+                    time_s = index / self.info.fps + shift
+                if last is not None and time_s < last:
+                    shift, time_s = self._went_back(index, time_s, last, shift)
                 yield Frame(index, time_s, image)
+                last = time_s
                 index += 1
         except (av.error.FFmpegError, ValueError) as exc:
             self.problem = f"decoding stopped after frame {index} (truncated or corrupt file): {exc}"
@@ -211,6 +215,17 @@ class VideoReader:
         if self.problem is None and declared and index < declared - 1:
             self.problem = f"only {index} of the {declared} frames the file declares could be decoded (truncated file?)"
         self.frames_read = index
+
+    def _went_back(self, index: int, time_s: float, last: float, shift: float) -> tuple[float, float]:
+        """Timestamps that jump backwards (clips joined with `cat a.ts b.ts`): times continue from the
+        previous frame, frames stay in the order they are stored, and the report says so. Returns the
+        new shift and the frame's corrected time."""
+        step = 1.0 / self.info.fps if self.info.fps > 0 else 1 / 30
+        extra = last + step - time_s
+        self.warnings.append(f"The clip's timestamps go back by {extra - step:.2f} s at frame {index} "
+                             f"(after {last:.2f} s): it looks like clips joined together. Times were made continuous, "
+                             "in the order the frames are stored; re-export the clip if that order is wrong.")
+        return shift + extra, time_s + extra
 
     def close(self) -> None:
         self._container.close()
@@ -311,20 +326,28 @@ def open_video(source: str | int | os.PathLike, max_side: int = MAX_SIDE) -> Vid
 
 
 class VideoWriter:
-    """H.264 MP4 (yuv420p, faststart) that plays in every browser; written to a temp file, then renamed."""
+    """H.264 MP4 (yuv420p, faststart) that plays in every browser; written to a unique temp file
+    (safe_write.TempFile), then renamed. Errors (a full disk) are OutputErrors naming the file.
 
-    def __init__(self, path: str | os.PathLike, fps: float, size: tuple[int, int], crf: int = 23):
+    `root` is the output folder below which no link may be planted (default: the video's folder).
+    """
+
+    def __init__(self, path: str | os.PathLike, fps: float, size: tuple[int, int], crf: int = 23,
+                 root: str | os.PathLike | None = None):
         import av
 
+        from .safe_write import TempFile
+
         self.path = Path(path)
-        self._partial = self.path.with_name(self.path.name + ".partial")
+        self._temp = TempFile(self.path, root)
         width, height = size[0] // 2 * 2, size[1] // 2 * 2
         self.size = (width, height)
         try:
-            self._container = av.open(str(self._partial), mode="w", format="mp4",
+            self._container = av.open(str(self._temp.temp), mode="w", format="mp4",
                                       options={"movflags": "+faststart"})
         except (OSError, av.error.FFmpegError) as exc:
-            raise OutputError(self.path, f"cannot write the video: {exc}") from None
+            self._temp.discard()
+            raise OutputError(self.path, f"cannot write the video: {self._reason(exc)}") from None
         rate = Fraction(fps).limit_denominator(1001) if fps > 0 else Fraction(30)
         self._stream = self._container.add_stream("libx264", rate=rate)
         self._stream.width, self._stream.height = width, height
@@ -334,30 +357,45 @@ class VideoWriter:
         self._stream.options = {"crf": str(crf), "preset": "superfast"}
         self.frames_written = 0
 
+    @staticmethod
+    def _reason(exc: Exception) -> str:
+        from .safe_write import reason_of
+
+        return reason_of(exc) if isinstance(exc, OSError) else str(exc)
+
     def write(self, image_bgr: np.ndarray) -> None:
         import av
+        import cv2
 
         if image_bgr.shape[1] != self.size[0] or image_bgr.shape[0] != self.size[1]:
             image_bgr = image_bgr[: self.size[1], : self.size[0]]
-        import cv2
-
         # OpenCV's BGR -> I420 is about 5x faster than letting the encoder's swscale convert
         planar = cv2.cvtColor(np.ascontiguousarray(image_bgr), cv2.COLOR_BGR2YUV_I420)
         frame = av.VideoFrame.from_ndarray(planar, format="yuv420p")
-        for packet in self._stream.encode(frame):
-            self._container.mux(packet)
+        try:
+            for packet in self._stream.encode(frame):
+                self._container.mux(packet)
+        except (OSError, av.error.FFmpegError) as exc:  # a full disk
+            raise OutputError(self.path, f"cannot write the video: {self._reason(exc)}") from None
         self.frames_written += 1
 
     def close(self) -> Path:
-        """Flush, close and move the finished file into place."""
-        for packet in self._stream.encode():
-            self._container.mux(packet)
-        self._container.close()
-        os.replace(self._partial, self.path)
-        return self.path
+        """Flush, close and move the finished file into place (removed if that fails)."""
+        import av
+
+        try:
+            for packet in self._stream.encode():
+                self._container.mux(packet)
+            self._container.close()
+        except (OSError, av.error.FFmpegError) as exc:
+            self.abort()
+            raise OutputError(self.path, f"cannot write the video: {self._reason(exc)}") from None
+        return self._temp.commit()
 
     def abort(self) -> None:
         try:
             self._container.close()
+        except Exception:  # closing a broken container (full disk) may fail again: the file goes anyway
+            pass
         finally:
-            self._partial.unlink(missing_ok=True)
+            self._temp.discard()
