@@ -34,7 +34,7 @@ Angle conventions (documented once, here):
   (0 = toe at the knee, positive = below, negative = above).
 - releve: how far the supporting heel is lifted above the toe, in foot lengths (0 = flat; side view).
 - releve_lift: how far the supporting ankle has risen above its flat level (the lowest it stood in
-  the last few seconds) while the toes stay down, in standing leg lengths; works in every view.
+  the last few seconds), in standing leg lengths; works in every view.
   supporting_foot_lift: how far the supporting toes rose off the floor (a jump, a step).
 """
 
@@ -262,10 +262,10 @@ def body_scale(pixels: np.ndarray, working: str = "right") -> BodyScale:
 def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale) -> tuple[np.ndarray, np.ndarray]:
     """(relevé lift, supporting foot lift) in standing leg lengths.
 
-    A relevé raises the ankle while the toes stay down (a jump or a step lifts both): the lift is the
-    ankle's rise above its flat level less any rise of the toes. With both feet down (relevé in
-    first) both must rise, so the lower of the two counts (in profile, the one seen); with the working
-    leg raised (passé relevé) the supporting foot alone.
+    A relevé raises the ankle above its flat level (the toe tip rises a little too, about 0.05 leg
+    lengths on demi-pointe; a jump or a step lifts it much more, which supporting_foot_lift shows).
+    With both feet down (relevé in first) both must rise, so the lower of the two counts (in profile,
+    the one seen); with the working leg raised (passé relevé) the supporting foot alone.
     """
     lifts, toes = {}, {}
     for foot, side in (("supporting", OTHER[working]), ("working", working)):
@@ -273,7 +273,7 @@ def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale) -> tuple[np
         ankle_flat, toe_flat = scale.flat[foot]
         with np.errstate(invalid="ignore", divide="ignore"):
             toes[foot] = (toe_flat - pixels[..., i["toe"], 1]) / scale.leg
-            lifts[foot] = (ankle_flat - pixels[..., i["ankle"], 1]) / scale.leg - np.fmax(toes[foot], 0.0)
+            lifts[foot] = (ankle_flat - pixels[..., i["ankle"], 1]) / scale.leg
     w, s = _SIDE_IDX[working], _SIDE_IDX[OTHER[working]]
     with np.errstate(invalid="ignore", divide="ignore"):
         rise = (pixels[..., s["ankle"], 1] - pixels[..., w["ankle"], 1]) / scale.leg
