@@ -416,15 +416,20 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     agree = _category(np.degrees(np.arctan2(np.clip(b1, 0, None), a1))) == _category(np.degrees(np.arctan2(np.clip(b2, 0, None), a2)))
     with np.errstate(invalid="ignore"):
         low_foot = d[..., 1] > np.cos(np.radians(40))
-        nearer = (p[..., i["toe"], 1] - p[..., o["toe"], 1]) / rest > 0.04  # lower in the picture: nearer
-        farther = (p[..., i["toe"], 1] - p[..., o["toe"], 1]) / rest < -0.04
+        floor = (p[..., i["toe"], 1] - p[..., o["heel"], 1]) / rest  # the supporting heel stands at her depth
+        # lower in the picture: nearer the camera. A turned-out foot at rest has its toe a hand ahead of
+        # the heel (+0.1 on the renders); a toe pointed to the side at her depth +0.02; a tendu devant's
+        # +0.3 or more, a tendu derrière's -0.2 or less
+        nearer, farther = floor > 0.15, floor < -0.08
+        level = low_foot & ~nearer & ~farther  # on the floor beside her: neither in front nor behind
         deep_nearer = (world[..., i["ankle"], 2] - world[..., i["hip"], 2]) < 0  # MediaPipe: -z is nearer
     three_quarter = (yaw >= VIEW_FRONT_BELOW) & (yaw <= VIEW_SIDE_ABOVE)
     pick_near = np.where(low_foot & nearer, True, np.where(low_foot & farther, False, deep_nearer))
-    known = (ok1 != ok2) | agree | (low_foot & (nearer | farther)) | three_quarter
+    known = (ok1 != ok2) | agree | (low_foot & (nearer | farther)) | three_quarter | level
     first = np.where(ok1 != ok2, ok1, np.where(agree, True, pick_near))
-    forward = np.where(agree & ok1 & ok2, (a1 + a2) / 2, np.where(first, a1, a2))
-    outward = np.where(agree & ok1 & ok2, (b1 + b2) / 2, np.where(first, b1, b2))
+    middle = (agree & ok1 & ok2) | level
+    forward = np.where(middle, (a1 + a2) / 2, np.where(first, a1, a2))
+    outward = np.where(middle, (b1 + b2) / 2, np.where(first, b1, b2))
     forward, outward = np.where(known, forward, np.nan), np.where(known, outward, np.minimum(b1, b2))
     # profile: the hips overlap, so which side is "out" can't be signed; forward is the horizontal
     profile = yaw > VIEW_SIDE_ABOVE
