@@ -254,7 +254,10 @@ def body_scale(pixels: np.ndarray, working: str = "right") -> BodyScale:
     flat = {}
     for foot, side in (("supporting", OTHER[working]), ("working", working)):
         i = _SIDE_IDX[side]
-        levels = [rolling_percentile(p[:, i[part], 1], FLAT_WINDOW_FRAMES, 90) for part in ("ankle", "toe")]
+        # standing on a straight leg only: in a plié MediaPipe's ankle slides down the picture
+        bent = joint_angle(p[:, i["hip"]], p[:, i["knee"]], p[:, i["ankle"]]) < 160
+        levels = [rolling_percentile(np.where(bent, np.nan, p[:, i[part], 1]), FLAT_WINDOW_FRAMES, 90)
+                  for part in ("ankle", "toe")]
         flat[foot] = tuple(levels) if pixels.ndim == 3 else tuple(float(v[0]) for v in levels)
     return BodyScale(leg, flat)
 
@@ -516,7 +519,8 @@ def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.nd
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         knees = np.nanmin(np.stack([supporting, working]), axis=0)
-    down = (np.nan_to_num(working_height, nan=90.0) < 20.0) & (np.abs(np.nan_to_num(ankle_rise, nan=1.0)) < 0.08)
+    # a working leg not seen at all hides behind the supporting one (profile): it is down, not raised
+    down = (np.nan_to_num(working_height, nan=0.0) < 20.0) & (np.abs(np.nan_to_num(ankle_rise, nan=0.0)) < 0.08)
     return np.where(down, knees, np.nan)
 
 
