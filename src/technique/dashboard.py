@@ -182,7 +182,7 @@ def coach_processor_class():
 
 def live_status_markdown(state) -> tuple[str, str]:
     """(correction, details) for the page, from a LiveState."""
-    cue = state.cue or ("Hold it." if state.holding else "—")
+    cue = state.message or "—"
     hold = f" · hold {state.hold_s:.1f} s (best {state.best_hold_s:.1f} s)" if state.movement else ""
     details = (f"Frame {state.frame} · {state.fps:.1f} frames/s · {state.process_ms:.0f} ms per frame · "
                f"{state.working_leg} leg · {state.view.replace('_', '-')} view{hold}")
