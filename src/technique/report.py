@@ -357,8 +357,11 @@ def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: P
                           blur_faces: bool = False) -> Path:
     """Re-read the clip and write the annotated H.264 MP4 (plays in browsers).
 
-    Decoding and drawing run in a thread while this one encodes, so both cores are busy.
+    Decoding and drawing run in a thread while this one encodes, so both cores are busy. Every wait
+    is bounded: an error on either side stops both and removes the partial file (see prefetched).
     """
+    from contextlib import closing
+
     from .video import VideoReader, VideoWriter, prefetched
 
     writer = VideoWriter(path, analysis.info.fps, (analysis.info.width, analysis.info.height))
@@ -371,8 +374,9 @@ def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: P
             yield annotate_frame(frame.image, analysis, frame.index, blur_faces)
 
     try:
-        with VideoReader(source) as reader:
-            for image in prefetched(annotated(reader)):
+        # closing(): the drawing thread has stopped before the reader it decodes from is closed
+        with VideoReader(source) as reader, closing(prefetched(annotated(reader), source=str(source))) as images:
+            for image in images:
                 writer.write(image)
     except BaseException:
         writer.abort()
