@@ -346,3 +346,91 @@ def test_live_practice_through_webrtc(page, app_url):
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "live-webrtc-figures.json").write_text(json.dumps(figures, indent=2))
     iframe.get_by_role("button", name=re.compile("stop", re.I)).click()
+
+
+# ----------------------------------------------------------------------------- the app as a citizen
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def is_local(url: str) -> bool:
+    """True for addresses on this computer (and for data:, blob: and about: URLs, which go nowhere)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about", "chrome-extension") or parts.hostname in LOCAL_HOSTS
+
+
+def test_nothing_leaves_the_machine(browser, app_url):
+    """Every request of every page (the component's iframe, fonts, icons, WebSockets and the live
+    stream's signalling) goes to this computer: many ballet students are children."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.on("websocket", lambda ws: requests.append(ws.url))
+    try:
+        page.goto(app_url)
+        page.get_by_text("Live practice").first.wait_for(timeout=60_000)
+        iframe = page.frame_locator("iframe").first
+        iframe.get_by_role("button", name=re.compile("start", re.I)).click(timeout=60_000)
+        page.get_by_text(re.compile(r"Frame \d+ ·")).wait_for(timeout=90_000)  # the stream runs
+        iframe.get_by_role("button", name=re.compile("stop", re.I)).click()
+        for path, ready in (("review", "Up to 200 MB"), ("progress", "No saved reviews yet"),
+                            ("teacher", "Make the reference")):
+            page.goto(f"{app_url}/{path}")
+            page.get_by_text(ready).first.wait_for(timeout=60_000)
+        page.wait_for_timeout(2000)  # late requests: favicons, fonts, statistics
+    finally:
+        context.close()
+    assert requests and all(is_local(url) for url in requests), sorted({u for u in requests if not is_local(u)})
+
+
+@pytest.fixture
+def bare_server(tmp_path):
+    """`streamlit run` on the dashboard (the command `technique app` runs), so that the test signals
+    Streamlit itself; killed at the end whatever happens."""
+    from technique.dashboard import streamlit_command
+
+    port = free_port()
+    log = open(tmp_path / "server.log", "wb")
+    env = dict(os.environ, TECHNIQUE_DB=str(tmp_path / "history.sqlite3"), PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(streamlit_command(port, "localhost"), cwd=tmp_path, env=env, stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert process.poll() is None, (tmp_path / "server.log").read_text(errors="replace")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start within 90 s"
+            time.sleep(0.5)
+        yield process, url
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        log.close()
+
+
+def test_closing_the_tab_during_live_practice_then_sigterm_stops_the_server(browser, bare_server):
+    process, url = bare_server
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_text("Live practice").first.wait_for(timeout=60_000)
+    page.frame_locator("iframe").first.get_by_role("button", name=re.compile("start", re.I)).click(timeout=60_000)
+    page.get_by_text(re.compile(r"Frame \d+ ·")).wait_for(timeout=90_000)  # practising
+    context.close()  # the tab is closed mid-stream
+    time.sleep(3)
+    process.send_signal(signal.SIGTERM)
+    try:
+        code = process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the server ignored SIGTERM for 30 s after a live-practice tab was closed")
+    assert code in (0, -signal.SIGTERM)

@@ -367,3 +367,4 @@ def test_a_malformed_reference_in_the_users_folder_is_named_and_the_page_still_w
     assert any("broken.yaml" in e.value for e in at.error)
     options = at.selectbox[0].options
     assert any("Arabesque" in o for o in options)
+

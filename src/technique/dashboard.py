@@ -35,6 +35,7 @@ from .report import passe_words, story_rows  # noqa: F401  (story_rows: the page
 # 30 frames/s leaves too little time for the pose model (benchmarks/live.py --vp8: 18 processed
 # frames/s, 187 ms p95 at 30; 23 frames/s, 96 ms p95 at 24), and frames beyond that are only dropped.
 LIVE_FPS = 24
+LIVE_STATUS_EVERY_S = 0.3  # the page's correction and figures are refreshed this often
 MAX_UPLOAD_MB = 200  # also in .streamlit/config.toml; launch() passes it on the command line
 UPLOAD_TYPES = ("mp4", "mov", "webm")
 VERDICT_WORDS = {"good": "✓ good", "acceptable": "~ acceptable", "fault": "✗ fault",
@@ -58,20 +59,62 @@ def streamlit_command(port: int, address: str, script: Path | None = None) -> li
     ]
 
 
+def port_problem(address: str, port: int) -> str | None:
+    """Why the dashboard can't listen on address:port (busy, or an address not on this computer),
+    or None. Binds the way Streamlit's server does, then lets go at once."""
+    import errno
+    import socket
+
+    try:
+        addresses = socket.getaddrinfo(address, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        return f"cannot serve on {address!r}: {exc.strerror}"
+    for family, kind, proto, _, sockaddr in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(sockaddr)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    return (f"port {port} is already in use on {address} (is the dashboard already open?): "
+                            f"stop the other program, or choose another port with --port")
+                if family == socket.AF_INET6 and exc.errno == errno.EADDRNOTAVAIL:
+                    continue  # no IPv6 on this computer: the IPv4 address is enough
+                return f"cannot serve on {address}:{port}: {exc.strerror or exc}"
+    return None
+
+
+def _terminal_stderr():
+    """Where the server's own messages go: this program's stderr (the terminal), even when the CLI
+    has sent file descriptor 2 to /dev/null to hide MediaPipe's native logs."""
+    try:
+        sys.stderr.flush()
+        return sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # a captured stream in tests: inherit
+        return None
+
+
 def launch(args) -> int:
-    """Run the dashboard until interrupted (args: port, address, db). Returns an exit code."""
+    """Run the dashboard until interrupted (args: port, address, db). Returns an exit code:
+    0 when stopped with Ctrl+C or SIGTERM, 1 when it can't start or stops by itself."""
+    problem = port_problem(args.address, args.port)
+    if problem:
+        print(f"technique: {problem}", file=sys.stderr)
+        return 1
     env = dict(os.environ)
+    env.setdefault("GLOG_minloglevel", "2")  # MediaPipe's native logs only; Streamlit's errors still show
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if getattr(args, "db", None):
         env["TECHNIQUE_DB"] = str(Path(args.db).expanduser().resolve())
     print(f"technique dashboard: http://{args.address}:{args.port}  (Ctrl+C to stop)", file=sys.stderr)
-    server = subprocess.Popen(streamlit_command(args.port, args.address), env=env)
+    server = subprocess.Popen(streamlit_command(args.port, args.address), env=env, stderr=_terminal_stderr())
 
     def stop(signum, frame):  # a service manager's SIGTERM stops the server too
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        return server.wait()
+        code = server.wait()
     except KeyboardInterrupt:
         server.terminate()
         try:
@@ -82,6 +125,11 @@ def launch(args) -> int:
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if code:
+        print(f"technique: the dashboard stopped with exit code {code} (Streamlit's message is above)",
+              file=sys.stderr)
+        return 1
+    return 0
 
 
 def db_path() -> Path:
@@ -217,26 +265,40 @@ def live_page() -> None:
         async_processing=True,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )
-    cue_box, details_box = st.empty(), st.empty()
     if not ctx.state.playing:
-        cue_box.info("Press START and allow the camera. The correction appears on the video and here.")
+        st.info("Press START and allow the camera. The correction appears on the video and here.")
         return
-    last = 0.0
-    while ctx.state.playing:
+    live_status(ctx, settings)
+
+
+def live_status(ctx, settings: LiveSettings) -> None:
+    """The correction and the stream's figures under the video, refreshed a few times a second.
+
+    A fragment re-run by the browser's timer, not a loop in the script: when the tab closes or the
+    stream stops, nothing is left running on the server (a `while playing` loop outlived its page
+    and kept the server from stopping).
+    """
+    import streamlit as st
+
+    @st.fragment(run_every=LIVE_STATUS_EVERY_S)
+    def status() -> None:
         proc = ctx.video_processor
-        if proc is None:
-            time.sleep(0.1)
-            continue
+        if proc is None or not ctx.state.playing:
+            st.caption("Starting the camera…")
+            return
         proc.update(settings)
-        state = latest(proc.results, timeout=1.0)
+        state = latest(proc.results, timeout=0.2)
+        if state is not None:
+            st.session_state["live_state"] = state
+        state = st.session_state.get("live_state")
         if state is None:
-            continue
+            st.caption("Waiting for the first frame…")
+            return
         cue, details = live_status_markdown(state)
-        cue_box.markdown(f"### Correction: {cue}")
-        details_box.caption(details)
-        spent = time.monotonic() - last
-        last = time.monotonic()
-        time.sleep(max(0.0, 0.25 - spent))  # the page needs only a few updates a second
+        st.markdown(f"### Correction: {cue}")
+        st.caption(details)
+
+    status()
 
 
 # --------------------------------------------------------------------------- review a clip
@@ -1003,11 +1065,28 @@ def cached_references() -> dict:
         return load(("built-in",), user=False)
 
 
+def app_icon():
+    """The tab's icon, drawn here (a PIL image): a dancer in arabesque, white on the app's blue."""
+    import cv2
+    from PIL import Image
+
+    icon = np.zeros((64, 64, 3), np.uint8)
+    cv2.rectangle(icon, (0, 0), (63, 63), (31, 78, 156), -1)
+    white = (255, 255, 255)
+    cv2.circle(icon, (22, 14), 6, white, -1, cv2.LINE_AA)  # head
+    for a, b in (((24, 21), (30, 36)), ((30, 36), (28, 58)), ((30, 36), (58, 28)),  # body, legs
+                 ((25, 24), (8, 18)), ((25, 24), (40, 16))):  # arms
+        cv2.line(icon, a, b, white, 4, cv2.LINE_AA)
+    return Image.fromarray(icon)
+
+
 def main() -> None:
     """The Streamlit app: four pages in the sidebar."""
     import streamlit as st
 
-    st.set_page_config(page_title="technique", page_icon=":material/accessibility_new:", layout="wide")
+    # A drawn icon served by this server: ":material/…" page icons are fetched from Google's font
+    # server on every page load, and nothing may leave the machine.
+    st.set_page_config(page_title="technique", page_icon=app_icon(), layout="wide")
     pages = [
         st.Page(live_page, title="Live practice", icon=":material/videocam:", default=True),
         st.Page(review_page, title="Review a clip", icon=":material/movie:", url_path="review"),
