@@ -29,7 +29,7 @@ from typing import Callable
 
 import numpy as np
 
-from .report import passe_words, story_rows  # noqa: F401  (story_rows: the page's time measures)
+from .report import passe_words, story_rows, worst_moment  # noqa: F401  (story_rows: the page's time measures)
 
 # The camera is asked for 24 frames/s: on a 2-core laptop the browser's and the server's VP8 work for
 # 30 frames/s leaves too little time for the pose model (benchmarks/live.py --vp8: 18 processed
@@ -370,7 +370,7 @@ def review_clip(upload, name: str, movement: str | None = None, working_leg: str
         video = write_annotated_video(analysis, path, path.parent.parent / "annotated.mp4", blur_faces).read_bytes()
         tell(0.95, "Picking the worst moment…")
         j, c = analysis.judgement, analysis.comparison
-        images = frames_at(path, (j.worst_frame if j else None, c.worst_frame if c else None))
+        images = frames_at(path, (worst_moment(j), c.worst_frame if c else None))
         still = worst_still(analysis, images, blur_faces)
         pair = side_by_side(analysis, images.get(c.worst_frame) if c else None, blur_faces)
         clip_hash = content_hash(path)
@@ -396,13 +396,13 @@ def frames_at(source: Path, indices) -> dict[int, np.ndarray]:
 
 
 def worst_still(analysis, images: dict[int, np.ndarray], blur_faces: bool) -> np.ndarray | None:
-    """The annotated frame of the worst moment (RGB), or None when there is none."""
+    """The annotated frame of the worst moment (RGB), or None when there is none (nothing to correct)."""
     from .report import annotate_frame
 
-    j = analysis.judgement
-    if j is None or j.worst_frame is None or j.worst_frame not in images:
+    worst = worst_moment(analysis.judgement)
+    if worst is None or worst not in images:
         return None
-    return annotate_frame(images[j.worst_frame].copy(), analysis, j.worst_frame, blur_faces)[:, :, ::-1].copy()
+    return annotate_frame(images[worst].copy(), analysis, worst, blur_faces)[:, :, ::-1].copy()
 
 
 def criteria_rows(report: dict) -> list[dict]:
@@ -426,7 +426,8 @@ def criteria_rows(report: dict) -> list[dict]:
 
 def angle_figure(analysis):
     """Each judged criterion's measure over time: good band shaded green, acceptable amber,
-    the criterion's moment shaded grey and the clip's worst moment marked in red."""
+    the criterion's moment shaded grey, each criterion's lowest-scoring frame as a dark cross and
+    the clip's worst moment (only when something needs correcting) as the one red line."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
@@ -439,7 +440,8 @@ def angle_figure(analysis):
     times = analysis.track.times
     fig = make_subplots(rows=len(judged), cols=1, shared_xaxes=True, vertical_spacing=0.06,
                         subplot_titles=[v.criterion.name for v in judged])
-    worst_t = float(times[j.worst_frame]) if j.worst_frame is not None else None
+    worst = worst_moment(j)
+    worst_t = float(times[worst]) if worst is not None else None
     for row, v in enumerate(judged, start=1):
         c = v.criterion
         series = np.asarray(analysis.measures[c.measure], dtype=float)
@@ -457,8 +459,8 @@ def angle_figure(analysis):
                                  connectgaps=False), row=row, col=1)
         if v.worst_frame is not None:
             fig.add_trace(go.Scatter(x=[float(times[v.worst_frame])], y=[v.worst_value], mode="markers",
-                                     marker={"color": "red", "size": 9, "symbol": "x"},
-                                     name="worst", showlegend=False), row=row, col=1)
+                                     marker={"color": LOWEST_MARK, "size": 9, "symbol": "x"},
+                                     name="lowest score", showlegend=False), row=row, col=1)
         if worst_t is not None:
             fig.add_vline(x=worst_t, line_color="red", line_dash="dash", row=row, col=1)
         fig.update_yaxes(title_text=UNITS.get(c.measure, "degrees"), row=row, col=1)
@@ -473,6 +475,7 @@ PHASE_COLOURS = {"preparation": "#d5d9e0", "rise": "#9cc3ec", "hold": "#6cc070",
                  "passe": "#d19be0", "unfold": "#f3b562"}
 TURN_COLOURS = ("#5b9bd5", "#3a78b8")  # turns alternate, so that neighbours stay apart
 TURN_LINE, WORST_LINE, DEPARTURE_LINE = "#1f4e9c", "red", "#8e44ad"
+LOWEST_MARK = "#222222"  # a criterion's lowest-scoring frame: not red, red is the worst moment alone
 
 
 def _edge(times: np.ndarray, index: int) -> float:
@@ -496,9 +499,10 @@ def segment_label(seg, k: int, count: int) -> str:
 
 
 def worst_frames(analysis) -> list[int]:
-    """The worst moment of the clip's judgement, or of each movement's when there are several."""
+    """The worst moment of the clip's judgement, or of each movement's when there are several (none
+    for a movement with nothing to correct)."""
     judgements = [analysis.judgement] if analysis.judgement else [s.judgement for s in analysis.segments]
-    return [j.worst_frame for j in judgements if j is not None and j.worst_frame is not None]
+    return [f for f in (worst_moment(j) for j in judgements) if f is not None]
 
 
 def timeline_figure(analysis):
@@ -831,15 +835,18 @@ def show_review(review: Review) -> None:
     if report["corrections"]:
         st.markdown("**Corrections, most important first**\n\n" + "\n".join(
             f"{k}. {c['text']} (at {c['worst_time_s']:.2f} s)" for k, c in enumerate(report["corrections"], 1)))
-    left, right = st.columns([3, 2])
+    left, right = st.columns([1, 1])  # the still as large as the replay: it is the one to look at
     with left:
         st.markdown("**Annotated replay**")
         st.video(review.video, format="video/mp4")
     with right:
-        if review.still is not None:
-            worst = report["worst_moment"]
-            st.markdown(f"**Worst moment** ({worst['time_s']:.2f} s)")
+        worst = worst_moment(analysis.judgement)
+        if review.still is not None and worst is not None:
+            st.markdown(f"**Worst moment** ({float(analysis.track.times[worst]):.2f} s)")
             st.image(review.still, width="stretch")
+        elif analysis.judgement is not None:
+            st.markdown("**Nothing to correct**: every criterion judged is in its good band, so there is "
+                        "no worst moment.")
     if report["criteria"]:
         st.markdown("**Criteria**")
         st.table(criteria_rows(report))
@@ -849,7 +856,7 @@ def show_review(review: Review) -> None:
     figure = angle_figure(analysis)
     if figure is not None:
         st.markdown("**Angles over time** (green: good band, amber: acceptable, grey: the position judged, "
-                    "red: the worst moment)")
+                    "dark cross: each criterion's lowest score, red line: the worst moment)")
         st.plotly_chart(figure)
     stem = Path(review.name).stem or "clip"
     d1, d2, d3 = st.columns(3)
