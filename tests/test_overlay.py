@@ -76,8 +76,11 @@ def test_the_written_video_is_not_red_in_the_preparation(analyses, tmp_path):
     from technique.report import write_annotated_video
     from technique.video import VideoReader
 
+    from test_prefetch import finishes
+
     analysis = analyses(ARABESQUE)
-    path = write_annotated_video(analysis, ARABESQUE, tmp_path / "annotated.mp4")
+    kind, path = finishes(lambda: write_annotated_video(analysis, ARABESQUE, tmp_path / "annotated.mp4"))
+    assert kind == "ok", path
     middle_of_hold = int(np.median(analysis.judgement.spans["hold"].frames))
     wanted = {5: None, middle_of_hold: None}
     with VideoReader(path) as video, VideoReader(ARABESQUE) as clip:

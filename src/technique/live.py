@@ -5,8 +5,9 @@ coach between streams or threads). For each frame it measures the dancer with th
 ``measures.dancer_measures`` and picks the correction with ``judge.frame_cue``, then steadies what it
 shows: a correction appears only once it has held for ``cue_hold_s`` (no flicker) and goes as soon
 as the frame no longer warrants it (never "lift the leg" over a leg in the green); an angle is
-coloured only while its moment is held. Picture and page come from one ``FrameResult``. The working leg changes only after the other leg has clearly been
-higher for ``leg_switch_s``, and a hold timer runs while the movement's first moment is held.
+coloured only while its moment is held. Picture and page come from one ``FrameResult``. The
+working leg changes only after the other leg has clearly been higher for ``leg_switch_s``, and a
+hold timer runs while the movement's first moment is held.
 """
 
 from __future__ import annotations
