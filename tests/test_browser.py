@@ -324,7 +324,9 @@ def test_live_practice_through_webrtc(page, app_url):
     assert len(set(cues)) >= 2, cues  # and it changes as the dancer moves
     video = iframe.locator("video").first
     info = video.evaluate("v => ({ready: v.readyState, width: v.videoWidth, height: v.videoHeight})")
-    assert info["ready"] >= 2 and (info["width"], info["height"]) == (640, 480)
+    # the camera's 4:3 picture comes back whole; Chromium lowers the resolution it sends (640x480 down
+    # to 320x240) when the machine is overloaded, so the size itself is not asserted
+    assert info["ready"] >= 2 and info["width"] * 3 == info["height"] * 4 and 320 <= info["width"] <= 640, info
 
     # figures for the closing note (not asserted: this machine's speed is not a test)
     stats = webrtc_stats(page)

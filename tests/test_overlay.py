@@ -134,3 +134,12 @@ def test_supporting_leg_bones_stand_out_on_pale_tights(analyses):
         beside = [pale[tuple((mid + normal * d).astype(int)[::-1])] for d in np.arange(2, 6.5, 0.5)]
         assert min(int(p.sum()) for p in beside) < 200  # a dark outline along the bone
     assert WHITE != SKY and BLACK != SKY and RED != SKY
+
+
+def test_without_a_truetype_font_the_panel_falls_back_to_opencvs_font(monkeypatch):
+    from technique import overlay
+
+    monkeypatch.setattr(overlay, "font_file", lambda: None)  # matplotlib's fonts not installed
+    image = np.full((480, 640, 3), 90, np.uint8)
+    overlay.draw_panel(image, "Développé devant", [("Leg height: 92°", overlay.GREEN)], "Point through the toes.")
+    assert (image != 90).any(axis=2)[:120].sum() > 500 and (image != 90).any(axis=2)[-60:].sum() > 500
