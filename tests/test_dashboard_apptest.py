@@ -77,6 +77,7 @@ def test_review_a_clip_then_save_it_and_see_it_on_the_progress_page(db, temp_fol
     assert list(table["Criterion"])[:3] == ["Supporting knee straight", "Working knee straight", "Leg height"]
     assert set(table["Verdict"]) <= {"✓ good", "~ acceptable", "✗ fault"}
     assert all(v.endswith("°") for v in table["Value"])
+    assert set(table["Lowest score at"]) == {""}  # nothing to correct: no moment singled out
     assert [b.label for b in at.get("download_button")] == [
         "Report (JSON)", "Per-frame measures (CSV)", "Annotated video (MP4)"]
     assert len(at.get("video")) == 1
