@@ -84,14 +84,30 @@ def port_problem(address: str, port: int) -> str | None:
     return None
 
 
-def _terminal_stderr():
-    """Where the server's own messages go: this program's stderr (the terminal), even when the CLI
-    has sent file descriptor 2 to /dev/null to hide MediaPipe's native logs."""
-    try:
-        sys.stderr.flush()
-        return sys.stderr.fileno()
-    except (AttributeError, OSError, ValueError):  # a captured stream in tests: inherit
-        return None
+# MediaPipe's native start-up chatter (absl info/warning lines, TFLite's delegate notice): the
+# server's only output that is hidden. Errors (E, F) and everything Streamlit says pass through.
+NATIVE_LOG = re.compile(
+    r"^(?:[IW]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] "
+    r"|INFO: Created TensorFlow Lite XNNPACK delegate"
+    r"|WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR)")
+
+
+def pass_server_messages(source, sink) -> None:
+    """Copy the server's stderr to ours line by line, leaving out MediaPipe's native log lines.
+
+    The CLI sends its own file descriptor 2 to /dev/null to hide those logs; a server inheriting it
+    would hide Streamlit's errors too (a busy port, a crash), so its stderr comes through here.
+    """
+    for raw in iter(source.readline, b""):
+        line = raw.decode("utf-8", "replace")
+        if NATIVE_LOG.match(line):
+            continue
+        try:
+            sink.write(line)
+            sink.flush()
+        except (OSError, ValueError):  # our stderr closed: keep draining so the server never blocks
+            pass
+    source.close()
 
 
 def launch(args) -> int:
@@ -107,7 +123,10 @@ def launch(args) -> int:
     if getattr(args, "db", None):
         env["TECHNIQUE_DB"] = str(Path(args.db).expanduser().resolve())
     print(f"technique dashboard: http://{args.address}:{args.port}  (Ctrl+C to stop)", file=sys.stderr)
-    server = subprocess.Popen(streamlit_command(args.port, args.address), env=env, stderr=_terminal_stderr())
+    server = subprocess.Popen(streamlit_command(args.port, args.address), env=env, stderr=subprocess.PIPE)
+    messages = threading.Thread(target=pass_server_messages, args=(server.stderr, sys.stderr),
+                                name="technique-server-stderr", daemon=True)
+    messages.start()
 
     def stop(signum, frame):  # a service manager's SIGTERM stops the server too
         raise KeyboardInterrupt
@@ -125,6 +144,7 @@ def launch(args) -> int:
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
+        messages.join(timeout=5)  # the server's last words (its stderr closes as it exits)
     if code:
         print(f"technique: the dashboard stopped with exit code {code} (Streamlit's message is above)",
               file=sys.stderr)
