@@ -86,7 +86,7 @@ def _glyph(ch: str, px: int) -> tuple[np.ndarray, np.ndarray, float]:
     return masks[0], masks[1], advance
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=384)  # ~50 kB a line: enough for a clip's titles, cues and recurring values
 def _text_masks(text: str, px: int) -> tuple:
     """A line of text as float32 alphas (outline, 1 - outline, letters, 1 - letters) and the offset of
     its top-left corner, assembled from cached glyphs (a new string costs a few array maxima)."""
