@@ -186,7 +186,8 @@ def test_review_save_and_progress(page, app_url):
     page.locator("[data-testid='stPlotlyChart']").first.wait_for(timeout=60_000)
     page.get_by_role("button", name="Annotated video (MP4)").wait_for(timeout=60_000)  # the page's last parts
     assert page.get_by_role("button", name="Annotated video (MP4)").count() == 1
-    assert page.locator("[data-testid='stImage'] img").count() == 1  # the worst moment
+    assert page.locator("[data-testid='stImage'] img").count() == 0  # 100/100: no worst moment...
+    assert "Nothing to correct" in main_text(page)  # ...and the page says why
     screenshot(page, "review.png")
 
     page.get_by_label("Student's name").fill("Ada")
@@ -290,16 +291,19 @@ def test_live_practice_through_webrtc(page, app_url):
     page.set_viewport_size({"width": 1280, "height": 1400})  # the whole live page, without resizing mid-stream
     page.goto(app_url)
     page.get_by_text("Live practice").first.wait_for(timeout=60_000)
+    # the camera shows a clean arabesque: practised as a développé, she leans away from her leg, and
+    # the coach says so while (and only while) she does
+    movement = page.get_by_role("combobox", name="Movement")
+    movement.click()
+    page.get_by_role("option", name="Développé devant").click()
     iframe = page.frame_locator("iframe").first
     iframe.get_by_role("button", name=re.compile("start", re.I)).click(timeout=60_000)
 
     frame_re, cue_re = re.compile(r"Frame (\d+) · ([\d.]+) frames/s · (\d+) ms"), re.compile(r"Correction: (.+)")
-    corrections = {"Pull up on your supporting leg and straighten the knee.",
-                   "Stretch the back knee - one long line from hip to toes.",
-                   "Lift the leg from underneath, from the hamstring.",
-                   "Keep the leg at hip height for this arabesque; don't throw it.",
-                   "Lift the chest and keep the back up; don't drop the chest to get the leg up.",
-                   "Point through the toes."}
+    from technique.references import load_references
+
+    corrections = {text for c in load_references()["developpe_devant"].criteria
+                   for text in (c.correction_low, c.correction_high)}
     frames, cues, rates, shot = [], [], [], False
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -320,7 +324,9 @@ def test_live_practice_through_webrtc(page, app_url):
     assert len(set(cues)) >= 2, cues  # and it changes as the dancer moves
     video = iframe.locator("video").first
     info = video.evaluate("v => ({ready: v.readyState, width: v.videoWidth, height: v.videoHeight})")
-    assert info["ready"] >= 2 and (info["width"], info["height"]) == (640, 480)
+    # the camera's 4:3 picture comes back whole; Chromium lowers the resolution it sends (640x480 down
+    # to 320x240) when the machine is overloaded, so the size itself is not asserted
+    assert info["ready"] >= 2 and info["width"] * 3 == info["height"] * 4 and 320 <= info["width"] <= 640, info
 
     # figures for the closing note (not asserted: this machine's speed is not a test)
     stats = webrtc_stats(page)
@@ -346,3 +352,91 @@ def test_live_practice_through_webrtc(page, app_url):
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "live-webrtc-figures.json").write_text(json.dumps(figures, indent=2))
     iframe.get_by_role("button", name=re.compile("stop", re.I)).click()
+
+
+# ----------------------------------------------------------------------------- the app as a citizen
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def is_local(url: str) -> bool:
+    """True for addresses on this computer (and for data:, blob: and about: URLs, which go nowhere)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about", "chrome-extension") or parts.hostname in LOCAL_HOSTS
+
+
+def test_nothing_leaves_the_machine(browser, app_url):
+    """Every request of every page (the component's iframe, fonts, icons, WebSockets and the live
+    stream's signalling) goes to this computer: many ballet students are children."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.on("websocket", lambda ws: requests.append(ws.url))
+    try:
+        page.goto(app_url)
+        page.get_by_text("Live practice").first.wait_for(timeout=60_000)
+        iframe = page.frame_locator("iframe").first
+        iframe.get_by_role("button", name=re.compile("start", re.I)).click(timeout=60_000)
+        page.get_by_text(re.compile(r"Frame \d+ ·")).wait_for(timeout=90_000)  # the stream runs
+        iframe.get_by_role("button", name=re.compile("stop", re.I)).click()
+        for path, ready in (("review", "Up to 200 MB"), ("progress", re.compile("No saved reviews yet|Score over time")),
+                            ("teacher", "Make the reference")):
+            page.goto(f"{app_url}/{path}")
+            page.get_by_text(ready).first.wait_for(timeout=60_000)
+        page.wait_for_timeout(2000)  # late requests: favicons, fonts, statistics
+    finally:
+        context.close()
+    assert requests and all(is_local(url) for url in requests), sorted({u for u in requests if not is_local(u)})
+
+
+@pytest.fixture
+def bare_server(tmp_path):
+    """`streamlit run` on the dashboard (the command `technique app` runs), so that the test signals
+    Streamlit itself; killed at the end whatever happens."""
+    from technique.dashboard import streamlit_command
+
+    port = free_port()
+    log = open(tmp_path / "server.log", "wb")
+    env = dict(os.environ, TECHNIQUE_DB=str(tmp_path / "history.sqlite3"), PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(streamlit_command(port, "localhost"), cwd=tmp_path, env=env, stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert process.poll() is None, (tmp_path / "server.log").read_text(errors="replace")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start within 90 s"
+            time.sleep(0.5)
+        yield process, url
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        log.close()
+
+
+def test_closing_the_tab_during_live_practice_then_sigterm_stops_the_server(browser, bare_server):
+    process, url = bare_server
+    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_text("Live practice").first.wait_for(timeout=60_000)
+    page.frame_locator("iframe").first.get_by_role("button", name=re.compile("start", re.I)).click(timeout=60_000)
+    page.get_by_text(re.compile(r"Frame \d+ ·")).wait_for(timeout=90_000)  # practising
+    context.close()  # the tab is closed mid-stream
+    time.sleep(3)
+    process.send_signal(signal.SIGTERM)
+    try:
+        code = process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the server ignored SIGTERM for 30 s after a live-practice tab was closed")
+    assert code in (0, -signal.SIGTERM)

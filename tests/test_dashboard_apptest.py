@@ -77,9 +77,12 @@ def test_review_a_clip_then_save_it_and_see_it_on_the_progress_page(db, temp_fol
     assert list(table["Criterion"])[:3] == ["Supporting knee straight", "Working knee straight", "Leg height"]
     assert set(table["Verdict"]) <= {"✓ good", "~ acceptable", "✗ fault"}
     assert all(v.endswith("°") for v in table["Value"])
+    assert set(table["Lowest score at"]) == {""}  # nothing to correct: no moment singled out
     assert [b.label for b in at.get("download_button")] == [
         "Report (JSON)", "Per-frame measures (CSV)", "Annotated video (MP4)"]
-    assert len(at.get("video")) == 1 and len(at.get("image")) == 1  # replay and the worst moment
+    assert len(at.get("video")) == 1
+    # 100/100 with no correction: no worst moment to show, and the page says why
+    assert len(at.get("image")) == 0 and any("**Nothing to correct**" in m for m in texts(at.markdown))
     assert list(temp_folder.iterdir()) == []  # the uploaded clip's temp copy is gone
 
     at.text_input(key="save_student").input("Ada")
@@ -267,7 +270,10 @@ def test_a_clip_with_two_movements_is_reviewed_movement_by_movement(db, two_move
     timeline = chart_specs(at)[0]["layout"]
     assert [s["name"] for s in timeline["shapes"] if s["name"].startswith("segment")] == ["segment 1", "segment 2"]
     assert timeline["yaxis"]["ticktext"] == ["2. Développé devant · 100%", "1. Arabesque · 100%"]
-    assert [s["name"] for s in timeline["shapes"]].count("worst moment") == 2  # one per movement
+    review = at.session_state["review"]
+    needing = [seg for seg in review.analysis.segments if seg.judgement and seg.judgement.corrections]
+    # one worst moment per movement that has something to correct, none for a clean one
+    assert [s["name"] for s in timeline["shapes"]].count("worst moment") == len(needing)
     rows = [t.value for t in at.table]
     assert any("Held for" in list(r.get("In time", [])) for r in rows)
     assert any("Passed through passé" in list(r.get("In time", [])) for r in rows)
@@ -347,7 +353,10 @@ def test_a_review_against_a_teachers_reference_shows_similarity_and_the_side_by_
     teacher_side = pair[:, -width:]
     assert (teacher_side == 45).all(axis=2).mean() > 0.9  # a plain canvas...
     assert (teacher_side != 45).any(axis=2).sum() > 2000  # ...with her skeleton on it
-    assert len(at.get("image")) == 2  # the worst moment and the side-by-side
+    from technique.report import worst_moment
+
+    still = worst_moment(review.analysis.judgement) is not None
+    assert len(at.get("image")) == 1 + still  # the side-by-side, and the worst moment if any
 
     from technique.dashboard import frames_at
 
@@ -412,3 +421,23 @@ def test_to_work_on_lists_every_criterion_with_a_correction(db):
         sessions = history.sessions("Ada")
     row, = progress_rows(sessions, load_references())
     assert row["To work on"] == "Supporting knee straight"  # a 96.9 arabesque with a correction
+
+
+
+
+def test_one_red_mark_one_name_on_the_angle_chart(analyses):
+    """The worst moment is the chart's only red mark; each criterion's lowest score is a dark cross."""
+    from technique.dashboard import LOWEST_MARK, angle_figure
+    from technique.report import worst_moment
+
+    analysis = analyses(FOUETTE)  # one correction: a worst moment
+    figure = angle_figure(analysis)
+    crosses = [t for t in figure.data if t.name == "lowest score"]
+    assert crosses and all(t.marker.color == LOWEST_MARK for t in crosses)
+    red = [s for s in figure.layout.shapes if s.line.color == "red"]
+    worst = float(analysis.track.times[worst_moment(analysis.judgement)])
+    assert red and all(s.x0 == pytest.approx(worst) for s in red)
+    assert not any(getattr(t.marker, "color", None) == "red" for t in figure.data)
+
+    clean = angle_figure(analyses(ARABESQUE))  # nothing to correct: no red line at all
+    assert not [s for s in clean.layout.shapes if s.line.color == "red"]

@@ -96,8 +96,9 @@ def test_live_arabesque_holds_counts_and_keeps_the_right_leg(references, arabesq
         c.correction_high for c in references["arabesque"].criteria}
     shown = [s.cue for s in states]
     assert set(shown) <= corrections | {""}
-    changes = [states[k].time_s for k in range(1, len(states)) if shown[k] != shown[k - 1]]
-    assert all(b - a >= 0.5 - 1e-6 for a, b in zip(changes, changes[1:]))
+    # a correction appears only after it has lasted 0.5 s (it may go at once: the frame no longer needs it)
+    changes = [(states[k].time_s, shown[k]) for k in range(1, len(states)) if shown[k] != shown[k - 1]]
+    assert all(b - a >= 0.5 - 1e-6 for (a, _), (b, text) in zip(changes, changes[1:]) if text)
     image = out[60][0]
     assert image.shape == arabesque_frames[60][0].shape and image.dtype == np.uint8
     assert not np.array_equal(image, arabesque_frames[60][0])  # skeleton and text were drawn
@@ -142,3 +143,64 @@ def test_configure_changes_the_movement_without_a_new_stream(references, arabesq
         assert state.movement == "Arabesque" and state.frame == 2 and coach._estimator is estimator
     with pytest.raises(ValueError):
         LiveCoach.configure(coach, None, "both")
+
+
+# ----------------------------------------------------------------------------- one frame, one story
+
+def correction_sources(reference) -> dict[str, str]:
+    """Each correction's words -> the name of the criterion that says them."""
+    out = {}
+    for c in reference.criteria:
+        out[c.correction_low] = out[c.correction_high] = c.name
+    return out
+
+
+def panel_red(image: np.ndarray) -> int:
+    """Pixels of the fault colour (BGR (60, 60, 230)) in the top-left panel of a drawn frame."""
+    panel = image[: image.shape[0] // 3, : image.shape[1] // 2].astype(int)
+    b, g, r = panel[..., 0], panel[..., 1], panel[..., 2]
+    return int(((r > 200) & (g < 90) & (b < 90)).sum())
+
+
+@pytest.mark.parametrize("movement", ["arabesque", "developpe_devant"])
+def test_the_correction_and_the_colours_come_from_the_same_frame(references, arabesque_frames, movement):
+    """A correction is shown only over the frame whose angle it corrects (amber or red there), and
+    "Hold it." only while everything judged is good: never "lift the leg" over a leg in the green."""
+    reference = references[movement]
+    sources = correction_sources(reference)
+    with LiveCoach(reference, "right", mirror=False) as coach:
+        out = run(coach, arabesque_frames)
+    cued = 0
+    for image, state in out:
+        bands = {v.name: v.band for v in state.values}
+        if state.cue and state.cue != NO_DANCER:
+            cued += 1
+            assert bands.get(sources[state.cue]) in ("acceptable", "fault"), (state.frame, state.cue, bands)
+            assert state.message == state.cue
+        if state.message == "Hold it.":
+            assert state.holding and all(b == "good" for b in bands.values() if b)
+        # the picture shows the same bands: red in the panel exactly when a shown angle is a fault
+        assert (panel_red(image) > 30) == ("fault" in bands.values()), (state.frame, bands)
+    assert cued > 0 or movement == "arabesque"  # the arabesque taken as a développé leans: a correction
+    assert any(s.message == "Hold it." for _, s in out) or movement != "arabesque"
+
+
+def test_angles_are_coloured_only_while_their_moment_is_held(references, arabesque_frames):
+    with LiveCoach(references["arabesque"], "right", mirror=False) as coach:
+        states = [s for _, s in run(coach, arabesque_frames)]
+    preparation = [s for s in states[:25] if not s.holding]
+    assert preparation and all(v.band == "" for s in preparation for v in s.values)  # leg down: no red "1°"
+    assert all(v.band for s in states if s.holding for v in s.values if v.text != "-")
+
+
+def test_a_corrected_fault_is_no_longer_said(references):
+    from technique.live import still_true
+
+    arabesque = references["arabesque"]
+    height = next(c for c in arabesque.criteria if c.measure == "working_leg_height")
+    low = height.correction_low
+    assert still_true(low, height, arabesque, {"working_leg_height": 50.0}, person=True)
+    assert not still_true(low, height, arabesque, {"working_leg_height": 90.0}, person=True)  # in the green now
+    assert not still_true(low, height, arabesque, {"working_leg_height": 10.0}, person=True)  # leg down: not held
+    assert not still_true(low, height, arabesque, {"working_leg_height": 50.0}, person=False)
+    assert still_true(NO_DANCER, None, arabesque, {}, person=False)

@@ -29,12 +29,13 @@ from typing import Callable
 
 import numpy as np
 
-from .report import passe_words, story_rows  # noqa: F401  (story_rows: the page's time measures)
+from .report import passe_words, story_rows, worst_moment  # noqa: F401  (story_rows: the page's time measures)
 
 # The camera is asked for 24 frames/s: on a 2-core laptop the browser's and the server's VP8 work for
 # 30 frames/s leaves too little time for the pose model (benchmarks/live.py --vp8: 18 processed
 # frames/s, 187 ms p95 at 30; 23 frames/s, 96 ms p95 at 24), and frames beyond that are only dropped.
 LIVE_FPS = 24
+LIVE_STATUS_EVERY_S = 0.3  # the page's correction and figures are refreshed this often
 MAX_UPLOAD_MB = 200  # also in .streamlit/config.toml; launch() passes it on the command line
 UPLOAD_TYPES = ("mp4", "mov", "webm")
 VERDICT_WORDS = {"good": "✓ good", "acceptable": "~ acceptable", "fault": "✗ fault",
@@ -58,20 +59,81 @@ def streamlit_command(port: int, address: str, script: Path | None = None) -> li
     ]
 
 
+def port_problem(address: str, port: int) -> str | None:
+    """Why the dashboard can't listen on address:port (busy, or an address not on this computer),
+    or None. Binds the way Streamlit's server does, then lets go at once."""
+    import errno
+    import socket
+
+    try:
+        addresses = socket.getaddrinfo(address, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        return f"cannot serve on {address!r}: {exc.strerror}"
+    for family, kind, proto, _, sockaddr in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(sockaddr)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    return (f"port {port} is already in use on {address} (is the dashboard already open?): "
+                            f"stop the other program, or choose another port with --port")
+                if family == socket.AF_INET6 and exc.errno == errno.EADDRNOTAVAIL:
+                    continue  # no IPv6 on this computer: the IPv4 address is enough
+                return f"cannot serve on {address}:{port}: {exc.strerror or exc}"
+    return None
+
+
+# MediaPipe's native start-up chatter (absl info/warning lines, TFLite's delegate notice): the
+# server's only output that is hidden. Errors (E, F) and everything Streamlit says pass through.
+NATIVE_LOG = re.compile(
+    r"^(?:[IW]\d{4} [\d:.]+ +\d+ [\w.]+:\d+\] "
+    r"|INFO: Created TensorFlow Lite XNNPACK delegate"
+    r"|WARNING: All log messages before absl::InitializeLog\(\) is called are written to STDERR)")
+
+
+def pass_server_messages(source, sink) -> None:
+    """Copy the server's stderr to ours line by line, leaving out MediaPipe's native log lines.
+
+    The CLI sends its own file descriptor 2 to /dev/null to hide those logs; a server inheriting it
+    would hide Streamlit's errors too (a busy port, a crash), so its stderr comes through here.
+    """
+    for raw in iter(source.readline, b""):
+        line = raw.decode("utf-8", "replace")
+        if NATIVE_LOG.match(line):
+            continue
+        try:
+            sink.write(line)
+            sink.flush()
+        except (OSError, ValueError):  # our stderr closed: keep draining so the server never blocks
+            pass
+    source.close()
+
+
 def launch(args) -> int:
-    """Run the dashboard until interrupted (args: port, address, db). Returns an exit code."""
+    """Run the dashboard until interrupted (args: port, address, db). Returns an exit code:
+    0 when stopped with Ctrl+C or SIGTERM, 1 when it can't start or stops by itself."""
+    problem = port_problem(args.address, args.port)
+    if problem:
+        print(f"technique: {problem}", file=sys.stderr)
+        return 1
     env = dict(os.environ)
+    env.setdefault("GLOG_minloglevel", "2")  # MediaPipe's native logs only; Streamlit's errors still show
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     if getattr(args, "db", None):
         env["TECHNIQUE_DB"] = str(Path(args.db).expanduser().resolve())
     print(f"technique dashboard: http://{args.address}:{args.port}  (Ctrl+C to stop)", file=sys.stderr)
-    server = subprocess.Popen(streamlit_command(args.port, args.address), env=env)
+    server = subprocess.Popen(streamlit_command(args.port, args.address), env=env, stderr=subprocess.PIPE)
+    messages = threading.Thread(target=pass_server_messages, args=(server.stderr, sys.stderr),
+                                name="technique-server-stderr", daemon=True)
+    messages.start()
 
     def stop(signum, frame):  # a service manager's SIGTERM stops the server too
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        return server.wait()
+        code = server.wait()
     except KeyboardInterrupt:
         server.terminate()
         try:
@@ -82,6 +144,12 @@ def launch(args) -> int:
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
+        messages.join(timeout=5)  # the server's last words (its stderr closes as it exits)
+    if code:
+        print(f"technique: the dashboard stopped with exit code {code} (Streamlit's message is above)",
+              file=sys.stderr)
+        return 1
+    return 0
 
 
 def db_path() -> Path:
@@ -182,7 +250,7 @@ def coach_processor_class():
 
 def live_status_markdown(state) -> tuple[str, str]:
     """(correction, details) for the page, from a LiveState."""
-    cue = state.cue or ("Hold it." if state.holding else "—")
+    cue = state.message or "—"
     hold = f" · hold {state.hold_s:.1f} s (best {state.best_hold_s:.1f} s)" if state.movement else ""
     details = (f"Frame {state.frame} · {state.fps:.1f} frames/s · {state.process_ms:.0f} ms per frame · "
                f"{state.working_leg} leg · {state.view.replace('_', '-')} view{hold}")
@@ -217,26 +285,40 @@ def live_page() -> None:
         async_processing=True,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )
-    cue_box, details_box = st.empty(), st.empty()
     if not ctx.state.playing:
-        cue_box.info("Press START and allow the camera. The correction appears on the video and here.")
+        st.info("Press START and allow the camera. The correction appears on the video and here.")
         return
-    last = 0.0
-    while ctx.state.playing:
+    live_status(ctx, settings)
+
+
+def live_status(ctx, settings: LiveSettings) -> None:
+    """The correction and the stream's figures under the video, refreshed a few times a second.
+
+    A fragment re-run by the browser's timer, not a loop in the script: when the tab closes or the
+    stream stops, nothing is left running on the server (a `while playing` loop outlived its page
+    and kept the server from stopping).
+    """
+    import streamlit as st
+
+    @st.fragment(run_every=LIVE_STATUS_EVERY_S)
+    def status() -> None:
         proc = ctx.video_processor
-        if proc is None:
-            time.sleep(0.1)
-            continue
+        if proc is None or not ctx.state.playing:
+            st.caption("Starting the camera…")
+            return
         proc.update(settings)
-        state = latest(proc.results, timeout=1.0)
+        state = latest(proc.results, timeout=0.2)
+        if state is not None:
+            st.session_state["live_state"] = state
+        state = st.session_state.get("live_state")
         if state is None:
-            continue
+            st.caption("Waiting for the first frame…")
+            return
         cue, details = live_status_markdown(state)
-        cue_box.markdown(f"### Correction: {cue}")
-        details_box.caption(details)
-        spent = time.monotonic() - last
-        last = time.monotonic()
-        time.sleep(max(0.0, 0.25 - spent))  # the page needs only a few updates a second
+        st.markdown(f"### Correction: {cue}")
+        st.caption(details)
+
+    status()
 
 
 # --------------------------------------------------------------------------- review a clip
@@ -308,7 +390,7 @@ def review_clip(upload, name: str, movement: str | None = None, working_leg: str
         video = write_annotated_video(analysis, path, path.parent.parent / "annotated.mp4", blur_faces).read_bytes()
         tell(0.95, "Picking the worst moment…")
         j, c = analysis.judgement, analysis.comparison
-        images = frames_at(path, (j.worst_frame if j else None, c.worst_frame if c else None))
+        images = frames_at(path, (worst_moment(j), c.worst_frame if c else None))
         still = worst_still(analysis, images, blur_faces)
         pair = side_by_side(analysis, images.get(c.worst_frame) if c else None, blur_faces)
         clip_hash = content_hash(path)
@@ -334,13 +416,13 @@ def frames_at(source: Path, indices) -> dict[int, np.ndarray]:
 
 
 def worst_still(analysis, images: dict[int, np.ndarray], blur_faces: bool) -> np.ndarray | None:
-    """The annotated frame of the worst moment (RGB), or None when there is none."""
+    """The annotated frame of the worst moment (RGB), or None when there is none (nothing to correct)."""
     from .report import annotate_frame
 
-    j = analysis.judgement
-    if j is None or j.worst_frame is None or j.worst_frame not in images:
+    worst = worst_moment(analysis.judgement)
+    if worst is None or worst not in images:
         return None
-    return annotate_frame(images[j.worst_frame].copy(), analysis, j.worst_frame, blur_faces)[:, :, ::-1].copy()
+    return annotate_frame(images[worst].copy(), analysis, worst, blur_faces)[:, :, ::-1].copy()
 
 
 def criteria_rows(report: dict) -> list[dict]:
@@ -357,14 +439,16 @@ def criteria_rows(report: dict) -> list[dict]:
             "Good": f"{c['good'][0]:g} to {c['good'][1]:g}" + ("" if c["unit"] == "degrees" else f" {c['unit']}"),
             "Verdict": VERDICT_WORDS.get(c["verdict"], c["verdict"]),
             "Correction": c["correction"] or c["note"] or "",
-            "Worst at": "" if c["worst_time_s"] is None else f"{c['worst_time_s']:.2f} s",
+            # the chart's dark cross; only where there is something to correct ("worst" is the red line's word)
+            "Lowest score at": "" if c["worst_time_s"] is None or not c["correction"] else f"{c['worst_time_s']:.2f} s",
         })
     return rows
 
 
 def angle_figure(analysis):
     """Each judged criterion's measure over time: good band shaded green, acceptable amber,
-    the criterion's moment shaded grey and the clip's worst moment marked in red."""
+    the criterion's moment shaded grey, each criterion's lowest-scoring frame as a dark cross and
+    the clip's worst moment (only when something needs correcting) as the one red line."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
@@ -377,7 +461,8 @@ def angle_figure(analysis):
     times = analysis.track.times
     fig = make_subplots(rows=len(judged), cols=1, shared_xaxes=True, vertical_spacing=0.06,
                         subplot_titles=[v.criterion.name for v in judged])
-    worst_t = float(times[j.worst_frame]) if j.worst_frame is not None else None
+    worst = worst_moment(j)
+    worst_t = float(times[worst]) if worst is not None else None
     for row, v in enumerate(judged, start=1):
         c = v.criterion
         series = np.asarray(analysis.measures[c.measure], dtype=float)
@@ -395,8 +480,8 @@ def angle_figure(analysis):
                                  connectgaps=False), row=row, col=1)
         if v.worst_frame is not None:
             fig.add_trace(go.Scatter(x=[float(times[v.worst_frame])], y=[v.worst_value], mode="markers",
-                                     marker={"color": "red", "size": 9, "symbol": "x"},
-                                     name="worst", showlegend=False), row=row, col=1)
+                                     marker={"color": LOWEST_MARK, "size": 9, "symbol": "x"},
+                                     name="lowest score", showlegend=False), row=row, col=1)
         if worst_t is not None:
             fig.add_vline(x=worst_t, line_color="red", line_dash="dash", row=row, col=1)
         fig.update_yaxes(title_text=UNITS.get(c.measure, "degrees"), row=row, col=1)
@@ -411,6 +496,7 @@ PHASE_COLOURS = {"preparation": "#d5d9e0", "rise": "#9cc3ec", "hold": "#6cc070",
                  "passe": "#d19be0", "unfold": "#f3b562"}
 TURN_COLOURS = ("#5b9bd5", "#3a78b8")  # turns alternate, so that neighbours stay apart
 TURN_LINE, WORST_LINE, DEPARTURE_LINE = "#1f4e9c", "red", "#8e44ad"
+LOWEST_MARK = "#222222"  # a criterion's lowest-scoring frame: not red, red is the worst moment alone
 
 
 def _edge(times: np.ndarray, index: int) -> float:
@@ -434,9 +520,10 @@ def segment_label(seg, k: int, count: int) -> str:
 
 
 def worst_frames(analysis) -> list[int]:
-    """The worst moment of the clip's judgement, or of each movement's when there are several."""
+    """The worst moment of the clip's judgement, or of each movement's when there are several (none
+    for a movement with nothing to correct)."""
     judgements = [analysis.judgement] if analysis.judgement else [s.judgement for s in analysis.segments]
-    return [j.worst_frame for j in judgements if j is not None and j.worst_frame is not None]
+    return [f for f in (worst_moment(j) for j in judgements) if f is not None]
 
 
 def timeline_figure(analysis):
@@ -768,15 +855,18 @@ def show_review(review: Review) -> None:
     if report["corrections"]:
         st.markdown("**Corrections, most important first**\n\n" + "\n".join(
             f"{k}. {c['text']} (at {c['worst_time_s']:.2f} s)" for k, c in enumerate(report["corrections"], 1)))
-    left, right = st.columns([3, 2])
+    left, right = st.columns([1, 1])  # the still as large as the replay: it is the one to look at
     with left:
         st.markdown("**Annotated replay**")
         st.video(review.video, format="video/mp4")
     with right:
-        if review.still is not None:
-            worst = report["worst_moment"]
-            st.markdown(f"**Worst moment** ({worst['time_s']:.2f} s)")
+        worst = worst_moment(analysis.judgement)
+        if review.still is not None and worst is not None:
+            st.markdown(f"**Worst moment** ({float(analysis.track.times[worst]):.2f} s)")
             st.image(review.still, width="stretch")
+        elif analysis.judgement is not None:
+            st.markdown("**Nothing to correct**: every criterion judged is in its good band, so there is "
+                        "no worst moment.")
     if report["criteria"]:
         st.markdown("**Criteria**")
         st.table(criteria_rows(report))
@@ -786,7 +876,7 @@ def show_review(review: Review) -> None:
     figure = angle_figure(analysis)
     if figure is not None:
         st.markdown("**Angles over time** (green: good band, amber: acceptable, grey: the position judged, "
-                    "red: the worst moment)")
+                    "dark cross: each criterion's lowest score, red line: the worst moment)")
         st.plotly_chart(figure)
     stem = Path(review.name).stem or "clip"
     d1, d2, d3 = st.columns(3)
@@ -1014,11 +1104,28 @@ def cached_references() -> dict:
     return references
 
 
+def app_icon():
+    """The tab's icon, drawn here (a PIL image): a dancer in arabesque, white on the app's blue."""
+    import cv2
+    from PIL import Image
+
+    icon = np.zeros((64, 64, 3), np.uint8)
+    cv2.rectangle(icon, (0, 0), (63, 63), (31, 78, 156), -1)
+    white = (255, 255, 255)
+    cv2.circle(icon, (22, 14), 6, white, -1, cv2.LINE_AA)  # head
+    for a, b in (((24, 21), (30, 36)), ((30, 36), (28, 58)), ((30, 36), (58, 28)),  # body, legs
+                 ((25, 24), (8, 18)), ((25, 24), (40, 16))):  # arms
+        cv2.line(icon, a, b, white, 4, cv2.LINE_AA)
+    return Image.fromarray(icon)
+
+
 def main() -> None:
     """The Streamlit app: four pages in the sidebar."""
     import streamlit as st
 
-    st.set_page_config(page_title="technique", page_icon=":material/accessibility_new:", layout="wide")
+    # A drawn icon served by this server: ":material/…" page icons are fetched from Google's font
+    # server on every page load, and nothing may leave the machine.
+    st.set_page_config(page_title="technique", page_icon=app_icon(), layout="wide")
     pages = [
         st.Page(live_page, title="Live practice", icon=":material/videocam:", default=True),
         st.Page(review_page, title="Review a clip", icon=":material/movie:", url_path="review"),

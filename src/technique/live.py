@@ -2,10 +2,12 @@
 
 ``LiveCoach`` owns one ``PoseEstimator`` and one ``PoseSmoother`` (one per stream: never share a
 coach between streams or threads). For each frame it measures the dancer with the same
-``measures.dancer_measures`` and picks the correction with the same ``judge.frame_cue`` that the
-annotated video uses, then steadies what it shows: a correction appears only once it has held for
-``cue_hold_s`` (no flicker), the working leg changes only after the other leg has clearly been
-higher for ``leg_switch_s``, and a hold timer runs while the movement's first moment is held.
+``measures.dancer_measures`` and picks the correction with ``judge.frame_cue``, then steadies what it
+shows: a correction appears only once it has held for ``cue_hold_s`` (no flicker) and goes as soon
+as the frame no longer warrants it (never "lift the leg" over a leg in the green); an angle is
+coloured only while its moment is held. Picture and page come from one ``FrameResult``. The
+working leg changes only after the other leg has clearly been higher for ``leg_switch_s``, and a
+hold timer runs while the movement's first moment is held.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .judge import band_of, frame_cue
+from .judge import band_of, correction_for, frame_cue
 from .measures import OTHER, SIDES, dancer_measures, side_measures, view_of
 from .pose import PoseConfig
 from .references import Criterion, Reference
@@ -77,6 +79,23 @@ class LiveState:
     fps: float  # frames processed per second, over the last couple of seconds
     process_ms: float  # time spent on this frame
     movement: str = ""
+    message: str = ""  # what the page says: the correction, "Hold it." while held and all good, or ""
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    """One analysed frame: the skeleton, the key angles with their bands and the correction,
+    all from this frame (the picture and the page are drawn from it)."""
+
+    pixels: np.ndarray
+    working_leg: str
+    view: str
+    person: bool
+    values: tuple["KeyValue", ...]
+    cue: str
+    message: str
+    holding: bool
+    hold_s: float
 
 
 class SteadyText:
@@ -87,6 +106,10 @@ class SteadyText:
         self.shown = ""
         self._pending = ""
         self._since = -math.inf
+
+    def reset(self) -> None:
+        """Show nothing now; any text must persist `hold_s` again before it is shown."""
+        self.shown, self._pending, self._since = "", "", -math.inf
 
     def update(self, text: str, time_s: float) -> str:
         if text != self._pending:
@@ -117,15 +140,34 @@ class _HoldTimer:
         return held
 
 
-def in_position(reference: Reference | None, row: dict[str, float]) -> bool:
-    """True while the reference's first moment is held: its driver past the moment's threshold."""
-    if reference is None:
-        return False
-    moment = next(iter(reference.moments.values()))
+def moment_held(reference: Reference, name: str, row: dict[str, float]) -> bool:
+    """True while the moment `name` is held in this frame: its driver past the moment's threshold
+    (the rule judge.frame_cue uses). "all" is always held."""
+    if name == "all":
+        return True
+    moment = reference.moments[name]
     driver = row.get(moment.driver, math.nan)
     if not math.isfinite(driver):
         return False
     return driver >= moment.threshold if moment.select in ("max", "peaks") else driver <= moment.threshold
+
+
+def in_position(reference: Reference | None, row: dict[str, float]) -> bool:
+    """True while the reference's first moment is held (the hold timer runs then)."""
+    return reference is not None and moment_held(reference, next(iter(reference.moments)), row)
+
+
+def still_true(cue: str, source: Criterion | None, reference: Reference | None, row: dict[str, float],
+               person: bool) -> bool:
+    """Whether a correction chosen on earlier frames still describes this one: the same words would
+    be said for its criterion now (its moment held, the value on the same wrong side)."""
+    if cue == NO_DANCER:
+        return not person
+    if source is None or reference is None or not person:
+        return False
+    value = row.get(source.measure, math.nan)
+    return (math.isfinite(value) and moment_held(reference, source.moment, row)
+            and correction_for(value, source) == cue)
 
 
 def key_criteria(reference: Reference, view: str, count: int = 3) -> list[Criterion]:
@@ -171,6 +213,7 @@ class LiveCoach:
         self._estimator = PoseEstimator(config.pose)
         self._smoother = PoseSmoother(config.smoothing)
         self._cue = SteadyText(config.cue_hold_s)
+        self._sources: dict[str, Criterion | None] = {}  # each correction's criterion, for still_true
         self._hold = _HoldTimer(config.hold_grace_s)
         self.reference: Reference | None = None
         self._clock = _Clock()
@@ -190,6 +233,7 @@ class LiveCoach:
         if changed:  # a new movement: a new hold timer and no stale correction
             self._hold = _HoldTimer(self.config.hold_grace_s)
             self._cue = SteadyText(self.config.cue_hold_s)
+            self._sources = {}
 
     def _choose_leg(self, pixels: np.ndarray, world: np.ndarray, time_s: float) -> str:
         """The working leg, with hysteresis: the other leg must be clearly higher for a moment."""
@@ -214,11 +258,30 @@ class LiveCoach:
         return view_of(np.array([y for _, y in self._yaws])) if self._yaws else "unknown"
 
     def process(self, frame_bgr: np.ndarray, time_s: float) -> tuple[np.ndarray, LiveState]:
-        """Measure, judge and draw one frame. `time_s` must increase (stream time in seconds)."""
+        """Measure, judge and draw one frame. `time_s` must increase (stream time in seconds).
+
+        The picture and the state come from one FrameResult: the skeleton, the colours and the
+        correction shown are those of this frame, never of an earlier one.
+        """
         started = time.perf_counter()
         if time_s <= self._last_time:  # a camera that restarts its clock: keep the smoother monotonic
             time_s = self._last_time + 1e-3
         self._last_time = time_s
+        result = self.analyse(frame_bgr, time_s)
+        self.frames += 1
+        image = self._draw(frame_bgr, result)
+        fps = self._clock.tick(time.perf_counter())
+        ref = self.reference
+        state = LiveState(
+            frame=self.frames, time_s=time_s, person=result.person, working_leg=result.working_leg,
+            view=result.view, cue=result.cue, values=result.values, holding=result.holding, hold_s=result.hold_s,
+            best_hold_s=self._hold.best, fps=fps, process_ms=(time.perf_counter() - started) * 1000,
+            movement=ref.title if ref else "", message=result.message,
+        )
+        return image, state
+
+    def analyse(self, frame_bgr: np.ndarray, time_s: float) -> FrameResult:
+        """Pose, measures and judgement of one frame, with the steadied correction checked against it."""
         clean = self._smoother.update(self._estimator.process(frame_bgr), time_s)
         pixels, world = clean.pixels, clean.world
         leg = self._choose_leg(pixels, world, time_s)
@@ -227,54 +290,61 @@ class LiveCoach:
         ref = self.reference
         holding = clean.detected and in_position(ref, row)
         hold_s = self._hold.update(holding, time_s)
+        criterion = None
         if not clean.detected:
             wanted = NO_DANCER
         elif ref is not None:
-            wanted = frame_cue(ref, row, view)[0]
+            wanted, criterion = frame_cue(ref, row, view)
         else:
             wanted = ""
+        if wanted:
+            self._sources[wanted] = criterion
         cue = self._cue.update(wanted, time_s)
-        values = self._key_values(row, view)
-        self.frames += 1
-        image = self._draw(frame_bgr, pixels, leg, values, cue, hold_s, holding)
-        fps = self._clock.tick(time.perf_counter())
-        state = LiveState(
-            frame=self.frames, time_s=time_s, person=clean.detected, working_leg=leg, view=view, cue=cue,
-            values=values, holding=holding, hold_s=hold_s, best_hold_s=self._hold.best, fps=fps,
-            process_ms=(time.perf_counter() - started) * 1000, movement=ref.title if ref else "",
-        )
-        return image, state
+        source = self._sources.get(cue)
+        if cue and cue != wanted and not still_true(cue, source, ref, row, clean.detected):
+            self._cue.reset()  # the dancer has corrected it: don't say it over a green leg
+            cue, source = "", None
+        values = self._key_values(row, view, clean.detected, source)
+        message = cue or ("Hold it." if holding and all(v.band == "good" for v in values if v.band) else "")
+        return FrameResult(pixels, leg, view, clean.detected, values, cue, message, holding, hold_s)
 
-    def _key_values(self, row: dict[str, float], view: str) -> tuple[KeyValue, ...]:
+    def _key_values(self, row: dict[str, float], view: str, person: bool,
+                    cue_source: Criterion | None) -> tuple[KeyValue, ...]:
+        """The key angles of this frame, each with its band only while its moment is held here
+        (and the criterion behind the correction shown, if it isn't one of them)."""
         from .overlay import format_value
 
         if self.reference is None:
             return tuple(KeyValue(FREE_PRACTICE_NAMES[m], format_value(m, row[m]), "")
                          for m in FREE_PRACTICE_MEASURES)
+        shown = key_criteria(self.reference, view, self.config.key_count)
+        if cue_source is not None and cue_source not in shown:
+            shown.append(cue_source)
         out = []
-        for c in key_criteria(self.reference, view, self.config.key_count):
+        for c in shown:
             value = row[c.measure]
-            out.append(KeyValue(c.name, format_value(c.measure, value),
-                                band_of(value, c) if math.isfinite(value) else ""))
+            judged = person and math.isfinite(value) and moment_held(self.reference, c.moment, row)
+            out.append(KeyValue(c.name, format_value(c.measure, value), band_of(value, c) if judged else ""))
         return tuple(out)
 
-    def _draw(self, frame_bgr: np.ndarray, pixels: np.ndarray, leg: str, values: tuple[KeyValue, ...],
-              cue: str, hold_s: float, holding: bool) -> np.ndarray:
-        from .overlay import VERDICT_COLOURS, WHITE, draw_panel, draw_skeleton
+    def _draw(self, frame_bgr: np.ndarray, result: FrameResult) -> np.ndarray:
+        from .overlay import GREY, VERDICT_COLOURS, WHITE, draw_panel, draw_skeleton
 
+        pixels = result.pixels
         if self.mirror:
             image = np.ascontiguousarray(frame_bgr[:, ::-1])
             pixels = pixels.copy()
             pixels[:, 0] = image.shape[1] - pixels[:, 0]
         else:
             image = frame_bgr.copy()
-        draw_skeleton(image, pixels, leg)
-        lines = [(f"{v.name}: {v.text}", VERDICT_COLOURS.get(v.band, (200, 200, 200))) for v in values]
+        draw_skeleton(image, pixels, result.working_leg)
+        lines = [(f"{v.name}: {v.text}", VERDICT_COLOURS.get(v.band, GREY)) for v in result.values]
         if self.reference is not None:
             best = f"  (best {self._hold.best:.1f} s)" if self._hold.best >= 1 else ""
-            lines.append((f"Hold {hold_s:.1f} s{best}" if holding or hold_s else f"Hold -{best}", WHITE))
+            held = result.holding or result.hold_s
+            lines.append((f"Hold {result.hold_s:.1f} s{best}" if held else f"Hold -{best}", WHITE))
         title = self.reference.title if self.reference else "Free practice"
-        draw_panel(image, title, lines, cue, f"frame {self.frames}", cue_scale=2.0, wrap_cue=True)
+        draw_panel(image, title, lines, result.cue, f"frame {self.frames}", cue_scale=2.0)
         return image
 
     def close(self) -> None:

@@ -11,13 +11,14 @@ import io
 import json
 import os
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from . import __version__
 from .errors import OutputError
-from .judge import Judgement, Verdict, band_of, frame_cue, score_text
+from .judge import Judgement, Verdict, band_of, score_text
 from .measures import MEASURE_NAMES, UNITS
 from .pipeline import Analysis
 from .safe_write import make_folders, printable, publish_folder, reason_of, staged_folder, write_text
@@ -284,29 +285,91 @@ def key_criteria(analysis: Analysis, count: int = 3, judgement=None) -> list:
     return sorted(judged, key=lambda c: -c.weight)[:count]
 
 
+@dataclass(frozen=True)
+class KeyLine:
+    """One key angle on a frame of the annotated video: its words and band (None: not judged here)."""
+
+    text: str
+    band: str | None
+
+
+@dataclass(frozen=True)
+class FrameMarks:
+    """What one frame of the annotated video says, decided before anything is drawn.
+
+    A criterion is coloured, and may give the correction, only on the frames of its moment (the
+    hold of an arabesque, the extension of a développé); elsewhere its value is shown in grey.
+    """
+
+    title: str
+    lines: tuple[KeyLine, ...]
+    cue: str
+    worst: bool  # near the clip's worst moment (only when something needs correcting)
+    time_s: float
+
+
+def worst_moment(judgement) -> int | None:
+    """The frame of the worst moment, or None when nothing needs correcting."""
+    if judgement is None or not judgement.corrections:
+        return None
+    return judgement.worst_frame
+
+
+def judging_frame(c, judgement, analysis: Analysis, index: int) -> bool:
+    """True when criterion `c` is judged on frame `index`: seen from a view it can be judged from,
+    and the frame lies in its moment (for "all", any frame with the dancer found)."""
+    if judgement.view not in c.views:
+        return False
+    if c.moment == "all":
+        return bool(analysis.track.detected[index])
+    span = judgement.spans.get(c.moment)
+    return span is not None and bool(np.any(span.frames == index))
+
+
+def frame_marks(analysis: Analysis, index: int) -> FrameMarks:
+    """The annotated video's decisions for frame `index`: key angles and their bands, the correction,
+    whether it is the worst moment."""
+    from .judge import correction_for, criterion_score
+    from .overlay import format_value
+
+    j = analysis.judgement or next((seg.judgement for seg in analysis.segments
+                                    if seg.start <= index < seg.stop and seg.judgement), None)
+    time_s = float(analysis.track.times[index])
+    if j is None:
+        return FrameMarks("Movement not recognised", (), "", False, time_s)
+    row = {k: float(v[index]) for k, v in analysis.measures.items()}
+    lines = []
+    for c in key_criteria(analysis, judgement=j):
+        value = row[c.measure]
+        judged = np.isfinite(value) and judging_frame(c, j, analysis, index)
+        lines.append(KeyLine(f"{c.name}: {format_value(c.measure, value)}", band_of(value, c) if judged else None))
+    cue, most = "", 0.0
+    for c in j.reference.criteria:
+        value = row.get(c.measure, np.nan)
+        if c.moment == "all" or not np.isfinite(value) or not judging_frame(c, j, analysis, index):
+            continue
+        importance = c.weight * (100 - float(criterion_score(value, c)))
+        if importance > most:
+            cue, most = correction_for(value, c), importance
+    worst = worst_moment(j)
+    near = worst is not None and abs(index - worst) <= analysis.info.fps * 0.25
+    return FrameMarks(j.reference.title, tuple(lines), cue, near, time_s)
+
+
 def annotate_frame(image: np.ndarray, analysis: Analysis, index: int, blur_faces: bool = False) -> np.ndarray:
-    """One frame of the annotated video: skeleton, key angles coloured by band, the current correction."""
-    from .overlay import VERDICT_COLOURS, draw_panel, draw_skeleton, format_value
+    """One frame of the annotated video: skeleton, key angles coloured by band while their moment is
+    held, the correction of this frame, the worst moment marked."""
+    from .overlay import GREY, RED, VERDICT_COLOURS, WHITE, draw_panel, draw_skeleton
 
     if blur_faces:
         from .privacy import blur_face
 
         blur_face(image, analysis.track.pixels[index])
     draw_skeleton(image, analysis.track.pixels[index], analysis.working_leg)
-    j = analysis.judgement or next((seg.judgement for seg in analysis.segments
-                                    if seg.start <= index < seg.stop and seg.judgement), None)
-    row = {k: float(v[index]) for k, v in analysis.measures.items()}
-    lines = []
-    for c in key_criteria(analysis, judgement=j):
-        value = row[c.measure]
-        colour = VERDICT_COLOURS[band_of(value, c)] if np.isfinite(value) else (200, 200, 200)
-        lines.append((f"{c.name}: {format_value(c.measure, value)}", colour))
-    cue = frame_cue(j.reference, row, analysis.view)[0] if j else ""
-    title = j.reference.title if j else "Movement not recognised"
-    footer = f"{analysis.track.times[index]:.2f} s"
-    if j and j.worst_frame is not None and abs(index - j.worst_frame) <= analysis.info.fps * 0.25:
-        footer = "WORST MOMENT  " + footer
-    draw_panel(image, title, lines, cue, footer)
+    marks = frame_marks(analysis, index)
+    lines = [(line.text, VERDICT_COLOURS[line.band] if line.band else GREY) for line in marks.lines]
+    footer = f"{'Worst moment  ' if marks.worst else ''}{marks.time_s:.2f} s"
+    draw_panel(image, marks.title, lines, marks.cue, footer, footer_colour=RED if marks.worst else WHITE)
     return image
 
 
@@ -314,8 +377,11 @@ def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: P
                           blur_faces: bool = False, root: str | os.PathLike | None = None) -> Path:
     """Re-read the clip and write the annotated H.264 MP4 (plays in browsers).
 
-    Decoding and drawing run in a thread while this one encodes, so both cores are busy.
+    Decoding and drawing run in a thread while this one encodes, so both cores are busy. Every wait
+    is bounded: an error on either side stops both and removes the partial file (see prefetched).
     """
+    from contextlib import closing
+
     from .video import VideoReader, VideoWriter, prefetched
 
     writer = VideoWriter(path, analysis.info.fps, (analysis.info.width, analysis.info.height), root=root)
@@ -328,8 +394,9 @@ def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: P
             yield annotate_frame(frame.image, analysis, frame.index, blur_faces)
 
     try:
-        with VideoReader(source) as reader:
-            for image in prefetched(annotated(reader)):
+        # closing(): the drawing thread has stopped before the reader it decodes from is closed
+        with VideoReader(source) as reader, closing(prefetched(annotated(reader), source=str(source))) as images:
+            for image in images:
                 try:
                     writer.write(image)
                 except OSError as exc:  # a full disk, whichever layer of the encoder noticed it

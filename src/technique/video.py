@@ -276,46 +276,66 @@ class WebcamReader:
         self.close()
 
 
-def prefetched(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:
-    """Decode ahead in a thread so decoding overlaps the caller's work (e.g. pose on the other core).
+def prefetched(frames: Iterator, depth: int = 4, stall_s: float = 120.0, source: str = "video") -> Iterator:
+    """Work ahead in a thread (decoding, drawing) so it overlaps the caller's (pose, encoding).
 
-    Bounded: at most `depth` frames wait in memory. Exceptions in the decoder are re-raised here.
+    Bounded in memory (at most `depth` items wait) and in time: every wait has a timeout, an error on
+    either side stops the other, and the thread has stopped (its source closed) before this returns,
+    so a reader can be closed safely afterwards. No item for `stall_s` seconds raises VideoError
+    instead of waiting forever. Exceptions in the thread are re-raised here.
     """
     import queue
     import threading
+    import time
 
     box: queue.Queue = queue.Queue(maxsize=depth)
     done = object()
     stop = threading.Event()
 
+    def offer(item) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
             for frame in frames:
-                while not stop.is_set():
-                    try:
-                        box.put(frame, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not offer(frame):
                     return
-            box.put(done)
+            offer(done)
         except BaseException as exc:  # handed to the consumer, not lost in the thread
-            box.put(exc)
+            offer(exc)
+        finally:
+            close = getattr(frames, "close", None)
+            if close is not None:
+                close()  # a generator's own cleanup runs here, in its thread, before the reader closes
 
-    thread = threading.Thread(target=produce, name="technique-decode", daemon=True)
+    thread = threading.Thread(target=produce, name="technique-prefetch", daemon=True)
     thread.start()
     try:
+        last = time.monotonic()
         while True:
-            item = box.get()
+            try:
+                item = box.get(timeout=0.5)
+            except queue.Empty:
+                if not thread.is_alive() and box.empty():
+                    raise VideoError(source, "the decoding thread stopped without finishing") from None
+                if time.monotonic() - last > stall_s:
+                    raise VideoError(source, f"no frame for {stall_s:.0f} s: decoding stalled") from None
+                continue
             if item is done:
                 return
             if isinstance(item, BaseException):
                 raise item
+            last = time.monotonic()
             yield item
     finally:
         stop.set()
-        thread.join(timeout=5)
+        thread.join(timeout=min(30.0, stall_s))
 
 
 def open_video(source: str | int | os.PathLike, max_side: int = MAX_SIDE) -> VideoReader | WebcamReader:
