@@ -182,7 +182,7 @@ def test_a_file_name_that_is_not_utf8_is_scored(tmp_path):
     result = run("score", str(clip), "--out", str(tmp_path / "out"), "--no-video", "--json")
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    assert json.loads(result.stdout)["clip"]["path"].endswith("caf\ufffd.mp4")
+    assert json.loads(result.stdout)[0]["clip"]["path"].endswith("caf\ufffd.mp4")  # --json: always a list
     files = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*"))
     assert files == ["caf\ufffd", "caf\ufffd/frames.csv", "caf\ufffd/report.json"]
     json.loads((tmp_path / "out" / "caf\ufffd" / "report.json").read_text(encoding="utf-8"))

@@ -21,6 +21,8 @@ from technique.dashboard import safe_name, streamlit_command
 ARABESQUE = sample("first_to_arabesque__side_right")
 DEVELOPPE = sample("developpe_devant__side_right")
 FOUETTE = sample("fouette_turns__front")
+# a render (tools/synthetic-dancer, benchmarks/renders) of an arabesque on a bent supporting knee: one correction
+FLAWED = Path(__file__).parent / "data" / "arabesque_bent_supporting_knee__side_right.mp4"
 
 
 def review_script():
@@ -208,7 +210,9 @@ def test_the_timeline_shows_phases_turn_markers_and_the_worst_moment(analyses):
     assert [n for n in shapes if n.startswith("phase")] == [
         "phase preparation", "phase turn 1", "phase turn 2", "phase close"]
     assert [n for n in shapes if n.endswith(" start")] == ["turn 1 start", "turn 2 start"]
-    assert shapes.count("worst moment") == 1
+    assert shapes.count("worst moment") == 0  # a clean fouetté: nothing to correct, no worst moment
+    flawed = [s.name for s in timeline_figure(analyses(FLAWED)).layout.shapes]
+    assert flawed.count("worst moment") == 1
     turn_starts = [s.x0 for s in figure.layout.shapes if s.name.endswith(" start")]
     turns = analysis.segments[0].story.turns
     assert turn_starts == [pytest.approx(float(analysis.track.times[t.start])) for t in turns]
@@ -430,7 +434,7 @@ def test_one_red_mark_one_name_on_the_angle_chart(analyses):
     from technique.dashboard import LOWEST_MARK, angle_figure
     from technique.report import worst_moment
 
-    analysis = analyses(FOUETTE)  # one correction: a worst moment
+    analysis = analyses(FLAWED)  # one correction: a worst moment
     figure = angle_figure(analysis)
     crosses = [t for t in figure.data if t.name == "lowest score"]
     assert crosses and all(t.marker.color == LOWEST_MARK for t in crosses)

@@ -188,6 +188,7 @@ def test_two_movements_in_one_real_clip_are_judged_separately(tmp_path):
     a = analyse_clip(path)
     assert [s.movement for s in a.segments] == ["arabesque", "developpe_devant"]
     first, second = a.segments
-    assert a.track.times[first.stop - 1] < 4.0 < a.track.times[second.start] + 0.5
+    # the cut is at 4.0 s: the rest around it is shared at its middle (a quarter of a second either way)
+    assert a.track.times[first.stop - 1] < 4.25 and 4.0 < a.track.times[second.start] + 0.5
     assert all(s.judgement.score is not None for s in a.segments)
     assert a.judgement is None and any("2 movements" in w for w in a.warnings)

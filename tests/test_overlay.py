@@ -4,6 +4,8 @@ bones visible on pale tights)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from conftest import sample
@@ -15,6 +17,8 @@ from technique.report import frame_marks, worst_moment
 ARABESQUE = sample("first_to_arabesque__side_right")
 DEVELOPPE = sample("developpe_devant__side_right")
 FOUETTE = sample("fouette_turns__front")
+# a render (tools/synthetic-dancer, benchmarks/renders) of an arabesque on a bent supporting knee: one correction
+FLAWED = Path(__file__).parent / "data" / "arabesque_bent_supporting_knee__side_right.mp4"
 
 
 def span_frames(analysis, moment: str) -> set[int]:
@@ -54,7 +58,7 @@ def test_no_worst_moment_when_nothing_needs_correcting(analyses):
     assert worst_moment(clean.judgement) is None
     assert not any(frame_marks(clean, i).worst for i in range(len(clean.track.times)))
 
-    flawed = analyses(FOUETTE)  # the front fouetté hikes the hip: one correction
+    flawed = analyses(FLAWED)  # the supporting knee is bent: one correction
     worst = worst_moment(flawed.judgement)
     assert flawed.judgement.corrections and worst is not None
     marked = [i for i in range(len(flawed.track.times)) if frame_marks(flawed, i).worst]

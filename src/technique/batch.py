@@ -234,7 +234,8 @@ def report_is_whole(folder: Path, result: ClipResult) -> bool:
         return False
     if not isinstance(report, dict) or not isinstance(report.get("clip"), dict):
         return False
-    return (report["clip"].get("path") == result.path and report.get("score") == result.score
+    # a name that isn't valid UTF-8 is written to the report as printable text: compare it so
+    return (printable(report["clip"].get("path") or "") == printable(result.path) and report.get("score") == result.score
             and (report.get("movement") or {}).get("name") == result.movement)
 
 

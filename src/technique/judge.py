@@ -223,6 +223,7 @@ class Clue:
     score: float  # NaN: this view can't show it
     needed: bool = False
     measure: str = ""
+    aggregate: str = "median"
 
     @property
     def holds(self) -> bool:
@@ -233,6 +234,10 @@ class Clue:
         from .measures import UNITS
 
         unit = UNITS.get(self.measure, "degrees")
+        if np.isfinite(self.value) and self.aggregate == "count":
+            return f"{self.says} ({self.value:.0f} times)"
+        if self.measure == "time_s" and np.isfinite(self.value):
+            unit = "s"
         if not np.isfinite(self.value) or unit not in ("degrees", "s") or "(" in self.says:
             return self.says
         return f"{self.says} ({self.value:.0f}°)" if unit == "degrees" else f"{self.says} ({self.value:.1f} s)"
@@ -304,7 +309,8 @@ def fit_of(ref: Reference, measures: dict[str, np.ndarray], active: np.ndarray, 
     for cond in ref.recognise:
         value = condition_value(cond, measures, spans, active) if view in cond.views else float("nan")
         says = cond.says or f"{cond.measure.replace('_', ' ')}"
-        clues.append(Clue(says, value, condition_score(cond, measures, spans, active, view), cond.needed, cond.measure))
+        clues.append(Clue(says, value, condition_score(cond, measures, spans, active, view), cond.needed, cond.measure,
+                          cond.aggregate))
     scores = np.array([c.score for c in clues])
     seen = scores[np.isfinite(scores)]
     if seen.size == 0:

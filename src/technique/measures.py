@@ -216,12 +216,18 @@ def working_side(pixels: np.ndarray, world: np.ndarray) -> str:
     if max(rise.values()) > 0.25:  # a leg lifted off the floor by a quarter of its length
         return max(SIDES, key=lambda s: rise[s])
     p = np.asarray(pixels, dtype=float).reshape(-1, pixels.shape[-2], 2)
-    legs = np.nanmedian(_dist(p[:, L.LEFT_HIP], p[:, L.LEFT_ANKLE]) + _dist(p[:, L.RIGHT_HIP], p[:, L.RIGHT_ANKLE])) / 2
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        travel = {s: p90(_dist(p[:, _SIDE_IDX[s]["ankle"]], np.nanmedian(p[:, _SIDE_IDX[s]["ankle"]], axis=0))) / legs
+        # the unit: the torso (always in view when a leg is not)
+        torso = np.nanmedian(_dist(_mid(p, L.LEFT_SHOULDER, L.RIGHT_SHOULDER), _mid(p, L.LEFT_HIP, L.RIGHT_HIP)))
+        travel = {s: p90(_dist(p[:, _SIDE_IDX[s]["ankle"]], np.nanmedian(p[:, _SIDE_IDX[s]["ankle"]], axis=0))) / torso
                   for s in SIDES}
-    return max(SIDES, key=lambda s: (travel[s], rise[s]))
+        # legs cut off by the frame: the leg whose ankle is ever seen high is the one that rises
+        high = {s: -p90(-(p[:, _SIDE_IDX[s]["ankle"], 1] - p[:, _SIDE_IDX[s]["hip"], 1]) / torso) for s in SIDES}
+    key = {s: tuple(np.nan_to_num(v, nan=-np.inf) for v in (travel[s], rise[s], -high[s])) for s in SIDES}
+    if all(np.isneginf(key[s][0]) for s in SIDES):
+        key = {s: (key[s][2],) for s in SIDES}
+    return max(SIDES, key=lambda s: key[s])
 
 
 

@@ -16,6 +16,7 @@ from .smoothing import true_runs
 
 REST_LEG_HEIGHT = 20.0  # degrees: below this (and the thigh down) the working leg is at rest
 REST_THIGH_HEIGHT = 25.0
+BLIP_S = 0.1  # seconds: active stretches shorter than this are tracking noise
 REST_KNEE = 160.0  # both knees bent past this: a plié, not standing
 RELEVE_LEG_LIFT = 0.06  # supporting ankle above its flat height, in standing leg lengths (about 5 cm; a demi-pointe is 6-10)
 TURN_SLACK = 45.0  # degrees: a revolution counts once the body has turned 360 - 45
@@ -114,26 +115,31 @@ def segment_clip(measures: dict[str, np.ndarray], times: np.ndarray, min_s: floa
                  merge_gap_s: float = 0.5) -> list[tuple[int, int]]:
     """[start, stop) frame ranges of separate movements: active stretches split by rests.
 
-    Short rests (under merge_gap_s, e.g. the fouetté's plié between turns) do not split a movement;
-    stretches shorter than min_s are noise. Each range is widened to include its preparation
-    (the rest frames just before, up to half a second).
+    Short rests (under merge_gap_s: a breath between two counts) do not split a movement;
+    stretches shorter than min_s are noise. Each range is widened to include its preparation and
+    its close (the rest frames around it, up to half a second, and no further than the middle of a
+    rest shared with the next movement).
     """
     active = active_frames(measures)
-    runs = true_runs(active)
+    # a blip of a frame or two (a tracking glitch) is neither a movement nor the end of a rest
+    runs = [(a, b) for a, b in true_runs(active) if times[b - 1] - times[a] >= BLIP_S]
     merged: list[list[int]] = []
     for start, stop in runs:
         if merged and times[start] - times[merged[-1][1] - 1] <= merge_gap_s:
             merged[-1][1] = stop
         else:
             merged.append([start, stop])
+    kept = [(start, stop) for start, stop in merged if times[stop - 1] - times[start] >= min_s]
     out = []
-    for start, stop in merged:
-        if times[stop - 1] - times[start] < min_s:
-            continue
+    for k, (start, stop) in enumerate(kept):
+        # a rest between two movements is shared at its middle: the close of one, the preparation of the next
         lead = int(np.searchsorted(times, times[start] - 0.5))
-        prev_stop = out[-1][1] if out else 0
+        if k:
+            lead = max(lead, (kept[k - 1][1] + start) // 2)
         tail = int(np.searchsorted(times, times[stop - 1] + 0.5, side="right"))
-        out.append((max(lead, prev_stop), min(tail, len(times))))
+        if k + 1 < len(kept):
+            tail = min(tail, (stop + kept[k + 1][0]) // 2)
+        out.append((lead, min(tail, len(times))))
     return out
 
 

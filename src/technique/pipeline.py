@@ -112,6 +112,16 @@ def read_track(source, config: AnalysisConfig = AnalysisConfig(),
     return info, arrays, warnings
 
 
+def camera_view(measures: dict[str, np.ndarray], detected: np.ndarray) -> str:
+    """Where the camera stands, from how the dancer is turned while at rest (before and after the
+    movement): a dancer who spins shows every angle, and her median says nothing about the camera."""
+    from .motion import active_frames
+
+    rest = detected & ~active_frames(measures)
+    yaw = measures["body_yaw"]
+    return view_of(yaw[rest] if np.isfinite(yaw[rest]).sum() >= 5 else yaw[detected])
+
+
 def missing_body_parts(track: TrackArrays, share: float = 0.5) -> list[str]:
     """Body parts hidden or out of frame in more than `share` of the frames with a person."""
     seen = track.detected
@@ -140,7 +150,7 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     if working == moving:
         pixels, world = steady_legs(pixels, world, working)
     measures = clip_measures(dancer_measures(pixels, world, working), track.times, world)
-    view = view_of(measures["body_yaw"][track.detected])
+    view = camera_view(measures, track.detected)
     missing = missing_body_parts(track)
     if missing:
         warnings.append(f"Not visible for most of the clip: {', '.join(missing)}. "
