@@ -75,25 +75,19 @@ class Analysis:
 
 def read_track(source, config: AnalysisConfig = AnalysisConfig(),
                progress: Callable[[int, int], None] | None = None) -> tuple[VideoInfo, TrackArrays, list[str]]:
-    """Stream a video through the pose estimator and the smoother; keep only landmarks."""
-    from .pose import PoseEstimator
-    from .smoothing import PoseSmoother, Track
-    from .video import open_video, prefetched
+    """Stream a video through the dancer finder and the smoother; keep only landmarks.
 
-    warnings: list[str] = []
-    with open_video(source, config.max_side) as reader:
-        info = reader.info
-        track = Track(info.fps, (info.width, info.height))
-        smoother = PoseSmoother(config.smoothing)
-        with PoseEstimator(config.pose) as estimator:
-            for frame in prefetched(iter(reader)):
-                track.append(smoother.update(estimator.process(frame.image), frame.time_s))
-                if progress:
-                    progress(frame.index + 1, info.frame_count)
-        if reader.problem:
-            if len(track) < config.min_frames:
-                raise VideoError(source, reader.problem)
-            warnings.append(f"Only part of the clip could be read: {reader.problem}.")
+    A clip whose first seconds show the dancer lying across the picture or upside down is read a
+    second time turned upright (``info.turn`` says by how much), so that angles mean what they say.
+    """
+    info, track, problem, finder = _read_poses(source, config, progress, turn=0)
+    if finder.turn:
+        info, track, problem, finder = _read_poses(source, config, progress, turn=finder.turn)
+    warnings = finder.warnings(info.turn)
+    if problem:
+        if len(track) < config.min_frames:
+            raise VideoError(source, problem)
+        warnings.append(f"Only part of the clip could be read: {problem}.")
     if len(track) < config.min_frames:
         raise VideoError(source, f"too short: {len(track)} frame(s); a movement needs at least "
                                  f"{config.min_frames} frames (about {config.min_frames / max(info.fps, 1):.2f} s)")
@@ -107,6 +101,29 @@ def read_track(source, config: AnalysisConfig = AnalysisConfig(),
     if detected < 0.9:
         warnings.append(f"The dancer was not found in {1 - detected:.0%} of the frames.")
     return info, arrays, warnings
+
+
+def _read_poses(source, config: AnalysisConfig, progress: Callable[[int, int], None] | None, turn: int):
+    """One pass over the clip (turned by `turn` degrees): the info, the cleaned track, the reader's
+    problem and the finder. The first pass stops early once the dancer is found to need turning."""
+    from .framing import DancerFinder
+    from .smoothing import PoseSmoother, Track
+    from .video import VideoReader, open_video, prefetched
+
+    with open_video(source, config.max_side, turn) as reader:
+        info = reader.info
+        track = Track(info.fps, (info.width, info.height))
+        smoother = PoseSmoother(config.smoothing)
+        with DancerFinder(config.pose, fps=info.fps, frame_count=info.frame_count) as finder:
+            finder.watching = isinstance(reader, VideoReader)  # a camera can't be read again turned
+            for frame in prefetched(iter(reader)):
+                pose = finder.process(frame.image, frame.index, frame.time_s)
+                if finder.turn and not turn:
+                    break  # read again, turned: nothing measured sideways is kept
+                track.append(smoother.update(pose, frame.time_s))
+                if progress:
+                    progress(frame.index + 1, info.frame_count)
+        return info, track, reader.problem, finder
 
 
 def missing_body_parts(track: TrackArrays, share: float = 0.5) -> list[str]:

@@ -7,6 +7,7 @@ between frames, so an estimator must never be shared across clips or threads.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +43,13 @@ class Pose:
         world[:, 0] = -world[:, 0]
         return Pose(px, self.visibility[idx].copy(), world, self.image_size)
 
+    def placed_in(self, corner: tuple[float, float], image_size: tuple[int, int]) -> "Pose":
+        """This pose, found in a crop whose top-left corner is `corner`, in the whole picture's pixels.
+
+        World coordinates are metres around the hips, the same whichever crop they were seen in.
+        """
+        return Pose(self.pixels + np.asarray(corner, dtype=np.float64), self.visibility, self.world, image_size)
+
 
 @dataclass(frozen=True)
 class PoseConfig:
@@ -51,6 +59,7 @@ class PoseConfig:
     min_detection_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
     static_images: bool = False  # True: detect afresh in every frame (photos); False: track (video)
+    smooth_landmarks: bool = True  # False where the picture given moves (a crop following a small dancer)
 
 
 def _flush_c_stdio() -> None:
@@ -105,7 +114,7 @@ class PoseEstimator:
             self._pose = mp.solutions.pose.Pose(
                 static_image_mode=config.static_images,
                 model_complexity=config.model_complexity,
-                smooth_landmarks=True,
+                smooth_landmarks=config.smooth_landmarks,
                 enable_segmentation=False,
                 min_detection_confidence=config.min_detection_confidence,
                 min_tracking_confidence=config.min_tracking_confidence,
@@ -151,8 +160,6 @@ class PoseEstimator:
 
 def detect_in_image(image_bgr: np.ndarray, config: PoseConfig = PoseConfig()) -> Pose | None:
     """Pose in a single photo (static mode: no tracking state)."""
-    static = PoseConfig(
-        config.model_complexity, config.min_detection_confidence, config.min_tracking_confidence, True
-    )
+    static = dataclasses.replace(config, static_images=True)
     with PoseEstimator(static) as estimator:
         return estimator.process(image_bgr)
