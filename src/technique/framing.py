@@ -35,7 +35,8 @@ class FindingConfig:
     tile_sides: sides of the square search tiles, as shares of the frame's shorter side.
     search_gap_s: after a search that found nobody, wait this long (doubling up to max) before the next.
     crop_scale: a crop's side is this many times the body's extent.
-    watch_s: the first seconds in which the dancer's orientation is watched.
+    watch_s, watch_frames: the dancer's orientation in the first seconds (or first frames with her
+        torso seen) decides whether the clip is read again turned.
     turn_share: a quarter turn is certain when this share of the watched frames agree within turn_tolerance.
     people_samples: how many frames (spread over the clip) are searched again for other people.
     """
@@ -46,7 +47,7 @@ class FindingConfig:
     max_search_gap_s: float = 2.0
     crop_scale: float = 2.0
     watch_s: float = 2.0
-    watch_frames: int = 15
+    watch_frames: int = 30
     turn_share: float = 0.8
     turn_tolerance: float = 30.0
     people_samples: int = 3
@@ -80,8 +81,8 @@ def turn_needed(directions: list[float], share: float = 0.8, tolerance: float = 
     """Degrees counter-clockwise that show the dancer upright: 0, 90, 180 or 270; None when unsure.
 
     A quarter turn is certain when at least `share` of the head directions lie within `tolerance`
-    of it. Upright is assumed unless most directions are more than 60° from upright (a penché or a
-    fall is a moment, not most of a clip's beginning); then, without a certain turn, None.
+    of it. Upright is assumed unless most directions are more than 35° from upright (an arabesque
+    leans 20°; a penché is a moment, not most of a clip); then, without a certain turn, None.
     """
     angles = np.asarray([d for d in directions if math.isfinite(d)])
     if angles.size == 0:
@@ -91,7 +92,7 @@ def turn_needed(directions: list[float], share: float = 0.8, tolerance: float = 
         if (off <= tolerance).mean() >= share:
             return turn
     off_upright = np.abs((angles + 180) % 360 - 180)
-    return 0 if np.median(off_upright) <= 60 else None
+    return 0 if np.median(off_upright) <= 35 else None
 
 
 def square_tiles(width: int, height: int, sides: tuple[float, ...]) -> list[tuple[int, int, int]]:
@@ -191,8 +192,8 @@ class DancerFinder:
     """Poses of the dancer in one stream of frames, however she is framed. One per stream, like the
     estimators inside it; use as a context manager, or call ``close()``.
 
-    After the stream: ``turn`` is the quarter turn that shows her upright (None if unsure, 0 upright),
-    ``small_frames`` counts frames where she was found only in a crop, ``warnings()`` says what a
+    ``turn`` is the quarter turn that shows her upright, decided from the first seconds (None if
+    unsure, 0 upright): the reader reads the clip again turned. After the stream, ``small_frames`` counts frames where she was found only in a crop, ``warnings()`` says what a
     teacher should know about the framing.
     """
 
@@ -219,8 +220,10 @@ class DancerFinder:
     def process(self, image: np.ndarray, index: int, time_s: float) -> Pose | None:
         """The dancer's pose in this BGR frame (whole-frame pixels), or None."""
         pose = self._find(image, index, time_s)
+        if pose is not None:
+            self._directions.append(head_direction(pose))
         if self.watching:
-            self._watch(pose, time_s)
+            self._watch(time_s)
         if index in self._people_at and pose is not None:
             self._look_for_others(image, pose)
         return pose
@@ -294,10 +297,8 @@ class DancerFinder:
                 return found.placed_in((x, y), (width, height))
         return None
 
-    def _watch(self, pose: Pose | None, time_s: float) -> None:
-        """Collect head directions in the first seconds, then decide the turn once."""
-        if pose is not None:
-            self._directions.append(head_direction(pose))
+    def _watch(self, time_s: float) -> None:
+        """Decide the turn once, from the head directions of the first seconds."""
         seen = sum(math.isfinite(d) for d in self._directions)
         if seen >= self.config.watch_frames or (time_s >= self.config.watch_s and seen >= 5):
             self.turn = turn_needed(self._directions, self.config.turn_share, self.config.turn_tolerance)
@@ -334,12 +335,12 @@ class DancerFinder:
             out.append("The video was turned on its side; analysed upright.")
         elif turned == 180:
             out.append("The video was upside down; analysed upright.")
-        if self.turn is None or (turned and self.turn):
+        if turn_needed(self._directions, self.config.turn_share, self.config.turn_tolerance) != 0:
             out.append("The dancer is not upright in the picture (lying down, upside down or a tilted "
                        "camera?): the scores assume an upright dancer and may be wrong.")
         if self.small_frames:
             share = float(np.median(self.small_heights)) if self.small_heights else 0.0
-            out.append(f"The dancer is small in the picture (about {share:.0%} of its height) and was "
+            out.append(f"The dancer is small (about {share:.0%} of the picture's height) and was "
                        "found by looking closer; film closer for finer detail.")
         crowd = people_warning(self.people)
         if crowd:

@@ -62,7 +62,7 @@ def report_dict(analysis: Analysis) -> dict:
         "technique_version": __version__,
         "clip": {"path": info.source, "fps": round(info.fps, 3), "frames": len(analysis.track.times),
                  "duration_s": round(float(analysis.track.times[-1]) if len(analysis.track.times) else 0, 3),
-                 "width": info.width, "height": info.height, "rotation": info.rotation,
+                 "width": info.width, "height": info.height, "rotation": info.rotation, "turned": info.turn,
                  "frames_with_person": int(analysis.track.detected.sum())},
         "movement": movement,
         "recognition": [{"name": n, "confidence": _num(c)} for n, c in analysis.recognition],
@@ -308,7 +308,7 @@ def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: P
             yield annotate_frame(frame.image, analysis, frame.index, blur_faces)
 
     try:
-        with VideoReader(source) as reader:
+        with VideoReader(source, turn=analysis.info.turn) as reader:  # as analysed: upright
             for image in prefetched(annotated(reader)):
                 writer.write(image)
     except BaseException:
