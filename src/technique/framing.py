@@ -215,6 +215,7 @@ class DancerFinder:
         self.small_heights: list[float] = []
         n = config.people_samples
         self._people_at = {int(frame_count * (i + 1) / (n + 1)) for i in range(n)} if frame_count > n else set()
+        self._looked_at: list[tuple[np.ndarray, Pose]] = []  # frames kept for look_for_others()
         self.people: list[PeopleSeen] = []
 
     def process(self, image: np.ndarray, index: int, time_s: float) -> Pose | None:
@@ -225,7 +226,7 @@ class DancerFinder:
         if self.watching:
             self._watch(time_s)
         if index in self._people_at and pose is not None:
-            self._look_for_others(image, pose)
+            self._looked_at.append((image, pose))
         return pose
 
     def _find(self, image: np.ndarray, index: int, time_s: float) -> Pose | None:
@@ -304,6 +305,16 @@ class DancerFinder:
             self.turn = turn_needed(self._directions, self.config.turn_share, self.config.turn_tolerance)
             self.watching = False
 
+    def look_for_others(self) -> None:
+        """After the stream: look again at a few frames for people other than the dancer.
+
+        Done at the end with the full-frame estimator (its tracking is over), not with a second
+        estimator during the stream, because starting another graph costs more than the looks.
+        """
+        for image, pose in self._looked_at:
+            self._look_for_others(image, pose)
+        self._looked_at.clear()
+
     def _look_for_others(self, image: np.ndarray, pose: Pose) -> None:
         """Black out the dancer (and each person found) and look again, up to three more people."""
         box = body_box(pose)
@@ -311,13 +322,12 @@ class DancerFinder:
             return
         seen = PeopleSeen(box)
         masked = image.copy()
-        estimator = self._static_estimator()
         hidden = [box]
         for _ in range(3):
             for b in hidden[-1:]:
                 left, top, right, bottom = _widened(b, 0.1)
                 masked[max(top, 0):max(bottom, 0), max(left, 0):max(right, 0)] = 0
-            other = estimator.process(masked)
+            other = self._full.detect_afresh(masked)
             other_box = body_box(other) if torso_seen(other) else None
             if other_box is None:
                 break

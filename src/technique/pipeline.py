@@ -123,6 +123,8 @@ def _read_poses(source, config: AnalysisConfig, progress: Callable[[int, int], N
                 track.append(smoother.update(pose, frame.time_s))
                 if progress:
                     progress(frame.index + 1, info.frame_count)
+            if turn or not finder.turn:  # a clip about to be read again turned needs no look
+                finder.look_for_others()
         return info, track, reader.problem, finder
 
 
