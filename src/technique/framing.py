@@ -34,6 +34,8 @@ class FindingConfig:
     small_body: a body less tall than this share of the frame height is followed in a crop.
     tile_sides: sides of the square search tiles, as shares of the frame's shorter side.
     search_gap_s: after a search that found nobody, wait this long (doubling up to max) before the next.
+    search_after_s: a dancer seen at full size is searched for in tiles only once lost this long (a
+        frame lost in a fast turn is no small dancer, and a normal clip must not pay for searches).
     crop_scale: a crop's side is this many times the body's extent.
     watch_s, watch_frames: the dancer's orientation in the first seconds (or first frames with her
         torso seen) decides whether the clip is read again turned.
@@ -45,6 +47,7 @@ class FindingConfig:
     tile_sides: tuple[float, ...] = (1.0, 0.5)
     search_gap_s: float = 0.3
     max_search_gap_s: float = 2.0
+    search_after_s: float = 1.0
     crop_scale: float = 2.0
     watch_s: float = 2.0
     watch_frames: int = 30
@@ -193,26 +196,25 @@ class DancerFinder:
     estimators inside it; use as a context manager, or call ``close()``.
 
     ``turn`` is the quarter turn that shows her upright, decided from the first seconds (None if
-    unsure, 0 upright): the reader reads the clip again turned. After the stream, ``small_frames`` counts frames where she was found only in a crop, ``warnings()`` says what a
-    teacher should know about the framing.
+    unsure, 0 upright): the reader reads the clip again turned. After the stream, call
+    ``look_for_others()``; then ``warnings()`` says what a teacher should know about the framing.
     """
 
     def __init__(self, pose: PoseConfig = PoseConfig(), config: FindingConfig = FindingConfig(),
-                 fps: float = 30.0, frame_count: int = 0):
+                 frame_count: int = 0):
         self.config = config
         self._pose_config = pose
-        self._fps = fps if fps > 0 else 30.0
         self._full = PoseEstimator(pose)
         self._crop_estimator: PoseEstimator | None = None  # made when a small dancer is first found
-        self._static: PoseEstimator | None = None  # made for a tile search or a look for other people
+        self._static: PoseEstimator | None = None  # photo mode, made for the first tile search
         self._crop: tuple[int, int, int] | None = None
-        self._next_search = 0
+        self._next_search = 0.0  # time from which a tile search may run
         self._search_gap = config.search_gap_s
         self._directions: list[float] = []
         self.turn: int | None = 0
         self.watching = True
-        self.small_frames = 0
-        self.small_heights: list[float] = []
+        self.small_frames = 0  # frames where she was found only in a crop
+        self.small_heights: list[float] = []  # her extent then, as a share of the frame height
         n = config.people_samples
         self._people_at = {int(frame_count * (i + 1) / (n + 1)) for i in range(n)} if frame_count > n else set()
         self._looked_at: list[tuple[np.ndarray, Pose]] = []  # frames kept for look_for_others()
@@ -220,7 +222,7 @@ class DancerFinder:
 
     def process(self, image: np.ndarray, index: int, time_s: float) -> Pose | None:
         """The dancer's pose in this BGR frame (whole-frame pixels), or None."""
-        pose = self._find(image, index, time_s)
+        pose = self._find(image, time_s)
         if pose is not None:
             self._directions.append(head_direction(pose))
         if self.watching:
@@ -229,7 +231,8 @@ class DancerFinder:
             self._looked_at.append((image, pose))
         return pose
 
-    def _find(self, image: np.ndarray, index: int, time_s: float) -> Pose | None:
+    def _find(self, image: np.ndarray, time_s: float) -> Pose | None:
+        """The full frame while it finds her at a good size; else her crop, or a tile search."""
         if self._crop is not None:
             pose = self._in_crop(image)
             if pose is not None:
@@ -237,7 +240,8 @@ class DancerFinder:
             self._crop = None
         pose = self._full.process(image)
         if pose is not None:
-            self._maybe_follow(pose, image)
+            if not self._maybe_follow(pose, image):
+                self._next_search = max(self._next_search, time_s + self.config.search_after_s)
             return pose
         if time_s < self._next_search:
             return None
@@ -251,12 +255,16 @@ class DancerFinder:
             self._maybe_follow(pose, image)
         return pose
 
-    def _maybe_follow(self, pose: Pose, image: np.ndarray) -> None:
-        """Follow a small body in a crop from the next frame on (a full-frame body needs nothing)."""
+    def _maybe_follow(self, pose: Pose, image: np.ndarray) -> bool:
+        """Follow a small body in a crop from the next frame on (a full-frame body needs nothing).
+
+        True when the body is small (and now followed)."""
         box = body_box(pose)
         height, width = image.shape[:2]
         if box is not None and max(box[2] - box[0], box[3] - box[1]) < self.config.small_body * height:
             self._crop = crop_around(box, width, height, self.config.crop_scale)
+            return True
+        return False
 
     def _in_crop(self, image: np.ndarray) -> Pose | None:
         """Track in the crop; move the crop (or drop it for a grown body) when she leaves its middle."""

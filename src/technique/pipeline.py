@@ -114,7 +114,7 @@ def _read_poses(source, config: AnalysisConfig, progress: Callable[[int, int], N
         info = reader.info
         track = Track(info.fps, (info.width, info.height))
         smoother = PoseSmoother(config.smoothing)
-        with DancerFinder(config.pose, fps=info.fps, frame_count=info.frame_count) as finder:
+        with DancerFinder(config.pose, frame_count=info.frame_count) as finder:
             finder.watching = isinstance(reader, VideoReader)  # a camera can't be read again turned
             for frame in prefetched(iter(reader)):
                 pose = finder.process(frame.image, frame.index, frame.time_s)
