@@ -219,6 +219,19 @@ def test_turned_clip_gives_an_upright_annotated_video(analyses, awkward, tmp_pat
     assert unpainted.mean() > 0.8  # the same upright picture, apart from the drawing
 
 
+def test_turned_clip_gives_upright_stills_in_batch_and_dashboard(analyses, awkward, tmp_path):
+    from technique.batch import write_still
+    from technique.dashboard import frames_at
+
+    a = analyses(awkward["turned_clockwise"])
+    still = write_still(a, awkward["turned_clockwise"], tmp_path / "worst.jpg")
+    assert cv2.imread(str(still)).shape == (480, 640, 3)
+    frame = frames_at(awkward["turned_clockwise"], [0], a.info.turn)[0]
+    with VideoReader(sample(ARABESQUE)) as upright:
+        original = next(iter(upright)).image
+    assert np.abs(frame.astype(int) - original.astype(int)).mean() < 8
+
+
 def test_tilted_camera_is_said_not_upright(analyses, awkward):
     a = analyses(awkward["tilted"])
     assert any("not upright" in w for w in a.warnings), a.warnings
