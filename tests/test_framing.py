@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from conftest import sample
 
-from technique.framing import (PeopleSeen, crop_around, head_direction, people_warning, square_tiles,
-                               turn_needed)
+from technique.framing import (PeopleSeen, crop_around, enlarged, head_direction, people_warning,
+                               square_tiles, turn_needed)
 from technique.landmarks import COUNT, LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
 from technique.pipeline import analyse_clip, read_track
 from technique.pose import Pose
@@ -94,6 +94,19 @@ def test_pose_found_in_a_crop_is_placed_in_the_whole_picture():
     assert placed.pixels[LEFT_SHOULDER].tolist() == [110, 205]
     assert placed.image_size == (640, 480)
     assert np.array_equal(placed.world, pose.world)
+    # found in a crop enlarged twice: half the distances from the crop's corner
+    assert pose.placed_in((100, 200), (640, 480), 0.5).pixels[LEFT_HIP].tolist() == [105, 210]
+
+
+def test_small_crops_are_enlarged_and_mapped_back():
+    crop = np.zeros((128, 128, 3), np.uint8)
+    crop[32:96, 60:68] = 255  # a bar in the middle
+    big, shrink = enlarged(crop, 256)
+    assert big.shape == (256, 256, 3) and shrink == 0.5
+    rows, cols = np.nonzero(big[..., 0] > 128)
+    assert cols.mean() * shrink == pytest.approx(63.5, abs=1) and rows.mean() * shrink == pytest.approx(63.5, abs=1)
+    same, one = enlarged(np.zeros((300, 300, 3), np.uint8), 256)
+    assert same.shape == (300, 300, 3) and one == 1.0
 
 
 @pytest.mark.parametrize("judged, others, said", [

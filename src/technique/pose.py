@@ -7,7 +7,6 @@ between frames, so an estimator must never be shared across clips or threads.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -43,12 +42,14 @@ class Pose:
         world[:, 0] = -world[:, 0]
         return Pose(px, self.visibility[idx].copy(), world, self.image_size)
 
-    def placed_in(self, corner: tuple[float, float], image_size: tuple[int, int]) -> "Pose":
-        """This pose, found in a crop whose top-left corner is `corner`, in the whole picture's pixels.
+    def placed_in(self, corner: tuple[float, float], image_size: tuple[int, int], scale: float = 1.0) -> "Pose":
+        """This pose, found in a crop whose top-left corner is `corner` (and enlarged 1/scale times
+        before the model saw it), in the whole picture's pixels.
 
         World coordinates are metres around the hips, the same whichever crop they were seen in.
         """
-        return Pose(self.pixels + np.asarray(corner, dtype=np.float64), self.visibility, self.world, image_size)
+        pixels = self.pixels * scale + np.asarray(corner, dtype=np.float64)
+        return Pose(pixels, self.visibility, self.world, image_size)
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,6 @@ class PoseConfig:
     min_detection_confidence: float = 0.5
     min_tracking_confidence: float = 0.5
     static_images: bool = False  # True: detect afresh in every frame (photos); False: track (video)
-    smooth_landmarks: bool = True  # False where the picture given moves (a crop following a small dancer)
 
 
 def _flush_c_stdio() -> None:
@@ -114,7 +114,7 @@ class PoseEstimator:
             self._pose = mp.solutions.pose.Pose(
                 static_image_mode=config.static_images,
                 model_complexity=config.model_complexity,
-                smooth_landmarks=config.smooth_landmarks,
+                smooth_landmarks=True,
                 enable_segmentation=False,
                 min_detection_confidence=config.min_detection_confidence,
                 min_tracking_confidence=config.min_tracking_confidence,
@@ -151,9 +151,10 @@ class PoseEstimator:
     def detect_afresh(self, frame_bgr: np.ndarray) -> Pose | None:
         """The person a fresh detection finds in this frame, whoever was tracked before.
 
-        An empty (black) frame first ends the tracking, so MediaPipe detects anew in `frame_bgr` (and
-        restarts its landmark smoothing), as in photo mode: a second look at a frame, after the
-        stream, costs two inferences instead of a second graph (about 0.1-0.2 s to start).
+        An empty (black) frame first ends the tracking, so MediaPipe detects anew in `frame_bgr` and
+        restarts its landmark smoothing (the landmarks equal photo mode's to the pixel). For a picture
+        that moved (a crop placed elsewhere) and for a second look at a frame after the stream: two
+        inferences instead of a second graph (about 0.1-0.2 s to start).
         """
         if not self.config.static_images:
             self.process(np.zeros_like(frame_bgr))
@@ -171,6 +172,8 @@ class PoseEstimator:
 
 def detect_in_image(image_bgr: np.ndarray, config: PoseConfig = PoseConfig()) -> Pose | None:
     """Pose in a single photo (static mode: no tracking state)."""
-    static = dataclasses.replace(config, static_images=True)
+    static = PoseConfig(
+        config.model_complexity, config.min_detection_confidence, config.min_tracking_confidence, True
+    )
     with PoseEstimator(static) as estimator:
         return estimator.process(image_bgr)
