@@ -17,7 +17,7 @@ from conftest import sample
 from technique.framing import (PeopleSeen, crop_around, enlarged, head_direction, people_warning,
                                square_tiles, turn_needed)
 from technique.landmarks import COUNT, LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
-from technique.pipeline import analyse_clip, read_track
+from technique.pipeline import read_track
 from technique.pose import Pose
 from technique.video import VideoReader, VideoWriter
 
@@ -209,6 +209,20 @@ def test_awkward_clip_is_measured_as_the_upright_one(analyses, awkward, name, sa
     for measure in ("working_leg_height", "torso_tilt", "supporting_knee"):
         assert held(a, measure) == pytest.approx(held(upright, measure), abs=3), measure
     assert a.judgement.score == pytest.approx(upright.judgement.score, abs=5)
+
+
+@pytest.mark.parametrize("clip, movement", [
+    ("fouette_turns__side_right", "fouette"),
+    ("developpe_devant__side_right", "developpe_devant"),
+])
+def test_other_movements_danced_small_are_recognised_and_measured(analyses, tmp_path, clip, movement):
+    small = analyses(remade(sample(clip), tmp_path / "small.mp4", smaller(1 / 5, (0.2, 0.6))))
+    upright = analyses(sample(clip))
+    assert small.judgement is not None and small.judgement.reference.name == movement
+    assert small.working_leg == upright.working_leg == "right"
+    for measure in ("working_leg_height", "torso_tilt"):
+        both = np.isfinite(small.measures[measure]) & np.isfinite(upright.measures[measure])
+        assert np.median(np.abs(small.measures[measure][both] - upright.measures[measure][both])) < 3, measure
 
 
 def test_small_dancer_landmarks_are_in_the_whole_frame(analyses, awkward):
