@@ -265,6 +265,30 @@ def test_tilted_camera_is_said_not_upright(analyses, awkward):
     assert a.info.turn == 0  # 45° is no quarter turn: nothing is turned by guesswork
 
 
+def lying_at_first(frames: int):
+    """The first `frames` frames turned on their side (fitted into the frame), the rest as filmed."""
+    index = iter(range(10 ** 6))
+
+    def change(image):
+        if next(index) >= frames:
+            return image
+        h, w = image.shape[:2]
+        side = cv2.rotate(image, cv2.ROTATE_90_CLOCKWISE)
+        side = cv2.resize(side, (h * h // w, h), interpolation=cv2.INTER_AREA)
+        out = np.zeros_like(image)
+        out[:, (w - side.shape[1]) // 2:][:, :side.shape[1]] = side
+        return out
+    return change
+
+
+def test_a_dancer_lying_only_at_first_is_not_turned(tmp_path):
+    clip = remade(sample(ARABESQUE), tmp_path / "lying.mp4", lying_at_first(45))
+    info, track, warnings = read_track(clip)
+    assert info.turn == 0 and (info.width, info.height) == (640, 480)
+    assert not [w for w in warnings if "turned" in w or "upside" in w], warnings
+    assert track.detected.mean() > 0.9
+
+
 def test_two_dancers_side_by_side_says_which_one_was_judged(analyses, awkward):
     a = analyses(awkward["two_dancers"])
     said = [w for w in a.warnings if "people in the picture" in w]

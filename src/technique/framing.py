@@ -343,6 +343,10 @@ class DancerFinder:
                 return found.placed_in((x, y), (width, height))
         return None
 
+    def upright(self) -> bool:
+        """True unless the dancer was turned or tilted in most of the frames seen so far."""
+        return turn_needed(self._directions, self.config.turn_share, self.config.turn_tolerance) == 0
+
     def _watch(self, time_s: float) -> None:
         """Decide the turn once, from the head directions of the first seconds."""
         seen = sum(math.isfinite(d) for d in self._directions)
@@ -390,7 +394,7 @@ class DancerFinder:
             out.append("The video was turned on its side; analysed upright.")
         elif turned == 180:
             out.append("The video was upside down; analysed upright.")
-        if turn_needed(self._directions, self.config.turn_share, self.config.turn_tolerance) != 0:
+        if not self.upright():
             out.append("The dancer is not upright in the picture (lying down, upside down or a tilted "
                        "camera?): the scores assume an upright dancer and may be wrong.")
         if self.small_frames:

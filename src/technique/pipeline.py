@@ -78,11 +78,15 @@ def read_track(source, config: AnalysisConfig = AnalysisConfig(),
     """Stream a video through the dancer finder and the smoother; keep only landmarks.
 
     A clip whose first seconds show the dancer lying across the picture or upside down is read a
-    second time turned upright (``info.turn`` says by how much), so that angles mean what they say.
+    second time turned upright (``info.turn`` says by how much), so that angles mean what they say;
+    if she is then not upright for most of the clip, the turn was wrong (she lay down at first) and
+    the clip is read as it is.
     """
-    info, track, problem, finder = _read_poses(source, config, progress, turn=0)
+    info, track, problem, finder = _read_poses(source, config, progress, turn=0, watch=True)
     if finder.turn:
-        info, track, problem, finder = _read_poses(source, config, progress, turn=finder.turn)
+        info, track, problem, finder = _read_poses(source, config, progress, turn=finder.turn, watch=False)
+        if not finder.upright():
+            info, track, problem, finder = _read_poses(source, config, progress, turn=0, watch=False)
     warnings = finder.warnings(info.turn)
     if problem:
         if len(track) < config.min_frames:
@@ -103,9 +107,10 @@ def read_track(source, config: AnalysisConfig = AnalysisConfig(),
     return info, arrays, warnings
 
 
-def _read_poses(source, config: AnalysisConfig, progress: Callable[[int, int], None] | None, turn: int):
+def _read_poses(source, config: AnalysisConfig, progress: Callable[[int, int], None] | None, turn: int,
+                watch: bool):
     """One pass over the clip (turned by `turn` degrees): the info, the cleaned track, the reader's
-    problem and the finder. The first pass stops early once the dancer is found to need turning."""
+    problem and the finder. When watching, the pass stops once the dancer is found to need turning."""
     from .framing import DancerFinder
     from .smoothing import PoseSmoother, Track
     from .video import VideoReader, open_video, prefetched
@@ -115,15 +120,15 @@ def _read_poses(source, config: AnalysisConfig, progress: Callable[[int, int], N
         track = Track(info.fps, (info.width, info.height))
         smoother = PoseSmoother(config.smoothing)
         with DancerFinder(config.pose, frame_count=info.frame_count) as finder:
-            finder.watching = isinstance(reader, VideoReader)  # a camera can't be read again turned
+            finder.watching = watch and isinstance(reader, VideoReader)  # a camera can't be read again
             for frame in prefetched(iter(reader)):
                 pose = finder.process(frame.image, frame.index, frame.time_s)
-                if finder.turn and not turn:
+                if watch and finder.turn:
                     break  # read again, turned: nothing measured sideways is kept
                 track.append(smoother.update(pose, frame.time_s))
                 if progress:
                     progress(frame.index + 1, info.frame_count)
-            if turn or not finder.turn:  # a clip about to be read again turned needs no look
+            if not (watch and finder.turn):  # a clip about to be read again turned needs no look
                 finder.look_for_others()
         return info, track, reader.problem, finder
 
