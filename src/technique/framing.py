@@ -206,8 +206,9 @@ def people_warning(samples: list[PeopleSeen]) -> str | None:
         judged = f"judged the one {places.pop()}"
     else:
         judged = "the one judged was not always the same (" + ", then ".join(which_one(s) for s in crowded) + ")"
-    return (f"{count} people in the picture; {judged}. If the others are reflections in a mirror, "
-            "all is well; otherwise film one dancer at a time.")
+    mirror = "the other is a reflection" if count == 2 else "the others are reflections"
+    return (f"{count} people in the picture; {judged}. If {mirror} in a mirror, all is well; "
+            "otherwise film one dancer at a time.")
 
 
 def _widened(box, by: float) -> tuple[int, int, int, int]:
