@@ -374,9 +374,8 @@ class DancerFinder:
         masked = image.copy()
         hidden = [box]
         for _ in range(3):
-            for b in hidden[-1:]:
-                left, top, right, bottom = _widened(b, 0.1)
-                masked[max(top, 0):max(bottom, 0), max(left, 0):max(right, 0)] = 0
+            left, top, right, bottom = _widened(hidden[-1], 0.1)
+            masked[max(top, 0):max(bottom, 0), max(left, 0):max(right, 0)] = 0
             other = self._full.detect_afresh(masked)
             other_box = body_box(other) if torso_seen(other) else None
             if other_box is None:
