@@ -337,3 +337,15 @@ def test_real_person_upside_down_is_read_upright(photos, tmp_path):
     assert np.nanmedian(shoulders[:, 1]) < np.nanmedian(hips[:, 1])  # head up after the turn
     same = upright.pixels[upright.detected][:, [LEFT_SHOULDER, LEFT_HIP]]
     assert np.nanmedian(np.abs(track.pixels[track.detected][:, [LEFT_SHOULDER, LEFT_HIP]] - same)) < 10
+
+
+def test_real_person_a_fifth_of_the_frame_high_is_found(photos, tmp_path):
+    image = cv2.imread(str(photos / "messi5.jpg"))
+    _, track, warnings = read_track(still_clip(smaller(1 / 5, (0.3, 0.6))(image), tmp_path / "far.mp4"))
+    assert track.detected.mean() > 0.9
+    assert any(w.startswith("The dancer is small") for w in warnings), warnings
+    h, w = image.shape[:2]
+    x0, y0 = int(0.3 * (w - w // 5)), int(0.6 * (h - h // 5))
+    hips = track.pixels[track.detected][:, [LEFT_HIP, RIGHT_HIP]].reshape(-1, 2)
+    assert (hips[:, 0] > x0).all() and (hips[:, 0] < x0 + w // 5).all()  # where the small picture is
+    assert (hips[:, 1] > y0).all() and (hips[:, 1] < y0 + h // 5).all()
