@@ -190,7 +190,7 @@ def write_still(analysis, source: str, path: Path, blur_faces: bool = False, roo
         index = int(seen[len(seen) // 2])
     else:
         return None
-    with VideoReader(source) as reader:
+    with VideoReader(source, turn=analysis.info.turn) as reader:  # as analysed: upright
         for frame in reader:
             if frame.index == index:
                 image = annotate_frame(frame.image, analysis, index, blur_faces)

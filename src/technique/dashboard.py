@@ -390,7 +390,7 @@ def review_clip(upload, name: str, movement: str | None = None, working_leg: str
         video = write_annotated_video(analysis, path, path.parent.parent / "annotated.mp4", blur_faces).read_bytes()
         tell(0.95, "Picking the worst moment…")
         j, c = analysis.judgement, analysis.comparison
-        images = frames_at(path, (worst_moment(j), c.worst_frame if c else None))
+        images = frames_at(path, (worst_moment(j), c.worst_frame if c else None), analysis.info.turn)
         still = worst_still(analysis, images, blur_faces)
         pair = side_by_side(analysis, images.get(c.worst_frame) if c else None, blur_faces)
         clip_hash = content_hash(path)
@@ -398,15 +398,15 @@ def review_clip(upload, name: str, movement: str | None = None, working_leg: str
     return Review(name, analysis, report, frames_table(analysis), video, still, clip_hash, pair)
 
 
-def frames_at(source: Path, indices) -> dict[int, np.ndarray]:
-    """The clip's frames (BGR) at these indices (None ignored), read in one pass."""
+def frames_at(source: Path, indices, turn: int = 0) -> dict[int, np.ndarray]:
+    """The clip's frames (BGR) at these indices (None ignored), read in one pass, turned as analysed."""
     from .video import VideoReader
 
     wanted = {int(i) for i in indices if i is not None}
     found: dict[int, np.ndarray] = {}
     if not wanted:
         return found
-    with VideoReader(source) as reader:
+    with VideoReader(source, turn=turn) as reader:
         for frame in reader:
             if frame.index in wanted:
                 found[frame.index] = frame.image

@@ -77,26 +77,23 @@ class Analysis:
 
 def read_track(source, config: AnalysisConfig = AnalysisConfig(),
                progress: Callable[[int, int], None] | None = None) -> tuple[VideoInfo, TrackArrays, list[str]]:
-    """Stream a video through the pose estimator and the smoother; keep only landmarks."""
-    from .pose import PoseEstimator
-    from .smoothing import PoseSmoother, Track
-    from .video import open_video, prefetched
+    """Stream a video through the dancer finder and the smoother; keep only landmarks.
 
-    warnings: list[str] = []
-    with open_video(source, config.max_side) as reader:
-        info = reader.info
-        track = Track(info.fps, (info.width, info.height))
-        smoother = PoseSmoother(config.smoothing)
-        with PoseEstimator(config.pose) as estimator:
-            for frame in prefetched(iter(reader)):
-                track.append(smoother.update(estimator.process(frame.image), frame.time_s))
-                if progress:
-                    progress(frame.index + 1, info.frame_count)
-        warnings += getattr(reader, "warnings", [])  # timestamps repaired (joined clips)
-        if reader.problem:
-            if len(track) < config.min_frames:
-                raise VideoError(source, reader.problem)
-            warnings.append(f"Only part of the clip could be read: {reader.problem}.")
+    A clip whose first seconds show the dancer lying across the picture or upside down is read a
+    second time turned upright (``info.turn`` says by how much), so that angles mean what they say;
+    if she is then not upright for most of the clip, the turn was wrong (she lay down at first) and
+    the clip is read as it is.
+    """
+    info, track, problem, finder, read = _read_poses(source, config, progress, turn=0, watch=True)
+    if finder.turn:
+        info, track, problem, finder, read = _read_poses(source, config, progress, turn=finder.turn, watch=False)
+        if not finder.upright():
+            info, track, problem, finder, read = _read_poses(source, config, progress, turn=0, watch=False)
+    warnings = finder.warnings(info.turn) + read  # the reader's: timestamps repaired (joined clips)
+    if problem:
+        if len(track) < config.min_frames:
+            raise VideoError(source, problem)
+        warnings.append(f"Only part of the clip could be read: {problem}.")
     if len(track) < config.min_frames:
         raise VideoError(source, f"too short: {len(track)} frame(s); a movement needs at least "
                                  f"{config.min_frames} frames (about {config.min_frames / max(info.fps, 1):.2f} s)")
@@ -120,6 +117,32 @@ def camera_view(measures: dict[str, np.ndarray], detected: np.ndarray) -> str:
     rest = detected & ~active_frames(measures)
     yaw = measures["body_yaw"]
     return view_of(yaw[rest] if np.isfinite(yaw[rest]).sum() >= 5 else yaw[detected])
+
+
+def _read_poses(source, config: AnalysisConfig, progress: Callable[[int, int], None] | None, turn: int,
+                watch: bool):
+    """One pass over the clip (turned by `turn` degrees): the info, the cleaned track, the reader's
+    problem, the finder and the reader's warnings. When watching, the pass stops once the dancer is found to need turning."""
+    from .framing import DancerFinder
+    from .smoothing import PoseSmoother, Track
+    from .video import VideoReader, open_video, prefetched
+
+    with open_video(source, config.max_side, turn) as reader:
+        info = reader.info
+        track = Track(info.fps, (info.width, info.height))
+        smoother = PoseSmoother(config.smoothing)
+        with DancerFinder(config.pose, frame_count=info.frame_count) as finder:
+            finder.watching = watch and isinstance(reader, VideoReader)  # a camera can't be read again
+            for frame in prefetched(iter(reader)):
+                pose = finder.process(frame.image, frame.index, frame.time_s)
+                if watch and finder.turn:
+                    break  # read again, turned: nothing measured sideways is kept
+                track.append(smoother.update(pose, frame.time_s))
+                if progress:
+                    progress(frame.index + 1, info.frame_count)
+            if not (watch and finder.turn):  # a clip about to be read again turned needs no look
+                finder.look_for_others()
+        return info, track, reader.problem, finder, list(getattr(reader, "warnings", []))
 
 
 def missing_body_parts(track: TrackArrays, share: float = 0.5) -> list[str]:

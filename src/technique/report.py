@@ -66,7 +66,7 @@ def report_dict(analysis: Analysis) -> dict:
         "technique_version": __version__,
         "clip": {"path": printable(info.source), "fps": round(info.fps, 3), "frames": len(analysis.track.times),
                  "duration_s": round(float(analysis.track.times[-1]) if len(analysis.track.times) else 0, 3),
-                 "width": info.width, "height": info.height, "rotation": info.rotation,
+                 "width": info.width, "height": info.height, "rotation": info.rotation, "turned": info.turn,
                  "frames_with_person": int(analysis.track.detected.sum())},
         "movement": movement,
         "recognition": [{"name": n, "confidence": _num(c)} for n, c in analysis.recognition],
@@ -394,8 +394,10 @@ def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: P
             yield annotate_frame(frame.image, analysis, frame.index, blur_faces)
 
     try:
-        # closing(): the drawing thread has stopped before the reader it decodes from is closed
-        with VideoReader(source) as reader, closing(prefetched(annotated(reader), source=str(source))) as images:
+        # closing(): the drawing thread has stopped before the reader it decodes from is closed;
+        # the clip is read turned as it was analysed (upright)
+        with VideoReader(source, turn=analysis.info.turn) as reader, \
+                closing(prefetched(annotated(reader), source=str(source))) as images:
             for image in images:
                 try:
                     writer.write(image)

@@ -41,6 +41,8 @@ class VideoInfo:
     duration_s: float
     rotation: int  # degrees the stored frames are turned to be shown upright
     stored_size: tuple[int, int]
+    turn: int = 0  # further degrees (counter-clockwise) found by looking at the dancer: a clip turned
+    #                without rotation metadata. Re-read the clip with VideoReader(path, turn=info.turn).
 
 
 @dataclass(frozen=True)
@@ -117,10 +119,17 @@ def _scaled_size(width: int, height: int, max_side: int) -> tuple[int, int]:
 
 
 class VideoReader:
-    """A video file opened for streaming. Raises ``VideoError`` with the reason if it can't be."""
+    """A video file opened for streaming. Raises ``VideoError`` with the reason if it can't be.
 
-    def __init__(self, path: str | os.PathLike, max_side: int = MAX_SIDE):
+    turn: degrees (0, 90, 180, 270, counter-clockwise) to turn the frames beyond what the file's
+    rotation flag says: for clips filmed sideways whose flag was lost (see ``VideoInfo.turn``).
+    """
+
+    def __init__(self, path: str | os.PathLike, max_side: int = MAX_SIDE, turn: int = 0):
         import av
+
+        if turn % 90:
+            raise ValueError(f"a clip can only be turned by quarter turns, not {turn}°")
 
         self.path = Path(path)
         _check_file(self.path)
@@ -140,7 +149,7 @@ class VideoReader:
         self.warnings: list[str] = []  # things the reader repaired and the report should say (joined clips)
         self.frames_read = 0
         rotation = self._first_frame_rotation()
-        self.info = self._probe(max_side, rotation)
+        self.info = self._probe(max_side, rotation, turn % 360)
 
     def _first_frame_rotation(self) -> int:
         """Decode one frame: proves the stream is decodable and reads the phone's rotation flag.
@@ -165,7 +174,7 @@ class VideoReader:
         self._stream.thread_type = "AUTO"
         return rotation
 
-    def _probe(self, max_side: int, rotation: int) -> VideoInfo:
+    def _probe(self, max_side: int, rotation: int, turn: int) -> VideoInfo:
         stream = self._stream
         codec = stream.codec_context
         if codec.name in ("png", "mjpeg", "bmp", "gif", "webp") and (stream.frames or 0) <= 1:
@@ -184,15 +193,15 @@ class VideoReader:
         if width <= 0 or height <= 0:
             self.close()
             raise VideoError(self.path, "the video stream has no picture size (corrupt header)")
-        shown = (height, width) if rotation in (90, 270) else (width, height)
+        shown = (height, width) if (rotation + turn) % 180 == 90 else (width, height)
         out_w, out_h = _scaled_size(*shown, max_side)
-        return VideoInfo(str(self.path), out_w, out_h, fps, frames, duration, rotation, (width, height))
+        return VideoInfo(str(self.path), out_w, out_h, fps, frames, duration, rotation, (width, height), turn)
 
     def __iter__(self) -> Iterator[Frame]:
         import av
         import cv2
 
-        rotation = self.info.rotation
+        rotation = (self.info.rotation + self.info.turn) % 360
         start = self._stream.start_time or 0
         index, shift, last = 0, 0.0, None
         try:
@@ -338,11 +347,12 @@ def prefetched(frames: Iterator, depth: int = 4, stall_s: float = 120.0, source:
         thread.join(timeout=min(30.0, stall_s))
 
 
-def open_video(source: str | int | os.PathLike, max_side: int = MAX_SIDE) -> VideoReader | WebcamReader:
-    """A reader for a file path, or for a webcam given as an integer index ("0")."""
+def open_video(source: str | int | os.PathLike, max_side: int = MAX_SIDE,
+               turn: int = 0) -> VideoReader | WebcamReader:
+    """A reader for a file path, or for a webcam given as an integer index ("0"); `turn` for files only."""
     if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
         return WebcamReader(int(source))
-    return VideoReader(source, max_side)
+    return VideoReader(source, max_side, turn)
 
 
 class VideoWriter:
