@@ -204,3 +204,13 @@ def test_history_into_a_closed_pipe_is_quiet(tmp_path):
                             env={**os.environ, "PYTHONPATH": str(REPO / "src")})
     assert result.stdout.startswith("Ana: 3000 saved analyses")
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, result.stderr
+
+
+def test_one_student_whatever_the_unicode_form_of_her_name(tmp_path):
+    """"José" typed (é) and "José" from a macOS folder name (e + combining accent) are one student."""
+    report = {"movement": {"name": "arabesque"}, "score": 90.0, "clip": {"path": "a.mp4"}, "criteria": []}
+    with History(tmp_path / "h.sqlite3") as history:
+        history.save("Jose\u0301 ", report, "hash-a", "2026-09-01T10:00:00+00:00")
+        history.save("Jos\u00e9", dict(report, score=95.0), "hash-b", "2026-09-08T10:00:00+00:00")
+        assert history.students() == ["Jos\u00e9"]
+        assert [s.score for s in history.sessions("Jose\u0301")] == [90.0, 95.0]

@@ -116,3 +116,23 @@ def test_joined_clips_whose_timestamps_go_back_are_read_in_order_and_flagged(tmp
     analysis = analyse_clip(joined)
     assert [seg.movement for seg in analysis.segments] == ["arabesque", "developpe_devant"]
     assert any("timestamps go back" in w for w in analysis.warnings)
+
+
+def test_a_clip_that_does_not_state_its_frame_rate_is_said_to_be_uncertain(tmp_path):
+    """A raw H.264 stream has no container timing: FFmpeg calls it 25 frames/s, the stream's own
+    timing says 30 (the sample's rate). Hold times were once wrong without a word."""
+    import shutil
+    import subprocess
+
+    from technique.video import VideoReader
+
+    if not shutil.which("ffmpeg"):
+        pytest.skip("ffmpeg is not installed (scripts/test installs it)")
+    raw = tmp_path / "raw.h264"
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-i", str(sample("first_to_arabesque__side_right")),
+                    "-c:v", "copy", "-bsf:v", "h264_mp4toannexb", str(raw)], check=True, timeout=60)
+    with VideoReader(raw) as reader:
+        assert reader.info.fps == pytest.approx(30.0)
+        assert any("frame rate" in w and "may be off" in w for w in reader.warnings)
+    with VideoReader(sample("first_to_arabesque__side_right")) as reader:
+        assert not any("frame rate" in w for w in reader.warnings)

@@ -81,6 +81,14 @@ def content_hash(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+
+def student_name(name: str) -> str:
+    """One spelling per student: trimmed and Unicode-normalised (NFC), so "José" typed on one machine
+    and "José" from a macOS folder name (e + combining accent) are the same student."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", name).strip()
+
 @dataclass(frozen=True)
 class Session:
     """One saved analysis of a student."""
@@ -230,7 +238,7 @@ class History:
         """Store a report (as from report.report_dict) for a student; returns the analysis id."""
         if self.readonly:
             raise HistoryError(self.path, "opened read-only")
-        student = student.strip()
+        student = student_name(student)
         if not student:
             raise ValueError("a student name is needed to save progress")
         movement = (report.get("movement") or {}).get("name") or "unrecognised"
@@ -259,6 +267,7 @@ class History:
 
     def sessions(self, student: str, movement: str | None = None) -> list[Session]:
         """A student's saved analyses, oldest first (optionally one movement)."""
+        student = student_name(student)
         query = ("SELECT id, student, movement, clip_name, clip_hash, recorded_at, score FROM analyses"
                  " WHERE student = ?" + (" AND movement = ?" if movement else "") + " ORDER BY recorded_at, id")
         with _database_errors(self.path):

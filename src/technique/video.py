@@ -181,6 +181,13 @@ class VideoReader:
             self.close()
             raise VideoError(self.path, f"is a still image ({codec.name}), not a video")
         rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+        guessed = stream.guessed_rate
+        if not stream.average_rate or (guessed and abs(float(stream.average_rate) - float(guessed)) > 0.5):
+            # the file doesn't state it (a raw stream, a broken AVI header): FFmpeg then says 25, the
+            # codec's own timing is the better guess, and the report says times are uncertain
+            rate = guessed or rate
+            self.warnings.append(f"The file doesn't state its frame rate clearly; {float(rate or 30):g} frames/s "
+                                 "was assumed, so times (how long a position is held, the tempo of turns) may be off.")
         fps = float(rate) if rate else 30.0
         if stream.duration is not None and stream.time_base is not None:
             duration = float(stream.duration * stream.time_base)
