@@ -192,3 +192,21 @@ def test_two_movements_in_one_real_clip_are_judged_separately(tmp_path):
     assert a.track.times[first.stop - 1] < 4.25 and 4.0 < a.track.times[second.start] + 0.5
     assert all(s.judgement.score is not None for s in a.segments)
     assert a.judgement is None and any("2 movements" in w for w in a.warnings)
+
+
+@pytest.mark.parametrize("down, up, rhythm", [(30, 30, 1.0), (30, 15, 2.0), (15, 30, 0.5)])
+def test_a_plie_is_told_down_bottom_up_with_its_rhythm(down, up, rhythm):
+    """Frames 20 -> 20+down: the knees bend to 120; 10 frames at the bottom; then up in `up` frames."""
+    from technique.motion import tell
+
+    n = 120
+    m = blank(n)
+    bottom = 20 + down
+    m["plie_knee"] = 175 - trapezoid(n, 20, bottom, bottom + 10, bottom + 10 + up, 55)
+    m["releve_lift"] = np.zeros(n)
+    ref = REFS["demi_plie_first"]
+    spans = {name: find_moment(mo, m) for name, mo in ref.moments.items()}
+    story = tell(ref, m, np.arange(n) / FPS, np.zeros((n, 33, 3)), spans, 0, n, "front")
+    assert [p.name for p in story.phases] == ["preparation", "down", "bottom", "up", "close"]
+    assert story.metrics["plie_rhythm"] == pytest.approx(rhythm, rel=0.25)
+    assert story.metrics["plie_knee_lowest"] == pytest.approx(120)

@@ -182,3 +182,17 @@ def test_one_name_normalisation(name):
 
     assert normalise_name(name) == "arabesque"
     assert get_reference(name, load_references()).name == "arabesque"
+
+
+def test_a_story_the_coach_cant_tell_is_refused_with_the_field_named(tmp_path):
+    import yaml
+
+    from technique.references import builtin_folder
+
+    data = yaml.safe_load((builtin_folder() / "demi_plie_first.yaml").read_text())
+    data["story"] = "waltz"
+    path = tmp_path / "demi_plie_first.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    with pytest.raises(ReferenceError_) as err:
+        load_reference_file(path)
+    assert "story" in str(err.value) and "waltz" in str(err.value)

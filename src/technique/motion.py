@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .judge import MomentSpan
+from .references import STORIES
 from .smoothing import true_runs
 
 REST_LEG_HEIGHT = 20.0  # degrees: below this (and the thigh down) the working leg is at rest
@@ -413,6 +414,7 @@ METRIC_MEASURES = {
     "height_steadiness_sd": "working_leg_height", "supporting_knee_lowest": "supporting_knee",
     "knee_at_end": "working_knee", "height_at_extension": "working_leg_height",
     "unfold_knee_rebend_deg": "working_knee", "extension_height_sd": "working_leg_height",
+    "plie_knee_lowest": "plie_knee", "heels_rise_highest": "releve_lift",
 }
 
 
@@ -437,19 +439,46 @@ def tell(reference, measures: dict[str, np.ndarray], times: np.ndarray, world: n
     return honest(_tell(reference, measures, times, world, spans, start, stop, view), reference, view)
 
 
-def _tell(reference, measures: dict[str, np.ndarray], times: np.ndarray, world: np.ndarray,
-          spans: dict[str, MomentSpan | None], start: int, stop: int, view: str = "unknown") -> Story:
-    movement = reference.name if reference is not None else None
-    if reference is not None:  # a teacher's reference tells the story of the movement it is built on
-        movement = (reference.extra or {}).get("teacher", {}).get("base", movement)
-    if movement == "arabesque":
-        return arabesque_story(measures, times, spans, start, stop)
-    if movement and movement.startswith("developpe"):
-        return developpe_story(movement, measures, times, spans, start, stop, view)
-    if movement == "fouette":
-        return fouette_story(measures, times, world, start, stop)
-    if reference is None:
-        return Story(None, start, stop, ())
+def _story_kind(reference, movement: str | None) -> str:
+    """Which story a movement tells: the reference file's `story:` field, else by its (base) name."""
+    kind = (reference.extra or {}).get("story") if reference is not None else None
+    if isinstance(kind, str) and kind in STORIES:
+        return kind
+    if movement == "arabesque" or movement == "fouette":
+        return movement
+    return "developpe" if movement and movement.startswith("developpe") else "hold"
+
+
+def plie_story(measures, times, spans, start, stop) -> Story:
+    """A plié in time: down, the bottom, up. Teachers want the rise as slow as the descent and no
+    sitting at the bottom (docs/ballet-criteria.md §5: descent/ascent ratio 0.8-1.25 [H])."""
+    span = spans.get("bottom")
+    knees = measures["plie_knee"]
+    if span is None:
+        return Story("plie", start, stop, (), notes=("The knees never bent into a plié.",))
+    top = _nan(np.nanmax, knees[start:stop])
+    bent = np.flatnonzero(np.nan_to_num(knees[start:stop], nan=top) < top - 10) + start  # the plié itself
+    down_start = int(bent[0]) if bent.size else start
+    up_stop = int(bent[-1]) + 1 if bent.size else stop
+    bottom0, bottom1 = int(span.frames[0]), int(span.frames[-1]) + 1
+    phases = tuple(p for p in (Phase("preparation", start, down_start), Phase("down", down_start, bottom0),
+                               Phase("bottom", bottom0, bottom1), Phase("up", bottom1, up_stop),
+                               Phase("close", up_stop, stop)) if p.stop > p.start)
+    down_s = float(times[bottom0] - times[down_start]) if bottom0 > down_start else float("nan")
+    up_s = float(times[up_stop - 1] - times[bottom1 - 1]) if up_stop > bottom1 else float("nan")
+    metrics = {
+        "plie_down_s": down_s, "plie_up_s": up_s,
+        "plie_rhythm": down_s / up_s if np.isfinite(down_s) and np.isfinite(up_s) and up_s > 0 else None,
+        "plie_bottom_s": float(times[bottom1 - 1] - times[bottom0]),
+        "plie_knee_lowest": _nan(np.nanmin, knees[start:stop]),
+        "heels_rise_highest": _nan(np.nanmax, measures["releve_lift"][start:stop]),
+    }
+    return Story("plie", start, stop, phases, metrics)
+
+
+def hold_story(reference, measures, times, spans, start, stop) -> Story:
+    """The generic story: preparation, rise, the position held (and for how long, how steadily), close."""
+    movement = reference.name
     name, key = next(((n, s) for n, s in spans.items() if s is not None), (None, None))
     if key is None:
         return Story(movement, start, stop, ())
@@ -457,3 +486,22 @@ def _tell(reference, measures: dict[str, np.ndarray], times: np.ndarray, world: 
     hold = key.frames
     return Story(movement, start, stop, phases, {"hold_s": float(times[hold[-1]] - times[hold[0]]),
                                                  **balance(measures, hold)})
+
+
+def _tell(reference, measures: dict[str, np.ndarray], times: np.ndarray, world: np.ndarray,
+          spans: dict[str, MomentSpan | None], start: int, stop: int, view: str = "unknown") -> Story:
+    if reference is None:
+        return Story(None, start, stop, ())
+    # a teacher's reference tells the story of the movement it is built on
+    movement = (reference.extra or {}).get("teacher", {}).get("base", reference.name)
+    kind = _story_kind(reference, movement)
+    if kind == "arabesque":
+        return arabesque_story(measures, times, spans, start, stop)
+    if kind == "developpe":
+        return developpe_story(movement, measures, times, spans, start, stop, view)
+    if kind == "fouette":
+        return fouette_story(measures, times, world, start, stop)
+    if kind == "plie":
+        story = plie_story(measures, times, spans, start, stop)
+        return Story(movement, story.start, story.stop, story.phases, story.metrics, notes=story.notes)
+    return hold_story(reference, measures, times, spans, start, stop)

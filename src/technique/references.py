@@ -21,6 +21,8 @@ from .measures import MEASURE_NAMES, VIEWS
 
 ALL_VIEWS = tuple(VIEWS)
 AGGREGATES = ("median", "min", "max", "p05", "p95", "mean", "range")
+# how a movement is told in time (motion.py): the field `story:` of a reference file
+STORIES = ("arabesque", "developpe", "fouette", "plie", "hold")
 MAX_FILE_BYTES = 1 << 20  # 1 MB: a teacher's reference is about 0.2 MB; larger files cost seconds on every command
 
 
@@ -245,6 +247,9 @@ def parse_reference(data: object, source: str) -> Reference:
     known = {"name", "title", "description", "moments", "recognise", "criteria", "recognisable_from"}
     extra = {k: v for k, v in data.items() if k not in known}
     recognisable = f.views("recognisable_from") if "recognisable_from" in data else ()
+    story = f.get("story", str, None)
+    if story is not None and story not in STORIES:
+        raise f.fail("story", f"unknown story {story!r}; use {', '.join(STORIES)}")
     if "teacher" in extra:
         _teacher(extra["teacher"], source)
     return Reference(name, f.get("title", str, name), f.get("description", str, ""), moments,

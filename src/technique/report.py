@@ -225,6 +225,12 @@ METRIC_WORDS: dict[str, tuple[str, Callable]] = {
     "extension_height_sd": ("Leg height at second varied by (SD)", "{:.1f}°".format),
     "travel_body_heights": ("Travelled", _share_of_height),
     "relevé_in_turns": ("Turns on relevé", "{}".format),
+    "plie_down_s": ("Going down took", "{:.2f} s".format),
+    "plie_up_s": ("Coming up took", "{:.2f} s".format),
+    "plie_rhythm": ("Down / up (even: 0.8-1.25)", "{:.2f}".format),
+    "plie_bottom_s": ("At the bottom for", "{:.2f} s".format),
+    "plie_knee_lowest": ("Knees at their most bent", "{:.0f}°".format),
+    "heels_rise_highest": ("Heels rose by (highest)", "{:.2f} leg lengths".format),
 }
 
 
