@@ -225,7 +225,7 @@ def _references(load):
 def in_split(row: dict, split: str) -> bool:
     if split == "all":
         return True
-    return row["split"] == split or row["split"] in ("real", "sample") and split == "dev"
+    return row["split"] in (split, "real") or row["split"] == "sample" and split == "dev"
 
 
 def confusion(rows: list[dict], title: str) -> dict:
@@ -371,6 +371,31 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f1
 
 
+def list_wrong(rows: list[dict]) -> None:
+    """Every rendered movement clip given a wrong name or none, with the best candidates and segments."""
+    print("\n== Clips not recognised as their movement: best candidates (confidence) and segment names ==")
+    for r in sorted(rows, key=lambda r: r["key"]):
+        if r["kind"] not in ("movement", "sample", "fault") or r["predicted"] == r["movement"]:
+            continue
+        top = ", ".join(f"{n} {c:.2f}" for n, c in r.get("top", []))
+        print(f"  {r['key']:<50} -> {r['predicted']:<24} [{top}] segments: {r.get('segments')}"
+              f" view seen: {r.get('view_seen')}")
+
+
+def code_fingerprint() -> str:
+    """A hash of the technique code and reference files on the path, and of this script: results judged
+    by the same code are reused (new clips alone are judged); any change judges everything again."""
+    import hashlib
+
+    import technique
+
+    package = Path(technique.__file__).resolve().parent
+    digest = hashlib.sha1(Path(__file__).read_bytes())
+    for path in sorted([*package.rglob("*.py"), *package.joinpath("reference_poses").resolve().glob("*.*")]):
+        digest.update(str(path).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def tracks_main(a: argparse.Namespace) -> int:
     folder = Path(a.tracks)
     jobs = [(str(p.with_suffix(".pkl")), str(p)) for p in sorted(folder.glob("*.json"))
@@ -378,11 +403,20 @@ def tracks_main(a: argparse.Namespace) -> int:
     if not jobs:
         print(f"no cached tracks in {folder} (matching {a.only!r}): run benchmarks/tracks.py first", file=sys.stderr)
         return 2
-    if a.workers > 1:
+    store = folder / ".results" / f"{code_fingerprint()}.pkl"
+    done = {} if a.fresh or not store.exists() else pickle.loads(store.read_bytes())
+    todo = [j for j in jobs if Path(j[1]).stem not in done]
+    if a.workers > 1 and len(todo) > 8:
         with ProcessPoolExecutor(a.workers) as pool:
-            rows = list(pool.map(judge_one, jobs, chunksize=8))
+            fresh = list(pool.map(judge_one, todo, chunksize=4))
     else:
-        rows = [judge_one(j) for j in jobs]
+        fresh = [judge_one(j) for j in todo]
+    done.update({r["key"]: r for r in fresh})
+    store.parent.mkdir(exist_ok=True)
+    store.write_bytes(pickle.dumps(done))
+    for old in sorted(store.parent.glob("*.pkl"), key=lambda p: p.stat().st_mtime)[:-5]:
+        old.unlink()  # results of code long since changed
+    rows = [done[Path(j[1]).stem] for j in jobs]
     rows = [r for r in rows if in_split(r, a.split)]
     import technique
 
@@ -398,6 +432,8 @@ def tracks_main(a: argparse.Namespace) -> int:
         report[split] = dict(confusion=confusion(part, title), by_view=by_view(part, title),
                              angles=angle_table(part, title), faults=fault_scores(part, title))
     report["negatives"] = wrong_names(rows)
+    if a.wrong:
+        list_wrong(rows)
     report["rows"] = rows
     if a.json:
         Path(a.json).write_text(json.dumps(report, indent=1, default=str))
@@ -411,6 +447,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
     ap.add_argument("--only", default="", help="only clips whose key contains this")
     ap.add_argument("--json", help="also write every number and every clip's result to this file")
+    ap.add_argument("--wrong", action="store_true", help="also list every clip given a wrong name or none")
+    ap.add_argument("--fresh", action="store_true", help="judge every clip again even if the code is unchanged")
     ap.add_argument("--workers", type=int, default=2, help="processes judging clips (default 2)")
     a = ap.parse_args(argv)
     if not a.tracks:
