@@ -23,6 +23,7 @@ The renders are easier than real dancers (flat colours, no clothes): an upper bo
 from __future__ import annotations
 
 import argparse
+import functools
 import inspect
 import json
 import pickle
@@ -170,11 +171,9 @@ def judge_one(args: tuple[str, str]) -> dict:
     pkl, sidecar = args
     import warnings as python_warnings
 
-    from technique.references import load_references
-
     python_warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices of hidden joints: expected
     labels = json.loads(Path(sidecar).read_text())
-    refs = _references(load_references)
+    refs = references()
     row = dict(key=labels["key"], movement=labels["movement"], expected=labels.get("expected", []),
                view=labels.get("view"), body=labels.get("body"), split=labels.get("split"), kind=labels.get("kind"),
                leg=labels.get("leg"), fault=labels.get("fault"))
@@ -211,14 +210,12 @@ def fault_verdicts(a, row, refs, info, track, warnings, faults) -> dict:
     return {f: verdict_of(a, criterion_for(f, refs[name])) for f in faults if criterion_for(f, refs[name])}
 
 
-_REFS: dict = {}
+@functools.lru_cache(maxsize=1)
+def references() -> dict:
+    """The references of the code on the path, loaded once per worker process."""
+    from technique.references import load_references
 
-
-def _references(load):
-    """One load of the references per worker process."""
-    if "refs" not in _REFS:
-        _REFS["refs"] = load()
-    return _REFS["refs"]
+    return load_references()
 
 
 # ----------------------------------------------------------------------------------- printing

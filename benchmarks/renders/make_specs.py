@@ -144,8 +144,8 @@ def timeline(movement: str, pose: str) -> tuple[float, list, list, list | None]:
             labels.append([t + 0.3, t + 0.5, movement])
         return 2.4, keys, labels, None
     if movement == "pirouette":
-        return 3.0, [[0, first], [0.3, "demi_plie_first"], [0.8, "passe_releve"], [2.0, "passe_releve"],
-                     [2.6, first]], [[0.25, 0.35, "demi_plie_first"], [0.8, 2.0, movement]], [[0, 0], [0.8, 0], [2.0, 360]]
+        keys = [[0, first], [0.3, "demi_plie_first"], [0.8, "passe_releve"], [2.0, "passe_releve"], [2.6, first]]
+        return 3.0, keys, [[0.25, 0.35, "demi_plie_first"], [0.8, 2.0, movement]], [[0, 0], [0.8, 0], [2.0, 360]]
     if movement == "fouette":
         return fouette_timeline(turns=2 if pose.endswith("_r") or pose == "fouette" else 3)
     if movement.startswith(("tendu", "degage")):
