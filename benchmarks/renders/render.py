@@ -36,6 +36,7 @@ TIERS = [
     (("adult_short",), "movement_r", slice(0, 3)),
     (("child",), "movement_l", slice(1, 3)),
     (("adult_short",), "movement_l", slice(1, 3)),
+    (("adult",), "movement_r", slice(5, 6)),
     (("adult_male",), "movement_l", slice(0, 3)),
     (HELDOUT, "fault", slice(0, 2)),
     (HELDOUT, "negative", slice(0, 2)),
