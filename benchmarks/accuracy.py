@@ -1,16 +1,35 @@
-"""Accuracy against the sample clips' ground truth (rendered dancer, known joint angles and labels).
+"""Accuracy against rendered ground truth: sample clips, or the cached issue-9 dataset (confusion matrix).
 
-    .venv/bin/python benchmarks/accuracy.py
+    .venv/bin/python benchmarks/accuracy.py                       # the sample clips, as before
+    PYTHONPATH=src .venv/bin/python benchmarks/accuracy.py --tracks /work/data/tracks \
+        [--split dev|heldout|all] [--only SUBSTR] [--json OUT] [--workers 2]
 
-For every sample clip: the median and 90th-percentile absolute error of each 2D angle technique
-measures (per frame where the joints are visible), the movement recognised, the fouetté turn
-count, and the développé phase boundaries against the labels. The renders are easier than real
-dancers (flat colours, no clothes): read these as an upper bound on accuracy, not a promise.
+Sample mode: for every sample clip the median and 90th-percentile absolute error of each 2D angle
+technique measures, the movement recognised, the fouetté turn count and the développé phase timing.
+
+Tracks mode (the cache made by benchmarks/tracks.py; no video is read, so it takes seconds): every
+clip is judged by ``judge_track`` of the code on the path, and it prints
+- the confusion matrix (true movement x recognised name), per split: DEV (adult, adult_male: tune on
+  these) and HELD-OUT (child, adult_short: never tune on these), and % recognised per movement x view;
+- "confident wrong names": a name given to a non-ballet, unseeable or real clip that is not one of its
+  right answers;
+- per-measure angle error against ground truth (3D: the anatomical angle a teacher means; 2D: the
+  picture's angle, i.e. pose-estimation error alone), per view, over the frames the movement is held;
+- fault precision / recall / F1: a rendered fault must make its criterion (FAULT_CRITERIA) "fault" or
+  "acceptable" and the clean clip of the same movement must not; judged with the true movement given.
+The renders are easier than real dancers (flat colours, no clothes): an upper bound, not a promise.
 """
 
 from __future__ import annotations
 
+import argparse
+import functools
+import inspect
 import json
+import pickle
+import sys
+from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +40,38 @@ ANGLES = {  # our measure -> ground-truth angles_2d key
     "supporting_knee": "supporting_knee", "working_knee": "working_knee",
     "working_leg_height": "working_leg_from_vertical", "torso_tilt": "torso_tilt",
 }
+NONE = "not recognised"
+REFUSED = "refused"
+VIEWS = ["front", "three_quarter", "side_right", "side_left", "three_quarter_left", "back"]
+SHORT = {"front": "front", "three_quarter": "3/4 right", "side_right": "side right", "side_left": "side left",
+         "three_quarter_left": "3/4 left", "back": "back"}
+# rendered fault -> criterion ids that should catch it (the first id a reference has is used), then
+# measures as a fallback for references whose ids differ; resolved against the references at run time
+FAULT_CRITERIA = {
+    "bent_supporting_knee": (("supporting_knee",), ("supporting_knee",)),
+    "working_leg_low": (("leg_height", "thigh_height", "height"), ("working_leg_height", "working_thigh_height")),
+    "torso_leaning_forward": (("torso",), ("torso_tilt",)),
+    "bent_working_knee": (("working_knee",), ("working_knee",)),
+    "releve_too_low": (("releve_height", "height", "releve", "rise"), ("releve_lift", "releve")),
+    "heels_up": (("heels_down", "heels"), ("releve_lift", "releve", "supporting_foot_lift")),
+}
+FLAGGED = ("fault", "acceptable")
+# the movements benchmarks/renders/make_specs.py renders with a fault, and those faults
+FAULTED_MOVEMENTS = {
+    "arabesque": ("bent_supporting_knee", "working_leg_low"), "passe": ("bent_supporting_knee",),
+    "developpe_devant": ("working_leg_low",), "developpe_a_la_seconde": ("working_leg_low",),
+    "demi_plie_first": ("torso_leaning_forward", "heels_up"), "tendu_devant": ("bent_working_knee",),
+    "tendu_a_la_seconde": ("bent_working_knee",), "releve": ("releve_too_low",),
+}
+# measure -> ground truth per side ({side} = the leg the code chose as working / supporting)
+MEASURE_TRUTH = {
+    "supporting_knee": "knee_{s}", "working_knee": "knee_{w}", "working_leg_height": "leg_from_vertical_{w}",
+    "working_thigh_height": "thigh_from_vertical_{w}", "torso_tilt": "torso_tilt",
+}
 
 
-def main() -> None:
+# ----------------------------------------------------------------------------------- sample mode
+def samples_main() -> None:
     from technique.pipeline import analyse_clip
 
     print(f"{'clip':<34}{'movement':<18}" + "".join(f"{m:>22}" for m in ANGLES))
@@ -55,5 +103,356 @@ def main() -> None:
     print("cells: median / 90th percentile absolute error in degrees (frames compared)")
 
 
+# ----------------------------------------------------------------------------------- judging
+def call_judge_track(info, track, movement, references, warnings):
+    """judge_track of whatever code is on the path, whatever its current signature."""
+    from technique.pipeline import AnalysisConfig, judge_track
+
+    known = dict(info=info, track=track, movement=movement, references=references, config=AnalysisConfig(),
+                 warnings=warnings)
+    params = inspect.signature(judge_track).parameters
+    return judge_track(**{k: v for k, v in known.items() if k in params})
+
+
+def criterion_for(fault: str, reference) -> object | None:
+    """The reference's criterion that should catch a rendered fault (by id, else by measure)."""
+    ids, measures = FAULT_CRITERIA.get(fault, ((), ()))
+    crits = list(getattr(reference, "criteria", ()))
+    for cid in ids:
+        for c in crits:
+            if getattr(c, "id", None) == cid:
+                return c
+    for m in measures:
+        for c in crits:
+            if getattr(c, "measure", None) == m:
+                return c
+    return None
+
+
+def verdict_of(analysis, criterion) -> str:
+    if analysis is None or analysis.judgement is None or criterion is None:
+        return "no judgement"
+    for v in analysis.judgement.verdicts:
+        if v.criterion.id == criterion.id:
+            return v.verdict
+    return "no verdict"
+
+
+def angle_errors(analysis, labels: dict) -> dict:
+    """{measure: {"3d": [abs errors], "2d": [...]}} over the frames the movement is held (renders only)."""
+    gt = labels.get("ground_truth")
+    if not gt or analysis is None or labels.get("kind") == "negative":
+        return {}
+    frame_labels = np.array(gt["label"])
+    held = np.isin(frame_labels, [labels["movement"]]) | (
+        (labels["movement"] in ("first_position", "second_position")) & (frame_labels != "transition"))
+    w = "l" if analysis.working_leg == "left" else "r"
+    s = "r" if w == "l" else "l"
+    n = min(len(frame_labels), len(analysis.track.times))
+    out = {}
+    for measure, key in MEASURE_TRUTH.items():
+        if measure not in analysis.measures:
+            continue
+        ours = np.asarray(analysis.measures[measure], float)[:n]
+        for space in ("3d", "2d"):
+            truth = gt[f"angles_{space}"].get(key.format(w=w, s=s))
+            if truth is None:
+                continue
+            truth = np.array([np.nan if x is None else x for x in truth], float)[:n]
+            err = np.abs(ours - truth)[held[:n]]
+            err = err[np.isfinite(err)]
+            if err.size:
+                out.setdefault(measure, {})[space] = float(np.mean(err))
+    return out
+
+
+def judge_one(args: tuple[str, str]) -> dict:
+    """Judge one cached clip: the recognised name, segment names, verdicts for its fault, angle errors."""
+    pkl, sidecar = args
+    import warnings as python_warnings
+
+    python_warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices of hidden joints: expected
+    labels = json.loads(Path(sidecar).read_text())
+    refs = references()
+    row = dict(key=labels["key"], movement=labels["movement"], expected=labels.get("expected", []),
+               view=labels.get("view"), body=labels.get("body"), split=labels.get("split"), kind=labels.get("kind"),
+               leg=labels.get("leg"), fault=labels.get("fault"))
+    cached = pickle.loads(Path(pkl).read_bytes())
+    if cached is None:
+        row.update(predicted=REFUSED, confidence=None, segments=[], note=labels.get("refused", ""))
+        return row
+    info, track, warnings = cached
+    try:
+        a = call_judge_track(info, track, None, refs, warnings)
+    except Exception as e:  # a crash is a result too; the benchmark goes on
+        row.update(predicted=f"crash: {type(e).__name__}", confidence=None, segments=[], note=str(e)[:200])
+        return row
+    rec = list(a.recognition or [])
+    row.update(predicted=a.judgement.reference.name if a.judgement else NONE,
+               confidence=rec[0][1] if rec else None, top=rec[:3],
+               segments=[s.movement for s in a.segments if s.movement], view_seen=a.view,
+               working_seen=a.working_leg, errors=angle_errors(a, labels))
+    if row["kind"] in ("fault", "movement") and row["movement"] in FAULTED_MOVEMENTS:
+        row["fault_verdicts"] = fault_verdicts(a, row, refs, info, track, warnings, FAULTED_MOVEMENTS[row["movement"]])
+    return row
+
+
+def fault_verdicts(a, row, refs, info, track, warnings, faults) -> dict:
+    """For each fault that could happen to this movement: the verdict of its criterion, true movement given."""
+    name = row["movement"]
+    if name not in refs:
+        return {f: "no reference" for f in faults}
+    if a.judgement is None or a.judgement.reference.name != name:
+        try:
+            a = call_judge_track(info, track, name, refs, warnings)
+        except Exception as e:  # noqa: BLE001 - reported, not fatal
+            return {f: f"crash: {type(e).__name__}" for f in faults}
+    return {f: verdict_of(a, criterion_for(f, refs[name])) for f in faults if criterion_for(f, refs[name])}
+
+
+@functools.lru_cache(maxsize=1)
+def references() -> dict:
+    """The references of the code on the path, loaded once per worker process."""
+    from technique.references import load_references
+
+    return load_references()
+
+
+# ----------------------------------------------------------------------------------- printing
+def in_split(row: dict, split: str) -> bool:
+    if split == "all":
+        return True
+    return row["split"] in (split, "real") or row["split"] == "sample" and split == "dev"
+
+
+def confusion(rows: list[dict], title: str) -> dict:
+    """Print true x predicted counts; return them with the recognised share."""
+    rows = [r for r in rows if r["kind"] in ("movement", "sample")]
+    if not rows:
+        return {}
+    trues = sorted({r["movement"] for r in rows})
+    preds = sorted({r["predicted"] for r in rows} - set(trues) - {NONE, REFUSED})
+    cols = trues + preds + [NONE, REFUSED]
+    counts = Counter((r["movement"], r["predicted"]) for r in rows)
+    used = [c for c in cols if any(counts[(t, c)] for t in trues)]
+    print(f"\n== Confusion matrix, {title}: {len(rows)} clips (rows: truth; columns: the name given) ==")
+    for i, c in enumerate(used):
+        print(f"   [{i:2d}] {c}")
+    print(f"{'truth':<30}" + "".join(f"{i:>4d}" for i in range(len(used))) + "   right")
+    for t in trues:
+        n = sum(counts[(t, c)] for c in cols)
+        right = counts[(t, t)]
+        cells = "".join(f"{(counts[(t, c)] or '.'):>4}" for c in used)
+        print(f"{t:<30}{cells}   {right}/{n}")
+    right = sum(counts[(t, t)] for t in trues)
+    seg = sum(r["movement"] in r.get("segments", []) for r in rows)
+    print(f"recognised (clip verdict = truth): {right}/{len(rows)} = {right / len(rows):.0%};"
+          f" truth among the segments' names: {seg}/{len(rows)} = {seg / len(rows):.0%}")
+    return dict(columns=used, counts={f"{t}|{c}": counts[(t, c)] for t in trues for c in used if counts[(t, c)]},
+                recognised=right / len(rows), in_segments=seg / len(rows))
+
+
+def by_view(rows: list[dict], title: str) -> dict:
+    """% recognised per movement x view."""
+    rows = [r for r in rows if r["kind"] == "movement"]
+    if not rows:
+        return {}
+    views = [v for v in VIEWS if any(r["view"] == v for r in rows)]
+    table = defaultdict(lambda: [0, 0])
+    for r in rows:
+        cell = table[(r["movement"], r["view"])]
+        cell[0] += r["predicted"] == r["movement"]
+        cell[1] += 1
+    print(f"\n== % recognised per movement x view, {title} (right/clips) ==")
+    print(f"{'movement':<30}" + "".join(f"{SHORT[v]:>13}" for v in views))
+    for m in sorted({r["movement"] for r in rows}):
+        cells = "".join(f"{(f'{table[(m, v)][0]}/{table[(m, v)][1]}' if table[(m, v)][1] else '-'):>13}"
+                        for v in views)
+        print(f"{m:<30}{cells}")
+    totals = {v: (sum(table[(m, v)][0] for m, _ in table if _ == v), sum(table[(m, v)][1] for m, _ in table if _ == v))
+              for v in views}
+    print(f"{'all':<30}" + "".join(f"{f'{a / b:.0%}' if b else '-':>13}" for a, b in totals.values()))
+    return {f"{m}|{v}": table[(m, v)] for m, v in table}
+
+
+def wrong_names(rows: list[dict]) -> list[dict]:
+    """Names given to non-ballet, unseeable and real clips that are not right answers, with confidence."""
+    out = []
+    print("\n== Negatives, real and unseeable clips: the name given (expected: none, or one of its right answers) ==")
+    for r in sorted((r for r in rows if r["kind"] in ("negative", "real")), key=lambda r: r["key"]):
+        name = r["predicted"]
+        bad = name not in (NONE, REFUSED) and name not in r["expected"]
+        conf = r.get("confidence")
+        seg_bad = [s for s in r.get("segments", []) if s not in r["expected"]]
+        flag = "CONFIDENT WRONG NAME" if bad else ("wrong segment names: " + ", ".join(seg_bad) if seg_bad else "ok")
+        print(f"  {r['key']:<52} {name:<26} {'' if conf is None else f'{conf:.2f}':>5}  {flag}")
+        out.append(dict(key=r["key"], predicted=name, confidence=conf, wrong=bad, wrong_segments=seg_bad))
+    n_bad = sum(o["wrong"] for o in out)
+    print(f"confident wrong names: {n_bad}/{len(out)}")
+    return out
+
+
+def angle_table(rows: list[dict], title: str) -> dict:
+    """Mean of the per-clip mean absolute errors, per measure x view, against 3D and 2D truth."""
+    cells = defaultdict(list)
+    for r in rows:
+        for measure, spaces in (r.get("errors") or {}).items():
+            for space, err in spaces.items():
+                cells[(space, measure, r["view"])].append(err)
+    if not cells:
+        return {}
+    views = [v for v in VIEWS if any(k[2] == v for k in cells)]
+    out = {}
+    for space, what in (("3d", "the true (anatomical) angle"), ("2d", "the angle in the picture")):
+        print(f"\n== Angle MAE in degrees vs {what} ({space}), {title}: frames where the movement is held;"
+              f" sides as the code chose the working leg ==")
+        print(f"{'measure':<24}" + "".join(f"{SHORT[v]:>14}" for v in views))
+        for measure in MEASURE_TRUTH:
+            vals = [cells.get((space, measure, v), []) for v in views]
+            if not any(vals):
+                continue
+            print(f"{measure:<24}" + "".join(f"{(f'{np.mean(x):5.1f} ({len(x)})' if x else '-'):>14}" for x in vals))
+            out.update({f"{space}|{measure}|{v}": float(np.mean(x)) for v, x in zip(views, vals) if x})
+    legs = [r for r in rows if r.get("leg") in ("r", "l") and r.get("working_seen")]
+    if legs:
+        ok = sum(r["working_seen"][0] == r["leg"] for r in legs)
+        print(f"working leg chosen right: {ok}/{len(legs)} = {ok / len(legs):.0%}")
+        out["working_leg_right"] = ok / len(legs)
+    return out
+
+
+def fault_scores(rows: list[dict], title: str) -> dict:
+    """Precision / recall / F1 per rendered fault: faulted clips vs clean clips of the same movement."""
+    fault_movements = {(r["fault"], r["movement"]) for r in rows if r["kind"] == "fault"}
+    if not fault_movements:
+        return {}
+    print(f"\n== Faults, {title}: criterion verdict 'fault'/'acceptable' on the faulted clip (true movement"
+          f" given) and not on the clean one ==")
+    print(f"{'fault':<24}{'movement':<24}{'TP':>4}{'FN':>4}{'FP':>4}{'TN':>4}{'P':>6}{'R':>6}{'F1':>6}"
+          "   missed because")
+    total = Counter()
+    out = {}
+    for fault, movement in sorted(fault_movements):
+        tp = fn = fp = tn = 0
+        why = Counter()
+        for r in rows:
+            if r["movement"] != movement or r["kind"] not in ("fault", "movement"):
+                continue
+            if r["kind"] == "fault" and r["fault"] != fault:
+                continue
+            v = (r.get("fault_verdicts") or {}).get(fault, "no criterion")
+            flagged = v in FLAGGED
+            if r["kind"] == "fault":
+                tp += flagged
+                fn += not flagged
+                if not flagged:
+                    why[v] += 1
+            else:
+                fp += flagged
+                tn += not flagged
+        p, rc, f1 = prf(tp, fp, fn)
+        total.update(tp=tp, fn=fn, fp=fp, tn=tn)
+        print(f"{fault:<24}{movement:<24}{tp:>4}{fn:>4}{fp:>4}{tn:>4}{p:>6.2f}{rc:>6.2f}{f1:>6.2f}   "
+              + ", ".join(f"{k} x{n}" for k, n in why.items()))
+        out[f"{fault}|{movement}"] = dict(tp=tp, fn=fn, fp=fp, tn=tn, precision=p, recall=rc, f1=f1)
+    p, rc, f1 = prf(total["tp"], total["fp"], total["fn"])
+    print(f"{'all':<48}{total['tp']:>4}{total['fn']:>4}{total['fp']:>4}{total['tn']:>4}{p:>6.2f}{rc:>6.2f}{f1:>6.2f}")
+    out["all"] = dict(total, precision=p, recall=rc, f1=f1)
+    return out
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else float("nan")
+    r = tp / (tp + fn) if tp + fn else float("nan")
+    f1 = 2 * p * r / (p + r) if tp else 0.0
+    return p, r, f1
+
+
+def list_wrong(rows: list[dict]) -> None:
+    """Every rendered movement clip given a wrong name or none, with the best candidates and segments."""
+    print("\n== Clips not recognised as their movement: best candidates (confidence) and segment names ==")
+    for r in sorted(rows, key=lambda r: r["key"]):
+        if r["kind"] not in ("movement", "sample", "fault") or r["predicted"] == r["movement"]:
+            continue
+        top = ", ".join(f"{n} {c:.2f}" for n, c in r.get("top", []))
+        print(f"  {r['key']:<50} -> {r['predicted']:<24} [{top}] segments: {r.get('segments')}"
+              f" view seen: {r.get('view_seen')}")
+
+
+def code_fingerprint() -> str:
+    """A hash of the technique code and reference files on the path, and of this script: results judged
+    by the same code are reused (new clips alone are judged); any change judges everything again."""
+    import hashlib
+
+    import technique
+
+    package = Path(technique.__file__).resolve().parent
+    digest = hashlib.sha1(Path(__file__).read_bytes())
+    for path in sorted([*package.rglob("*.py"), *package.joinpath("reference_poses").resolve().glob("*.*")]):
+        digest.update(str(path).encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def tracks_main(a: argparse.Namespace) -> int:
+    folder = Path(a.tracks)
+    jobs = [(str(p.with_suffix(".pkl")), str(p)) for p in sorted(folder.glob("*.json"))
+            if a.only in p.stem and p.with_suffix(".pkl").exists()]
+    if not jobs:
+        print(f"no cached tracks in {folder} (matching {a.only!r}): run benchmarks/tracks.py first", file=sys.stderr)
+        return 2
+    store = folder / ".results" / f"{code_fingerprint()}.pkl"
+    done = {} if a.fresh or not store.exists() else pickle.loads(store.read_bytes())
+    todo = [j for j in jobs if Path(j[1]).stem not in done]
+    if a.workers > 1 and len(todo) > 8:
+        with ProcessPoolExecutor(a.workers) as pool:
+            fresh = list(pool.map(judge_one, todo, chunksize=4))
+    else:
+        fresh = [judge_one(j) for j in todo]
+    done.update({r["key"]: r for r in fresh})
+    store.parent.mkdir(exist_ok=True)
+    store.write_bytes(pickle.dumps(done))
+    for old in sorted(store.parent.glob("*.pkl"), key=lambda p: p.stat().st_mtime)[:-5]:
+        old.unlink()  # results of code long since changed
+    rows = [done[Path(j[1]).stem] for j in jobs]
+    rows = [r for r in rows if in_split(r, a.split)]
+    import technique
+
+    print(f"technique from {Path(technique.__file__).parent}; {len(rows)} clips, split {a.split}")
+    print("DEV split = bodies adult, adult_male (+ sample clips); HELD-OUT = child, adult_short: "
+          "do not tune on the held-out numbers.")
+    report: dict = dict(code=str(Path(technique.__file__).parent), split=a.split, clips=len(rows))
+    for split in ("dev", "heldout"):
+        part = [r for r in rows if r["split"] == split or (split == "dev" and r["split"] == "sample")]
+        if not part:
+            continue
+        title = "DEV" if split == "dev" else "HELD-OUT (not for tuning)"
+        report[split] = dict(confusion=confusion(part, title), by_view=by_view(part, title),
+                             angles=angle_table(part, title), faults=fault_scores(part, title))
+    report["negatives"] = wrong_names(rows)
+    if a.wrong:
+        list_wrong(rows)
+    report["rows"] = rows
+    if a.json:
+        Path(a.json).write_text(json.dumps(report, indent=1, default=str))
+        print(f"\nwritten {a.json}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--tracks", help="folder of cached tracks (benchmarks/tracks.py); without it: sample clips")
+    ap.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
+    ap.add_argument("--only", default="", help="only clips whose key contains this")
+    ap.add_argument("--json", help="also write every number and every clip's result to this file")
+    ap.add_argument("--wrong", action="store_true", help="also list every clip given a wrong name or none")
+    ap.add_argument("--fresh", action="store_true", help="judge every clip again even if the code is unchanged")
+    ap.add_argument("--workers", type=int, default=2, help="processes judging clips (default 2)")
+    a = ap.parse_args(argv)
+    if not a.tracks:
+        samples_main()
+        return 0
+    return tracks_main(a)
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,0 +1,262 @@
+"""Write benchmarks/renders/vocabulary.json: the render spec of the issue-9 accuracy dataset.
+
+    python benchmarks/renders/make_specs.py          # rewrites vocabulary.json beside this file
+
+One clip per movement (the barre-and-centre vocabulary), its faulted variants and a few
+non-ballet or unseeable negatives. Each clip starts in first position, does the movement, holds
+it where it is held and returns. Poses are written for the right working leg and mirrored for
+the left, so the two legs are the same movement. The pose angles come from the synthetic
+dancer's examples (vocabulary.json, samples.json) where they exist and from
+../shared/docs/ballet-criteria.md otherwise.
+
+Every clip carries a ``meta`` block (ignored by the renderer) with its movement label, fault,
+kind (movement / fault / negative) and the order in which its views should be rendered;
+``render.py`` in this folder reads it to render in priority order, body by body.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VIEWS_R = ["front", "side_right", "three_quarter", "side_left", "three_quarter_left", "back"]
+VIEWS_L = ["front", "side_left", "three_quarter_left", "side_right", "three_quarter"]
+VIEWS_BOTH = ["front", "side_right", "three_quarter", "side_left", "three_quarter_left", "back"]
+
+ARMS_FIFTH_SECOND = dict(arm_elev_l=165, elbow_flex_l=25, arm_elev_r=78, arm_fwd_r=15, elbow_flex_r=15)
+ARMS_SECOND = dict(arm_elev_l=78, arm_elev_r=78, arm_fwd_l=15, arm_fwd_r=15, elbow_flex_l=15, elbow_flex_r=15)
+ARMS_FIRST = dict(arm_elev_l=45, arm_fwd_l=70, arm_elev_r=45, arm_fwd_r=70, elbow_flex_l=35, elbow_flex_r=35)
+POINT_R = dict(ankle_pf_r=62, toe_pf_r=15)
+RELEVE_L = dict(ankle_pf_l=55, toe_pf_l=-50)
+
+# Right-leg (or two-legged) poses, complete: the renderer adds only its symmetric first-position stance.
+POSES: dict[str, dict] = {
+    "first_position": {},
+    "second_position": dict(hip_abd_l=11, hip_abd_r=11),
+    "demi_plie_first": dict(hip_flex_l=24, hip_abd_l=22, hip_flex_r=24, hip_abd_r=22, knee_flex_l=62,
+                            knee_flex_r=62, ankle_pf_l=-28, ankle_pf_r=-28),
+    # thighs near horizontal at the bottom; in first the heels rise (criteria §5)
+    "grand_plie_first": dict(hip_flex_l=48, hip_abd_l=50, hip_flex_r=48, hip_abd_r=50, knee_flex_l=122,
+                             knee_flex_r=122, ankle_pf_l=18, ankle_pf_r=18, toe_pf_l=-35, toe_pf_r=-35,
+                             **{k: v for k, v in ARMS_SECOND.items()}),
+    "demi_plie_second": dict(hip_abd_l=30, hip_abd_r=30, hip_flex_l=22, hip_flex_r=22, knee_flex_l=58,
+                             knee_flex_r=58, ankle_pf_l=-26, ankle_pf_r=-26),
+    "grand_plie_second": dict(hip_flex_l=40, hip_abd_l=48, hip_flex_r=40, hip_abd_r=48, knee_flex_l=112,
+                              knee_flex_r=112, ankle_pf_l=-40, ankle_pf_r=-40, arm_elev_l=78, arm_elev_r=78,
+                              arm_fwd_l=15, arm_fwd_r=15),
+    "releve": dict(ankle_pf_l=55, ankle_pf_r=55, toe_pf_l=-50, toe_pf_r=-50),
+    "passe": dict(hip_flex_r=69, hip_abd_r=45, hip_rot_r=70, knee_flex_r=131, ankle_pf_r=60, toe_pf_r=15,
+                  hip_abd_l=0, **ARMS_FIRST),
+    "tendu_devant": dict(hip_flex_r=30, hip_abd_l=0, **POINT_R),
+    "tendu_a_la_seconde": dict(hip_abd_r=30, hip_rot_r=60, hip_abd_l=0, **POINT_R),
+    "tendu_derriere": dict(hip_flex_r=-30, hip_abd_l=0, torso_lean=3, **POINT_R),
+    # dégagé: a tendu whose toe leaves the floor, the leg about 45° from the supporting leg
+    "degage_devant": dict(hip_flex_r=45, hip_abd_l=0, **POINT_R),
+    "degage_a_la_seconde": dict(hip_abd_r=45, hip_rot_r=60, hip_abd_l=0, **POINT_R),
+    "degage_derriere": dict(hip_flex_r=-42, hip_abd_l=0, torso_lean=6, **POINT_R),
+    "arabesque": dict(hip_flex_r=-90, hip_rot_r=35, hip_rot_l=40, hip_abd_l=0, ankle_pf_r=65, toe_pf_r=20,
+                      torso_lean=15, arm_elev_l=95, arm_fwd_l=80, elbow_flex_l=5, arm_elev_r=85, arm_fwd_r=-10,
+                      elbow_flex_r=5),
+    # thigh about 90°, knee bent to ~100-140° interior angle (criteria §8)
+    "attitude_devant": dict(hip_flex_r=88, hip_rot_r=50, hip_abd_l=0, knee_flex_r=70, ankle_pf_r=65,
+                            toe_pf_r=20, torso_lean=-3, **ARMS_FIFTH_SECOND),
+    "developpe_devant": dict(hip_flex_r=90, hip_rot_r=45, hip_abd_l=0, ankle_pf_r=65, toe_pf_r=20, torso_lean=-5,
+                             **ARMS_FIFTH_SECOND),
+    "developpe_a_la_seconde": dict(hip_abd_r=90, hip_rot_r=60, hip_abd_l=0, ankle_pf_r=65, toe_pf_r=20,
+                                   torso_side=8, **ARMS_SECOND),
+    "developpe_derriere": dict(hip_flex_r=-80, hip_rot_r=40, hip_rot_l=40, hip_abd_l=0, ankle_pf_r=65,
+                               toe_pf_r=20, torso_lean=14, **ARMS_SECOND),
+    "grand_battement_devant": dict(hip_flex_r=92, hip_rot_r=45, hip_abd_l=0, ankle_pf_r=65, toe_pf_r=20,
+                                   **ARMS_SECOND),
+    "grand_battement_a_la_seconde": dict(hip_abd_r=90, hip_rot_r=60, hip_abd_l=0, ankle_pf_r=65, toe_pf_r=20,
+                                         **ARMS_SECOND),
+    "grand_battement_derriere": dict(hip_flex_r=-75, hip_rot_r=40, hip_abd_l=0, ankle_pf_r=65, toe_pf_r=20,
+                                     torso_lean=18, **ARMS_SECOND),
+}
+POSES["passe_releve"] = dict(POSES["passe"], **RELEVE_L)
+POSES["attitude_derriere"] = dict(POSES["arabesque"], hip_flex_r=-85, hip_abd_r=15, knee_flex_r=80, torso_lean=12,
+                                  arm_elev_r=165, arm_fwd_r=10, elbow_flex_r=25)
+POSES["fouette_seconde"] = dict(POSES["developpe_a_la_seconde"], knee_flex_l=25, ankle_pf_l=-12)  # plié
+POSES["fouette_passe"] = dict(POSES["passe_releve"])
+POSES["port_de_bras_first"] = dict(arm_elev_l=60, arm_fwd_l=75, arm_elev_r=60, arm_fwd_r=75, elbow_flex_l=30,
+                                   elbow_flex_r=30)
+
+# Faults: (clip name, movement, fault name, pose it modifies, changes)
+FAULTS = [
+    ("arabesque_bent_supporting_knee", "arabesque", "bent_supporting_knee", "arabesque", dict(knee_flex_l=28)),
+    ("passe_bent_supporting_knee", "passe", "bent_supporting_knee", "passe", dict(knee_flex_l=28)),
+    ("arabesque_low", "arabesque", "working_leg_low", "arabesque", dict(hip_flex_r=-45, torso_lean=6)),
+    ("developpe_devant_low", "developpe_devant", "working_leg_low", "developpe_devant", dict(hip_flex_r=50)),
+    ("developpe_a_la_seconde_low", "developpe_a_la_seconde", "working_leg_low", "developpe_a_la_seconde",
+     dict(hip_abd_r=50, torso_side=3)),
+    ("demi_plie_torso_forward", "demi_plie_first", "torso_leaning_forward", "demi_plie_first", dict(torso_lean=24)),
+    ("tendu_devant_bent_knee", "tendu_devant", "bent_working_knee", "tendu_devant", dict(knee_flex_r=28)),
+    ("tendu_a_la_seconde_bent_knee", "tendu_a_la_seconde", "bent_working_knee", "tendu_a_la_seconde",
+     dict(knee_flex_r=28)),
+    ("releve_low", "releve", "releve_too_low", "releve", dict(ankle_pf_l=18, ankle_pf_r=18, toe_pf_l=-15,
+                                                              toe_pf_r=-15)),
+    ("demi_plie_heels_up", "demi_plie_first", "heels_up", "demi_plie_first",
+     dict(ankle_pf_l=22, ankle_pf_r=22, toe_pf_l=-35, toe_pf_r=-35)),
+]
+FAULT_VIEWS = ["front", "side_right", "three_quarter", "three_quarter_left"]
+
+
+def mirror(params: dict) -> dict:
+    """The same pose on the other leg: swap _l/_r and turn sideways/twisting angles the other way."""
+    out = {}
+    for k, v in params.items():
+        if k.endswith("_l"):
+            k = k[:-2] + "_r"
+        elif k.endswith("_r"):
+            k = k[:-2] + "_l"
+        if k in ("torso_side", "torso_twist", "head_turn"):
+            v = -v
+        out[k] = v
+    return out
+
+
+def timeline(movement: str, pose: str) -> tuple[float, list, list, list | None]:
+    """(seconds, keys, labels, yaw) of one clip of `movement` using pose `pose` for its held shape."""
+    first = "first_position"
+    if movement == "first_position":
+        return 2.6, [[0, first], [1.2, "port_de_bras_first"], [2.4, first]], [[0, 2.6, movement]], None
+    if movement == "second_position":
+        return 2.8, [[0, first], [0.4, first], [1.1, pose]], [[1.1, 2.8, movement]], None
+    if movement.endswith("_second") and "plie" in movement:
+        deep = movement.startswith("grand")
+        bottom, up = (1.9, 3.0) if deep else (1.5, 2.3)
+        return up + 0.4, [[0, first], [0.3, first], [0.8, "second_position"], [bottom, pose],
+                          [bottom + 0.2, pose], [up, "second_position"]], [[bottom - 0.1, bottom + 0.3, movement]], None
+    if "plie" in movement:
+        deep = movement.startswith("grand")
+        bottom, up = (1.5, 2.7) if deep else (1.1, 1.9)
+        return up + 0.4, [[0, first], [0.4, first], [bottom, pose], [bottom + 0.2, pose], [up, first]], \
+            [[bottom - 0.1, bottom + 0.3, movement]], None
+    if movement.startswith("developpe"):
+        return 3.4, [[0, first], [0.3, first], [1.0, "passe"], [1.8, pose], [2.5, pose], [3.2, first]], \
+            [[0.95, 1.05, "passe"], [1.8, 2.5, movement]], None
+    if movement.startswith("grand_battement"):
+        keys, labels = [[0, first], [0.4, first]], []
+        for i in range(2):
+            t = 0.4 + i * 0.8
+            keys += [[t + 0.35, pose], [t + 0.45, pose], [t + 0.8, first]]
+            labels.append([t + 0.3, t + 0.5, movement])
+        return 2.4, keys, labels, None
+    if movement == "pirouette":
+        keys = [[0, first], [0.3, "demi_plie_first"], [0.8, "passe_releve"], [2.0, "passe_releve"], [2.6, first]]
+        return 3.0, keys, [[0.25, 0.35, "demi_plie_first"], [0.8, 2.0, movement]], [[0, 0], [0.8, 0], [2.0, 360]]
+    if movement == "fouette":
+        return fouette_timeline(turns=2 if pose.endswith("_r") or pose == "fouette" else 3)
+    if movement.startswith(("tendu", "degage")):
+        return 2.8, [[0, first], [0.4, first], [1.0, pose], [1.8, pose], [2.4, first]], [[1.0, 1.8, movement]], None
+    # held shapes: relevé, passé, attitude, arabesque
+    return 3.2, [[0, first], [0.4, first], [1.3, pose], [2.2, pose], [2.9, first]], [[1.3, 2.2, movement]], None
+
+
+def fouette_timeline(turns: int):
+    """Fouetté as the bundled sample: plié with the leg à la seconde, whip into passé relevé, one turn each."""
+    keys, labels = [[0, "first_position"], [0.5, "fouette_seconde"]], []
+    t = 0.5
+    for _ in range(turns):
+        keys += [[t + 0.35, "fouette_passe"], [t + 0.65, "fouette_passe"], [t + 1.0, "fouette_seconde"]]
+        labels.append([t, t + 1.0, "fouette"])
+        t += 1.0
+    keys.append([t + 0.7, "first_position"])
+    return t + 0.9, keys, labels, [[0, 0], [0.5, 0], [t, 360 * turns]]
+
+
+def leg_variant(name: str, leg: str) -> str:
+    return f"{name}_{leg}"
+
+
+def movement_clips(spec: dict) -> None:
+    """Every movement, on the right leg and (where it has one) the left."""
+    two_legged = {"first_position", "second_position", "demi_plie_first", "grand_plie_first", "demi_plie_second",
+                  "grand_plie_second", "releve"}
+    for movement in [m for m in POSES if not m.startswith(("fouette_", "port_de"))] + ["pirouette", "fouette"]:
+        legs = [None] if movement in two_legged else ["r", "l"]
+        for leg in legs:
+            clip = dict(working=leg, meta=dict(kind="movement", movement=movement, fault=None, leg=leg,
+                                               views=VIEWS_L if leg == "l" else VIEWS_R if leg else VIEWS_BOTH))
+            pose = movement if leg in (None, "r") else leg_variant(movement, "l")
+            seconds, keys, labels, yaw = timeline(movement, pose if movement != "fouette" else f"fouette_{leg}")
+            if leg == "l":
+                keys = [[t, leg_variant(p, "l") if isinstance(p, str) and p in POSES and p != "first_position"
+                         and p not in two_legged else p] for t, p in keys]
+                if yaw:
+                    yaw = [[t, -d] for t, d in yaw]  # turning toward the supporting leg's side, mirrored
+            clip.update(seconds=seconds, keys=keys, labels=labels)
+            if yaw:
+                clip["yaw"] = yaw
+            spec["clips"][movement if leg is None else leg_variant(movement, leg)] = clip
+
+
+def fault_clips(spec: dict) -> None:
+    for name, movement, fault, base, changes in FAULTS:
+        spec["poses"][name] = dict(label=movement, fault=fault, working="r", params=dict(POSES[base], **changes),
+                                   render=False)
+        seconds, keys, labels, yaw = timeline(movement, name)
+        leg = None if movement in ("releve", "demi_plie_first") else "r"
+        spec["clips"][name] = dict(seconds=seconds, working=leg, keys=keys, labels=labels,
+                                   meta=dict(kind="fault", movement=movement, fault=fault, leg=leg, views=FAULT_VIEWS))
+
+
+def negative_clips(spec: dict) -> None:
+    """Things that are not a ballet movement the coach knows, or a body it cannot see whole."""
+    parallel = dict(hip_rot_l=5, hip_rot_r=5, hip_abd_l=4, hip_abd_r=4)
+    stride_r = dict(parallel, hip_flex_r=28, knee_flex_r=15, hip_flex_l=-18, knee_flex_l=30, ankle_pf_l=25,
+                    arm_fwd_l=30, arm_elev_l=15, arm_fwd_r=-25, arm_elev_r=15, elbow_flex_l=20, elbow_flex_r=20)
+    spec["poses"]["walk_stride_r"] = dict(label="not_ballet", params=stride_r, render=False)
+    spec["poses"]["walk_stride_l"] = dict(label="not_ballet", params=mirror(stride_r), render=False)
+    spec["poses"]["parallel"] = dict(label="not_ballet", params=parallel, render=False)
+    keys = [[0, "parallel"]] + [[0.35 + 0.5 * i, "walk_stride_r" if i % 2 == 0 else "walk_stride_l"] for i in range(6)]
+    neg = dict(kind="negative", fault=None, leg=None, views=["front", "side_right", "three_quarter"])
+    spec["clips"]["walk_in_place"] = dict(seconds=3.2, working=None, keys=keys, labels=[[0, 3.2, "not_ballet"]],
+                                          meta=dict(neg, movement="not_ballet"))
+    arms = [dict(parallel, arm_elev_l=a, arm_elev_r=b, arm_fwd_l=f, arm_fwd_r=-f, torso_twist=tw)
+            for a, b, f, tw in [(30, 160, 20, 10), (170, 40, -10, -12), (90, 90, 60, 0), (20, 120, 0, 15)]]
+    for i, p in enumerate(arms):
+        spec["poses"][f"arms_{i}"] = dict(label="not_ballet", params=p, render=False)
+    spec["clips"]["arms_only"] = dict(seconds=3.0, working=None, labels=[[0, 3.0, "not_ballet"]],
+                                      keys=[[0, "parallel"]] + [[0.6 + 0.6 * i, f"arms_{i}"] for i in range(4)],
+                                      meta=dict(neg, movement="not_ballet"))
+    free = [dict(hip_flex_r=50, knee_flex_r=80, hip_rot_r=0, torso_lean=20, torso_twist=25, arm_elev_l=150,
+                 arm_elev_r=60, knee_flex_l=20),
+            dict(hip_abd_l=35, hip_rot_l=10, knee_flex_l=40, torso_side=-15, arm_elev_r=170, arm_elev_l=100,
+                 arm_fwd_l=-30, knee_flex_r=25, head_turn=30),
+            dict(hip_flex_r=-20, knee_flex_r=90, hip_rot_r=10, torso_lean=-15, torso_twist=-20, arm_elev_l=60,
+                 arm_fwd_l=90, arm_elev_r=60, arm_fwd_r=90, knee_flex_l=35, hip_flex_l=30)]
+    for i, p in enumerate(free):
+        spec["poses"][f"free_{i}"] = dict(label="not_ballet", params=dict(parallel, **p), render=False)
+    spec["clips"]["free_dance"] = dict(seconds=3.6, working=None, labels=[[0, 3.6, "not_ballet"]],
+                                       keys=[[0, "parallel"], [0.9, "free_0"], [1.8, "free_1"], [2.7, "free_2"],
+                                             [3.6, "parallel"]], yaw=[[0, 0], [1.5, 0], [3.0, 120]],
+                                       meta=dict(neg, movement="not_ballet"))
+    for movement in ("passe", "tendu_devant"):  # the legs out of frame: zoomed in on the torso
+        seconds, keys, labels, yaw = timeline(movement, movement)
+        spec["clips"][f"cropped_{movement}"] = dict(seconds=seconds, working="r", keys=keys, zoom=2.3,
+                                                    labels=[[0, seconds, "unseeable"]],
+                                                    meta=dict(neg, movement="unseeable", hidden_movement=movement,
+                                                              views=["front", "three_quarter"]))
+
+
+def build() -> dict:
+    spec = {"size": [640, 480], "fps": 10, "body": "adult", "views": ["front"], "poses": {}, "clips": {}}
+    two_or_shared = {"first_position", "second_position", "demi_plie_first", "grand_plie_first",
+                     "demi_plie_second", "grand_plie_second", "releve", "port_de_bras_first"}
+    for name, params in POSES.items():
+        spec["poses"][name] = dict(label=name, working=None if name in two_or_shared else "r", params=params,
+                                   render=False)
+        if name not in two_or_shared:
+            spec["poses"][leg_variant(name, "l")] = dict(label=name, working="l", params=mirror(params), render=False)
+    movement_clips(spec)
+    fault_clips(spec)
+    negative_clips(spec)
+    return spec
+
+
+if __name__ == "__main__":
+    out = HERE / "vocabulary.json"
+    out.write_text(json.dumps(build(), indent=1) + "\n")
+    print(f"wrote {out}")

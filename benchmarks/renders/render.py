@@ -1,0 +1,122 @@
+"""Render the issue-9 accuracy dataset from vocabulary.json, most useful clips first, skipping done ones.
+
+    py=$(../shared/tools/synthetic-dancer/setup.sh | tail -1)
+    "$py" benchmarks/renders/render.py --out /work/data/renders [--tiers 1-3] [--dry-run]
+
+Bodies adult and adult_male are the DEV split; child and adult_short are HELD OUT (not for tuning).
+Output: OUT/<body>/videos/<clip>__<view>.mp4 + .json (the renderer's per-frame ground truth).
+A clip-view whose .json exists is skipped, so the command can be rerun or interrupted at any time.
+Runs with the synthetic dancer's own python (it needs pyrender); it only calls its render.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RENDERER = Path(os.environ.get("SYNTHETIC_DANCER", "/work/shared/tools/synthetic-dancer")) / "render.py"
+DEV, HELDOUT = ("adult", "adult_male"), ("child", "adult_short")
+SPLIT = {**{b: "dev" for b in DEV}, **{b: "heldout" for b in HELDOUT}}
+
+# (bodies, which clips, which of a clip's views by priority index), in render order
+TIERS = [
+    (("adult",), "movement_r", slice(0, 3)),
+    (("adult_male",), "movement_r", slice(0, 3)),
+    (DEV, "fault", slice(0, 3)),
+    (DEV, "negative", slice(0, 3)),
+    (("adult",), "movement_l", slice(0, 3)),
+    (("child",), "movement_r", slice(0, 3)),
+    (("adult_short",), "movement_r", slice(0, 3)),
+    (("child",), "movement_l", slice(1, 3)),
+    (("adult_short",), "movement_l", slice(1, 3)),
+    (("adult",), "movement_r", slice(5, 6)),
+    (("adult_male",), "movement_l", slice(0, 3)),
+    (HELDOUT, "fault", slice(0, 2)),
+    (HELDOUT, "negative", slice(0, 2)),
+    (HELDOUT, "movement_l", slice(0, 1)),
+    (DEV, "fault", slice(3, 4)),
+    (DEV, "movement", slice(3, 5)),
+    (HELDOUT, "movement", slice(3, 5)),
+    (DEV, "movement", slice(5, 6)),
+]
+
+
+def selects(clip: dict, which: str) -> bool:
+    """Whether a clip belongs to a tier's group (movement_r also holds the two-legged movements)."""
+    meta = clip["meta"]
+    if which == "movement_r":
+        return meta["kind"] == "movement" and meta["leg"] in (None, "r")
+    if which == "movement_l":
+        return meta["kind"] == "movement" and meta["leg"] == "l"
+    return meta["kind"] == which
+
+
+def parse_tiers(text: str) -> list[int]:
+    out = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        out += range(int(lo), int(hi or lo) + 1)
+    return [t for t in out if 1 <= t <= len(TIERS)]
+
+
+def missing_work(spec: dict, out: Path, tier: int) -> dict[str, dict[str, list[str]]]:
+    """{body: {clip: [views not rendered yet]}} for one tier."""
+    bodies, which, views = TIERS[tier - 1]
+    work: dict[str, dict[str, list[str]]] = {}
+    for body in bodies:
+        for name, clip in spec["clips"].items():
+            if not selects(clip, which):
+                continue
+            todo = [v for v in clip["meta"]["views"][views]
+                    if not (out / body / "videos" / f"{name}__{v}.json").exists()]
+            if todo:
+                work.setdefault(body, {})[name] = todo
+    return work
+
+
+def render(spec: dict, body: str, clips: dict[str, list[str]], out: Path, python: str) -> int:
+    """One renderer run for one body: a temporary spec holding only the clips and views still to do."""
+    sub = dict(spec, body=body, clips={n: dict(spec["clips"][n], views=v) for n, v in clips.items()})
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(sub, f)
+    try:
+        cmd = [python, str(RENDERER), "--spec", f.name, "--out", str(out / body), "--no-images",
+               "--only", ",".join(clips)]
+        return subprocess.run(cmd, timeout=3 * 3600).returncode
+    finally:
+        os.unlink(f.name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--spec", default=str(HERE / "vocabulary.json"))
+    ap.add_argument("--out", default="/work/data/renders")
+    ap.add_argument("--tiers", default=f"1-{len(TIERS)}", help="e.g. 1-3 or 1,4 (see TIERS)")
+    ap.add_argument("--dry-run", action="store_true", help="only count what is left to render")
+    a = ap.parse_args(argv)
+    spec = json.loads(Path(a.spec).read_text())
+    out = Path(a.out)
+    failed = 0
+    for tier in parse_tiers(a.tiers):
+        for body, clips in missing_work(spec, out, tier).items():
+            frames = sum(round(spec.get("fps", 15) * spec["clips"][n]["seconds"]) * len(v) for n, v in clips.items())
+            print(f"tier {tier} {body} ({SPLIT[body]}): {sum(map(len, clips.values()))} clip-views, {frames} frames",
+                  flush=True)
+            if a.dry_run:
+                continue
+            t0 = time.time()
+            rc = render(spec, body, clips, out, sys.executable)
+            failed += rc != 0
+            print(f"tier {tier} {body}: done in {time.time() - t0:.0f} s (exit {rc})", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

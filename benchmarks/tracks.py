@@ -1,0 +1,184 @@
+"""Cache the pose track of every benchmark clip once, so the accuracy benchmark runs in seconds.
+
+    PYTHONPATH=/work/main/src /work/main/.venv/bin/python benchmarks/tracks.py \
+        [--renders /work/data/renders] [--out /work/data/tracks] [--only SUBSTR] [--follow]
+
+For each rendered clip (OUT_RENDERS/<body>/videos/<clip>__<view>.mp4, see benchmarks/renders/),
+each real clip in ../shared/real_clips and each sample clip in ../shared/sample_videos it runs
+``technique.pipeline.read_track`` once and writes
+  <out>/<key>.pkl   pickle of (info, track, warnings), or of None when read_track refused the clip
+  <out>/<key>.json  the labels: movement, view, body, split (dev / heldout / real / sample), working
+                    leg, fault, kind, what a right answer is, per-frame ground-truth angles (renders),
+                    and the refusal's message when there was one.
+A clip whose .json exists is skipped (the .json is written last), so the command is idempotent and
+can run while the renders are still being made (--follow keeps polling until nothing new comes).
+<out>/../READY.txt lists what is cached. The .pkl needs the technique classes on the path to load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SHARED = Path("/work/shared")
+SPLIT = {"adult": "dev", "adult_male": "dev", "child": "heldout", "adult_short": "heldout"}
+GT_ANGLES = ("supporting_knee", "working_knee", "working_leg_from_vertical", "torso_tilt", "knee_l", "knee_r",
+             "thigh_from_vertical_l", "thigh_from_vertical_r", "leg_from_vertical_l", "leg_from_vertical_r",
+             "ankle_l", "ankle_r")
+NOT_BALLET = "not_ballet"
+
+
+def rendered(renders: Path, spec: dict) -> list[tuple[str, Path, dict]]:
+    """(key, video, labels) of every finished render (its ground-truth .json exists)."""
+    out = []
+    for truth in sorted(renders.glob("*/videos/*__*.json")):
+        body = truth.parent.parent.name
+        clip, view = truth.stem.split("__")
+        meta = spec["clips"].get(clip, {}).get("meta", {})
+        labels = dict(kind=meta.get("kind", "unknown"), movement=meta.get("movement", clip), view=view, body=body,
+                      split=SPLIT.get(body, "dev"), leg=meta.get("leg"), fault=meta.get("fault"), clip=clip,
+                      hidden_movement=meta.get("hidden_movement"), truth=str(truth))
+        labels["expected"] = expected_names(labels["movement"])
+        out.append((f"{body}__{clip}__{view}", truth.with_suffix(".mp4"), labels))
+    return out
+
+
+def expected_names(movement: str) -> list[str]:
+    """Names a right answer may carry: the movement itself, or none at all for non-ballet/unseeable clips."""
+    return [] if movement in (NOT_BALLET, "unseeable") else [movement]
+
+
+def real_clips() -> list[tuple[str, Path, dict]]:
+    """The real footage and its hand labels (../shared/real_clips/labels.json)."""
+    folder = SHARED / "real_clips"
+    hand = json.loads((folder / "labels.json").read_text()) if (folder / "labels.json").exists() else {}
+    out = []
+    for video in sorted([*folder.glob("*.mp4"), *folder.glob("*.avi")]):
+        label = hand.get(video.name, {})
+        spans = label.get("spans", [])
+        if any(s.get("what") == "tendu" for s in spans):
+            movement, expected = "tendu", ["tendu_devant", "tendu_a_la_seconde", "degage_devant",
+                                           "degage_a_la_seconde", "first_position"]
+        else:
+            movement, expected = NOT_BALLET, []
+        out.append((f"real__{video.stem}", video, dict(kind="real", movement=movement, expected=expected,
+                                                       view=label.get("view", "front"), body="real", split="real",
+                                                       leg=None, fault=None, clip=video.stem, hand_labels=label)))
+    return out
+
+
+def sample_clips() -> list[tuple[str, Path, dict]]:
+    """The bundled sample renders: their movement is the last non-transition label they hold."""
+    names = {"first_to_arabesque": "arabesque", "developpe_devant": "developpe_devant", "fouette_turns": "fouette"}
+    out = []
+    for video in sorted((SHARED / "sample_videos").glob("*.mp4")):
+        clip, view = video.stem.split("__")
+        movement = names.get(clip, clip)
+        out.append((f"sample__{video.stem}", video, dict(kind="sample", movement=movement, expected=[movement],
+                                                         view=view, body="adult", split="sample", leg="r",
+                                                         fault=None, clip=clip, truth=str(video.with_suffix(".json")))))
+    return out
+
+
+def truth_frames(path: str) -> dict:
+    """Per-frame labels and the ground-truth angles the benchmark compares with (2D and 3D)."""
+    doc = json.loads(Path(path).read_text())
+    frames = doc["frames"]
+    out = dict(fps=doc.get("fps"), time_s=[f["time_s"] for f in frames], label=[f["label"] for f in frames],
+               yaw_deg=[f.get("yaw_deg", 0.0) for f in frames], working=frames[0].get("working"))
+    for space in ("angles_2d", "angles_3d"):
+        out[space] = {k: [f[space].get(k) for f in frames] for k in GT_ANGLES if k in frames[0][space]}
+    return out
+
+
+def cache_one(key: str, video: Path, labels: dict, out: Path) -> str:
+    """read_track once; pickle the result (or None when refused) and write the labels last."""
+    from technique.errors import TechniqueError
+    from technique.pipeline import read_track
+
+    labels = dict(labels, key=key, video=str(video))
+    if labels.get("truth"):
+        labels["ground_truth"] = truth_frames(labels["truth"])
+    t0 = time.time()
+    try:
+        result = read_track(video)
+        status = "ok"
+    except TechniqueError as e:  # a refusal is an answer too (a body it can't see, no person)
+        result, status = None, "refused"
+        labels["refused"] = str(e)
+    labels["read_s"] = round(time.time() - t0, 2)
+    with open(out / f"{key}.pkl", "wb") as f:
+        pickle.dump(result, f)
+    (out / f"{key}.json").write_text(json.dumps(labels))
+    return status
+
+
+def priority(item: tuple[str, Path, dict]) -> tuple:
+    """Dev movements first, then the samples and real clips, then faults, negatives, held-out."""
+    lab = item[2]
+    split_rank = {"dev": 0, "sample": 1, "real": 1, "heldout": 2}.get(lab["split"], 3)
+    kind_rank = {"movement": 0, "sample": 0, "real": 0, "fault": 1, "negative": 2}.get(lab["kind"], 3)
+    return (split_rank, kind_rank, item[0])
+
+
+def write_ready(out: Path) -> None:
+    """READY.txt beside the cache: counts by split and kind, then every cached key."""
+    rows = [json.loads(p.read_text()) for p in sorted(out.glob("*.json"))]
+    counts: dict[tuple, int] = {}
+    for r in rows:
+        counts[(r["split"], r["kind"], r["body"])] = counts.get((r["split"], r["kind"], r["body"]), 0) + 1
+    lines = [f"# {len(rows)} clips cached in {out} (updated {time.strftime('%H:%M:%S', time.gmtime())} UTC)",
+             "# split kind body: clips"]
+    lines += [f"{s} {k} {b}: {n}" for (s, k, b), n in sorted(counts.items())]
+    lines += ["", "# refused by read_track:"] + [f"{r['key']}: {r['refused']}" for r in rows if r.get("refused")]
+    lines += ["", "# keys:"] + [r["key"] for r in rows]
+    (out.parent / "READY.txt").write_text("\n".join(lines) + "\n")
+
+
+def pending(renders: Path, out: Path, spec: dict, only: str, real: bool) -> list[tuple[str, Path, dict]]:
+    items = rendered(renders, spec) + ((real_clips() + sample_clips()) if real else [])
+    return sorted((i for i in items if only in i[0] and not (out / f"{i[0]}.json").exists()), key=priority)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--renders", default="/work/data/renders")
+    ap.add_argument("--out", default="/work/data/tracks")
+    ap.add_argument("--spec", default=str(HERE / "renders" / "vocabulary.json"))
+    ap.add_argument("--only", default="", help="only clips whose key contains this")
+    ap.add_argument("--no-real", action="store_true", help="skip the real and sample clips")
+    ap.add_argument("--follow", action="store_true", help="keep polling for new renders until idle")
+    ap.add_argument("--idle", type=float, default=600, help="--follow stops after this long without new clips (s)")
+    a = ap.parse_args(argv)
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    spec = json.loads(Path(a.spec).read_text())
+    failed, last_new, tried = 0, time.time(), set()
+    while True:
+        todo = [i for i in pending(Path(a.renders), out, spec, a.only, not a.no_real) if i[0] not in tried]
+        for key, video, labels in todo[:20]:  # then look again: new dev renders jump the queue
+            tried.add(key)
+            try:
+                status = cache_one(key, video, labels, out)
+            except Exception:  # one bad clip never stops the cache
+                failed += 1
+                status = "FAILED\n" + traceback.format_exc(limit=3)
+            print(f"{key}: {status}", flush=True)
+            write_ready(out)
+            last_new = time.time()
+        if not todo:
+            if not a.follow or time.time() - last_new > a.idle:
+                break
+            time.sleep(20)
+    write_ready(out)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""The accuracy benchmark's tallies, on constructed results (no video, no model).
+
+The confusion matrix and the fault scores must count right and must not break on names the code
+does not know yet (a movement with no reference file, a name the code invents).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "accuracy.py"
+
+
+@pytest.fixture(scope="module")
+def acc():
+    spec = importlib.util.spec_from_file_location("bench_accuracy", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def row(movement, predicted, kind="movement", view="front", fault=None, verdicts=None, split="dev"):
+    return dict(key=f"{movement}_{predicted}_{view}_{fault}", movement=movement, predicted=predicted, kind=kind,
+                view=view, fault=fault, split=split, expected=[movement] if kind != "negative" else [],
+                segments=[predicted] if predicted not in ("not recognised", "refused") else [],
+                fault_verdicts=verdicts or {}, confidence=0.9)
+
+
+def test_confusion_counts_right_names_and_shows_unknown_ones_as_columns(acc, capsys):
+    rows = [row("passe", "passe"), row("passe", "arabesque"), row("plie_in_fourth", "not recognised"),
+            row("tendu_devant", "a_name_without_reference")]
+    out = acc.confusion(rows, "DEV")
+    assert out["recognised"] == pytest.approx(1 / 4)
+    assert out["counts"]["passe|arabesque"] == 1
+    assert "a_name_without_reference" in out["columns"] and "not recognised" in out["columns"]
+    printed = capsys.readouterr().out
+    assert any(line.startswith("plie_in_fourth") and line.endswith("0/1") for line in printed.splitlines())
+
+
+def test_fault_scores_flag_fault_and_acceptable_not_good(acc):
+    rows = [row("passe", "passe", kind="fault", fault="bent_supporting_knee",
+                verdicts={"bent_supporting_knee": "fault"}),
+            row("passe", "passe", kind="fault", fault="bent_supporting_knee",
+                verdicts={"bent_supporting_knee": "acceptable"}),
+            row("passe", "passe", kind="fault", fault="bent_supporting_knee",
+                verdicts={"bent_supporting_knee": "not_assessable"}),
+            row("passe", "passe", verdicts={"bent_supporting_knee": "good"}),
+            row("passe", "passe", verdicts={"bent_supporting_knee": "fault"})]
+    scores = acc.fault_scores(rows, "DEV")["bent_supporting_knee|passe"]
+    assert (scores["tp"], scores["fn"], scores["fp"], scores["tn"]) == (2, 1, 1, 1)
+    assert scores["f1"] == pytest.approx(2 * (2 / 3) * (2 / 3) / (4 / 3))
+
+
+def test_a_name_on_a_negative_is_a_confident_wrong_name_and_none_is_right(acc):
+    rows = [row("not_ballet", "passe", kind="negative"), row("not_ballet", "not recognised", kind="negative")]
+    wrong = acc.wrong_names(rows)
+    assert [w["wrong"] for w in sorted(wrong, key=lambda w: w["predicted"])] == [False, True]
+
+
+def test_fault_criterion_found_by_id_else_by_measure(acc):
+    by_id = SimpleNamespace(criteria=[SimpleNamespace(id="leg_height", measure="working_leg_height")])
+    by_measure = SimpleNamespace(criteria=[SimpleNamespace(id="height_of_leg", measure="working_leg_height")])
+    unrelated = SimpleNamespace(criteria=[SimpleNamespace(id="torso", measure="torso_tilt")])
+    assert acc.criterion_for("working_leg_low", by_id).id == "leg_height"
+    assert acc.criterion_for("working_leg_low", by_measure).id == "height_of_leg"
+    assert acc.criterion_for("working_leg_low", unrelated) is None
