@@ -275,6 +275,40 @@ def by_view(rows: list[dict], title: str) -> dict:
     return {f"{m}|{v}": table[(m, v)] for m, v in table}
 
 
+VIEW_KIND = {"front": "front", "back": "front", "side_right": "side", "side_left": "side",
+             "three_quarter": "three_quarter", "three_quarter_left": "three_quarter"}
+
+
+def can_be_seen(row: dict) -> bool:
+    """Whether the clip's view is one its movement's reference says can show it (recognisable_from)."""
+    ref = references().get(row["movement"])
+    if ref is None:
+        return False
+    views = getattr(ref, "recognisable_from", ()) or ()
+    return not views or VIEW_KIND.get(row["view"], row["view"]) in views
+
+
+def seeable(rows: list[dict], title: str) -> dict:
+    """Recognised in the views that can show the movement; and in the others, how often a wrong name
+    is given (it should be "not recognised")."""
+    rows = [r for r in rows if r["kind"] == "movement"]
+    if not rows:
+        return {}
+    seen = [r for r in rows if can_be_seen(r)]
+    unseen = [r for r in rows if not can_be_seen(r)]
+    right = sum(r["predicted"] == r["movement"] for r in seen)
+    wrong_seen = [r for r in seen if r["predicted"] not in (r["movement"], NONE, REFUSED)]
+    wrong_unseen = [r for r in unseen if r["predicted"] not in (r["movement"], NONE, REFUSED)]
+    print(f"\n== In the views that can show the movement (reference's recognisable_from), {title} ==")
+    print(f"recognised: {right}/{len(seen)} = {right / max(len(seen), 1):.0%}; "
+          f"a wrong name: {len(wrong_seen)}/{len(seen)}")
+    print(f"in the other views: a wrong name {len(wrong_unseen)}/{len(unseen)} (else 'not recognised' or right)")
+    for r in wrong_seen + wrong_unseen:
+        print(f"   {r['key']:<52} -> {r['predicted']}")
+    return dict(recognised=right / max(len(seen), 1), clips=len(seen), wrong=len(wrong_seen),
+                wrong_elsewhere=len(wrong_unseen), elsewhere=len(unseen))
+
+
 def wrong_names(rows: list[dict]) -> list[dict]:
     """Names given to non-ballet, unseeable and real clips that are not right answers, with confidence."""
     out = []
@@ -341,6 +375,8 @@ def fault_scores(rows: list[dict], title: str) -> dict:
             if r["kind"] == "fault" and r["fault"] != fault:
                 continue
             v = (r.get("fault_verdicts") or {}).get(fault, "no criterion")
+            if v == "not_assessable":  # a view that can't show the criterion: the report says so, not a miss
+                continue
             flagged = v in FLAGGED
             if r["kind"] == "fault":
                 tp += flagged
@@ -426,7 +462,7 @@ def tracks_main(a: argparse.Namespace) -> int:
         if not part:
             continue
         title = "DEV" if split == "dev" else "HELD-OUT (not for tuning)"
-        report[split] = dict(confusion=confusion(part, title), by_view=by_view(part, title),
+        report[split] = dict(confusion=confusion(part, title), seeable=seeable(part, title), by_view=by_view(part, title),
                              angles=angle_table(part, title), faults=fault_scores(part, title))
     report["negatives"] = wrong_names(rows)
     if a.wrong:
