@@ -29,6 +29,7 @@ from typing import Callable
 
 import numpy as np
 
+from .judge import score_text
 from .report import passe_words, story_rows, worst_moment  # noqa: F401  (story_rows: the page's time measures)
 
 # The camera is asked for 24 frames/s: on a 2-core laptop the browser's and the server's VP8 work for
@@ -839,7 +840,7 @@ def show_review(review: Review) -> None:
     if movement:
         how = "named" if movement["given"] else f"recognised, {movement['confidence']:.0%}"
         st.subheader(f"{movement['title']} ({how})")
-        score = "—" if report["score"] is None else f"{report['score']:.0f}/100"
+        score = "—" if report["score"] is None else f"{score_text(report['score'])}/100"
         st.markdown(f"**Score {score}** · {report['working_leg']} leg working · "
                     f"{report['view'].replace('_', '-')} view")
     elif len(judged) > 1:
@@ -909,7 +910,7 @@ def show_movements_in_time(analysis, report: dict) -> None:
     several = len(analysis.segments) > 1
     for k, (seg, seg_report) in enumerate(zip(analysis.segments, report["segments"]), 1):
         if several:
-            score = "" if seg_report["score"] is None else f" · score {seg_report['score']:.0f}/100"
+            score = "" if seg_report["score"] is None else f" · score {score_text(seg_report['score'])}/100"
             confidence = "" if seg.confidence is None else f", {seg.confidence:.0%}"
             st.markdown(f"**{k}. {segment_title(seg)}** ({_edge(times, seg.start):.1f}–{_edge(times, seg.stop):.1f} s"
                         f"{confidence}){score}")
@@ -980,7 +981,7 @@ def progress_rows(sessions, references: dict) -> list[dict]:
         names = {c.id: c.name for c in ref.criteria} if ref else {}
         faults = [names.get(c, s.names.get(c, c)) for c in s.to_work_on]  # every criterion with a correction
         rows.append({"Date": f"{saved_at(s):%Y-%m-%d %H:%M}", "Movement": ref.title if ref else s.movement,
-                     "Clip": s.clip_name, "Score": "—" if s.score is None else f"{s.score:.0f}",
+                     "Clip": s.clip_name, "Score": "—" if s.score is None else score_text(s.score),
                      "To work on": ", ".join(faults)})
     return rows
 

@@ -208,8 +208,17 @@ class History:
 
     def _check(self, db: sqlite3.Connection) -> int:
         """The schema version of a technique database, 0 for an empty one; refuses anything else."""
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        # both read in one transaction: read apart, another process creating the schema between the two
+        # reads made a new database look like someone else's (tables, but version 0)
+        own = not db.in_transaction
+        if own:
+            db.execute("BEGIN")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            if own:
+                db.execute("COMMIT")
         if version > SCHEMA_VERSION:
             raise HistoryError(self.path, f"made by a newer technique (schema {version}; this one knows up to "
                                           f"{SCHEMA_VERSION}): upgrade technique to use it")
@@ -307,9 +316,11 @@ def progress_text(sessions: list[Session]) -> str:
     score per movement: an arabesque is only ever compared with an arabesque."""
     if not sessions:
         return "No saved analyses."
+    from .judge import score_text
+
     lines = []
     for s in sessions:
-        score = "-" if s.score is None else f"{s.score:.0f}"
+        score = "-" if s.score is None else score_text(s.score)
         work = [s.names.get(c, c) for c in s.to_work_on]
         lines.append(f"{s.recorded_at[:10]}  {s.movement:<24} {score:>4}  {s.clip_name}"
                      + (f"  to work on: {', '.join(work)}" if work else ""))
