@@ -95,3 +95,24 @@ def flipped_arabesque(tmp_path_factory) -> Path:
 def slow_arabesque(tmp_path_factory) -> Path:
     """The side arabesque at half speed (every frame twice)."""
     return rewrite(sample("first_to_arabesque__side_right"), tmp_path_factory.mktemp("slow") / "slow.mp4", repeat=2)
+
+
+def wait_until_healthy(process, url: str, log, seconds: float = 90) -> None:
+    """Wait for a Streamlit server to answer its health check; fail with its log if it stops or
+    doesn't answer within `seconds`."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"the server stopped: {Path(log).read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"the server did not start within {seconds:.0f} s")
+        time.sleep(0.5)

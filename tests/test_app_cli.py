@@ -9,11 +9,10 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import wait_until_healthy
 
 
 def technique_app(port: int, tmp_path: Path, **popen) -> subprocess.Popen:
@@ -76,17 +75,7 @@ def test_streamlits_messages_reach_the_terminal_and_sigterm_stops_both(tmp_path)
     log = open(tmp_path / "stderr.log", "wb")
     process = technique_app(port, tmp_path, stdout=subprocess.DEVNULL, stderr=log)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert process.poll() is None, (tmp_path / "stderr.log").read_text(errors="replace")
-            try:
-                with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the dashboard did not start within 90 s"
-            time.sleep(0.5)
+        wait_until_healthy(process, f"http://localhost:{port}", tmp_path / "stderr.log")
         (server,) = children(process.pid)
         # the CLI sends its own fd 2 to /dev/null (MediaPipe's native logs); the server's must not be
         assert os.readlink(f"/proc/{process.pid}/fd/2") == "/dev/null"

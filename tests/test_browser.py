@@ -16,11 +16,10 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import REPO, sample
+from conftest import REPO, sample, wait_until_healthy
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
@@ -64,19 +63,7 @@ def app_url(tmp_path_factory):
         cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://localhost:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the app stopped: {(folder / 'server.log').read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the app did not start within 90 s")
-            time.sleep(0.5)
+        wait_until_healthy(process, url, folder / "server.log")
         yield url
     finally:
         # technique app -> streamlit: both are in the process group we started; stop that group only
@@ -407,17 +394,7 @@ def bare_server(tmp_path):
                                stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://localhost:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert process.poll() is None, (tmp_path / "server.log").read_text(errors="replace")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start within 90 s"
-            time.sleep(0.5)
+        wait_until_healthy(process, url, tmp_path / "server.log")
         yield process, url
     finally:
         if process.poll() is None:
