@@ -120,3 +120,21 @@ def test_frame_cue_speaks_only_in_position():
     assert criterion.id == "supporting_knee" and cue
     row_down = {k: float(v[5]) for k, v in arabesque_measures(supporting=150.0).items()}
     assert frame_cue(ARABESQUE, row_down, "side") == ("", None)
+
+
+def test_a_value_is_judged_at_the_precision_it_is_shown():
+    """ "Hips level 12° acceptable (good -5..12)": 12.4 shows as 12, so it is judged as 12."""
+    from technique.judge import judge_criterion
+
+    hips = next(c for c in REFS["developpe_devant"].criteria if c.id == "hip_level")
+    m = arabesque_measures()
+    m["hip_hike"] = np.full(90, hips.good[1] + 0.4)
+    v = judge_criterion(hips, m, np.arange(40, 70), "front", "")
+    assert v.value == hips.good[1] and v.verdict == "good" and not v.correction
+
+
+def test_a_score_held_below_100_by_a_correction_never_shows_100():
+    from technique.judge import score_text
+
+    assert score_text(99.6) == "99" and score_text(100.0) == "100" and score_text(84.4) == "84"
+    assert score_text(None) == "-"

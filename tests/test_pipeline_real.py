@@ -123,3 +123,41 @@ def test_awkward_but_real_clips_are_scored(corpus, name):
     assert a.judgement is not None and a.judgement.score is not None
     if name == "truncated":
         assert any("truncated" in w for w in a.warnings)
+
+
+# ------------------------------------------------------------------ issue 11: what the teacher sees is true
+
+def test_a_named_movement_the_clip_doesnt_look_like_is_said_with_why(analyses):
+    """`--movement arabesque` on a développé devant once scored 100 without a word."""
+    a = analyses(sample("developpe_devant__side_right"), "arabesque")
+    said = " ".join(a.warnings)
+    assert "doesn't look like arabesque" in said and "leg behind the hip" in said
+
+
+def test_the_wrong_working_leg_named_is_said():
+    from technique.pipeline import AnalysisConfig
+
+    a = analyse_clip(sample("first_to_arabesque__side_right"), config=AnalysisConfig(working_leg="left"))
+    assert any("left leg was named" in w and "right leg is the one that rises" in w for w in a.warnings)
+    assert a.judgement is None or a.judgement.reference.name != "first_position"
+
+
+def test_a_front_arabesque_is_not_named_and_says_what_the_view_cant_show(analyses):
+    a = analyses(sample("first_to_arabesque__front"))
+    assert a.judgement is None
+    assert "can't show the leg behind the hip" in a.explanation
+
+
+def test_front_view_scores_say_how_much_was_judged_and_time_measures_follow_the_criteria(analyses):
+    """The front arabesque once showed 100/100 with 4 of 5 criteria not judged, and a leg height while
+    held of 162° that its own criteria refused to judge."""
+    from technique.report import report_dict, summary_text
+
+    a = analyses(sample("first_to_arabesque__front"), "arabesque")
+    judged, total = a.judgement.judged_count
+    assert judged < total
+    assert a.judgement.score is None  # most of the weight can't be judged from the front
+    assert "criteria judged, front view" in summary_text(a)
+    assert report_dict(a)["criteria_judged"] == [judged, total]
+    story = next(s.story for s in a.segments if s.story.movement == "arabesque")
+    assert story.metrics["height_at_hold"] is None and story.metrics["height_steadiness_sd"] is None
