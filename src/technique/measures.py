@@ -14,28 +14,37 @@ Angle conventions (documented once, here):
 - hip_hike / shoulder_level: slope of the hip (shoulder) line against horizontal, positive when the
   working side is higher. Meaningful only when the line lies across the picture (front view).
 - working_leg_height: hip->ankle from straight down as above. In the image plane it is the 2D angle;
-  a straight leg pointing at (or away from) the camera looks short, so then the height comes from
-  how far the ankle rises against the leg's standing length: arccos(drop / standing length). That
-  needs no depth and holds in every view (the camera is roughly level).
-- facing (facing_x): which way the dancer faces in the picture, from the body itself: the nose ahead
-  of the ears and the toes ahead of the heels. +1 = towards the picture's right, -1 = left, 0 =
-  towards the camera (or away). body_yaw: 0 = front (or back) view, 90 = profile, from the apparent
-  shoulder width against the torso length (2D) averaged with MediaPipe's world shoulder/hip lines.
+  a straight leg pointing partly at (or away from) the camera looks short, so then the height comes
+  from how far the ankle drops below the hip against the leg's standing length: arccos(drop /
+  standing length). That needs no depth and holds in every view (the camera is roughly level). A leg
+  pointing almost straight at the camera shows neither: MediaPipe's 3D height is used there.
+- facing_x: which way the dancer faces in the picture, from the body itself: the nose ahead of the
+  ears and the supporting foot's toes ahead of its heel. +1 = towards the picture's right, -1 = left,
+  0 = towards the camera (or away). body_yaw: how far she is turned from the camera, 0 = front (or
+  back) view, 90 = profile: the apparent shoulder width against the torso length (2D), averaged with
+  MediaPipe's world shoulder and hip lines, and steadied over a clip in which she doesn't turn.
 - working_leg_forward / working_leg_side: the hip->ankle vector in the dancer's own frame, in standing
-  leg lengths: forward (+) or back (-), and out to the working side. Each is measured only in the
-  views that show it: forward/back from the image's horizontal in a side view (signed by the facing),
-  from the floor's perspective in a front view for a foot on the floor (a foot in front stands lower
-  in the picture); out to the side from the horizontal in a front view, and from how foreshortened
-  the leg is in a side view. Elsewhere NaN (three-quarter views use MediaPipe's world landmarks).
+  leg lengths: forward (+) or back (-), and out to the working side. The picture gives the leg's
+  horizontal and vertical offsets, its length how much of it points along the line of sight (but not
+  whether towards the camera or away); body_yaw and facing_x turn the two possible legs into her
+  frame. A leg can't point across the body, so usually one of them is impossible. When both are
+  possible a foot on the floor is placed by perspective against the supporting heel (in front of her
+  stands lower in the picture), in a three-quarter view MediaPipe's depth decides, and otherwise the
+  forward part is unknown (NaN). The yaw is only an estimate: the leg is solved again with the yaw
+  15 deg either way, and a direction that changes with it is unknown, not guessed.
 - working_leg_direction: where the leg goes in the floor plane: 0 = devant, 90 = à la seconde,
-  180 = derrière, from the two components above. NaN when the view can't tell (a raised leg seen
-  from the front: in front of her or behind her is along the camera's line of sight).
+  180 = derrière. NaN when the view can't tell (a raised leg seen from the front), and for a hanging
+  leg.
 - passe_toe_to_knee: height of the working toe below the supporting knee, in shank lengths
   (0 = toe at the knee, positive = below, negative = above).
+- plie_knee: the more bent knee while both feet are down (a plié); NaN while a foot is raised.
+- feet_apart: distance between the ankles, in standing leg lengths (first ~0.1, second ~0.5).
+- working_toe_lift: the working toe above the supporting heel, in standing leg lengths (noisy: the
+  foot points are MediaPipe's least reliable; not used to judge).
 - releve: how far the supporting heel is lifted above the toe, in foot lengths (0 = flat; side view).
-- releve_lift: how far the supporting ankle has risen above its flat level (the lowest it stood in
-  the last few seconds), in standing leg lengths; works in every view.
-  supporting_foot_lift: how far the supporting toes rose off the floor (a jump, a step).
+- releve_lift: how far the supporting ankle has risen above its flat level (the lowest it stood, on
+  a straight leg, in the last few seconds), in standing leg lengths; works in every view.
+  supporting_foot_lift: how far the supporting toes rose the same way (a jump, a step).
 """
 
 from __future__ import annotations
