@@ -427,9 +427,8 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     ox, oz = o_s * np.cos(theta), -o_s * s * np.sin(theta)
     a1, b1 = x * fx + depth * fz, x * ox + depth * oz  # the ankle nearer the camera than the hip
     a2, b2 = x * fx - depth * fz, x * ox - depth * oz  # ... or farther
-    ok1, ok2 = b1 >= -0.25, b2 >= -0.25
     # only a leg clearly across the body is impossible (the facing itself is only known to ~20 deg)
-    ok1, ok2 = ok1 | (b2 >= -0.5), ok2 | (b1 >= -0.5)
+    ok1, ok2 = b1 >= -0.5, b2 >= -0.5
     # both possible legs say the same (devant, à la seconde or derrière): no need to choose
     agree = _category(np.degrees(np.arctan2(np.clip(b1, 0, None), a1))) == _category(np.degrees(np.arctan2(np.clip(b2, 0, None), a2)))
     with np.errstate(invalid="ignore"):
