@@ -158,3 +158,60 @@ def test_leg_direction_in_world_coordinates():
     s = side_measures(np.zeros((L.COUNT, 2)), w, "right")
     assert s.leg_direction == pytest.approx(90.0)
     assert s.leg_height_3d == pytest.approx(90.0)
+
+
+# ----------------------------------------------------------------- where the leg goes, from the body itself
+
+def dancer(leg_azimuth: float, leg_height: float, yaw: float) -> tuple[np.ndarray, np.ndarray]:
+    """A dancer on her left leg, the right leg raised straight to `leg_height` (from straight down) in
+    the direction `leg_azimuth` (0 devant, 90 à la seconde, 180 derrière), seen by a camera she is
+    turned `yaw` degrees from (0: facing it, 90: her right side to the camera, facing the picture's left).
+
+    Returns (pixels, world) in MediaPipe's conventions: pixels y down; world metres, x right, y down,
+    z away from the camera. Her own frame: x her left, y up, z forward.
+    """
+    body = {name: np.zeros(3) for name in L.NAMES}
+    def put(name, x, y, z):
+        body[name] = np.array([x, y, z], float)
+    put("left_shoulder", 0.18, 1.40, 0), put("right_shoulder", -0.18, 1.40, 0)
+    put("left_hip", 0.09, 0.90, 0), put("right_hip", -0.09, 0.90, 0)
+    put("nose", 0, 1.62, 0.10), put("left_ear", 0.07, 1.62, 0), put("right_ear", -0.07, 1.62, 0)
+    put("left_knee", 0.09, 0.47, 0), put("left_ankle", 0.09, 0.05, 0)
+    put("left_heel", 0.08, 0.02, -0.04), put("left_foot_index", 0.14, 0.0, 0.14)  # turned out
+    for n, k in (("left_wrist", 1), ("right_wrist", -1), ("left_elbow", 1), ("right_elbow", -1)):
+        put(n, 0.25 * k, 1.0, 0.05)
+    h, a = np.radians(leg_height), np.radians(leg_azimuth)
+    direction = np.array([-np.sin(h) * np.sin(a), -np.cos(h), np.sin(h) * np.cos(a)])  # right leg: out = -x
+    hip = body["right_hip"]
+    put("right_knee", *(hip + 0.43 * direction)), put("right_ankle", *(hip + 0.85 * direction))
+    put("right_heel", *(hip + 0.82 * direction)), put("right_foot_index", *(hip + 1.0 * direction))
+    t = np.radians(yaw)
+    # camera frame: image x right, y down, z away; she faces the camera at yaw 0 (her left = image right)
+    rot = np.array([[np.cos(t), 0, -np.sin(t)], [0, -1, 0], [-np.sin(t), 0, -np.cos(t)]])
+    world = np.stack([rot @ body[n] for n in L.NAMES])
+    pixels = 320 + 250 * world[:, :2]
+    pixels[:, 1] = 240 + 250 * (world[:, 1] + 0.8)
+    return pixels, world - (world[L.LEFT_HIP] + world[L.RIGHT_HIP]) / 2
+
+
+@pytest.mark.parametrize("azimuth, height, yaw, expected", [
+    (0, 90, 90, 0),       # devant seen from the side: devant, whichever way she faces
+    (0, 90, -90, 0),
+    (180, 90, 90, 180),   # derrière from the side: never devant
+    (180, 90, -90, 180),
+    (90, 90, 0, 90),      # à la seconde from the front: à la seconde
+    (90, 45, 0, 90),
+    (0, 90, 0, None),     # a raised leg pointing at the camera: in front or behind can't be told
+    (180, 90, 0, None),
+])
+def test_where_the_leg_goes_in_every_view(azimuth, height, yaw, expected):
+    from technique.measures import dancer_measures
+
+    pixels, world = dancer(azimuth, height, yaw)
+    m = dancer_measures(pixels, world, "right")
+    direction = float(m["working_leg_direction"])
+    if expected is None:
+        assert np.isnan(direction)
+    else:
+        assert direction == pytest.approx(expected, abs=25)
+    assert float(m["working_leg_height"]) == pytest.approx(height, abs=8)
