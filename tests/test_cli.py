@@ -210,3 +210,10 @@ def test_an_unrecognised_movement_gets_no_empty_in_time_line(analyses):
     assert any(line.startswith("  In time (arabesque") for line in story_lines(analysis))
     unrecognised = replace(analysis, segments=tuple(replace(s, movement=None) for s in analysis.segments))
     assert not any("In time" in line for line in story_lines(unrecognised))
+
+
+def test_a_reference_folder_that_isnt_there_is_a_usage_error(tmp_path, capsys):
+    missing = tmp_path / "nonexist"
+    for action in ("list", "validate"):
+        assert main(["references", action, "--references", str(missing)]) == 2
+        assert "nonexist" in capsys.readouterr().err

@@ -175,9 +175,9 @@ def cmd_references(args) -> int:
         problems: list = []
         try:
             references = load_references(tuple(args.references), problems=problems)
-        except TechniqueError as exc:
+        except TechniqueError as exc:  # a reference folder that isn't there: a usage error, as documented
             print(f"technique: {exc}", file=sys.stderr)
-            return SOME_FAILED
+            return USAGE
         for ref in references.values():
             print(f"{ref.name:<24} {ref.title:<26} {len(ref.criteria)} criteria  {ref.source}")
         for problem in problems:
@@ -187,7 +187,7 @@ def cmd_references(args) -> int:
         files = [Path(f) for f in args.files] or reference_files(tuple(args.references))
     except TechniqueError as exc:
         print(f"technique: {exc}", file=sys.stderr)
-        return SOME_FAILED
+        return USAGE
     bad = 0
     for path in files:
         try:
