@@ -200,7 +200,8 @@ def judge(reference: Reference, measures: dict[str, np.ndarray], view: str,
     weights = sum(v.criterion.weight for v in judged)
     total = sum(c.weight for c in reference.criteria)
     # no overall score when most of the weight can't be judged from this clip
-    score = sum(v.criterion.weight * v.score for v in judged) / weights if judged and weights >= MIN_JUDGED_WEIGHT * total else None
+    enough = judged and weights >= MIN_JUDGED_WEIGHT * total
+    score = sum(v.criterion.weight * v.score for v in judged) / weights if enough else None
     worst = max(judged, key=lambda v: v.importance, default=None)
     # no worst moment when nothing needs correcting
     worst_frame = worst.worst_frame if worst is not None and worst.importance > 0 else None
@@ -290,7 +291,11 @@ def condition_score(cond: Condition, measures: dict[str, np.ndarray], spans: dic
     """
     if view not in cond.views:
         return float("nan")
-    value = condition_value(cond, measures, spans, active)
+    return score_of(cond, condition_value(cond, measures, spans, active))
+
+
+def score_of(cond: Condition, value: float) -> float:
+    """How well a clue's value holds: 1 inside its range, falling to 0 over its margin."""
     if value == -np.inf:
         return 0.0
     if not np.isfinite(value):
@@ -304,12 +309,14 @@ def condition_score(cond: Condition, measures: dict[str, np.ndarray], spans: dic
 
 
 def fit_of(ref: Reference, measures: dict[str, np.ndarray], active: np.ndarray, view: str) -> Candidate:
+    """How well the clip fits one movement: each clue measured and scored, the weakest deciding."""
     spans = {name: find_moment(m, measures) for name, m in ref.moments.items()}
     clues = []
     for cond in ref.recognise:
-        value = condition_value(cond, measures, spans, active) if view in cond.views else float("nan")
-        says = cond.says or f"{cond.measure.replace('_', ' ')}"
-        clues.append(Clue(says, value, condition_score(cond, measures, spans, active, view), cond.needed, cond.measure,
+        seen = view in cond.views
+        value = condition_value(cond, measures, spans, active) if seen else float("nan")
+        clues.append(Clue(cond.says or cond.measure.replace("_", " "), value,
+                          score_of(cond, value) if seen else float("nan"), cond.needed, cond.measure,
                           cond.aggregate))
     scores = np.array([c.score for c in clues])
     seen = scores[np.isfinite(scores)]
