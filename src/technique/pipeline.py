@@ -122,7 +122,8 @@ def camera_view(measures: dict[str, np.ndarray], detected: np.ndarray) -> str:
 def _read_poses(source, config: AnalysisConfig, progress: Callable[[int, int], None] | None, turn: int,
                 watch: bool):
     """One pass over the clip (turned by `turn` degrees): the info, the cleaned track, the reader's
-    problem, the finder and the reader's warnings. When watching, the pass stops once the dancer is found to need turning."""
+    problem, the finder and the reader's warnings. When watching, the pass stops once the dancer is
+    found to need turning."""
     from .framing import DancerFinder
     from .smoothing import PoseSmoother, Track
     from .video import VideoReader, open_video, prefetched
@@ -183,29 +184,8 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     recognition = [(c.name, c.confidence) for c in ranked]
     segments = judge_segments(measures, track.times, world, active, view, movement, references, ", ".join(missing),
                               config.recognised_above)
-    recognised = [seg for seg in segments if seg.movement]
-    explanation = ""
-    if movement:
-        reference = get_reference(movement, references)
-        given = fit_of(reference, measures, active, view)
-        if given.fit < config.recognised_above and reference.recognise:
-            warnings.append(f"This clip doesn't look like {reference.title.lower()} as named: {given.against()}. "
-                            "The criteria are judged as asked, but check the name and the working leg.")
-        explanation = given.because()
-    elif ranked and ranked[0].confidence >= config.recognised_above and len(recognised) <= 1:
-        reference = references[ranked[0].name]
-        explanation = with_caveat(ranked[0].because(), reference)
-    elif len(recognised) == 1:  # one movement, found once the rests around it are set aside
-        reference = references[recognised[0].movement]
-        explanation = recognised[0].explanation
-    else:
-        reference = None
-        if len(recognised) > 1:
-            names = ", ".join(f"{seg.movement} at {track.times[seg.start]:.1f} s" for seg in recognised)
-            warnings.append(f"This clip holds {len(recognised)} movements ({names}); each is judged on its own.")
-        else:
-            explanation = not_recognised(ranked, references, view)
-            warnings.append(explanation)
+    reference, explanation = name_the_clip(movement, ranked, segments, references, measures, active, view,
+                                           track.times, config, warnings)
     judgement = judge(reference, measures, view, active, ", ".join(missing)) if reference else None
     analysis = Analysis(info, track, working, view, measures, judgement, recognition, bool(movement), warnings,
                         segments, explanation=explanation)
@@ -216,6 +196,34 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
         return analysis
     notes = [comparison.note] if comparison.note else []
     return dataclasses.replace(analysis, comparison=comparison, warnings=analysis.warnings + notes)
+
+
+def name_the_clip(movement: str | None, ranked: list[Candidate], segments: list[SegmentResult],
+                  references: dict[str, Reference], measures: dict[str, np.ndarray], active: np.ndarray,
+                  view: str, times: np.ndarray, config: AnalysisConfig,
+                  warnings: list[str]) -> tuple[Reference | None, str]:
+    """The clip's one movement and why (given, recognised, or its only recognised segment), or None:
+    several movements (each judged in its segment), or none recognised (and why, in the warnings)."""
+    recognised = [seg for seg in segments if seg.movement]
+    if movement:
+        reference = get_reference(movement, references)
+        given = fit_of(reference, measures, active, view)
+        if given.fit < config.recognised_above and reference.recognise:
+            warnings.append(f"This clip doesn't look like {reference.title.lower()} as named: {given.against()}. "
+                            "The criteria are judged as asked, but check the name and the working leg.")
+        return reference, given.because()
+    if ranked and ranked[0].confidence >= config.recognised_above and len(recognised) <= 1:
+        reference = references[ranked[0].name]
+        return reference, with_caveat(ranked[0].because(), reference)
+    if len(recognised) == 1:  # one movement, found once the rests around it are set aside
+        return references[recognised[0].movement], recognised[0].explanation
+    if len(recognised) > 1:
+        names = ", ".join(f"{seg.movement} at {times[seg.start]:.1f} s" for seg in recognised)
+        warnings.append(f"This clip holds {len(recognised)} movements ({names}); each is judged on its own.")
+        return None, ""
+    explanation = not_recognised(ranked, references, view)
+    warnings.append(explanation)
+    return None, explanation
 
 
 def with_caveat(explanation: str, reference: Reference) -> str:
