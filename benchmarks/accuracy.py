@@ -159,10 +159,11 @@ def angle_errors(analysis, labels: dict) -> dict:
             if truth is None:
                 continue
             truth = np.array([np.nan if x is None else x for x in truth], float)[:n]
-            err = np.abs(ours - truth)[held[:n]]
+            err = (ours - truth)[held[:n]]
             err = err[np.isfinite(err)]
             if err.size:
-                out.setdefault(measure, {})[space] = float(np.mean(err))
+                out.setdefault(measure, {})[space] = float(np.mean(np.abs(err)))
+                out[measure][f"{space}_bias"] = float(np.mean(err))
     return out
 
 
@@ -328,25 +329,30 @@ def wrong_names(rows: list[dict]) -> list[dict]:
 
 def angle_table(rows: list[dict], title: str) -> dict:
     """Mean of the per-clip mean absolute errors, per measure x view, against 3D and 2D truth."""
-    cells = defaultdict(list)
+    cells, bias = defaultdict(list), defaultdict(list)
     for r in rows:
         for measure, spaces in (r.get("errors") or {}).items():
-            for space, err in spaces.items():
-                cells[(space, measure, r["view"])].append(err)
+            for space in ("3d", "2d"):
+                if space in spaces:
+                    cells[(space, measure, r["view"])].append(spaces[space])
+                    bias[(space, measure, r["view"])].append(spaces.get(f"{space}_bias", np.nan))
     if not cells:
         return {}
     views = [v for v in VIEWS if any(k[2] == v for k in cells)]
     out = {}
     for space, what in (("3d", "the true (anatomical) angle"), ("2d", "the angle in the picture")):
-        print(f"\n== Angle MAE in degrees vs {what} ({space}), {title}: frames where the movement is held;"
-              f" sides as the code chose the working leg ==")
-        print(f"{'measure':<24}" + "".join(f"{SHORT[v]:>14}" for v in views))
+        print(f"\n== Angle error in degrees vs {what} ({space}), {title}: MAE / mean signed error (clips),"
+              f" frames where the movement is held; sides as the code chose the working leg ==")
+        print(f"{'measure':<24}" + "".join(f"{SHORT[v]:>18}" for v in views))
         for measure in MEASURE_TRUTH:
-            vals = [cells.get((space, measure, v), []) for v in views]
-            if not any(vals):
+            keys = [(space, measure, v) for v in views]
+            if not any(cells.get(k) for k in keys):
                 continue
-            print(f"{measure:<24}" + "".join(f"{(f'{np.mean(x):5.1f} ({len(x)})' if x else '-'):>14}" for x in vals))
-            out.update({f"{space}|{measure}|{v}": float(np.mean(x)) for v, x in zip(views, vals) if x})
+            texts = [f"{np.mean(cells[k]):5.1f}/{np.nanmean(bias[k]):+5.1f} ({len(cells[k])})" if cells.get(k) else "-"
+                     for k in keys]
+            print(f"{measure:<24}" + "".join(f"{t:>18}" for t in texts))
+            out.update({f"{space}|{measure}|{k[2]}": dict(mae=float(np.mean(cells[k])), bias=float(np.nanmean(bias[k])),
+                                                          clips=len(cells[k])) for k in keys if cells.get(k)})
     legs = [r for r in rows if r.get("leg") in ("r", "l") and r.get("working_seen")]
     if legs:
         ok = sum(r["working_seen"][0] == r["leg"] for r in legs)
