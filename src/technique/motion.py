@@ -18,7 +18,7 @@ from .smoothing import true_runs
 REST_LEG_HEIGHT = 20.0  # degrees: below this (and the thigh down) the working leg is at rest
 REST_THIGH_HEIGHT = 25.0
 BLIP_S = 0.1  # seconds: active stretches shorter than this are tracking noise
-REST_KNEE = 160.0  # both knees bent past this: a plié, not standing
+REST_KNEE = 160.0  # plie_knee (feet down) bent past this: a plié, not standing
 RELEVE_LEG_LIFT = 0.06  # supporting ankle above its flat height, in standing leg lengths (about 5 cm; a demi-pointe is 6-10)
 TURN_SLACK = 45.0  # degrees: a revolution counts once the body has turned 360 - 45
 
