@@ -310,6 +310,23 @@ def seeable(rows: list[dict], title: str) -> dict:
                 wrong_elsewhere=len(wrong_unseen), elsewhere=len(unseen))
 
 
+def calibration(rows: list[dict], title: str) -> dict:
+    """Of the clips given a name, how often the name is right, by the confidence it was given with."""
+    named = [r for r in rows if r["kind"] in ("movement", "negative") and r["predicted"] not in (NONE, REFUSED)
+             and isinstance(r.get("confidence"), (int, float))]
+    if not named:
+        return {}
+    print(f"\n== Calibration, {title}: names given, by confidence ==")
+    out = {}
+    for low, high in ((0.75, 0.85), (0.85, 0.95), (0.95, 1.01)):
+        band = [r for r in named if low <= r["confidence"] < high]
+        right = sum(r["predicted"] == r["movement"] or r["predicted"] in r.get("expected", []) for r in band)
+        if band:
+            print(f"  confidence {low:.2f}-{min(high, 1):.2f}: {right}/{len(band)} right = {right / len(band):.0%}")
+        out[f"{low:.2f}"] = dict(right=right, named=len(band))
+    return out
+
+
 def wrong_names(rows: list[dict]) -> list[dict]:
     """Names given to non-ballet, unseeable and real clips that are not right answers, with confidence."""
     out = []
@@ -468,7 +485,8 @@ def tracks_main(a: argparse.Namespace) -> int:
         if not part:
             continue
         title = "DEV" if split == "dev" else "HELD-OUT (not for tuning)"
-        report[split] = dict(confusion=confusion(part, title), seeable=seeable(part, title), by_view=by_view(part, title),
+        report[split] = dict(confusion=confusion(part, title), seeable=seeable(part, title),
+                             calibration=calibration(part, title), by_view=by_view(part, title),
                              angles=angle_table(part, title), faults=fault_scores(part, title))
     report["negatives"] = wrong_names(rows)
     if a.wrong:

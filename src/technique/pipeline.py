@@ -37,7 +37,9 @@ class AnalysisConfig:
     min_detected: float = 0.2  # fraction of frames with a person below which the clip is refused
     working_leg: str = "auto"  # "left", "right" or "auto"
     reference_folders: tuple[str, ...] = ()
-    recognised_above: float = 0.75  # below this confidence a movement is "not recognised"
+    # below this a movement is "not recognised": names given at 0.75-0.85 were right 4 times in 10
+    # (benchmarks/accuracy.py, dev renders), at 0.95 and above 93 %
+    recognised_above: float = 0.85
 
 
 @dataclass(frozen=True)
@@ -251,7 +253,8 @@ def not_recognised(ranked: list[Candidate], references: dict[str, Reference], vi
 
 def judge_segments(measures: dict[str, np.ndarray], times: np.ndarray, world: np.ndarray, active: np.ndarray,
                    view: str, movement: str | None, references: dict[str, Reference],
-                   missing: str = "", recognised_above: float = 0.75) -> list[SegmentResult]:
+                   missing: str = "",
+                   recognised_above: float = AnalysisConfig.recognised_above) -> list[SegmentResult]:
     """Split the clip into movements and judge each on its own frames, with its motion story."""
     from .motion import only, segment_clip, tell
 
