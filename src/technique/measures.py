@@ -400,6 +400,7 @@ def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float
 
 
 VIEW_FRONT_BELOW, VIEW_SIDE_ABOVE = 30.0, 60.0  # body_yaw bands of the three views (degrees)
+DEPTH_CLEAR_M = 0.3  # metres of MediaPipe depth between hip and ankle that are trusted to say front from back
 
 
 def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
@@ -439,8 +440,12 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
         # +0.3 or more, a tendu derrière's -0.2 or less
         nearer, farther = floor > 0.15, floor < -0.08
         level = low_foot & ~nearer & ~farther  # on the floor beside her: neither in front nor behind
-        deep_nearer = (world[..., i["ankle"], 2] - world[..., i["hip"], 2]) < 0  # MediaPipe: -z is nearer
-    three_quarter = (yaw >= VIEW_FRONT_BELOW) & (yaw <= VIEW_SIDE_ABOVE)
+        dz = world[..., i["ankle"], 2] - world[..., i["hip"], 2]
+        deep_nearer = dz < 0  # MediaPipe: -z is nearer
+    # MediaPipe's depth decides only in a three-quarter view, and only when it is clear (the ankle a
+    # good 30 cm nearer or farther than the hip): on the dev renders that added 7 right names and no wrong one,
+    # where any depth difference added 17 right and 4 wrong
+    three_quarter = (yaw >= VIEW_FRONT_BELOW) & (yaw <= VIEW_SIDE_ABOVE) & (np.abs(np.nan_to_num(dz)) > DEPTH_CLEAR_M)
     pick_near = np.where(low_foot & nearer, True, np.where(low_foot & farther, False, deep_nearer))
     known = (ok1 != ok2) | agree | (low_foot & (nearer | farther)) | three_quarter | level
     first = np.where(ok1 != ok2, ok1, np.where(agree, True, pick_near))
