@@ -378,6 +378,32 @@ def angle_table(rows: list[dict], title: str) -> dict:
     return out
 
 
+def judged_from(movement: str, measure: str) -> set[str]:
+    """The views the movement's criteria judge `measure` from (empty: it isn't judged)."""
+    ref = references().get(movement)
+    return {v for c in (ref.criteria if ref else ()) if c.measure == measure for v in c.views}
+
+
+def assessable_angles(rows: list[dict], title: str) -> dict:
+    """Each measure's MAE against 3D truth only in the clips whose movement judges it from that view:
+    the error a teacher's verdict rests on (the issue's target: 5 deg or less)."""
+    errors = defaultdict(list)
+    for r in rows:
+        if r["kind"] not in ("movement", "fault"):
+            continue
+        for measure, spaces in (r.get("errors") or {}).items():
+            if "3d" in spaces and VIEW_KIND.get(r["view"], r["view"]) in judged_from(r["movement"], measure):
+                errors[measure].append(spaces["3d"])
+    if not errors:
+        return {}
+    print(f"\n== Angle MAE vs the true angle, only where the movement's criteria judge it, {title} ==")
+    out = {}
+    for measure, values in sorted(errors.items()):
+        print(f"  {measure:<24} {np.mean(values):5.1f} deg  (median {np.median(values):4.1f}, {len(values)} clips)")
+        out[measure] = dict(mae=float(np.mean(values)), median=float(np.median(values)), clips=len(values))
+    return out
+
+
 def fault_scores(rows: list[dict], title: str) -> dict:
     """Precision / recall / F1 per rendered fault: faulted clips vs clean clips of the same movement."""
     fault_movements = {(r["fault"], r["movement"]) for r in rows if r["kind"] == "fault"}
@@ -487,6 +513,7 @@ def tracks_main(a: argparse.Namespace) -> int:
         title = "DEV" if split == "dev" else "HELD-OUT (not for tuning)"
         report[split] = dict(confusion=confusion(part, title), seeable=seeable(part, title),
                              calibration=calibration(part, title), by_view=by_view(part, title),
+                             assessable_angles=assessable_angles(part, title),
                              angles=angle_table(part, title), faults=fault_scores(part, title))
     report["negatives"] = wrong_names(rows)
     if a.wrong:
