@@ -285,21 +285,17 @@ def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale) -> tuple[np
     With both feet down (relevé in first) both must rise, so the lower of the two counts (in profile,
     the one seen); with the working leg raised (passé relevé) the supporting foot alone.
     """
-    lifts, toes = {}, {}
-    for foot, side in (("supporting", OTHER[working]), ("working", working)):
-        i = _SIDE_IDX[side]
-        ankle_flat, toe_flat = scale.flat[foot]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            toes[foot] = (toe_flat - pixels[..., i["toe"], 1]) / scale.leg
-            lifts[foot] = (ankle_flat - pixels[..., i["ankle"], 1]) / scale.leg
     w, s = _SIDE_IDX[working], _SIDE_IDX[OTHER[working]]
     with np.errstate(invalid="ignore", divide="ignore"):
+        lifts = {foot: (scale.flat[foot][0] - pixels[..., i["ankle"], 1]) / scale.leg
+                 for foot, i in (("supporting", s), ("working", w))}
+        toe = (scale.flat["supporting"][1] - pixels[..., s["toe"], 1]) / scale.leg
         rise = (pixels[..., s["ankle"], 1] - pixels[..., w["ankle"], 1]) / scale.leg
     feet_down = np.abs(np.nan_to_num(rise, nan=0.0)) < 0.08
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         both = np.nanmin(np.stack([lifts["supporting"], lifts["working"]]), axis=0)
-    return np.where(feet_down, both, lifts["supporting"]), toes["supporting"]
+    return np.where(feet_down, both, lifts["supporting"]), toe
 
 
 FLAT_WINDOW_FRAMES = 75  # frames each side (about 2.5 s at 30 fps) in which the feet are flat at some point
@@ -307,14 +303,16 @@ FLAT_WINDOW_FRAMES = 75  # frames each side (about 2.5 s at 30 fps) in which the
 
 def rolling_percentile(values: np.ndarray, half_window: int, q: float) -> np.ndarray:
     """Each frame's q-th percentile of the finite values within half_window frames of it (NaN if none)."""
-    out = np.full(len(values), np.nan)
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        return values.copy()
+    # padded with NaN, which nanpercentile leaves out: the windows at the ends are simply shorter
+    windows = sliding_window_view(np.pad(values, half_window, constant_values=np.nan), 2 * half_window + 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        for i in range(len(values)):
-            window = values[max(i - half_window, 0):i + half_window + 1]
-            if np.isfinite(window).any():
-                out[i] = np.nanpercentile(window, q)
-    return out
+        return np.nanpercentile(windows, q, axis=1)
 
 
 def facing_x(pixels: np.ndarray, working: str = "right") -> np.ndarray:
@@ -556,15 +554,11 @@ def steady_legs(pixels: np.ndarray, world: np.ndarray, working: str) -> tuple[np
     flip = np.nan_to_num(rise, nan=0.0) < -LEG_SWAP_RISE
     if not flip.any() or pixels.ndim < 3:
         return pixels, world
-    left, right = list(L.LEG["left"]), list(L.LEG["right"])
-    out = []
-    for array in (pixels, world):
-        array = array.copy()
-        rows = array[flip]
-        rows[:, left], rows[:, right] = array[flip][:, right], array[flip][:, left]
-        array[flip] = rows
-        out.append(array)
-    return out[0], out[1]
+    from .smoothing import swap_legs
+
+    pixels, world = pixels.copy(), world.copy()
+    pixels[flip], world[flip] = swap_legs(pixels[flip]), swap_legs(world[flip])
+    return pixels, world
 
 
 def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
@@ -586,7 +580,8 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         feet_apart = _dist(p[..., wi["ankle"], :], p[..., si["ankle"], :]) / scale.leg
     releve_lift, foot_lift = releve_lifts(p, working, scale)
     pelvis = _mid(p, L.LEFT_HIP, L.RIGHT_HIP)
-    facing, yaw = facing_x(p, working), steady_yaw(body_yaw(p, world), facing_x(p, working))
+    facing = facing_x(p, working)
+    yaw = steady_yaw(body_yaw(p, world), facing)
     # without the face, a turned-out foot seen from the front points sideways: no facing from it there
     facing = np.where(~np.isfinite(p[..., L.NOSE, 0]) & (yaw < VIEW_FRONT_BELOW), 0.0, facing)
     knee_3d = joint_angle(world[..., wi["hip"], :], world[..., wi["knee"], :], world[..., wi["ankle"], :])

@@ -103,10 +103,10 @@ def _leg_motion(current: np.ndarray, previous: np.ndarray, a: tuple, b: tuple) -
 
 
 def swap_legs(array: np.ndarray) -> np.ndarray:
-    """A copy with the left and right leg landmarks exchanged."""
+    """A copy with the left and right leg landmarks exchanged: one pose (33, d) or many (..., 33, d)."""
     out = array.copy()
     left, right = list(LEG["left"]), list(LEG["right"])
-    out[left], out[right] = array[right], array[left]
+    out[..., left, :], out[..., right, :] = array[..., right, :], array[..., left, :]
     return out
 
 
