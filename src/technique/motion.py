@@ -369,7 +369,8 @@ def _reversal(series: np.ndarray, phase: Phase) -> float | None:
 
 
 def fouette_story(measures, times, world, start, stop) -> Story:
-    rotation = body_rotation(world)
+    # the clip's turning is already measured (clip_measures); only the segment's frames are read
+    rotation = measures["body_turn"] if "body_turn" in measures else body_rotation(world)
     turns = find_turns(rotation, start, stop)
     rest = ~active_frames(measures) & np.isfinite(measures["supporting_ankle_y"])
     flat = _nan(np.median, measures["supporting_ankle_y"][rest]) if rest.any() else _nan(
