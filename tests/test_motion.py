@@ -210,3 +210,18 @@ def test_a_plie_is_told_down_bottom_up_with_its_rhythm(down, up, rhythm):
     assert [p.name for p in story.phases] == ["preparation", "down", "bottom", "up", "close"]
     assert story.metrics["plie_rhythm"] == pytest.approx(rhythm, rel=0.25)
     assert story.metrics["plie_knee_lowest"] == pytest.approx(120)
+
+
+def test_a_glitch_of_two_frames_is_not_a_plie_in_a_turn():
+    """A side-view fouetté once reported "plié 66°": two frames of a supporting knee misread as the
+    body turned. A real plié lasts; the glitch doesn't."""
+    from technique.motion import turn_details
+
+    n = 40
+    m = blank(n)
+    m["supporting_knee"][10:12] = 114.0  # a glitch
+    glitch = turn_details([(0, n)], m, np.arange(n) / FPS, 420.0)[0]
+    assert glitch.plie_depth == pytest.approx(180 - 176.0)
+    m["supporting_knee"][20:30] = 150.0  # a real plié, a third of a second
+    real = turn_details([(0, n)], m, np.arange(n) / FPS, 420.0)[0]
+    assert real.plie_depth == pytest.approx(30.0)

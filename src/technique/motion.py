@@ -242,14 +242,22 @@ def _releve_rise(m: dict[str, np.ndarray], passe: int | None, flat_ankle_y: floa
 
 def turn_details(turns: list[tuple[int, int]], measures: dict[str, np.ndarray], times: np.ndarray,
                  flat_ankle_y: float) -> list[Turn]:
+    from .measures import rolling_percentile
+
     out = []
     height = _nan(np.median, measures["body_height"])
+    # a plié lasts; a frame or two of a knee seen wrongly as the body turns is not one (it once read
+    # "plié 66°" in a side-view fouetté with no plié): the bend counted is the one held for ~0.15 s
+    # (the straightest knee within that stretch around each frame)
+    step = _nan(np.median, np.diff(times)) if len(times) > 1 else float("nan")
+    half = max(1, int(round(0.05 / step))) if np.isfinite(step) and step > 0 else 1
+    steady_support = rolling_percentile(measures["supporting_knee"], half, 100)
     for k, (a, b) in enumerate(turns, 1):
         m = {name: values[a:b] for name, values in measures.items()}
         knee = m["working_knee"]
         deepest = int(np.nanargmin(knee)) if np.isfinite(knee).any() else None
         passe = float(m["passe_toe_to_knee"][deepest]) if deepest is not None else float("nan")
-        support = m["supporting_knee"]
+        support = steady_support[a:b]
         low = int(np.nanargmin(support)) if np.isfinite(support).any() else None
         plie = 180 - float(support[low]) if low is not None else float("nan")
         straightened = _nan(np.max, support[low:]) if low is not None else float("nan")
