@@ -7,7 +7,7 @@ import pytest
 
 from technique.judge import (
     ACCEPTABLE, FAULT, GOOD, NOT_ASSESSABLE, NOT_FOUND, NOT_VISIBLE, criterion_score, find_moment, frame_cue,
-    judge, recognise,
+    candidates, judge,
 )
 from technique.measures import MEASURE_NAMES
 from technique.references import load_references
@@ -109,7 +109,7 @@ def test_moment_not_reached_is_said():
 
 
 def test_recognise_prefers_the_matching_movement():
-    ranked = recognise(REFS, arabesque_measures(), np.ones(90, bool), "side")
+    ranked = [(c.name, c.confidence) for c in candidates(REFS, arabesque_measures(), np.ones(90, bool), "side")]
     assert ranked[0][0] == "arabesque" and ranked[0][1] >= 0.9
     assert dict(ranked)["developpe_devant"] < 0.75
 

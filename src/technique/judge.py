@@ -283,19 +283,9 @@ def condition_value(cond: Condition, measures: dict[str, np.ndarray], spans: dic
     return aggregate(values, cond.aggregate)
 
 
-def condition_score(cond: Condition, measures: dict[str, np.ndarray], spans: dict,
-                    active: np.ndarray, view: str) -> float:
-    """1 when the clue holds, falling to 0 over its margin; NaN when this view can't show it.
-
-    A moment that never happens fails the clue (0): an arabesque needs its hold.
-    """
-    if view not in cond.views:
-        return float("nan")
-    return score_of(cond, condition_value(cond, measures, spans, active))
-
-
 def score_of(cond: Condition, value: float) -> float:
-    """How well a clue's value holds: 1 inside its range, falling to 0 over its margin."""
+    """How well a clue's value holds: 1 inside its range, falling to 0 over its margin; NaN when it
+    can't be seen (its joints hidden), 0 when its moment never happens (an arabesque needs its hold)."""
     if value == -np.inf:
         return 0.0
     if not np.isfinite(value):
@@ -347,12 +337,6 @@ def candidates(references: dict[str, Reference], measures: dict[str, np.ndarray]
         rivalry = max(0.0, rival - UNSEEN_CAP) / (1 - UNSEEN_CAP)
         out.append(dataclasses.replace(c, confidence=c.fit * (1 - 0.5 * rivalry)))
     return sorted(out, key=lambda c: -c.confidence)
-
-
-def recognise(references: dict[str, Reference], measures: dict[str, np.ndarray], active: np.ndarray,
-              view: str) -> list[tuple[str, float]]:
-    """(movement, confidence 0-1) for every reference with clues, best first."""
-    return [(c.name, c.confidence) for c in candidates(references, measures, active, view)]
 
 
 def frame_cue(reference: Reference, row: dict[str, float], view: str) -> tuple[str, Criterion | None]:
