@@ -8,6 +8,6 @@ try:
 except ImportError:  # a bare checkout: use the source folder
     sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from technique.dashboard import main
+from technique.apps.dashboard import main
 
 main()

@@ -72,7 +72,7 @@ MEASURE_TRUTH = {
 
 # ----------------------------------------------------------------------------------- sample mode
 def samples_main() -> None:
-    from technique.pipeline import analyse_clip
+    from technique.analyser import analyse_clip
 
     print(f"{'clip':<34}{'movement':<18}" + "".join(f"{m:>22}" for m in ANGLES))
     for clip in sorted(SAMPLES.glob("*.mp4")):
@@ -106,7 +106,7 @@ def samples_main() -> None:
 # ----------------------------------------------------------------------------------- judging
 def call_judge_track(info, track, movement, references, warnings):
     """judge_track of whatever code is on the path, whatever its current signature."""
-    from technique.pipeline import AnalysisConfig, judge_track
+    from technique.analyser import AnalysisConfig, judge_track
 
     known = dict(info=info, track=track, movement=movement, references=references, config=AnalysisConfig(),
                  warnings=warnings)
@@ -214,7 +214,7 @@ def fault_verdicts(a, row, refs, info, track, warnings, faults) -> dict:
 @functools.lru_cache(maxsize=1)
 def references() -> dict:
     """The references of the code on the path, loaded once per worker process."""
-    from technique.references import load_references
+    from technique.judging.references import load_references
 
     return load_references()
 

@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def make_set(folder: Path) -> list[Path]:
-    from technique.video import VideoReader, VideoWriter
+    from technique.capture.video import VideoReader, VideoWriter
 
     clips = []
     for clip in sorted((REPO / "sample_videos").glob("*.mp4")):

@@ -85,9 +85,9 @@ def main() -> None:
     parser.add_argument("--vp8", action="store_true", help="include WebRTC's VP8 encode/decode work")
     args = parser.parse_args()
 
-    from technique.live import LiveCoach
-    from technique.references import load_references
-    from technique.video import VideoReader
+    from technique.apps.live import LiveCoach
+    from technique.judging.references import load_references
+    from technique.capture.video import VideoReader
 
     with VideoReader(args.clip) as reader:
         frames = [f.image for f in reader]

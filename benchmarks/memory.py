@@ -24,7 +24,7 @@ SAMPLE = REPO / "sample_videos" / "first_to_arabesque__side_right.mp4"
 
 def make_long_clip(path: Path, minutes: float) -> int:
     """Forwards, backwards, forwards... until `minutes` of 30 fps video; frames are never all in memory."""
-    from technique.video import VideoReader, VideoWriter
+    from technique.capture.video import VideoReader, VideoWriter
 
     with VideoReader(SAMPLE) as reader:
         loop = [f.image for f in reader]  # 120 frames of 640x480: 110 MB, only while building the clip

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def joined_samples(path: Path) -> Path:
     """All sample clips one after the other, as one H.264 clip."""
-    from technique.video import VideoReader, VideoWriter
+    from technique.capture.video import VideoReader, VideoWriter
 
     writer = VideoWriter(path, 30.0, (640, 480), crf=18)
     for clip in sorted((REPO / "sample_videos").glob("*.mp4")):
@@ -54,7 +54,7 @@ def bare_mediapipe(clip: Path) -> tuple[int, float]:
 
 
 def technique_score(clip: Path, out: Path, video: bool = True) -> tuple[int, float]:
-    from technique.cli import main
+    from technique.apps.cli import main
 
     start = time.perf_counter()
     code = main(["score", str(clip), "--out", str(out)] + ([] if video else ["--no-video"]))
@@ -73,7 +73,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-video", action="store_true", help="score without the annotated video")
     args = parser.parse_args()
-    from technique.references import load_references
+    from technique.judging.references import load_references
 
     load_references()  # warm imports for both sides
     bare, score = [], []

@@ -5,7 +5,7 @@
 
 For each rendered clip (OUT_RENDERS/<body>/videos/<clip>__<view>.mp4, see benchmarks/renders/),
 each real clip in ../shared/real_clips and each sample clip in ../shared/sample_videos it runs
-``technique.pipeline.read_track`` once and writes
+``technique.analyser.read_track`` once and writes
   <out>/<key>.pkl   pickle of (info, track, warnings), or of None when read_track refused the clip
   <out>/<key>.json  the labels: movement, view, body, split (dev / heldout / real / sample), working
                     leg, fault, kind, what a right answer is, per-frame ground-truth angles (renders),
@@ -100,7 +100,7 @@ def truth_frames(path: str) -> dict:
 def cache_one(key: str, video: Path, labels: dict, out: Path) -> str:
     """read_track once; pickle the result (or None when refused) and write the labels last."""
     from technique.errors import TechniqueError
-    from technique.pipeline import read_track
+    from technique.analyser import read_track
 
     labels = dict(labels, key=key, video=str(video))
     if labels.get("truth"):

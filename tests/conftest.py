@@ -50,7 +50,7 @@ def photos() -> Path:
 @pytest.fixture(scope="session")
 def analyses():
     """analyse_clip results by (clip path, movement), computed once per session."""
-    from technique.pipeline import analyse_clip
+    from technique.analyser import analyse_clip
 
     cache = {}
 
@@ -74,7 +74,7 @@ def corpus(tmp_path_factory):
 
 def rewrite(source: Path, path: Path, flip: bool = False, repeat: int = 1) -> Path:
     """A copy of a clip, mirrored and/or slowed down (each frame shown `repeat` times)."""
-    from technique.video import VideoReader, VideoWriter
+    from technique.capture.video import VideoReader, VideoWriter
 
     with VideoReader(source) as reader:
         writer = VideoWriter(path, reader.info.fps, (reader.info.width, reader.info.height), crf=18)

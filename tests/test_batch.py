@@ -23,8 +23,8 @@ import pytest
 from conftest import REPO, sample
 from corpus import build_corpus
 
-from technique.batch import CriterionResult, discover, folder_key, student_of
-from technique.cli import main
+from technique.apps.batch import CriterionResult, discover, folder_key, student_of
+from technique.apps.cli import main
 
 STUDENTS = {"amelie": "first_to_arabesque__side_right", "bea": "developpe_devant__side_right"}
 PATTERN = r"^students/(?P<student>[^/]+)/"
@@ -152,7 +152,7 @@ def test_summary_files(school, reference):
 
 
 def test_results_go_into_the_history_database(reference, capsys):
-    from technique.history import History
+    from technique.outputs.history import History
 
     out, _, db = reference
     rows = rows_of(out)
@@ -248,8 +248,8 @@ def _sharpness(image: np.ndarray) -> float:
 
 
 def test_blur_faces_in_the_exported_video_and_still(tmp_path, analyses):
-    from technique.privacy import face_box
-    from technique.video import VideoReader
+    from technique.outputs.privacy import face_box
+    from technique.capture.video import VideoReader
 
     # a clip with something to correct, so that it has a worst moment and its still
     clip = Path(__file__).parent / "data" / "arabesque_bent_supporting_knee__side_right.mp4"
@@ -319,7 +319,7 @@ def test_an_empty_folder_is_not_an_error(tmp_path):
 
 
 def test_manifest_trusts_only_whole_lines_with_whole_reports_and_the_same_options(tmp_path):
-    from technique.batch import ClipResult, Manifest
+    from technique.apps.batch import ClipResult, Manifest
 
     def result(name: str, status: str = "ok", **kw) -> ClipResult:
         return ClipResult(f"{name}.mp4", name * 8, f"{name}-key", status, movement="arabesque", score=80.0,
@@ -347,7 +347,7 @@ def test_manifest_trusts_only_whole_lines_with_whole_reports_and_the_same_option
 
 
 def test_the_end_of_a_batch_marks_only_recognised_clips_with_a_tick(tmp_path):
-    from technique.batch import ClipResult, Row, summary_text
+    from technique.apps.batch import ClipResult, Row, summary_text
 
     rows = [Row("a.mp4", "ok", result=ClipResult("a.mp4", "a" * 8, "a", "ok", movement="arabesque",
                                                   movement_title="Arabesque", score=91.0)),
@@ -500,7 +500,7 @@ def test_linked_summary_and_manifest_files_are_replaced_not_written_through(tmp_
 
 
 def test_summary_cells_never_run_as_spreadsheet_formulas():
-    from technique.batch import ClipResult, Row, criteria_csv, csv_cell, summary_csv
+    from technique.apps.batch import ClipResult, Row, criteria_csv, csv_cell, summary_csv
 
     for text in ("=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tx", "\rx"):
         assert csv_cell(text) == "'" + text

@@ -289,7 +289,7 @@ def test_live_practice_through_webrtc(page, app_url):
     iframe.get_by_role("button", name=re.compile("start", re.I)).click(timeout=60_000)
 
     frame_re, cue_re = re.compile(r"Frame (\d+) · ([\d.]+) frames/s · (\d+) ms"), re.compile(r"Correction: (.+)")
-    from technique.references import load_references
+    from technique.judging.references import load_references
 
     corrections = {text for c in load_references()["developpe_devant"].criteria
                    for text in (c.correction_low, c.correction_high)}
@@ -385,7 +385,7 @@ def test_nothing_leaves_the_machine(browser, app_url):
 def bare_server(tmp_path):
     """`streamlit run` on the dashboard (the command `technique app` runs), so that the test signals
     Streamlit itself; killed at the end whatever happens."""
-    from technique.dashboard import streamlit_command
+    from technique.apps.dashboard import streamlit_command
 
     port = free_port()
     log = open(tmp_path / "server.log", "wb")

@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import REPO, sample
 
-from technique.cli import main
+from technique.apps.cli import main
 
 ARABESQUE = sample("first_to_arabesque__side_right")
 
@@ -20,7 +20,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_help_does_not_load_the_model():
-    code = ("import sys; from technique.cli import main; main(['--help']); "
+    code = ("import sys; from technique.apps.cli import main; main(['--help']); "
             "print('heavy:', sorted(m for m in ('mediapipe', 'cv2', 'av') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert "score" in out and "heavy: []" in out
@@ -149,7 +149,7 @@ def test_a_full_disk_keeps_the_old_reports_and_scores_the_next_clip(tmp_path, mo
     """Fault injection: the encoder's first write fails with ENOSPC, as on a full disk."""
     import errno
 
-    from technique.video import VideoWriter
+    from technique.capture.video import VideoWriter
 
     developpe = sample("developpe_devant__side_right")
     out = tmp_path / "out"
@@ -204,7 +204,7 @@ def test_a_readme_given_as_a_clip_is_named_a_text_file(tmp_path, capsys):
 def test_an_unrecognised_movement_gets_no_empty_in_time_line(analyses):
     from dataclasses import replace
 
-    from technique.report import story_lines
+    from technique.outputs.report import story_lines
 
     analysis = analyses(ARABESQUE)
     assert any(line.startswith("  In time (arabesque") for line in story_lines(analysis))

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from technique import landmarks as L
-from technique.judge import judge
-from technique.measures import MEASURE_NAMES, dancer_measures
-from technique.references import load_references
+from technique.judging.judge import judge
+from technique.analysis.measures import MEASURE_NAMES, dancer_measures
+from technique.judging.references import load_references
 
 REFS = load_references(user=False)
 

@@ -17,7 +17,7 @@ import pytest
 from conftest import sample
 from streamlit.testing.v1 import AppTest
 
-from technique.dashboard import safe_name, streamlit_command
+from technique.apps.dashboard import safe_name, streamlit_command
 
 ARABESQUE = sample("first_to_arabesque__side_right")
 DEVELOPPE = sample("developpe_devant__side_right")
@@ -27,19 +27,19 @@ FLAWED = Path(__file__).parent / "data" / "arabesque_bent_supporting_knee__side_
 
 
 def review_script():
-    from technique.dashboard import review_page
+    from technique.apps.dashboard import review_page
 
     review_page()
 
 
 def progress_script():
-    from technique.dashboard import progress_page
+    from technique.apps.dashboard import progress_page
 
     progress_page()
 
 
 def teacher_script():
-    from technique.dashboard import teacher_page
+    from technique.apps.dashboard import teacher_page
 
     teacher_page()
 
@@ -202,7 +202,7 @@ def test_repo_streamlit_config_matches():
 # ----------------------------------------------------------------------------- movements in time
 
 def test_the_timeline_shows_phases_turn_markers_and_the_worst_moment(analyses):
-    from technique.dashboard import story_rows, timeline_figure, turn_rows
+    from technique.apps.dashboard import story_rows, timeline_figure, turn_rows
 
     analysis = analyses(FOUETTE)
     figure = timeline_figure(analysis)
@@ -233,7 +233,7 @@ def test_the_timeline_shows_phases_turn_markers_and_the_worst_moment(analyses):
 
 
 def test_a_developpe_reads_in_plain_words(analyses):
-    from technique.dashboard import story_rows, timeline_figure
+    from technique.apps.dashboard import story_rows, timeline_figure
 
     analysis = analyses(DEVELOPPE)
     names = [s.name for s in timeline_figure(analysis).layout.shapes if s.name.startswith("phase")]
@@ -246,7 +246,7 @@ def test_a_developpe_reads_in_plain_words(analyses):
 @pytest.fixture(scope="module")
 def two_movements(tmp_path_factory) -> Path:
     """A class exercise: the side arabesque, then the side développé, in one clip."""
-    from technique.video import VideoReader, VideoWriter
+    from technique.capture.video import VideoReader, VideoWriter
 
     path = tmp_path_factory.mktemp("two") / "arabesque then developpe.mp4"
     writer = None
@@ -328,7 +328,7 @@ def test_the_teacher_page_saves_a_reference_that_the_review_page_then_lists(temp
 @pytest.fixture(scope="module")
 def teacher_reference():
     """Miss Cleo's arabesque, made from the side arabesque the way the teacher page makes it."""
-    from technique.dashboard import make_teacher_reference
+    from technique.apps.dashboard import make_teacher_reference
 
     data, path = make_teacher_reference(ARABESQUE.read_bytes(), ARABESQUE.name, "Miss Cleo arabesque", None)
     assert path == references_folder() / "miss_cleo_arabesque.yaml"
@@ -336,7 +336,7 @@ def teacher_reference():
 
 
 def test_a_review_against_a_teachers_reference_shows_similarity_and_the_side_by_side(db, teacher_reference):
-    from technique.privacy import face_box
+    from technique.outputs.privacy import face_box
 
     at = AppTest.from_function(review_script, default_timeout=180).run()
     at.selectbox(key="review_movement").set_value("miss_cleo_arabesque")
@@ -359,12 +359,12 @@ def test_a_review_against_a_teachers_reference_shows_similarity_and_the_side_by_
     teacher_side = pair[:, -width:]
     assert (teacher_side == 45).all(axis=2).mean() > 0.9  # a plain canvas...
     assert (teacher_side != 45).any(axis=2).sum() > 2000  # ...with her skeleton on it
-    from technique.report import worst_moment
+    from technique.outputs.report import worst_moment
 
     still = worst_moment(review.analysis.judgement) is not None
     assert len(at.get("image")) == 1 + still  # the side-by-side, and the worst moment if any
 
-    from technique.dashboard import frames_at
+    from technique.apps.dashboard import frames_at
 
     raw = frames_at(DEVELOPPE, [c.worst_frame])[c.worst_frame][:, :, ::-1]
     x0, y0, x1, y1 = face_box(review.analysis.track.pixels[c.worst_frame], (width, raw.shape[0]))
@@ -376,7 +376,7 @@ def test_a_malformed_reference_in_the_users_folder_is_named_and_the_page_still_w
     folder = tmp_path / "refs"
     folder.mkdir()
     (folder / "broken.yaml").write_text("name: broken\ncriteria: [\n")
-    from technique.references import builtin_folder
+    from technique.judging.references import builtin_folder
 
     good = (builtin_folder() / "passe.yaml").read_text().replace("name: passe", "name: high_passe", 1)
     (folder / "high_passe.yaml").write_text(good.replace("title: Passé (retiré)", "title: Our high passé", 1))
@@ -393,7 +393,7 @@ def test_a_malformed_reference_in_the_users_folder_is_named_and_the_page_still_w
 def test_a_damaged_or_newer_history_gets_a_message_on_progress_and_save(db, damage, words):
     import sqlite3
 
-    from technique.history import SCHEMA_VERSION
+    from technique.outputs.history import SCHEMA_VERSION
 
     if damage == "garbage":
         db.write_bytes(b"not a database, just bytes " * 400)
@@ -413,9 +413,9 @@ def test_a_damaged_or_newer_history_gets_a_message_on_progress_and_save(db, dama
 
 
 def test_to_work_on_lists_every_criterion_with_a_correction(db):
-    from technique.dashboard import progress_rows
-    from technique.history import History
-    from technique.references import load_references
+    from technique.apps.dashboard import progress_rows
+    from technique.outputs.history import History
+    from technique.judging.references import load_references
 
     report = {"movement": {"name": "arabesque"}, "score": 96.9, "clip": {"path": "a.mp4"},
               "criteria": [{"id": "supporting_knee", "name": "Supporting knee straight", "value": 168.0,
@@ -433,8 +433,8 @@ def test_to_work_on_lists_every_criterion_with_a_correction(db):
 
 def test_one_red_mark_one_name_on_the_angle_chart(analyses):
     """The worst moment is the chart's only red mark; each criterion's lowest score is a dark cross."""
-    from technique.dashboard import LOWEST_MARK, angle_figure
-    from technique.report import worst_moment
+    from technique.apps.dashboard import LOWEST_MARK, angle_figure
+    from technique.outputs.report import worst_moment
 
     analysis = analyses(FLAWED)  # one correction: a worst moment
     figure = angle_figure(analysis)

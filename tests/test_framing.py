@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 from conftest import sample
 
-from technique.framing import (PeopleSeen, crop_around, enlarged, head_direction, people_warning,
+from technique.capture.framing import (PeopleSeen, crop_around, enlarged, head_direction, people_warning,
                                square_tiles, turn_needed)
 from technique.landmarks import COUNT, LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
-from technique.pipeline import read_track
-from technique.pose import Pose
-from technique.video import VideoReader, VideoWriter
+from technique.analyser import read_track
+from technique.capture.pose import Pose
+from technique.capture.video import VideoReader, VideoWriter
 
 ARABESQUE = "first_to_arabesque__side_right"
 
@@ -234,7 +234,7 @@ def test_small_dancer_landmarks_are_in_the_whole_frame(analyses, awkward):
 
 
 def test_turned_clip_gives_an_upright_annotated_video(analyses, awkward, tmp_path):
-    from technique.report import write_annotated_video
+    from technique.outputs.report import write_annotated_video
 
     a = analyses(awkward["turned_clockwise"])
     assert a.info.turn == 90
@@ -247,8 +247,8 @@ def test_turned_clip_gives_an_upright_annotated_video(analyses, awkward, tmp_pat
 
 
 def test_turned_clip_gives_upright_stills_in_batch_and_dashboard(analyses, awkward, tmp_path):
-    from technique.batch import write_still
-    from technique.dashboard import frames_at
+    from technique.apps.batch import write_still
+    from technique.apps.dashboard import frames_at
 
     a = analyses(awkward["turned_clockwise"])
     still = write_still(a, awkward["turned_clockwise"], tmp_path / "worst.jpg")

@@ -13,8 +13,8 @@ import time
 import pytest
 from conftest import REPO
 
-from technique.cli import main
-from technique.history import SCHEMA_VERSION, History, HistoryError, content_hash, progress_text
+from technique.apps.cli import main
+from technique.outputs.history import SCHEMA_VERSION, History, HistoryError, content_hash, progress_text
 
 
 def report(score, knee_verdict="good", movement="arabesque", knee_score=100.0):
@@ -91,7 +91,7 @@ def test_progress_compares_a_movement_only_with_itself(tmp_path):
 
 OPENER = """
 import os, sys, time
-from technique.history import History
+from technique.outputs.history import History
 go, path = sys.argv[1], sys.argv[2]
 while not os.path.exists(go):
     time.sleep(0.001)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from technique.judge import (
+from technique.judging.judge import (
     ACCEPTABLE, FAULT, GOOD, NOT_ASSESSABLE, NOT_FOUND, NOT_VISIBLE, criterion_score, find_moment, frame_cue,
     candidates, judge,
 )
-from technique.measures import MEASURE_NAMES
-from technique.references import load_references
+from technique.analysis.measures import MEASURE_NAMES
+from technique.judging.references import load_references
 
 REFS = load_references()
 ARABESQUE = REFS["arabesque"]
@@ -124,7 +124,7 @@ def test_frame_cue_speaks_only_in_position():
 
 def test_a_value_is_judged_at_the_precision_it_is_shown():
     """ "Hips level 12° acceptable (good -5..12)": 12.4 shows as 12, so it is judged as 12."""
-    from technique.judge import judge_criterion
+    from technique.judging.judge import judge_criterion
 
     hips = next(c for c in REFS["developpe_devant"].criteria if c.id == "hip_level")
     m = arabesque_measures()
@@ -134,7 +134,7 @@ def test_a_value_is_judged_at_the_precision_it_is_shown():
 
 
 def test_a_score_held_below_100_by_a_correction_never_shows_100():
-    from technique.judge import score_text
+    from technique.judging.judge import score_text
 
     assert score_text(99.6) == "99" and score_text(100.0) == "100" and score_text(84.4) == "84"
     assert score_text(None) == "-"

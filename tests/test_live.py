@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from conftest import sample
 
-from technique.live import NO_DANCER, LiveCoach, SteadyText, _HoldTimer, in_position, key_criteria
-from technique.references import load_references
+from technique.apps.live import NO_DANCER, LiveCoach, SteadyText, _HoldTimer, in_position, key_criteria
+from technique.judging.references import load_references
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def references():
 
 
 def frames_of(path):
-    from technique.video import VideoReader
+    from technique.capture.video import VideoReader
 
     with VideoReader(path) as reader:
         return [(f.image, f.time_s) for f in reader]
@@ -194,7 +194,7 @@ def test_angles_are_coloured_only_while_their_moment_is_held(references, arabesq
 
 
 def test_a_corrected_fault_is_no_longer_said(references):
-    from technique.live import still_true
+    from technique.apps.live import still_true
 
     arabesque = references["arabesque"]
     height = next(c for c in arabesque.criteria if c.measure == "working_leg_height")

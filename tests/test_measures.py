@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from technique import landmarks as L
-from technique.measures import (
+from technique.analysis.measures import (
     dancer_measures, from_vertical_down, from_vertical_up, joint_angle, slope, view_of, working_side,
 )
 
@@ -145,7 +145,7 @@ def test_view_of(yaw, view):
 
 def test_leg_direction_in_world_coordinates():
     """World: x right, y down, z away. Dancer facing the camera (-z); a leg to the front points at -z."""
-    from technique.measures import side_measures
+    from technique.analysis.measures import side_measures
 
     w = np.zeros((L.COUNT, 3))
     w[L.LEFT_HIP], w[L.RIGHT_HIP] = (0.1, 0, 0), (-0.1, 0, 0)
@@ -205,7 +205,7 @@ def dancer(leg_azimuth: float, leg_height: float, yaw: float) -> tuple[np.ndarra
     (180, 90, 0, None),
 ])
 def test_where_the_leg_goes_in_every_view(azimuth, height, yaw, expected):
-    from technique.measures import dancer_measures
+    from technique.analysis.measures import dancer_measures
 
     pixels, world = dancer(azimuth, height, yaw)
     m = dancer_measures(pixels, world, "right")

@@ -7,10 +7,10 @@ import pytest
 from conftest import ground_truth, sample
 
 from technique import landmarks as L
-from technique.judge import find_moment
-from technique.measures import MEASURE_NAMES
-from technique.motion import arabesque_story, body_rotation, developpe_story, find_turns, segment_clip
-from technique.references import load_references
+from technique.judging.judge import find_moment
+from technique.analysis.measures import MEASURE_NAMES
+from technique.analysis.motion import arabesque_story, body_rotation, developpe_story, find_turns, segment_clip
+from technique.judging.references import load_references
 
 FPS = 30.0
 REFS = load_references()
@@ -148,7 +148,7 @@ def test_arabesque_story_on_the_sample(analyses):
 
 
 def test_releve_is_the_supporting_ankle_rising_in_passe():
-    from technique.motion import RELEVE_LIFT, turn_details
+    from technique.analysis.motion import RELEVE_LIFT, turn_details
 
     n = 60
     m = blank(n)
@@ -162,7 +162,7 @@ def test_releve_is_the_supporting_ankle_rising_in_passe():
 
 
 def test_turns_through_a_gap_are_flagged():
-    from technique.motion import fouette_story
+    from technique.analysis.motion import fouette_story
 
     n = 200
     m = blank(n)
@@ -175,8 +175,8 @@ def test_turns_through_a_gap_are_flagged():
 
 def test_two_movements_in_one_real_clip_are_judged_separately(tmp_path):
     """The arabesque clip followed by the développé clip, as one video: two judgements."""
-    from technique.pipeline import analyse_clip
-    from technique.video import VideoReader, VideoWriter
+    from technique.analyser import analyse_clip
+    from technique.capture.video import VideoReader, VideoWriter
 
     path = tmp_path / "class.mp4"
     writer = VideoWriter(path, 30.0, (640, 480))
@@ -197,7 +197,7 @@ def test_two_movements_in_one_real_clip_are_judged_separately(tmp_path):
 @pytest.mark.parametrize("down, up, rhythm", [(30, 30, 1.0), (30, 15, 2.0), (15, 30, 0.5)])
 def test_a_plie_is_told_down_bottom_up_with_its_rhythm(down, up, rhythm):
     """Frames 20 -> 20+down: the knees bend to 120; 10 frames at the bottom; then up in `up` frames."""
-    from technique.motion import tell
+    from technique.analysis.motion import tell
 
     n = 120
     m = blank(n)
@@ -215,7 +215,7 @@ def test_a_plie_is_told_down_bottom_up_with_its_rhythm(down, up, rhythm):
 def test_a_glitch_of_two_frames_is_not_a_plie_in_a_turn():
     """A side-view fouetté once reported "plié 66°": two frames of a supporting knee misread as the
     body turned. A real plié lasts; the glitch doesn't."""
-    from technique.motion import turn_details
+    from technique.analysis.motion import turn_details
 
     n = 40
     m = blank(n)

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from conftest import sample
 
-from technique.overlay import (AMBER, BLACK, RED, SKY, WHITE, cue_layout, draw_skeleton, font_file, text_px,
+from technique.outputs.overlay import (AMBER, BLACK, RED, SKY, WHITE, cue_layout, draw_skeleton, font_file, text_px,
                                text_width)
-from technique.report import frame_marks, worst_moment
+from technique.outputs.report import frame_marks, worst_moment
 
 ARABESQUE = sample("first_to_arabesque__side_right")
 DEVELOPPE = sample("developpe_devant__side_right")
@@ -77,8 +77,8 @@ def greenish(region: np.ndarray) -> int:
 
 
 def test_the_written_video_is_not_red_in_the_preparation(analyses, tmp_path):
-    from technique.report import write_annotated_video
-    from technique.video import VideoReader
+    from technique.outputs.report import write_annotated_video
+    from technique.capture.video import VideoReader
 
     from test_prefetch import finishes
 
@@ -102,7 +102,7 @@ def test_the_written_video_is_not_red_in_the_preparation(analyses, tmp_path):
 # ----------------------------------------------------------------------------- legibility
 
 def test_a_truetype_font_draws_accents_and_degrees():
-    from technique.overlay import _glyph
+    from technique.outputs.overlay import _glyph
 
     assert font_file() is not None and font_file().name == "DejaVuSans.ttf"
     degree, question = _glyph("°", 24)[1], _glyph("?", 24)[1]
@@ -141,7 +141,7 @@ def test_supporting_leg_bones_stand_out_on_pale_tights(analyses):
 
 
 def test_without_a_truetype_font_the_panel_falls_back_to_opencvs_font(monkeypatch):
-    from technique import overlay
+    from technique.outputs import overlay
 
     monkeypatch.setattr(overlay, "font_file", lambda: None)  # matplotlib's fonts not installed
     image = np.full((480, 640, 3), 90, np.uint8)

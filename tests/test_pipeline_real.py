@@ -8,9 +8,9 @@ import pytest
 from conftest import ground_truth, sample
 
 from technique.errors import NoPersonError, VideoError
-from technique.judge import GOOD, NOT_ASSESSABLE
-from technique.pipeline import analyse_clip
-from technique.pose import detect_in_image
+from technique.judging.judge import GOOD, NOT_ASSESSABLE
+from technique.analyser import analyse_clip
+from technique.capture.pose import detect_in_image
 
 
 def verdicts(analysis) -> dict:
@@ -135,7 +135,7 @@ def test_a_named_movement_the_clip_doesnt_look_like_is_said_with_why(analyses):
 
 
 def test_the_wrong_working_leg_named_is_said():
-    from technique.pipeline import AnalysisConfig
+    from technique.analyser import AnalysisConfig
 
     a = analyse_clip(sample("first_to_arabesque__side_right"), config=AnalysisConfig(working_leg="left"))
     assert any("left leg was named" in w and "right leg is the one that rises" in w for w in a.warnings)
@@ -151,7 +151,7 @@ def test_a_front_arabesque_is_not_named_and_says_what_the_view_cant_show(analyse
 def test_front_view_scores_say_how_much_was_judged_and_time_measures_follow_the_criteria(analyses):
     """The front arabesque once showed 100/100 with 4 of 5 criteria not judged, and a leg height while
     held of 162° that its own criteria refused to judge."""
-    from technique.report import report_dict, summary_text
+    from technique.outputs.report import report_dict, summary_text
 
     a = analyses(sample("first_to_arabesque__front"), "arabesque")
     judged, total = a.judgement.judged_count

@@ -10,7 +10,7 @@ import pytest
 from conftest import sample
 
 from technique.errors import VideoError
-from technique.video import prefetched
+from technique.capture.video import prefetched
 
 ARABESQUE = sample("first_to_arabesque__side_right")
 
@@ -40,7 +40,7 @@ def prefetch_threads() -> list[threading.Thread]:
 def test_an_error_while_drawing_stops_the_annotated_video_cleanly(analyses, tmp_path):
     """The drawing thread dies at frame 10: the writer gets the error, the partial file goes, and no
     thread is left behind."""
-    from technique.report import write_annotated_video
+    from technique.outputs.report import write_annotated_video
 
     analysis = analyses(ARABESQUE)
     broken = dataclasses.replace(analysis, measures={k: v[:10] for k, v in analysis.measures.items()})

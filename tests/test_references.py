@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from technique.errors import ReferenceError_, UnknownMovementError
-from technique.references import builtin_folder, get_reference, load_reference_file, load_references
+from technique.judging.references import builtin_folder, get_reference, load_reference_file, load_references
 
 REQUIRED = {"arabesque", "developpe_devant", "developpe_a_la_seconde", "developpe_derriere", "fouette",
             "passe", "first_position"}
@@ -116,7 +116,7 @@ def test_nan_written_in_yaml_is_refused(tmp_path):
 
 
 def teacher_section(frames: int = 4) -> dict:
-    from technique.teacher import TRAJECTORY
+    from technique.judging.teacher import TRAJECTORY
 
     point = [0.1, -0.2]
     return {"base": "passe", "times": [i / 30 for i in range(frames)],
@@ -178,7 +178,7 @@ def test_a_misspelt_movement_suggests_the_closest(name, suggestion):
 
 @pytest.mark.parametrize("name", ["arabésque", "ARABESQUE", " Arabesque ", "Arabe\u0301sque"])
 def test_one_name_normalisation(name):
-    from technique.references import normalise_name
+    from technique.judging.references import normalise_name
 
     assert normalise_name(name) == "arabesque"
     assert get_reference(name, load_references()).name == "arabesque"
@@ -187,7 +187,7 @@ def test_one_name_normalisation(name):
 def test_a_story_the_coach_cant_tell_is_refused_with_the_field_named(tmp_path):
     import yaml
 
-    from technique.references import builtin_folder
+    from technique.judging.references import builtin_folder
 
     data = yaml.safe_load((builtin_folder() / "demi_plie_first.yaml").read_text())
     data["story"] = "waltz"

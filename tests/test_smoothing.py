@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from technique import landmarks as L
-from technique.pose import Pose
-from technique.smoothing import OneEuro, PoseSmoother, SmoothingConfig, fill_gaps, gate, swap_legs
+from technique.capture.pose import Pose
+from technique.analysis.smoothing import OneEuro, PoseSmoother, SmoothingConfig, fill_gaps, gate, swap_legs
 
 
 def make_pose(shift: float = 0.0, visibility: float = 0.9, size=(640, 480)) -> Pose:

@@ -11,9 +11,9 @@ import pytest
 import yaml
 from conftest import sample
 
-from technique.cli import main
-from technique.references import load_reference_file, load_references
-from technique.teacher import TRAJECTORY, compare, name_problem, slug
+from technique.apps.cli import main
+from technique.judging.references import load_reference_file, load_references
+from technique.judging.teacher import TRAJECTORY, compare, name_problem, slug
 
 
 def test_identical_trajectories_are_fully_similar():
@@ -60,7 +60,7 @@ def test_reference_from_video_is_a_valid_reference(teacher_reference):
 
 
 def compared(path, teacher_reference):
-    from technique.pipeline import analyse_clip
+    from technique.analyser import analyse_clip
 
     refs = load_references((teacher_reference.parent,))
     return analyse_clip(path, "miss_anna_s_arabesque", references=refs).comparison
@@ -88,7 +88,7 @@ def test_an_identical_clip_is_said_to_follow_not_to_be_0_degrees_lower():
 
 
 def test_views_that_cant_both_show_a_joint_leave_it_out_of_the_comparison():
-    from technique.teacher import comparable_joints
+    from technique.judging.teacher import comparable_joints
 
     arabesque = load_references(user=False)["arabesque"]
     side_vs_front = comparable_joints(arabesque, "side", "front")
@@ -98,7 +98,7 @@ def test_views_that_cant_both_show_a_joint_leave_it_out_of_the_comparison():
 
 
 def test_a_teachers_bands_are_rounded_to_the_measures_precision():
-    from technique.teacher import _shift
+    from technique.judging.teacher import _shift
 
     assert _shift([170, 190], 1.45) == [171, 190]
     assert _shift([0.05, 0.12], 0.034, 2) == [0.08, 0.15]
@@ -122,7 +122,7 @@ def test_names_with_no_plain_spelling_get_a_short_stable_id():
 
 
 def test_one_naming_rule_for_the_command_line_and_the_dashboard(teacher_reference):
-    from technique.dashboard import teacher_name_problem
+    from technique.apps.dashboard import teacher_name_problem
 
     refs = load_references((teacher_reference.parent,))
     for typed in ("Arabesque", "arabésque", "PASSE"):

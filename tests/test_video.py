@@ -8,7 +8,7 @@ import pytest
 from conftest import sample
 
 from technique.errors import VideoError
-from technique.video import VideoReader, VideoWriter
+from technique.capture.video import VideoReader, VideoWriter
 
 BAD = ["zero_byte", "truncated_no_index", "text_as_mp4", "png_as_mp4", "image_file", "audio_only"]
 
@@ -103,7 +103,7 @@ def transport_stream(source, path):
 
 def test_joined_clips_whose_timestamps_go_back_are_read_in_order_and_flagged(tmp_path):
     """`cat arabesque.ts developpe.ts > back.ts` was scored as one développé, 100/100, without a word."""
-    from technique.pipeline import analyse_clip
+    from technique.analyser import analyse_clip
 
     joined = tmp_path / "back.ts"
     joined.write_bytes(transport_stream(sample("first_to_arabesque__side_right"), tmp_path / "a.ts")
@@ -124,7 +124,7 @@ def test_a_clip_that_does_not_state_its_frame_rate_is_said_to_be_uncertain(tmp_p
     import shutil
     import subprocess
 
-    from technique.video import VideoReader
+    from technique.capture.video import VideoReader
 
     if not shutil.which("ffmpeg"):
         pytest.skip("ffmpeg is not installed (scripts/test installs it)")

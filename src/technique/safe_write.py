@@ -25,7 +25,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from .errors import OutputError
+from technique.errors import OutputError
 
 # Path separators, control characters and the characters Windows forbids in names.
 _NOT_IN_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import TechniqueError
+from technique.errors import TechniqueError
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -316,7 +316,7 @@ def progress_text(sessions: list[Session]) -> str:
     score per movement: an arabesque is only ever compared with an arabesque."""
     if not sessions:
         return "No saved analyses."
-    from .judge import score_text
+    from technique.judging.judge import score_text
 
     lines = []
     for s in sessions:

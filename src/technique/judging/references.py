@@ -16,8 +16,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ReferenceError_, UnknownMovementError
-from .measures import MEASURE_NAMES, VIEWS
+from technique.errors import ReferenceError_, UnknownMovementError
+from technique.analysis.measures import MEASURE_NAMES, VIEWS
 
 ALL_VIEWS = tuple(VIEWS)
 AGGREGATES = ("median", "min", "max", "p05", "p95", "mean", "range")
@@ -259,7 +259,7 @@ def parse_reference(data: object, source: str) -> Reference:
 def _teacher(data: object, source: str) -> None:
     """A teacher's section (teacher.py writes it): the trajectories a comparison aligns and the skeleton
     the dashboard draws must be complete, finite and of one length, or the file is refused."""
-    from .teacher import TRAJECTORY
+    from technique.judging.teacher import TRAJECTORY
 
     f = _Fields(data, source, "teacher")
     f.get("base", str, "")

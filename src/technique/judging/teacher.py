@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .measures import precision
+from technique.analysis.measures import precision
 
 TRAJECTORY = ("working_knee", "supporting_knee", "working_leg_height", "working_thigh_height", "torso_tilt")
 WORDS = {  # what a teacher says when the student's angle is smaller / larger than the reference's
@@ -84,7 +84,7 @@ def name_problem(name: str, references: dict, overwrite: bool = False) -> str | 
     command line and the dashboard: a built-in movement's name is never taken (her reference would
     hide the built-in one, and that movement would no longer be recognised); an existing reference
     is replaced only when asked (`overwrite`)."""
-    from .references import builtin_folder
+    from technique.judging.references import builtin_folder
 
     if not name.strip():
         return "Type a name for the reference, e.g. “Miss Anna arabesque”."
@@ -144,7 +144,7 @@ def skeleton(analysis, frames: np.ndarray) -> list:
     Kept in a teacher's reference instead of any picture of her, so the comparison can draw her
     position beside the student's without storing her video.
     """
-    from .smoothing import fill_gaps
+    from technique.analysis.smoothing import fill_gaps
 
     # bridge joints hidden for up to a second (the far knee in profile), as a teacher would see them
     pixels = fill_gaps(analysis.track.pixels, analysis.track.times, 1.0)[frames]
@@ -193,9 +193,9 @@ def save_reference(data: dict, folder: str | Path, overwrite: bool = False) -> P
     `overwrite`: otherwise OutputError, and nothing is lost."""
     import yaml
 
-    from .errors import OutputError
-    from .references import parse_reference
-    from .safe_write import make_folders, write_text
+    from technique.errors import OutputError
+    from technique.judging.references import parse_reference
+    from technique.safe_write import make_folders, write_text
 
     folder = Path(folder)
     path = folder / f"{data['name']}.yaml"
@@ -277,7 +277,7 @@ def compare(student_times: np.ndarray, student: np.ndarray, teacher: np.ndarray,
 
 def comparable_joints(base, teacher_view: str, student_view: str) -> tuple[str, ...]:
     """The trajectory joints the base movement judges from both the teacher's and the student's view."""
-    from .motion import assessable
+    from technique.analysis.motion import assessable
 
     return tuple(m for m in TRAJECTORY
                  if assessable(base, m, teacher_view) and assessable(base, m, student_view))

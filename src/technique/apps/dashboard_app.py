@@ -1,5 +1,5 @@
 """The Streamlit script that `technique app` runs (inside the package, so it works after pip install)."""
 
-from technique.dashboard import main
+from technique.apps.dashboard import main
 
 main()

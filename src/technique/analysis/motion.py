@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .judge import MomentSpan
-from .references import STORIES
-from .smoothing import true_runs
+from technique.judging.judge import MomentSpan
+from technique.judging.references import STORIES
+from technique.analysis.smoothing import true_runs
 
 REST_LEG_HEIGHT = 20.0  # degrees: below this (and the thigh down) the working leg is at rest
 REST_THIGH_HEIGHT = 25.0
@@ -180,7 +180,7 @@ def body_rotation(world: np.ndarray) -> np.ndarray:
         d = world[:, b, :] - world[:, a, :]
         return np.degrees(np.arctan2(d[:, 2], d[:, 0]))
 
-    from .landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
+    from technique.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
 
     shoulders, hips = yaw(LEFT_SHOULDER, RIGHT_SHOULDER), yaw(LEFT_HIP, RIGHT_HIP)
     # circular mean of the two lines
@@ -242,7 +242,7 @@ def _releve_rise(m: dict[str, np.ndarray], passe: int | None, flat_ankle_y: floa
 
 def turn_details(turns: list[tuple[int, int]], measures: dict[str, np.ndarray], times: np.ndarray,
                  flat_ankle_y: float) -> list[Turn]:
-    from .measures import rolling_percentile
+    from technique.analysis.measures import rolling_percentile
 
     out = []
     height = _nan(np.median, measures["body_height"])

@@ -36,9 +36,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import __version__
-from .errors import OutputError, TechniqueError
-from .safe_write import append_text, check_no_links, make_folders, printable, publish_folder, write_bytes, write_text
+from technique import __version__
+from technique.errors import OutputError, TechniqueError
+from technique.safe_write import append_text, check_no_links, make_folders, printable, publish_folder, write_bytes, write_text
 
 OK, SOME_FAILED, USAGE = 0, 1, 2
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")  # as video.VIDEO_SUFFIXES
@@ -146,8 +146,8 @@ def _failed(job: ClipJob, reason: str, transient: bool = False) -> ClipResult:
 
 
 def _score(job: ClipJob, progress) -> ClipResult:
-    from .pipeline import AnalysisConfig, analyse_clip
-    from .report import report_dict, write_reports
+    from technique.analyser import AnalysisConfig, analyse_clip
+    from technique.outputs.report import report_dict, write_reports
 
     references = {r.name: r for r in job.references} or None  # None: the built-in ones
     analysis = analyse_clip(job.source, job.movement, AnalysisConfig(), references, progress)
@@ -179,8 +179,8 @@ def write_still(analysis, source: str, path: Path, blur_faces: bool = False, roo
     import cv2
     import numpy as np
 
-    from .report import annotate_frame
-    from .video import VideoReader
+    from technique.outputs.report import annotate_frame
+    from technique.capture.video import VideoReader
 
     j = analysis.judgement
     seen = np.flatnonzero(analysis.track.detected)
@@ -813,7 +813,7 @@ class BatchPlan:
 
 
 def _hash_or_none(path: Path) -> str | None:
-    from .history import content_hash
+    from technique.outputs.history import content_hash
 
     try:
         return content_hash(path)
@@ -870,7 +870,7 @@ class HistoryWriter:
     """Saves scored clips with a student to the history database (upserts: safe to repeat)."""
 
     def __init__(self, db: str | None, root: Path, out: Path):
-        from .history import History
+        from technique.outputs.history import History
 
         self.history = History(db)
         self.root, self.out = root, out
@@ -915,8 +915,8 @@ def run_batch(args) -> int:
             print("technique: --engine dask needs Dask: pip install 'technique[dask]'", file=sys.stderr)
             return USAGE
     folders = tuple(str(Path(r).absolute()) for r in args.references)
-    from .cli import references_for
-    from .references import reference_files
+    from technique.apps.cli import references_for
+    from technique.judging.references import reference_files
 
     loaded = references_for(folders, args.movement)
     if loaded is None:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .landmarks import SKELETON
-from .measures import UNITS
+from technique.landmarks import SKELETON
+from technique.analysis.measures import UNITS
 
 WHITE, BLACK, GREY = (255, 255, 255), (0, 0, 0), (200, 200, 200)
 GREEN, AMBER, RED = (80, 200, 60), (0, 190, 255), (60, 60, 230)  # BGR
@@ -156,8 +156,8 @@ def draw_skeleton(image: np.ndarray, pixels: np.ndarray, working: str | None = N
     dots; NaN joints are skipped. The skeleton itself never judges: it only shows where the body is."""
     import cv2
 
-    from .landmarks import LEG
-    from .measures import OTHER
+    from technique.landmarks import LEG
+    from technique.analysis.measures import OTHER
 
     working_joints = set(LEG[working]) if working in LEG else set()
     supporting_joints = set(LEG[OTHER[working]]) if working in LEG else set()

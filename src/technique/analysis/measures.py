@@ -54,7 +54,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import landmarks as L
+from technique import landmarks as L
 
 SIDES = ("left", "right")
 _SIDE_IDX = {
@@ -554,7 +554,7 @@ def steady_legs(pixels: np.ndarray, world: np.ndarray, working: str) -> tuple[np
     flip = np.nan_to_num(rise, nan=0.0) < -LEG_SWAP_RISE
     if not flip.any() or pixels.ndim < 3:
         return pixels, world
-    from .smoothing import swap_legs
+    from technique.analysis.smoothing import swap_legs
 
     pixels, world = pixels.copy(), world.copy()
     pixels[flip], world[flip] = swap_legs(pixels[flip]), swap_legs(world[flip])

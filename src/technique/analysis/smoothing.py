@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .landmarks import COUNT, LEG
-from .pose import Pose
+from technique.landmarks import COUNT, LEG
+from technique.capture.pose import Pose
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,8 @@ def ghost_leg(pixels: np.ndarray, visibility: np.ndarray) -> str | None:
     ankles coincide (within 0.4 torso lengths) and both legs are raised more than 35°, the less
     visible leg is dropped. Legs together hanging down (first position in profile) are left alone.
     """
-    from .landmarks import LEFT_ANKLE, LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER, RIGHT_ANKLE, RIGHT_HIP, RIGHT_KNEE
-    from .landmarks import RIGHT_SHOULDER
+    from technique.landmarks import LEFT_ANKLE, LEFT_HIP, LEFT_KNEE, LEFT_SHOULDER, RIGHT_ANKLE, RIGHT_HIP, RIGHT_KNEE
+    from technique.landmarks import RIGHT_SHOULDER
 
     torso = np.linalg.norm((pixels[LEFT_SHOULDER] + pixels[RIGHT_SHOULDER]) / 2
                            - (pixels[LEFT_HIP] + pixels[RIGHT_HIP]) / 2)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .measures import precision
-from .references import Condition, Criterion, Moment, Reference
-from .smoothing import true_runs
+from technique.analysis.measures import precision
+from technique.judging.references import Condition, Criterion, Moment, Reference
+from technique.analysis.smoothing import true_runs
 
 GOOD, ACCEPTABLE, FAULT = "good", "acceptable", "fault"
 NOT_ASSESSABLE, NOT_VISIBLE, NOT_FOUND = "not_assessable", "not_visible", "moment_not_found"
@@ -232,7 +232,7 @@ class Clue:
 
     def words(self) -> str:
         """The clue with its value where a teacher reads one: "the leg behind the hip (158°)"."""
-        from .measures import UNITS
+        from technique.analysis.measures import UNITS
 
         unit = UNITS.get(self.measure, "degrees")
         if np.isfinite(self.value) and self.aggregate == "count":

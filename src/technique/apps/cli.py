@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import __version__
+from technique import __version__
 
 OK, SOME_FAILED, USAGE = 0, 1, 2
 
@@ -114,8 +114,8 @@ def references_for(folders: tuple[str, ...], movement: str | None) -> dict | Non
     """The references a command will use, or None after saying why not (a usage error: an unknown
     movement name, a missing reference folder, a --movement whose file is bad). Other bad files in
     a user's folders are reported and skipped: the remaining references still score."""
-    from .errors import TechniqueError, UnknownMovementError
-    from .references import get_reference, load_references
+    from technique.errors import TechniqueError, UnknownMovementError
+    from technique.judging.references import get_reference, load_references
 
     problems: list = []
     try:
@@ -134,10 +134,10 @@ def references_for(folders: tuple[str, ...], movement: str | None) -> dict | Non
 
 
 def cmd_score(args) -> int:
-    from .errors import TechniqueError
-    from .pipeline import AnalysisConfig, analyse_clip
-    from .report import publish_reports, report_dict, summary_text
-    from .safe_write import printable, unique_folder_name
+    from technique.errors import TechniqueError
+    from technique.analyser import AnalysisConfig, analyse_clip
+    from technique.outputs.report import publish_reports, report_dict, summary_text
+    from technique.safe_write import printable, unique_folder_name
 
     config = AnalysisConfig(working_leg=args.working_leg, reference_folders=tuple(args.references))
     references = references_for(config.reference_folders, args.movement)
@@ -168,8 +168,8 @@ def cmd_score(args) -> int:
 
 
 def cmd_references(args) -> int:
-    from .errors import TechniqueError
-    from .references import load_reference_file, load_references, reference_files
+    from technique.errors import TechniqueError
+    from technique.judging.references import load_reference_file, load_references, reference_files
 
     if args.action == "list":
         problems: list = []
@@ -204,7 +204,7 @@ def cmd_history(args) -> int:
     missing or isn't a technique history database is a usage error, never a new or changed file."""
     import unicodedata
 
-    from .history import History, HistoryError, default_path, progress_text
+    from technique.outputs.history import History, HistoryError, default_path, progress_text
 
     args.student = unicodedata.normalize("NFC", args.student)  # as batch stores names: "José" is one student
     path = Path(args.db) if args.db else default_path()
@@ -229,22 +229,22 @@ def cmd_history(args) -> int:
 
 
 def cmd_batch(args) -> int:
-    from .batch import run_batch
+    from technique.apps.batch import run_batch
 
     return run_batch(args)
 
 
 def cmd_app(args) -> int:
-    from .dashboard import launch
+    from technique.apps.dashboard import launch
 
     return launch(args)
 
 
 def cmd_reference(args) -> int:
-    from .errors import TechniqueError
-    from .pipeline import AnalysisConfig, analyse_clip
-    from .references import load_references, user_folder
-    from .teacher import built_on, name_problem, reference_from_analysis, save_reference
+    from technique.errors import TechniqueError
+    from technique.analyser import AnalysisConfig, analyse_clip
+    from technique.judging.references import load_references, user_folder
+    from technique.judging.teacher import built_on, name_problem, reference_from_analysis, save_reference
 
     folder = Path(args.out) if args.out else user_folder()
     references = references_for((), args.movement)

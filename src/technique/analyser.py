@@ -13,18 +13,18 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from . import landmarks as L
-from .errors import NoPersonError, VideoError
-from .judge import Candidate, Judgement, candidates, fit_of, judge
-from .measures import dancer_measures, steady_legs, view_of, working_side
-from .pose import PoseConfig
-from .references import Reference, get_reference, load_references
-from .smoothing import SmoothingConfig, TrackArrays, fill_gaps
-from .video import VideoInfo
+from technique import landmarks as L
+from technique.errors import NoPersonError, VideoError
+from technique.judging.judge import Candidate, Judgement, candidates, fit_of, judge
+from technique.analysis.measures import dancer_measures, steady_legs, view_of, working_side
+from technique.capture.pose import PoseConfig
+from technique.judging.references import Reference, get_reference, load_references
+from technique.analysis.smoothing import SmoothingConfig, TrackArrays, fill_gaps
+from technique.capture.video import VideoInfo
 
 if TYPE_CHECKING:  # imported where they are used
-    from .motion import Story
-    from .teacher import Comparison
+    from technique.analysis.motion import Story
+    from technique.judging.teacher import Comparison
 
 
 
@@ -114,7 +114,7 @@ def read_track(source, config: AnalysisConfig = AnalysisConfig(),
 def camera_view(measures: dict[str, np.ndarray], detected: np.ndarray) -> str:
     """Where the camera stands, from how the dancer is turned while at rest (before and after the
     movement): a dancer who spins shows every angle, and her median says nothing about the camera."""
-    from .motion import active_frames
+    from technique.analysis.motion import active_frames
 
     rest = detected & ~active_frames(measures)
     yaw = measures["body_yaw"]
@@ -126,9 +126,9 @@ def _read_poses(source, config: AnalysisConfig, progress: Callable[[int, int], N
     """One pass over the clip (turned by `turn` degrees): the info, the cleaned track, the reader's
     problem, the finder and the reader's warnings. When watching, the pass stops once the dancer is
     found to need turning."""
-    from .framing import DancerFinder
-    from .smoothing import PoseSmoother, Track
-    from .video import VideoReader, open_video, prefetched
+    from technique.capture.framing import DancerFinder
+    from technique.analysis.smoothing import PoseSmoother, Track
+    from technique.capture.video import VideoReader, open_video, prefetched
 
     with open_video(source, config.max_side, turn) as reader:
         info = reader.info
@@ -170,7 +170,7 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     if working != moving:
         warnings.append(f"The {working} leg was named as the working leg, but the {moving} leg is the one that "
                         f"rises in this clip: check --working-leg.")
-    from .motion import clip_measures
+    from technique.analysis.motion import clip_measures
 
     # the named leg is kept as named: re-pairing the legs would silently undo the user's choice
     if working == moving:
@@ -191,7 +191,7 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     judgement = judge(reference, measures, view, active, ", ".join(missing)) if reference else None
     analysis = Analysis(info, track, working, view, measures, judgement, recognition, bool(movement), warnings,
                         segments, explanation=explanation)
-    from .teacher import compare_analysis
+    from technique.judging.teacher import compare_analysis
 
     comparison = compare_analysis(analysis, reference, references)
     if comparison is None:
@@ -256,7 +256,7 @@ def judge_segments(measures: dict[str, np.ndarray], times: np.ndarray, world: np
                    missing: str = "",
                    recognised_above: float = AnalysisConfig.recognised_above) -> list[SegmentResult]:
     """Split the clip into movements and judge each on its own frames, with its motion story."""
-    from .motion import only, segment_clip, tell
+    from technique.analysis.motion import only, segment_clip, tell
 
     out = []
     for start, stop in segment_clip(measures, times):

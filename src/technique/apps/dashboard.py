@@ -29,8 +29,8 @@ from typing import Callable
 
 import numpy as np
 
-from .judge import score_text
-from .report import passe_words, story_rows, worst_moment  # noqa: F401  (story_rows: the page's time measures)
+from technique.judging.judge import score_text
+from technique.outputs.report import passe_words, story_rows, worst_moment  # noqa: F401  (story_rows: the page's time measures)
 
 # The camera is asked for 24 frames/s: on a 2-core laptop the browser's and the server's VP8 work for
 # 30 frames/s leaves too little time for the pose model (benchmarks/live.py --vp8: 18 processed
@@ -154,7 +154,7 @@ def launch(args) -> int:
 
 
 def db_path() -> Path:
-    from .history import default_path
+    from technique.outputs.history import default_path
 
     return default_path()
 
@@ -205,7 +205,7 @@ def coach_processor_class():
         stream's worker thread; it only computes and hands LiveState objects to `results`."""
 
         def __init__(self, references: dict, settings: LiveSettings):
-            from .live import LiveCoach
+            from technique.apps.live import LiveCoach
 
             self.references = references
             self.results: queue.Queue = queue.Queue(maxsize=4)
@@ -371,9 +371,9 @@ def review_clip(upload, name: str, movement: str | None = None, working_leg: str
 
     Raises a TechniqueError subclass (with .reason) for a clip that can't be scored.
     """
-    from .history import content_hash
-    from .pipeline import AnalysisConfig, analyse_clip
-    from .report import frames_table, report_dict, write_annotated_video
+    from technique.outputs.history import content_hash
+    from technique.analyser import AnalysisConfig, analyse_clip
+    from technique.outputs.report import frames_table, report_dict, write_annotated_video
 
     def tell(fraction: float, text: str) -> None:
         if progress:
@@ -401,7 +401,7 @@ def review_clip(upload, name: str, movement: str | None = None, working_leg: str
 
 def frames_at(source: Path, indices, turn: int = 0) -> dict[int, np.ndarray]:
     """The clip's frames (BGR) at these indices (None ignored), read in one pass, turned as analysed."""
-    from .video import VideoReader
+    from technique.capture.video import VideoReader
 
     wanted = {int(i) for i in indices if i is not None}
     found: dict[int, np.ndarray] = {}
@@ -418,7 +418,7 @@ def frames_at(source: Path, indices, turn: int = 0) -> dict[int, np.ndarray]:
 
 def worst_still(analysis, images: dict[int, np.ndarray], blur_faces: bool) -> np.ndarray | None:
     """The annotated frame of the worst moment (RGB), or None when there is none (nothing to correct)."""
-    from .report import annotate_frame
+    from technique.outputs.report import annotate_frame
 
     worst = worst_moment(analysis.judgement)
     if worst is None or worst not in images:
@@ -428,7 +428,7 @@ def worst_still(analysis, images: dict[int, np.ndarray], blur_faces: bool) -> np
 
 def criteria_rows(report: dict) -> list[dict]:
     """The criteria table: value, good band, verdict, correction (or why it couldn't be judged)."""
-    from .overlay import format_value
+    from technique.outputs.overlay import format_value
 
     rows = []
     for c in report["criteria"]:
@@ -453,7 +453,7 @@ def angle_figure(analysis):
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    from .measures import UNITS
+    from technique.analysis.measures import UNITS
 
     j = analysis.judgement
     judged = [v for v in j.verdicts if v.judged] if j else []
@@ -614,7 +614,7 @@ def comparison_figure(comparison):
     """Similarity per joint (0-100%) as horizontal bars."""
     import plotly.graph_objects as go
 
-    from .teacher import LABELS
+    from technique.judging.teacher import LABELS
 
     names = list(comparison.joints)
     values = [100 * comparison.joints[n] for n in names]
@@ -651,9 +651,9 @@ def side_by_side(analysis, image: np.ndarray | None, blur_faces: bool) -> np.nda
     """Left: the student's frame at the comparison's worst moment with her skeleton (face blurred on
     request); right: the teacher's skeleton at the aligned moment, at the student's body height,
     centred on a plain canvas of the same size, turned to face the same way. RGB, or None."""
-    from . import landmarks as L
-    from .overlay import draw_panel, draw_skeleton, place_points
-    from .privacy import blur_face
+    from technique import landmarks as L
+    from technique.outputs.overlay import draw_panel, draw_skeleton, place_points
+    from technique.outputs.privacy import blur_face
 
     c = analysis.comparison
     points, teacher = teacher_skeleton(analysis)
@@ -686,7 +686,7 @@ def side_by_side(analysis, image: np.ndarray | None, blur_faces: bool) -> np.nda
 def teacher_name_problem(name: str, references: dict, overwrite: bool = False) -> str | None:
     """Why a name can't be used for a new teacher's reference (None when it can): the same rule as
     `technique reference from-video` (teacher.name_problem)."""
-    from .teacher import name_problem
+    from technique.judging.teacher import name_problem
 
     problem = name_problem(name, references, overwrite)
     return problem and problem[0].upper() + problem[1:] + ("" if problem.endswith(".") else ".")
@@ -702,10 +702,10 @@ def make_teacher_reference(upload, clip_name: str, name: str, movement: str | No
     Returns (the reference's data, its file). Raises TechniqueError (a clip that can't be analysed,
     a movement not recognised) or OSError (the folder can't be written).
     """
-    from .errors import TechniqueError
-    from .pipeline import AnalysisConfig, analyse_clip
-    from .references import load_references, user_folder
-    from .teacher import built_on, reference_from_analysis, save_reference
+    from technique.errors import TechniqueError
+    from technique.analyser import AnalysisConfig, analyse_clip
+    from technique.judging.references import load_references, user_folder
+    from technique.judging.teacher import built_on, reference_from_analysis, save_reference
 
     references = references if references is not None else load_references()
     with uploaded_copy(upload, clip_name) as path:
@@ -723,8 +723,8 @@ def make_teacher_reference(upload, clip_name: str, name: str, movement: str | No
 def teacher_page() -> None:
     import streamlit as st
 
-    from .errors import TechniqueError
-    from .references import user_folder
+    from technique.errors import TechniqueError
+    from technique.judging.references import user_folder
 
     references = cached_references()
     st.title("Teacher's reference")
@@ -787,7 +787,7 @@ def teacher_page() -> None:
 def review_page() -> None:
     import streamlit as st
 
-    from .errors import TechniqueError
+    from technique.errors import TechniqueError
 
     references = cached_references()
     st.title("Review a clip")
@@ -952,7 +952,7 @@ def show_comparison(review: Review) -> None:
 def save_form(review: Review) -> None:
     import streamlit as st
 
-    from .history import History, HistoryError
+    from technique.outputs.history import History, HistoryError
 
     st.markdown("**Save to progress**")
     with st.form("save", clear_on_submit=False, border=False):
@@ -1043,7 +1043,7 @@ def criteria_figure(sessions, reference):
 def progress_page() -> None:
     import streamlit as st
 
-    from .history import History, HistoryError
+    from technique.outputs.history import History, HistoryError
 
     references = cached_references()
     st.title("Progress")
@@ -1080,13 +1080,13 @@ def cached_references() -> dict:
     added, changed or removed (a teacher's reference saved on the page or from the command line)."""
     import streamlit as st
 
-    from .references import reference_files
+    from technique.judging.references import reference_files
 
-    from .errors import TechniqueError
+    from technique.errors import TechniqueError
 
     @st.cache_resource(show_spinner=False, max_entries=4)
     def load(signature: tuple, user: bool = True) -> tuple[dict, list]:
-        from .references import load_references
+        from technique.judging.references import load_references
 
         problems: list = []
         return load_references(user=user, problems=problems), problems

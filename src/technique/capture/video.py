@@ -15,7 +15,7 @@ from typing import Iterator
 
 import numpy as np
 
-from .errors import OutputError, VideoError
+from technique.errors import OutputError, VideoError
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
 IMAGE_SIGNATURES = {
@@ -373,7 +373,7 @@ class VideoWriter:
                  root: str | os.PathLike | None = None):
         import av
 
-        from .safe_write import TempFile
+        from technique.safe_write import TempFile
 
         self.path = Path(path)
         self._temp = TempFile(self.path, root)
@@ -396,7 +396,7 @@ class VideoWriter:
 
     @staticmethod
     def _reason(exc: Exception) -> str:
-        from .safe_write import reason_of
+        from technique.safe_write import reason_of
 
         return reason_of(exc) if isinstance(exc, OSError) else str(exc)
 

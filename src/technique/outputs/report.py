@@ -16,12 +16,12 @@ from typing import Callable
 
 import numpy as np
 
-from . import __version__
-from .errors import OutputError
-from .judge import Judgement, Verdict, band_of, score_text
-from .measures import MEASURE_NAMES, UNITS
-from .pipeline import Analysis
-from .safe_write import make_folders, printable, publish_folder, reason_of, staged_folder, write_text
+from technique import __version__
+from technique.errors import OutputError
+from technique.judging.judge import Judgement, Verdict, band_of, score_text
+from technique.analysis.measures import MEASURE_NAMES, UNITS
+from technique.analyser import Analysis
+from technique.safe_write import make_folders, printable, publish_folder, reason_of, staged_folder, write_text
 
 SYMBOLS = {"good": "✓", "acceptable": "~", "fault": "✗"}
 
@@ -165,7 +165,7 @@ def summary_text(analysis: Analysis) -> str:
         for v in j.verdicts:
             c = v.criterion
             if v.judged:
-                from .overlay import format_value
+                from technique.outputs.overlay import format_value
 
                 lines.append(f"  {SYMBOLS[v.verdict]} {c.name:<34} {format_value(c.measure, v.value):>16}  "
                              f"{v.verdict} (good {c.good[0]:g}..{c.good[1]:g})")
@@ -250,7 +250,7 @@ def story_rows(story) -> list[dict]:
 
 def story_lines(analysis: Analysis) -> list[str]:
     """The motion story of each movement found, in a few words and numbers."""
-    from .motion import RELEVE_LIFT
+    from technique.analysis.motion import RELEVE_LIFT
 
     lines = []
     times = analysis.track.times
@@ -335,8 +335,8 @@ def judging_frame(c, judgement, analysis: Analysis, index: int) -> bool:
 def frame_marks(analysis: Analysis, index: int) -> FrameMarks:
     """The annotated video's decisions for frame `index`: key angles and their bands, the correction,
     whether it is the worst moment."""
-    from .judge import correction_for, criterion_score
-    from .overlay import format_value
+    from technique.judging.judge import correction_for, criterion_score
+    from technique.outputs.overlay import format_value
 
     j = analysis.judgement or next((seg.judgement for seg in analysis.segments
                                     if seg.start <= index < seg.stop and seg.judgement), None)
@@ -365,10 +365,10 @@ def frame_marks(analysis: Analysis, index: int) -> FrameMarks:
 def annotate_frame(image: np.ndarray, analysis: Analysis, index: int, blur_faces: bool = False) -> np.ndarray:
     """One frame of the annotated video: skeleton, key angles coloured by band while their moment is
     held, the correction of this frame, the worst moment marked."""
-    from .overlay import GREY, RED, VERDICT_COLOURS, WHITE, draw_panel, draw_skeleton
+    from technique.outputs.overlay import GREY, RED, VERDICT_COLOURS, WHITE, draw_panel, draw_skeleton
 
     if blur_faces:
-        from .privacy import blur_face
+        from technique.outputs.privacy import blur_face
 
         blur_face(image, analysis.track.pixels[index])
     draw_skeleton(image, analysis.track.pixels[index], analysis.working_leg)
@@ -388,7 +388,7 @@ def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: P
     """
     from contextlib import closing
 
-    from .video import VideoReader, VideoWriter, prefetched
+    from technique.capture.video import VideoReader, VideoWriter, prefetched
 
     writer = VideoWriter(path, analysis.info.fps, (analysis.info.width, analysis.info.height), root=root)
     count = len(analysis.track.times)

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .judge import band_of, correction_for, frame_cue
-from .measures import OTHER, SIDES, dancer_measures, side_measures, view_of
-from .pose import PoseConfig
-from .references import Criterion, Reference
-from .smoothing import SmoothingConfig
+from technique.judging.judge import band_of, correction_for, frame_cue
+from technique.analysis.measures import OTHER, SIDES, dancer_measures, side_measures, view_of
+from technique.capture.pose import PoseConfig
+from technique.judging.references import Criterion, Reference
+from technique.analysis.smoothing import SmoothingConfig
 
 NO_DANCER = "Step into view: the whole body, head to feet"
 FREE_PRACTICE_MEASURES = ("supporting_knee", "working_knee", "working_leg_height")
@@ -206,8 +206,8 @@ class LiveCoach:
 
     def __init__(self, reference: Reference | None = None, working_leg: str = "auto", mirror: bool = False,
                  config: LiveConfig = LiveConfig()):
-        from .pose import PoseEstimator
-        from .smoothing import PoseSmoother
+        from technique.capture.pose import PoseEstimator
+        from technique.analysis.smoothing import PoseSmoother
 
         self.config = config
         self._estimator = PoseEstimator(config.pose)
@@ -312,7 +312,7 @@ class LiveCoach:
                     cue_source: Criterion | None) -> tuple[KeyValue, ...]:
         """The key angles of this frame, each with its band only while its moment is held here
         (and the criterion behind the correction shown, if it isn't one of them)."""
-        from .overlay import format_value
+        from technique.outputs.overlay import format_value
 
         if self.reference is None:
             return tuple(KeyValue(FREE_PRACTICE_NAMES[m], format_value(m, row[m]), "")
@@ -328,7 +328,7 @@ class LiveCoach:
         return tuple(out)
 
     def _draw(self, frame_bgr: np.ndarray, result: FrameResult) -> np.ndarray:
-        from .overlay import GREY, VERDICT_COLOURS, WHITE, draw_panel, draw_skeleton
+        from technique.outputs.overlay import GREY, VERDICT_COLOURS, WHITE, draw_panel, draw_skeleton
 
         pixels = result.pixels
         if self.mirror:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .landmarks import COUNT
+from technique.landmarks import COUNT
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Pose:
 
     def mirrored(self) -> "Pose":
         """The same pose seen in a mirror: x flipped and left/right landmarks exchanged."""
-        from .landmarks import MIRROR
+        from technique.landmarks import MIRROR
 
         idx = list(MIRROR)
         px = self.pixels[idx].copy()

@@ -1,0 +1,1 @@
+"""The faces: the command line, batch scoring, the dashboard and live practice."""

@@ -1,0 +1,1 @@
+"""Frames in (files, webcam), poses out: the only place that touches codecs and mediapipe."""

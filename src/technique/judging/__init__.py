@@ -1,0 +1,1 @@
+"""Numbers to a teacher's verdict: reference positions as data, recognition, criteria, stories."""
