@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from conftest import sample
 
-from technique.apps.live import NO_DANCER, LiveCoach, SteadyText, _HoldTimer, in_position, key_criteria
+from technique.apps.live import NO_DANCER, LiveCoach, SteadyText, _HoldTimer
+from technique.judging.judge import key_criteria
 from technique.judging.references import load_references
 
 
@@ -59,14 +60,12 @@ def test_hold_timer_counts_through_short_wobbles_and_keeps_the_best():
     assert timer.best == pytest.approx(2.0)
 
 
-def test_in_position_follows_the_first_moment_of_the_reference(references):
-    arabesque, passe = references["arabesque"], references["passe"]  # max >= 30 / min <= 110
-    assert in_position(arabesque, {"working_leg_height": 85.0})
-    assert not in_position(arabesque, {"working_leg_height": 20.0})
-    assert not in_position(arabesque, {"working_leg_height": math.nan})
-    assert in_position(passe, {"working_knee": 60.0})
-    assert not in_position(passe, {"working_knee": 170.0})
-    assert not in_position(None, {"working_leg_height": 85.0})
+def test_a_moment_is_reached_past_its_threshold_on_the_drivers_side(references):
+    arabesque, passe = references["arabesque"], references["passe"]
+    hold, up = arabesque.moments["hold"], next(iter(passe.moments.values()))
+    assert hold.reached(85.0) and not hold.reached(20.0) and not hold.reached(math.nan)
+    assert up.reached(60.0) and not up.reached(170.0)
+    assert list(hold.reached(np.array([85.0, math.nan, 20.0]))) == [True, False, False]
 
 
 @pytest.mark.parametrize("view, expected", [
@@ -137,10 +136,10 @@ def test_configure_changes_the_movement_without_a_new_stream(references, arabesq
     with LiveCoach(None) as coach:
         _, state = coach.process(*arabesque_frames[60])
         assert state.movement == "" and [v.name for v in state.values][0] == "Supporting knee"
-        estimator = coach._estimator
+        analyser = coach._analyser
         coach.configure(references["arabesque"], "right", True)
         _, state = coach.process(*arabesque_frames[61])
-        assert state.movement == "Arabesque" and state.frame == 2 and coach._estimator is estimator
+        assert state.movement == "Arabesque" and state.frame == 2 and coach._analyser is analyser
     with pytest.raises(ValueError):
         LiveCoach.configure(coach, None, "both")
 

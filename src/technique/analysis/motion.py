@@ -13,7 +13,7 @@ import numpy as np
 
 from technique.judging.judge import MomentSpan
 from technique.judging.references import STORIES
-from technique.analysis.smoothing import true_runs
+from technique.series import true_runs
 
 REST_LEG_HEIGHT = 20.0  # degrees: below this (and the thigh down) the working leg is at rest
 REST_THIGH_HEIGHT = 25.0

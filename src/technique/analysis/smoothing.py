@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from technique.series import true_runs
+
 from technique.landmarks import COUNT, LEG
 from technique.capture.pose import Pose
 
@@ -268,9 +270,3 @@ def fill_gaps(values: np.ndarray, times: np.ndarray, max_gap_s: float) -> np.nda
             if times[stop] - times[start - 1] <= max_gap_s + 1e-9:
                 series[start:stop] = np.interp(times[start:stop], times[known], series[known])
     return out
-
-
-def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:  # used by judge and motion too
-    """[start, stop) index pairs of the True runs of a boolean array."""
-    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))

@@ -1,13 +1,11 @@
-"""Live practice: one camera stream, one frame at a time, judged like a clip.
+"""Live practice: the camera stream through the one analyser, with what a dancer needs shown steadily.
 
-``LiveCoach`` owns one ``PoseEstimator`` and one ``PoseSmoother`` (one per stream: never share a
-coach between streams or threads). For each frame it measures the dancer with the same
-``measures.dancer_measures`` and picks the correction with ``judge.frame_cue``, then steadies what it
+``LiveCoach`` feeds each camera frame to an ``analyser.Analyser`` judging frames as they come (the
+same criteria, moments and words as a clip's review: ``judge.frame_cue``), then steadies what it
 shows: a correction appears only once it has held for ``cue_hold_s`` (no flicker) and goes as soon
 as the frame no longer warrants it (never "lift the leg" over a leg in the green); an angle is
-coloured only while its moment is held. Picture and page come from one ``FrameResult``. The
-working leg changes only after the other leg has clearly been higher for ``leg_switch_s``, and a
-hold timer runs while the movement's first moment is held.
+coloured only while its moment is reached. Picture and page come from one ``LiveFrame``. A hold
+timer runs while the movement's first moment is held. One coach per stream: never share it.
 """
 
 from __future__ import annotations
@@ -15,51 +13,31 @@ from __future__ import annotations
 import math
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from technique.judging.judge import band_of, correction_for, frame_cue
-from technique.analysis.measures import OTHER, SIDES, dancer_measures, side_measures, view_of
-from technique.capture.pose import PoseConfig
+from technique.analyser import AnalysisConfig, FrameResult, KeyValue
+from technique.analyser.stream import frame_values
+from technique.judging.judge import correction_for
 from technique.judging.references import Criterion, Reference
-from technique.analysis.smoothing import SmoothingConfig
 
 NO_DANCER = "Step into view: the whole body, head to feet"
-FREE_PRACTICE_MEASURES = ("supporting_knee", "working_knee", "working_leg_height")
-FREE_PRACTICE_NAMES = {"supporting_knee": "Supporting knee", "working_knee": "Working knee",
-                       "working_leg_height": "Leg height"}
 
 
 @dataclass(frozen=True)
 class LiveConfig:
     """Settings of a live stream.
 
+    analysis: pose, smoothing and frame-by-frame judging (leg switching, view window, key angles).
     cue_hold_s: a new correction (or its absence) must persist this long before it is shown.
-    leg_switch_s, leg_margin: in "auto", the other leg becomes the working leg once its ankle has
-        stood more than leg_margin leg lengths higher than the current one's for leg_switch_s.
     hold_grace_s: a position dropped for less than this (a wobble, a missed frame) doesn't stop the
         hold timer.
-    view_window_s: the camera view is the median of the body's yaw over this window.
     """
 
-    pose: PoseConfig = PoseConfig()
-    smoothing: SmoothingConfig = SmoothingConfig()
+    analysis: AnalysisConfig = AnalysisConfig()
     cue_hold_s: float = 0.5
-    leg_switch_s: float = 0.4
-    leg_margin: float = 0.15
     hold_grace_s: float = 0.3
-    view_window_s: float = 1.0
-    key_count: int = 3
-
-
-@dataclass(frozen=True)
-class KeyValue:
-    """One of the angles shown on the video: its name, formatted value and band (or "")."""
-
-    name: str
-    text: str
-    band: str
 
 
 @dataclass(frozen=True)
@@ -83,19 +61,35 @@ class LiveState:
 
 
 @dataclass(frozen=True)
-class FrameResult:
-    """One analysed frame: the skeleton, the key angles with their bands and the correction,
-    all from this frame (the picture and the page are drawn from it)."""
+class LiveFrame:
+    """One analysed frame as shown: the analyser's reading with the steadied correction and the
+    hold (the picture and the page are drawn from it)."""
 
-    pixels: np.ndarray
-    working_leg: str
-    view: str
-    person: bool
-    values: tuple["KeyValue", ...]
+    reading: FrameResult
     cue: str
     message: str
-    holding: bool
     hold_s: float
+    values: tuple[KeyValue, ...]
+
+    @property
+    def pixels(self) -> np.ndarray:
+        return self.reading.pixels
+
+    @property
+    def working_leg(self) -> str:
+        return self.reading.working_leg
+
+    @property
+    def view(self) -> str:
+        return self.reading.view
+
+    @property
+    def person(self) -> bool:
+        return self.reading.person
+
+    @property
+    def holding(self) -> bool:
+        return self.reading.in_position
 
 
 class SteadyText:
@@ -140,44 +134,18 @@ class _HoldTimer:
         return held
 
 
-def moment_held(reference: Reference, name: str, row: dict[str, float]) -> bool:
-    """True while the moment `name` is held in this frame: its driver past the moment's threshold
-    (the rule judge.frame_cue uses). "all" is always held."""
-    if name == "all":
-        return True
-    moment = reference.moments[name]
-    driver = row.get(moment.driver, math.nan)
-    if not math.isfinite(driver):
-        return False
-    return driver >= moment.threshold if moment.select in ("max", "peaks") else driver <= moment.threshold
-
-
-def in_position(reference: Reference | None, row: dict[str, float]) -> bool:
-    """True while the reference's first moment is held (the hold timer runs then)."""
-    return reference is not None and moment_held(reference, next(iter(reference.moments)), row)
-
-
 def still_true(cue: str, source: Criterion | None, reference: Reference | None, row: dict[str, float],
                person: bool) -> bool:
     """Whether a correction chosen on earlier frames still describes this one: the same words would
-    be said for its criterion now (its moment held, the value on the same wrong side)."""
+    be said for its criterion now (its moment reached, the value on the same wrong side)."""
     if cue == NO_DANCER:
         return not person
     if source is None or reference is None or not person:
         return False
     value = row.get(source.measure, math.nan)
-    return (math.isfinite(value) and moment_held(reference, source.moment, row)
+    moment = reference.moments[source.moment]
+    return (math.isfinite(value) and bool(moment.reached(row.get(moment.driver, math.nan)))
             and correction_for(value, source) == cue)
-
-
-def key_criteria(reference: Reference, view: str, count: int = 3) -> list[Criterion]:
-    """The heaviest criteria judgeable from this view, one per measure (as on the annotated video)."""
-    chosen, measures = [], set()
-    for c in sorted(reference.criteria, key=lambda c: -c.weight):
-        if view in c.views and c.measure not in measures:
-            chosen.append(c)
-            measures.add(c.measure)
-    return chosen[:count]
 
 
 @dataclass
@@ -197,7 +165,8 @@ class _Clock:
 
 
 class LiveCoach:
-    """The streaming coach for one camera: ``process(frame_bgr, time_s) -> (annotated, LiveState)``.
+    """The streaming coach for one camera: ``process(frame_bgr, time_s) -> (annotated, LiveState)``,
+    or ``analyse`` then ``draw`` when the picture is shown apart from the analysis.
 
     reference: the movement practised (None: free practice, skeleton and leg angles only).
     working_leg: "left", "right" or "auto" (the dancer's own leg, whether or not the view is mirrored).
@@ -206,128 +175,81 @@ class LiveCoach:
 
     def __init__(self, reference: Reference | None = None, working_leg: str = "auto", mirror: bool = False,
                  config: LiveConfig = LiveConfig()):
-        from technique.capture.pose import PoseEstimator
-        from technique.analysis.smoothing import PoseSmoother
-
         self.config = config
-        self._estimator = PoseEstimator(config.pose)
-        self._smoother = PoseSmoother(config.smoothing)
+        self._analyser = None  # made at the first frame, when the camera's picture size is known
+        self._clock = _Clock()
+        self.frames = 0
+        self.reference: Reference | None = None
+        self._hold = _HoldTimer(config.hold_grace_s)
         self._cue = SteadyText(config.cue_hold_s)
         self._sources: dict[str, Criterion | None] = {}  # each correction's criterion, for still_true
-        self._hold = _HoldTimer(config.hold_grace_s)
-        self.reference: Reference | None = None
-        self._clock = _Clock()
-        self._yaws: deque[tuple[float, float]] = deque()
-        self._leg = "right"
-        self._challenger_since: float | None = None
-        self._last_time = -math.inf
-        self.frames = 0
         self.configure(reference, working_leg, mirror)
 
     def configure(self, reference: Reference | None, working_leg: str = "auto", mirror: bool = False) -> None:
         """Change the movement, working leg or mirror without restarting the stream."""
-        if working_leg not in ("auto", *SIDES):
+        if working_leg not in ("auto", "left", "right"):
             raise ValueError(f"working_leg must be auto, left or right, not {working_leg!r}")
-        changed = reference is not self.reference
-        self.reference, self.working_leg, self.mirror = reference, working_leg, mirror
-        if changed:  # a new movement: a new hold timer and no stale correction
+        if reference is not self.reference:  # a new movement: a new hold timer and no stale correction
             self._hold = _HoldTimer(self.config.hold_grace_s)
             self._cue = SteadyText(self.config.cue_hold_s)
             self._sources = {}
+        self.reference, self.working_leg, self.mirror = reference, working_leg, mirror
+        if self._analyser is not None:
+            self._analyser.configure(reference, working_leg)
 
-    def _choose_leg(self, pixels: np.ndarray, world: np.ndarray, time_s: float) -> str:
-        """The working leg, with hysteresis: the other leg must be clearly higher for a moment."""
-        if self.working_leg in SIDES:
-            return self.working_leg
-        rise = {s: float(side_measures(pixels, world, s).ankle_rise) for s in SIDES}
-        other = OTHER[self._leg]
-        if math.isfinite(rise[other]) and rise[other] - np.nan_to_num(rise[self._leg], nan=-1.0) > self.config.leg_margin:
-            if self._challenger_since is None:
-                self._challenger_since = time_s
-            if time_s - self._challenger_since >= self.config.leg_switch_s:
-                self._leg, self._challenger_since = other, None
-        else:
-            self._challenger_since = None
-        return self._leg
+    def _stream(self, frame_bgr: np.ndarray):
+        if self._analyser is None:
+            from technique.analyser import Analyser
+            from technique.capture.video import VideoInfo
 
-    def _view(self, yaw: float, time_s: float) -> str:
-        if math.isfinite(yaw):
-            self._yaws.append((time_s, yaw))
-        while self._yaws and time_s - self._yaws[0][0] > self.config.view_window_s:
-            self._yaws.popleft()
-        return view_of(np.array([y for _, y in self._yaws])) if self._yaws else "unknown"
+            height, width = frame_bgr.shape[:2]
+            info = VideoInfo("camera", width, height, 30.0, 0, 0.0, 0, (width, height))
+            self._analyser = Analyser(info, replace(self.config.analysis, working_leg=self.working_leg),
+                                      self.reference, judge_frames=True)
+        return self._analyser
 
     def process(self, frame_bgr: np.ndarray, time_s: float) -> tuple[np.ndarray, LiveState]:
         """Measure, judge and draw one frame. `time_s` must increase (stream time in seconds).
 
-        The picture and the state come from one FrameResult: the skeleton, the colours and the
+        The picture and the state come from one LiveFrame: the skeleton, the colours and the
         correction shown are those of this frame, never of an earlier one.
         """
         started = time.perf_counter()
-        if time_s <= self._last_time:  # a camera that restarts its clock: keep the smoother monotonic
-            time_s = self._last_time + 1e-3
-        self._last_time = time_s
         result = self.analyse(frame_bgr, time_s)
-        self.frames += 1
-        image = self._draw(frame_bgr, result)
+        image = self.draw(frame_bgr, result)
         fps = self._clock.tick(time.perf_counter())
         ref = self.reference
         state = LiveState(
-            frame=self.frames, time_s=time_s, person=result.person, working_leg=result.working_leg,
-            view=result.view, cue=result.cue, values=result.values, holding=result.holding, hold_s=result.hold_s,
-            best_hold_s=self._hold.best, fps=fps, process_ms=(time.perf_counter() - started) * 1000,
-            movement=ref.title if ref else "", message=result.message,
+            frame=self.frames, time_s=result.reading.time_s, person=result.person,
+            working_leg=result.working_leg, view=result.view, cue=result.cue, values=result.values,
+            holding=result.holding, hold_s=result.hold_s, best_hold_s=self._hold.best, fps=fps,
+            process_ms=(time.perf_counter() - started) * 1000, movement=ref.title if ref else "",
+            message=result.message,
         )
         return image, state
 
-    def analyse(self, frame_bgr: np.ndarray, time_s: float) -> FrameResult:
-        """Pose, measures and judgement of one frame, with the steadied correction checked against it."""
-        clean = self._smoother.update(self._estimator.process(frame_bgr), time_s)
-        pixels, world = clean.pixels, clean.world
-        leg = self._choose_leg(pixels, world, time_s)
-        row = {k: float(v) for k, v in dancer_measures(pixels, world, leg).items()}
-        view = self._view(row["facing_yaw"], time_s)
-        ref = self.reference
-        holding = clean.detected and in_position(ref, row)
-        hold_s = self._hold.update(holding, time_s)
-        criterion = None
-        if not clean.detected:
-            wanted = NO_DANCER
-        elif ref is not None:
-            wanted, criterion = frame_cue(ref, row, view)
-        else:
-            wanted = ""
+    def analyse(self, frame_bgr: np.ndarray, time_s: float) -> LiveFrame:
+        """The analyser's reading of one frame, with the steadied correction checked against it."""
+        reading = self._stream(frame_bgr).feed(frame_bgr, time_s)
+        self.frames += 1
+        hold_s = self._hold.update(reading.in_position, reading.time_s)
+        wanted = NO_DANCER if not reading.person else reading.cue
         if wanted:
-            self._sources[wanted] = criterion
-        cue = self._cue.update(wanted, time_s)
+            self._sources[wanted] = reading.criterion
+        cue = self._cue.update(wanted, reading.time_s)
         source = self._sources.get(cue)
-        if cue and cue != wanted and not still_true(cue, source, ref, row, clean.detected):
+        if cue and cue != wanted and not still_true(cue, source, self.reference, reading.measures, reading.person):
             self._cue.reset()  # the dancer has corrected it: don't say it over a green leg
             cue, source = "", None
-        values = self._key_values(row, view, clean.detected, source)
-        message = cue or ("Hold it." if holding and all(v.band == "good" for v in values if v.band) else "")
-        return FrameResult(pixels, leg, view, clean.detected, values, cue, message, holding, hold_s)
+        # the key angles, and the criterion behind the correction shown (steadied, not this frame's)
+        values = frame_values(self.reference, reading.measures, reading.view, reading.person,
+                              self.config.analysis.frames.key_count, source)
+        good = all(v.band == "good" for v in values if v.band)
+        message = cue or ("Hold it." if reading.in_position and good else "")
+        return LiveFrame(reading, cue, message, hold_s, values)
 
-    def _key_values(self, row: dict[str, float], view: str, person: bool,
-                    cue_source: Criterion | None) -> tuple[KeyValue, ...]:
-        """The key angles of this frame, each with its band only while its moment is held here
-        (and the criterion behind the correction shown, if it isn't one of them)."""
-        from technique.outputs.overlay import format_value
-
-        if self.reference is None:
-            return tuple(KeyValue(FREE_PRACTICE_NAMES[m], format_value(m, row[m]), "")
-                         for m in FREE_PRACTICE_MEASURES)
-        shown = key_criteria(self.reference, view, self.config.key_count)
-        if cue_source is not None and cue_source not in shown:
-            shown.append(cue_source)
-        out = []
-        for c in shown:
-            value = row[c.measure]
-            judged = person and math.isfinite(value) and moment_held(self.reference, c.moment, row)
-            out.append(KeyValue(c.name, format_value(c.measure, value), band_of(value, c) if judged else ""))
-        return tuple(out)
-
-    def _draw(self, frame_bgr: np.ndarray, result: FrameResult) -> np.ndarray:
+    def draw(self, frame_bgr: np.ndarray, result: LiveFrame) -> np.ndarray:
+        """The frame as the dancer sees it: mirrored if asked, skeleton, key angles, hold and cue."""
         from technique.outputs.overlay import GREY, VERDICT_COLOURS, WHITE, draw_panel, draw_skeleton
 
         pixels = result.pixels
@@ -348,7 +270,8 @@ class LiveCoach:
         return image
 
     def close(self) -> None:
-        self._estimator.close()
+        if self._analyser is not None:
+            self._analyser.close()
 
     def __enter__(self) -> "LiveCoach":
         return self

@@ -230,7 +230,7 @@ class DancerFinder:
     """
 
     def __init__(self, pose: PoseConfig = PoseConfig(), config: FindingConfig = FindingConfig(),
-                 frame_count: int = 0):
+                 frame_count: int = 0, skip_before: int = 0):
         self.config = config
         self._pose_config = pose
         self._full = PoseEstimator(pose)
@@ -247,7 +247,9 @@ class DancerFinder:
         self.small_frames = 0  # frames where she was found only in a crop
         self.small_heights: list[float] = []  # her extent then, as a share of the frame height
         n = config.people_samples
-        self._people_at = {int(frame_count * (i + 1) / (n + 1)) for i in range(n)} if frame_count > n else set()
+        # frames looked at again for other people (those before skip_before are another finder's)
+        self._people_at = ({int(frame_count * (i + 1) / (n + 1)) for i in range(n)} - set(range(skip_before))
+                           if frame_count > n else set())
         self._looked_at: list[tuple[np.ndarray, Pose]] = []  # frames kept for look_for_others()
         self.people: list[PeopleSeen] = []
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
 from technique.analysis.measures import precision
 from technique.judging.references import Condition, Criterion, Moment, Reference
-from technique.analysis.smoothing import true_runs
+from technique.series import true_runs
 
 GOOD, ACCEPTABLE, FAULT = "good", "acceptable", "fault"
 NOT_ASSESSABLE, NOT_VISIBLE, NOT_FOUND = "not_assessable", "not_visible", "moment_not_found"
@@ -74,10 +75,8 @@ class MomentSpan:
 def find_moment(moment: Moment, measures: dict[str, np.ndarray]) -> MomentSpan | None:
     """Frames near the driver's extreme (or each cycle's), past the moment's threshold; None if never reached."""
     driver = np.asarray(measures[moment.driver], dtype=float)
-    sign = 1.0 if moment.select in ("max", "peaks") else -1.0
-    d = sign * driver
-    threshold = sign * moment.threshold
-    reached = np.isfinite(d) & (d >= threshold)
+    d = (1.0 if moment.select in ("max", "peaks") else -1.0) * driver
+    reached = moment.reached(driver)
     if not reached.any():
         return None
     runs = true_runs(reached)
@@ -339,23 +338,46 @@ def candidates(references: dict[str, Reference], measures: dict[str, np.ndarray]
     return sorted(out, key=lambda c: -c.confidence)
 
 
-def frame_cue(reference: Reference, row: dict[str, float], view: str) -> tuple[str, Criterion | None]:
+def frame_cue(reference: Reference, row: dict[str, float], view: str,
+              judged_here: Callable[[Criterion], bool] | None = None) -> tuple[str, Criterion | None]:
     """The single most important correction for one frame (live practice and the annotated video).
 
-    A criterion speaks only while its moment's position is being held in this frame (the driver is
-    past the moment's threshold), so a dancer isn't corrected on the way into the position.
+    A criterion speaks only on a frame where it is judged: by default while its moment's position is
+    reached in this frame (live: the driver past the moment's threshold), or where `judged_here` says
+    (the annotated video: the frames of the moment found in the whole clip, a subset of those). So a
+    dancer isn't corrected on the way into the position, and live and review say the same words.
     """
     best, best_importance = ("", None), 0.0
     for c in reference.criteria:
         if view not in c.views or c.moment == "all":
             continue
-        moment = reference.moments[c.moment]
-        driver = row.get(moment.driver, np.nan)
-        in_position = driver >= moment.threshold if moment.select in ("max", "peaks") else driver <= moment.threshold
         value = row.get(c.measure, np.nan)
-        if not (np.isfinite(driver) and in_position and np.isfinite(value)):
+        if not (np.isfinite(value) and in_moment(reference, c, row, judged_here)):
             continue
         importance = c.weight * (100 - float(criterion_score(value, c)))
         if importance > best_importance:
             best, best_importance = (correction_for(value, c), c), importance
     return best
+
+
+def in_moment(reference: Reference, c: Criterion, row: dict[str, float],
+              judged_here: Callable[[Criterion], bool] | None = None) -> bool:
+    """Whether criterion `c` is judged on this frame (see frame_cue); "all" is every frame."""
+    if judged_here is not None:
+        return judged_here(c)
+    if c.moment == "all":
+        return True
+    moment = reference.moments[c.moment]
+    return bool(moment.reached(row.get(moment.driver, np.nan)))
+
+
+def key_criteria(reference: Reference, view: str, count: int = 3,
+                 judged: Callable[[Criterion], bool] | None = None) -> list[Criterion]:
+    """The few criteria worth showing on a picture: the heaviest judgeable from this view (and
+    judged in this clip, when `judged` says which), one per measure."""
+    chosen, measures = [], set()
+    for c in sorted(reference.criteria, key=lambda c: -c.weight):
+        if view in c.views and c.measure not in measures and (judged is None or judged(c)):
+            chosen.append(c)
+            measures.add(c.measure)
+    return chosen[:count]

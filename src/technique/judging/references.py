@@ -49,6 +49,16 @@ class Moment:
     within: float  # frames within this of the extreme belong to the moment
     description: str = ""
 
+    def reached(self, driver):
+        """Where the position is reached: the driver past the threshold (False where unmeasured).
+        The one rule of "in position", for a clip's moments, the annotated video and live cues."""
+        import numpy as np
+
+        d = np.asarray(driver, dtype=float)
+        with np.errstate(invalid="ignore"):
+            past = d >= self.threshold if self.select in ("max", "peaks") else d <= self.threshold
+        return past & np.isfinite(d)
+
 
 @dataclass(frozen=True)
 class Condition:

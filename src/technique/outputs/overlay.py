@@ -13,20 +13,12 @@ from pathlib import Path
 import numpy as np
 
 from technique.landmarks import SKELETON
-from technique.analysis.measures import UNITS
 
 WHITE, BLACK, GREY = (255, 255, 255), (0, 0, 0), (200, 200, 200)
 GREEN, AMBER, RED = (80, 200, 60), (0, 190, 255), (60, 60, 230)  # BGR
 SKY = (235, 180, 60)  # the supporting leg: stands out on pale tights and on dark floors alike
 CUE_COLOUR = (60, 230, 255)
 VERDICT_COLOURS = {"good": GREEN, "acceptable": AMBER, "fault": RED}
-
-
-def format_value(measure: str, value: float) -> str:
-    if not np.isfinite(value):
-        return "-"
-    unit = UNITS.get(measure)
-    return f"{value:.2f} {unit}" if unit else f"{value:.0f}°"
 
 
 def ascii_text(text: str) -> str:

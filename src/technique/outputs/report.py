@@ -165,7 +165,7 @@ def summary_text(analysis: Analysis) -> str:
         for v in j.verdicts:
             c = v.criterion
             if v.judged:
-                from technique.outputs.overlay import format_value
+                from technique.judging.wording import format_value
 
                 lines.append(f"  {SYMBOLS[v.verdict]} {c.name:<34} {format_value(c.measure, v.value):>16}  "
                              f"{v.verdict} (good {c.good[0]:g}..{c.good[1]:g})")
@@ -282,15 +282,6 @@ def prepare_folder(folder: str | os.PathLike, root: str | os.PathLike | None = N
     return folder
 
 
-def key_criteria(analysis: Analysis, count: int = 3, judgement=None) -> list:
-    """The few criteria worth showing on the video: the heaviest ones judgeable from this view."""
-    judgement = judgement or analysis.judgement
-    if judgement is None:
-        return []
-    judged = [v.criterion for v in judgement.verdicts if v.judged]
-    return sorted(judged, key=lambda c: -c.weight)[:count]
-
-
 @dataclass(frozen=True)
 class KeyLine:
     """One key angle on a frame of the annotated video: its words and band (None: not judged here)."""
@@ -334,9 +325,10 @@ def judging_frame(c, judgement, analysis: Analysis, index: int) -> bool:
 
 def frame_marks(analysis: Analysis, index: int) -> FrameMarks:
     """The annotated video's decisions for frame `index`: key angles and their bands, the correction,
-    whether it is the worst moment."""
-    from technique.judging.judge import correction_for, criterion_score
-    from technique.outputs.overlay import format_value
+    whether it is the worst moment. The correction is live practice's rule (judge.frame_cue) on the
+    frames of the moments found in the whole clip."""
+    from technique.judging.judge import frame_cue, key_criteria
+    from technique.judging.wording import format_value
 
     j = analysis.judgement or next((seg.judgement for seg in analysis.segments
                                     if seg.start <= index < seg.stop and seg.judgement), None)
@@ -344,19 +336,17 @@ def frame_marks(analysis: Analysis, index: int) -> FrameMarks:
     if j is None:
         return FrameMarks("Movement not recognised", (), "", False, time_s)
     row = {k: float(v[index]) for k, v in analysis.measures.items()}
+    judged = [v.criterion for v in j.verdicts if v.judged]
+
+    def here(c) -> bool:
+        return judging_frame(c, j, analysis, index)
+
     lines = []
-    for c in key_criteria(analysis, judgement=j):
+    for c in key_criteria(j.reference, j.view, judged=lambda c: any(c is k for k in judged)):
         value = row[c.measure]
-        judged = np.isfinite(value) and judging_frame(c, j, analysis, index)
-        lines.append(KeyLine(f"{c.name}: {format_value(c.measure, value)}", band_of(value, c) if judged else None))
-    cue, most = "", 0.0
-    for c in j.reference.criteria:
-        value = row.get(c.measure, np.nan)
-        if c.moment == "all" or not np.isfinite(value) or not judging_frame(c, j, analysis, index):
-            continue
-        importance = c.weight * (100 - float(criterion_score(value, c)))
-        if importance > most:
-            cue, most = correction_for(value, c), importance
+        band = band_of(value, c) if np.isfinite(value) and here(c) else None
+        lines.append(KeyLine(f"{c.name}: {format_value(c.measure, value)}", band))
+    cue, _ = frame_cue(j.reference, row, j.view, judged_here=here)
     worst = worst_moment(j)
     near = worst is not None and abs(index - worst) <= analysis.info.fps * 0.25
     return FrameMarks(j.reference.title, tuple(lines), cue, near, time_s)

@@ -1,24 +1,22 @@
-"""One clip, end to end: frames -> poses -> clean track -> measures -> judgement.
+"""A whole stream judged as a clip: clean track -> measures -> movements named and judged.
 
-``analyse_clip`` is the single entry point used by the CLI, the dashboard and batch scoring, so
-that all of them say the same thing about the same clip.
+``judge_track`` is what every stream ends in (files, the webcam, class clips), so the CLI, batch,
+the dashboard and live practice say the same thing about the same movement.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from technique import landmarks as L
-from technique.errors import NoPersonError, VideoError
 from technique.judging.judge import Candidate, Judgement, candidates, fit_of, judge
 from technique.analysis.measures import dancer_measures, steady_legs, view_of, working_side
 from technique.capture.pose import PoseConfig
-from technique.judging.references import Reference, get_reference, load_references
+from technique.judging.references import Reference, get_reference
 from technique.analysis.smoothing import SmoothingConfig, TrackArrays, fill_gaps
 from technique.capture.video import VideoInfo
 
@@ -26,6 +24,22 @@ if TYPE_CHECKING:  # imported where they are used
     from technique.analysis.motion import Story
     from technique.judging.teacher import Comparison
 
+
+
+@dataclass(frozen=True)
+class FrameConfig:
+    """Judging a stream frame by frame (live practice).
+
+    leg_switch_s, leg_margin: in "auto", the other leg becomes the working leg once its ankle has
+        stood more than leg_margin leg lengths higher than the current one's for leg_switch_s.
+    view_window_s: the camera view is the median of the body's yaw over this window.
+    key_count: how many key angles a frame shows.
+    """
+
+    leg_switch_s: float = 0.4
+    leg_margin: float = 0.15
+    view_window_s: float = 1.0
+    key_count: int = 3
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,7 @@ class AnalysisConfig:
     # below this a movement is "not recognised": names given at 0.75-0.85 were right 4 times in 10
     # (benchmarks/accuracy.py, dev renders), at 0.95 and above 93 %
     recognised_above: float = 0.85
+    frames: FrameConfig = FrameConfig()
 
 
 @dataclass(frozen=True)
@@ -77,40 +92,6 @@ class Analysis:
         return self.judgement.reference if self.judgement else None
 
 
-def read_track(source, config: AnalysisConfig = AnalysisConfig(),
-               progress: Callable[[int, int], None] | None = None) -> tuple[VideoInfo, TrackArrays, list[str]]:
-    """Stream a video through the dancer finder and the smoother; keep only landmarks.
-
-    A clip whose first seconds show the dancer lying across the picture or upside down is read a
-    second time turned upright (``info.turn`` says by how much), so that angles mean what they say;
-    if she is then not upright for most of the clip, the turn was wrong (she lay down at first) and
-    the clip is read as it is.
-    """
-    info, track, problem, finder, read = _read_poses(source, config, progress, turn=0, watch=True)
-    if finder.turn:
-        info, track, problem, finder, read = _read_poses(source, config, progress, turn=finder.turn, watch=False)
-        if not finder.upright():
-            info, track, problem, finder, read = _read_poses(source, config, progress, turn=0, watch=False)
-    warnings = finder.warnings(info.turn) + read  # the reader's: timestamps repaired (joined clips)
-    if problem:
-        if len(track) < config.min_frames:
-            raise VideoError(source, problem)
-        warnings.append(f"Only part of the clip could be read: {problem}.")
-    if len(track) < config.min_frames:
-        raise VideoError(source, f"too short: {len(track)} frame(s); a movement needs at least "
-                                 f"{config.min_frames} frames (about {config.min_frames / max(info.fps, 1):.2f} s)")
-    arrays = track.arrays()
-    detected = arrays.detected.mean()
-    if not arrays.detected.any():
-        raise NoPersonError(source, "no person found in any frame: is the dancer in view and lit?")
-    if detected < config.min_detected:
-        raise NoPersonError(source, f"a person was found in only {detected:.0%} of the frames; "
-                                    "keep the dancer in view for the whole clip")
-    if detected < 0.9:
-        warnings.append(f"The dancer was not found in {1 - detected:.0%} of the frames.")
-    return info, arrays, warnings
-
-
 def camera_view(measures: dict[str, np.ndarray], detected: np.ndarray) -> str:
     """Where the camera stands, from how the dancer is turned while at rest (before and after the
     movement): a dancer who spins shows every angle, and her median says nothing about the camera."""
@@ -119,33 +100,6 @@ def camera_view(measures: dict[str, np.ndarray], detected: np.ndarray) -> str:
     rest = detected & ~active_frames(measures)
     yaw = measures["body_yaw"]
     return view_of(yaw[rest] if np.isfinite(yaw[rest]).sum() >= 5 else yaw[detected])
-
-
-def _read_poses(source, config: AnalysisConfig, progress: Callable[[int, int], None] | None, turn: int,
-                watch: bool):
-    """One pass over the clip (turned by `turn` degrees): the info, the cleaned track, the reader's
-    problem, the finder and the reader's warnings. When watching, the pass stops once the dancer is
-    found to need turning."""
-    from technique.capture.framing import DancerFinder
-    from technique.analysis.smoothing import PoseSmoother, Track
-    from technique.capture.video import VideoReader, open_video, prefetched
-
-    with open_video(source, config.max_side, turn) as reader:
-        info = reader.info
-        track = Track(info.fps, (info.width, info.height))
-        smoother = PoseSmoother(config.smoothing)
-        with DancerFinder(config.pose, frame_count=info.frame_count) as finder:
-            finder.watching = watch and isinstance(reader, VideoReader)  # a camera can't be read again
-            for frame in prefetched(iter(reader)):
-                pose = finder.process(frame.image, frame.index, frame.time_s)
-                if watch and finder.turn:
-                    break  # read again, turned: nothing measured sideways is kept
-                track.append(smoother.update(pose, frame.time_s))
-                if progress:
-                    progress(frame.index + 1, info.frame_count)
-            if not (watch and finder.turn):  # a clip about to be read again turned needs no look
-                finder.look_for_others()
-        return info, track, reader.problem, finder, list(getattr(reader, "warnings", []))
 
 
 def missing_body_parts(track: TrackArrays, share: float = 0.5) -> list[str]:
@@ -279,14 +233,3 @@ def judge_segments(measures: dict[str, np.ndarray], times: np.ndarray, world: np
         out.append(SegmentResult(start, stop, reference.name if reference else None, confidence, judgement, story,
                                  explanation))
     return out
-
-
-def analyse_clip(source: str | os.PathLike, movement: str | None = None,
-                 config: AnalysisConfig = AnalysisConfig(), references: dict[str, Reference] | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> Analysis:
-    """Read, measure and judge one clip. Raises a TechniqueError subclass naming the file and reason."""
-    references = references if references is not None else load_references(config.reference_folders)
-    if movement:
-        get_reference(movement, references)  # an unknown name fails before minutes of video work
-    info, track, warnings = read_track(source, config, progress)
-    return judge_track(info, track, movement, references, config, warnings)
