@@ -161,3 +161,26 @@ def test_front_view_scores_say_how_much_was_judged_and_time_measures_follow_the_
     assert report_dict(a)["criteria_judged"] == [judged, total]
     story = next(s.story for s in a.segments if s.story.movement == "arabesque")
     assert story.metrics["height_at_hold"] is None and story.metrics["height_steadiness_sd"] is None
+
+
+def test_a_clip_read_in_two_parts_at_once_is_the_same_clip():
+    """The later part's own tracker takes over at the middle after a warm-up: every frame is there
+    once, in order, with the same times, and the judgement is the one a single reading gives."""
+    from technique.analyser import AnalysisConfig, judge_track, read_track
+    from technique.judging.references import load_references
+
+    clip = sample("first_to_arabesque__side_right")
+    once = read_track(clip, AnalysisConfig(read_in_parts=1))
+    split = read_track(clip, AnalysisConfig(split_above_s=1.0, warm_up_s=0.5))
+    assert len(split[1].times) == len(once[1].times) == once[0].frame_count
+    assert np.array_equal(split[1].times, once[1].times)
+    assert np.array_equal(split[1].detected, once[1].detected)
+    half = once[0].frame_count // 2
+    assert np.array_equal(split[1].pixels[:half], once[1].pixels[:half], equal_nan=True)  # the first part is the same reading
+    seen = np.isfinite(once[1].pixels) & np.isfinite(split[1].pixels)
+    assert np.median(np.abs(split[1].pixels - once[1].pixels)[seen]) < 1.0  # px: the later tracker has settled
+    refs = load_references()
+    verdicts = [judge_track(info, track, None, refs, AnalysisConfig(), warnings) for info, track, warnings in (once, split)]
+    assert [a.reference.name for a in verdicts] == ["arabesque", "arabesque"]
+    assert [[v.verdict for v in a.judgement.verdicts] for a in verdicts][0] == \
+        [[v.verdict for v in a.judgement.verdicts] for a in verdicts][1]

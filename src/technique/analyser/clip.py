@@ -55,6 +55,12 @@ class AnalysisConfig:
     # (benchmarks/accuracy.py, dev renders), at 0.95 and above 93 %
     recognised_above: float = 0.85
     frames: FrameConfig = FrameConfig()
+    # a pose tracker is sequential: a clip longer than split_above_s is read in read_in_parts parts at
+    # once (one per core), each later part starting warm_up_s early so its tracker has settled where
+    # it takes over (1 for batch workers, who already use every core)
+    read_in_parts: int = 2
+    split_above_s: float = 6.0
+    warm_up_s: float = 1.0
 
 
 @dataclass(frozen=True)

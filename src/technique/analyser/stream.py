@@ -126,23 +126,27 @@ class Analyser:
     reference: the movement practised or named (None: recognised at the end; free practice live).
     judge_frames: measure and judge every frame as it comes (live), not only the whole at the end.
     watch_turn: decide from the first seconds whether the clip must be read again turned (files).
+    first_index, people_from: for a later part of a clip read on another core, the clip's index of its
+        first frame and the first frame that part owns (where it looks for other people).
     """
 
     def __init__(self, info: VideoInfo, config: AnalysisConfig = AnalysisConfig(),
                  reference: Reference | None = None, judge_frames: bool = False, watch_turn: bool = False,
-                 skip_people_before: int = 0):
+                 first_index: int = 0, people_from: int = 0):
         from technique.analysis.smoothing import PoseSmoother, Track
         from technique.capture.framing import DancerFinder
 
         self.info, self.config, self.judge_frames = info, config, judge_frames
-        self._finder = DancerFinder(config.pose, frame_count=info.frame_count, skip_before=skip_people_before)
+        self._finder = DancerFinder(config.pose, frame_count=info.frame_count, skip_before=people_from)
         self._finder.watching = watch_turn
         self._smoother = PoseSmoother(config.smoothing)
         self.track = Track(info.fps, (info.width, info.height))
         self._view = ViewWindow(config.frames.view_window_s)
         self.configure(reference, config.working_leg)
         self._last_time = -math.inf
-        self.frames = 0
+        self.frames = first_index  # the clip's index of the next frame (a later part starts later)
+        self._first = first_index
+        self._later: list[tuple[Analyser, int]] = []
 
     def configure(self, reference: Reference | None, working_leg: str = "auto") -> None:
         """Change the movement or the working leg without restarting the stream (live practice)."""
@@ -161,7 +165,7 @@ class Analyser:
     def feed(self, image: np.ndarray, time_s: float) -> FrameResult:
         """Find, clean and (if judging frames) measure and judge one BGR frame. Time must increase;
         a camera that restarts its clock is kept monotonic."""
-        time_s = max(time_s, self._last_time + 1e-3) if self.frames else time_s
+        time_s = max(time_s, self._last_time + 1e-3) if self.frames > self._first else time_s
         self._last_time = time_s
         pose = self._finder.process(image, self.frames, time_s)
         clean = self._smoother.update(pose, time_s)
@@ -183,11 +187,24 @@ class Analyser:
         return FrameResult(index, time_s, person, clean.pixels, leg, view, row, in_position, cue, criterion,
                            values)
 
+    def join(self, later: "Analyser", overlap: int) -> None:
+        """Append a later part of the same clip, analysed at the same time by `later` (another core);
+        its first `overlap` frames were its tracker's warm-up on frames this one already has."""
+        self._later.append((later, overlap))
+
     def finish_track(self, problem: str | None = None, read_warnings: tuple[str, ...] = ()):
         """The stream's cleaned track and what a teacher should know about it; raises when too little
         of the dancer was seen to judge anything (naming the source and why)."""
+        from technique.analysis.smoothing import joined
+
         self._finder.look_for_others()
-        return checked_track(self.info, self.track.arrays(), self.config, problem,
+        track = self.track.arrays()
+        for later, overlap in self._later:
+            later._finder.look_for_others()
+            self._finder.absorb(later._finder)
+            track = joined(track, later.track.arrays(), overlap)
+        self._later = []
+        return checked_track(self.info, track, self.config, problem,
                              self._finder.warnings(self.info.turn) + list(read_warnings))
 
     def finish(self, references: dict[str, Reference], problem: str | None = None,

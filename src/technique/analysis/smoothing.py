@@ -8,6 +8,7 @@ and so is done once the clip has been read.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -252,6 +253,17 @@ class TrackArrays:
     world: np.ndarray  # (T, 33, 3) float32
     detected: np.ndarray  # (T,) a person was found in the frame
     swapped: np.ndarray  # (T,) the swap guard exchanged the legs in this frame
+
+
+def joined(first: TrackArrays, later: TrackArrays, overlap: int) -> TrackArrays:
+    """One track from two parts of a clip read at once; `later`'s first `overlap` frames repeat the
+    end of `first` (the second tracker's warm-up) and are dropped."""
+    return dataclasses.replace(
+        first, times=np.concatenate([first.times, later.times[overlap:]]),
+        pixels=np.concatenate([first.pixels, later.pixels[overlap:]]),
+        world=np.concatenate([first.world, later.world[overlap:]]),
+        detected=np.concatenate([first.detected, later.detected[overlap:]]),
+        swapped=np.concatenate([first.swapped, later.swapped[overlap:]]))
 
 
 def fill_gaps(values: np.ndarray, times: np.ndarray, max_gap_s: float) -> np.ndarray:

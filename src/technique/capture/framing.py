@@ -389,6 +389,16 @@ class DancerFinder:
             hidden.append(other_box)
         self.people.append(seen)
 
+    def absorb(self, later: "DancerFinder") -> None:
+        """Take in what another finder saw in a later part of the same clip (read at the same time
+        on another core), so that warnings speak for the whole clip. Call after both have looked
+        for others."""
+        self._directions.extend(later._directions)
+        self.small_frames += later.small_frames
+        self.small_heights.extend(later.small_heights)
+        self.people.extend(later.people)
+        self.crops += later.crops
+
     def warnings(self, turned: int = 0) -> list[str]:
         """What a teacher should know about how the dancer was framed."""
         out = []

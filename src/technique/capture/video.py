@@ -205,6 +205,12 @@ class VideoReader:
         return VideoInfo(str(self.path), out_w, out_h, fps, frames, duration, rotation, (width, height), turn)
 
     def __iter__(self) -> Iterator[Frame]:
+        return self.frames()
+
+    def frames(self, first: int = 0, stop=None) -> Iterator[Frame]:
+        """The frames from index `first` on. Earlier ones are decoded (a frame's index and time
+        depend on all before it) but not converted to pictures, which costs a fraction. `stop`
+        (a threading.Event) ends the reading early, even among the frames skipped."""
         import av
         import cv2
 
@@ -213,16 +219,19 @@ class VideoReader:
         index, shift, last = 0, 0.0, None
         try:
             for frame in self._container.decode(self._stream):
-                image = _upright(_bgr(frame), rotation)
-                if image.shape[1] != self.info.width or image.shape[0] != self.info.height:
-                    image = cv2.resize(image, (self.info.width, self.info.height), interpolation=cv2.INTER_AREA)
+                if stop is not None and stop.is_set():
+                    return
                 if frame.pts is not None and frame.time_base is not None:
                     time_s = float((frame.pts - start) * frame.time_base) + shift
                 else:
                     time_s = index / self.info.fps + shift
                 if last is not None and time_s < last:
                     shift, time_s = self._went_back(index, time_s, last, shift)
-                yield Frame(index, time_s, image)
+                if index >= first:
+                    image = _upright(_bgr(frame), rotation)
+                    if image.shape[1] != self.info.width or image.shape[0] != self.info.height:
+                        image = cv2.resize(image, (self.info.width, self.info.height), interpolation=cv2.INTER_AREA)
+                    yield Frame(index, time_s, image)
                 last = time_s
                 index += 1
         except (av.error.FFmpegError, ValueError) as exc:
