@@ -51,9 +51,10 @@ class CorpusCase:
     reason_words: tuple[str, ...] = ()
 
     def matches(self, message: str) -> bool:
-        """True if ``message`` contains any reason word (or none are required)."""
+        """True if ``message`` contains one of the case's reason words (a case without any can't be
+        matched: a test that expects a reason must say which words it expects)."""
         text = message.lower()
-        return not self.reason_words or any(w in text for w in self.reason_words)
+        return any(w in text for w in self.reason_words)
 
 
 # --------------------------------------------------------------------------- helpers

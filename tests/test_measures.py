@@ -103,13 +103,18 @@ def test_mirrored_pose_gives_mirrored_result():
 
 
 def test_non_square_frame_angles_are_in_pixels():
-    """The same body in a 16:9 frame: pixel angles stay true, normalised coordinates would not."""
-    pixels = standing_pixels(45.0, "right")
-    m = dancer_measures(pixels, np.full((L.COUNT, 3), np.nan), "right")
-    assert m["working_leg_height"] == pytest.approx(45.0)
-    normalised = pixels / (1280.0, 720.0)  # what a normalised-coordinate measure would see
-    distorted = from_vertical_down(normalised[L.RIGHT_HIP], normalised[L.RIGHT_ANKLE])
-    assert abs(distorted - 45.0) > 5.0
+    """A knee bent to 135° in a 16:9 frame, as MediaPipe reports it (normalised to the width and the
+    height): the pose adapter scales it to pixels and the measure reads 135°; had the frame size been
+    ignored (the same numbers read as a square frame) the angle would be well off."""
+    from technique.capture.pose import Pose
+
+    pixels = standing_pixels(45.0, "right", knee_bend=45.0)
+    normalised = pixels / (1280.0, 720.0)
+    visible, world = np.ones(L.COUNT), np.full((L.COUNT, 3), np.nan)
+    wide = Pose.from_normalised(normalised, visible, world, (1280, 720))
+    assert dancer_measures(wide.pixels, world, "right")["working_knee"] == pytest.approx(135.0)
+    square = Pose.from_normalised(normalised, visible, world, (1000, 1000))
+    assert abs(dancer_measures(square.pixels, world, "right")["working_knee"] - 135.0) > 5.0
 
 
 def test_passe_toe_to_knee_is_in_shank_lengths():

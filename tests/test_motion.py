@@ -112,9 +112,8 @@ def test_fouette_sample_turns_counted_exactly(analyses, clip):
     a = analyses(sample(clip))
     stories = [s.story for s in a.segments if s.movement == "fouette"]
     assert len(stories) == 1
-    assert stories[0].metrics["turns"] == 2  # the ground truth turns 720°
     gt = ground_truth(clip)
-    assert gt[-1]["yaw_deg"] == pytest.approx(720)
+    assert stories[0].metrics["turns"] == round((gt[-1]["yaw_deg"] - gt[0]["yaw_deg"]) / 360)
     for turn in stories[0].turns:
         assert turn.releve < 0.025  # the rendered dancer stays flat-footed
         assert 60 < turn.extension_height < 100

@@ -31,6 +31,15 @@ class Pose:
     world: np.ndarray
     image_size: tuple[int, int]
 
+    @classmethod
+    def from_normalised(cls, xy: np.ndarray, visibility: np.ndarray, world: np.ndarray,
+                        image_size: tuple[int, int]) -> "Pose":
+        """A pose from MediaPipe's normalised image coordinates ([0, 1] of the width and the height):
+        scaled to pixels, so that angles are true on a frame that isn't square."""
+        width, height = image_size
+        return cls(np.asarray(xy, dtype=np.float64)[:, :2] * (width, height), np.asarray(visibility, dtype=np.float64),
+                   np.asarray(world, dtype=np.float64), (width, height))
+
     def mirrored(self) -> "Pose":
         """The same pose seen in a mirror: x flipped and left/right landmarks exchanged."""
         from technique.landmarks import MIRROR
@@ -138,7 +147,6 @@ class PoseEstimator:
         image = np.array(
             [(lm.x, lm.y, lm.visibility) for lm in result.pose_landmarks.landmark], dtype=np.float64
         )
-        pixels = image[:, :2] * (width, height)
         if result.pose_world_landmarks is not None:
             world = np.array(
                 [(lm.x, lm.y, lm.z) for lm in result.pose_world_landmarks.landmark],
@@ -146,7 +154,7 @@ class PoseEstimator:
             )
         else:
             world = np.full((COUNT, 3), np.nan)
-        return Pose(pixels, image[:, 2].copy(), world, (width, height))
+        return Pose.from_normalised(image[:, :2], image[:, 2].copy(), world, (width, height))
 
     def detect_afresh(self, frame_bgr: np.ndarray) -> Pose | None:
         """The person a fresh detection finds in this frame, whoever was tracked before.

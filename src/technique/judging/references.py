@@ -23,6 +23,8 @@ ALL_VIEWS = tuple(VIEWS)
 AGGREGATES = ("median", "min", "max", "p05", "p95", "mean", "range")
 # how a movement is told in time (motion.py): the field `story:` of a reference file
 STORIES = ("arabesque", "developpe", "fouette", "plie", "hold")
+# the joints a teacher's reference keeps as curves over time (teacher.py aligns them with a student's)
+TRAJECTORY = ("working_knee", "supporting_knee", "working_leg_height", "working_thigh_height", "torso_tilt")
 MAX_FILE_BYTES = 1 << 20  # 1 MB: a teacher's reference is about 0.2 MB; larger files cost seconds on every command
 
 
@@ -269,8 +271,6 @@ def parse_reference(data: object, source: str) -> Reference:
 def _teacher(data: object, source: str) -> None:
     """A teacher's section (teacher.py writes it): the trajectories a comparison aligns and the skeleton
     the dashboard draws must be complete, finite and of one length, or the file is refused."""
-    from technique.judging.teacher import TRAJECTORY
-
     f = _Fields(data, source, "teacher")
     f.get("base", str, "")
     if "trajectory" not in f.data:

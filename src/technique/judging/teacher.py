@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from technique.analysis.measures import precision
+from technique.judging.references import TRAJECTORY
 
-TRAJECTORY = ("working_knee", "supporting_knee", "working_leg_height", "working_thigh_height", "torso_tilt")
 WORDS = {  # what a teacher says when the student's angle is smaller / larger than the reference's
     "working_knee": ("more bent", "straighter"),
     "supporting_knee": ("more bent", "straighter"),
