@@ -19,6 +19,7 @@ from technique.capture.pose import PoseConfig
 from technique.judging.references import Reference, get_reference
 from technique.analysis.smoothing import SmoothingConfig, TrackArrays, fill_gaps
 from technique.capture.video import VideoInfo
+from technique.wording import say
 
 if TYPE_CHECKING:  # imported where they are used
     from technique.analysis.motion import Story
@@ -128,8 +129,7 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     moving = working_side(pixels, world)
     working = config.working_leg if config.working_leg in ("left", "right") else moving
     if working != moving:
-        warnings.append(f"The {working} leg was named as the working leg, but the {moving} leg is the one that "
-                        f"rises in this clip: check --working-leg.")
+        warnings.append(say("other_leg_moves", named=working, moving=moving))
     from technique.analysis.motion import clip_measures
 
     # the named leg is kept as named: re-pairing the legs would silently undo the user's choice
@@ -139,8 +139,7 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     view = camera_view(measures, track.detected)
     missing = missing_body_parts(track)
     if missing:
-        warnings.append(f"Not visible for most of the clip: {', '.join(missing)}. "
-                        "Those criteria can't be judged; film the whole body.")
+        warnings.append(say("body_hidden", parts=", ".join(missing)))
     active = track.detected
     ranked = candidates(references, measures, active, view)
     recognition = [(c.name, c.confidence) for c in ranked]
@@ -171,8 +170,7 @@ def name_the_clip(movement: str | None, ranked: list[Candidate], segments: list[
         reference = get_reference(movement, references)
         given = fit_of(reference, measures, active, view)
         if given.fit < config.recognised_above and reference.recognise:
-            warnings.append(f"This clip doesn't look like {reference.title.lower()} as named: {given.against()}. "
-                            "The criteria are judged as asked, but check the name and the working leg.")
+            warnings.append(say("not_as_named", title=reference.title.lower(), against=given.against()))
         return reference, given.because()
     if ranked and ranked[0].confidence >= config.recognised_above and len(recognised) <= 1:
         reference = references[ranked[0].name]
@@ -181,7 +179,7 @@ def name_the_clip(movement: str | None, ranked: list[Candidate], segments: list[
         return references[recognised[0].movement], recognised[0].explanation
     if len(recognised) > 1:
         names = ", ".join(f"{seg.movement} at {times[seg.start]:.1f} s" for seg in recognised)
-        warnings.append(f"This clip holds {len(recognised)} movements ({names}); each is judged on its own.")
+        warnings.append(say("several_movements", count=len(recognised), names=names))
         return None, ""
     explanation = not_recognised(ranked, references, view)
     warnings.append(explanation)
@@ -191,24 +189,22 @@ def name_the_clip(movement: str | None, ranked: list[Candidate], segments: list[
 def with_caveat(explanation: str, reference: Reference) -> str:
     """The explanation, plus what the reference file says this movement can't be told apart from."""
     caveat = (reference.extra or {}).get("caveat")
-    return f"{explanation} (note: {caveat})" if isinstance(caveat, str) and caveat else explanation
+    return say("caveat", explanation=explanation, caveat=caveat) if isinstance(caveat, str) and caveat else explanation
 
 
 def not_recognised(ranked: list[Candidate], references: dict[str, Reference], view: str) -> str:
     """Why no movement is named: the closest one and what doesn't fit, or what this view can't show."""
     if not ranked or ranked[0].fit < 0.3:
         closest = ranked[0] if ranked else None
-        why = f" (closest: {references[closest.name].title}, but {closest.against()})" if closest else ""
-        return f"This does not look like a ballet movement I know{why}. Name it with --movement if it is one."
+        why = say("closest_but", title=references[closest.name].title, against=closest.against()) if closest else ""
+        return say("not_ballet", why=why)
     best = ranked[0]
     rivals = [c for c in ranked[1:] if c.fit >= best.fit - 0.05]
     if rivals:
         names = " or ".join(references[c.name].title for c in [best, *rivals[:2]])
-        return (f"Movement not recognised with confidence: it could be {names} "
-                f"({best.because()}); {best.against() or 'they differ in what this view cannot show'}. "
-                f"Name it with --movement, or film from another side.")
-    return (f"Movement not recognised with confidence: closest {references[best.name].title} "
-            f"{best.confidence:.0%} ({best.because()}; but {best.against()}). Name it with --movement.")
+        return say("could_be", names=names, because=best.because(), against=best.against() or say("view_cant_tell"))
+    return say("closest", title=references[best.name].title, confidence=best.confidence, because=best.because(),
+               against=best.against())
 
 
 def judge_segments(measures: dict[str, np.ndarray], times: np.ndarray, world: np.ndarray, active: np.ndarray,

@@ -22,6 +22,7 @@ from technique.capture.video import VideoInfo
 from technique.errors import NoPersonError, VideoError
 from technique.judging.judge import band_of, frame_cue, in_moment, key_criteria
 from technique.judging.references import Criterion, Reference
+from technique.wording import say
 
 FREE_PRACTICE = {"supporting_knee": "Supporting knee", "working_knee": "Working knee",
                  "working_leg_height": "Leg height"}  # shown when no movement is chosen
@@ -103,7 +104,7 @@ def frame_values(reference: Reference | None, measures: dict[str, float], view: 
                  count: int, also: Criterion | None = None) -> tuple[KeyValue, ...]:
     """The key angles of one frame, each with its band only while its moment is reached here (and
     `also`, the criterion behind the correction shown, if it isn't one of them)."""
-    from technique.judging.wording import format_value
+    from technique.wording import format_value
 
     if reference is None:
         return tuple(KeyValue(name, format_value(m, measures[m]), "") for m, name in FREE_PRACTICE.items())
@@ -231,7 +232,7 @@ def checked_track(info: VideoInfo, arrays, config: AnalysisConfig, problem: str 
     if problem:
         if len(arrays.times) < config.min_frames:
             raise VideoError(source, problem)
-        warnings.append(f"Only part of the clip could be read: {problem}.")
+        warnings.append(say("part_read", problem=problem))
     if len(arrays.times) < config.min_frames:
         raise VideoError(source, f"too short: {len(arrays.times)} frame(s); a movement needs at least "
                                  f"{config.min_frames} frames (about {config.min_frames / max(info.fps, 1):.2f} s)")
@@ -242,5 +243,5 @@ def checked_track(info: VideoInfo, arrays, config: AnalysisConfig, problem: str 
         raise NoPersonError(source, f"a person was found in only {detected:.0%} of the frames; "
                                     "keep the dancer in view for the whole clip")
     if detected < 0.9:
-        warnings.append(f"The dancer was not found in {1 - detected:.0%} of the frames.")
+        warnings.append(say("dancer_missing", share=1 - detected))
     return arrays, warnings

@@ -55,6 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from technique import landmarks as L
+from technique.wording import UNITS
 
 SIDES = ("left", "right")
 _SIDE_IDX = {
@@ -499,15 +500,7 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
     return np.where(sure, forward, np.nan), outward, np.where(sure, direction, np.nan)
 
 
-UNITS = {
-    "passe_toe_to_knee": "shank lengths", "releve": "foot lengths", "working_ankle_rise": "leg lengths",
-    "working_leg_forward": "leg lengths", "working_leg_side": "leg lengths", "working_toe_lift": "leg lengths",
-    "feet_apart": "leg lengths", "releve_lift": "leg lengths", "supporting_foot_lift": "leg lengths", "facing_x": "", "time_s": "s",
-    "hip_travel": "body heights",
-    "body_height": "px", "hip_centre_x": "px", "hip_centre_y": "px",
-    "supporting_ankle_x": "px", "supporting_ankle_y": "px",
-}  # everything else is in degrees
-
+# UNITS (each measure's unit, in words) lives in technique.wording
 MEASURE_NAMES = (
     "supporting_knee", "working_knee", "plie_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",

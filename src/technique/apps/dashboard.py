@@ -428,7 +428,7 @@ def worst_still(analysis, images: dict[int, np.ndarray], blur_faces: bool) -> np
 
 def criteria_rows(report: dict) -> list[dict]:
     """The criteria table: value, good band, verdict, correction (or why it couldn't be judged)."""
-    from technique.judging.wording import format_value
+    from technique.wording import format_value
 
     rows = []
     for c in report["criteria"]:

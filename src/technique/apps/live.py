@@ -21,8 +21,9 @@ from technique.analyser import AnalysisConfig, FrameResult, KeyValue
 from technique.analyser.stream import frame_values
 from technique.judging.judge import correction_for
 from technique.judging.references import Criterion, Reference
+from technique.wording import say
 
-NO_DANCER = "Step into view: the whole body, head to feet"
+NO_DANCER = say("step_into_view")
 
 
 @dataclass(frozen=True)
@@ -245,7 +246,7 @@ class LiveCoach:
         values = frame_values(self.reference, reading.measures, reading.view, reading.person,
                               self.config.analysis.frames.key_count, source)
         good = all(v.band == "good" for v in values if v.band)
-        message = cue or ("Hold it." if reading.in_position and good else "")
+        message = cue or (say("hold_it") if reading.in_position and good else "")
         return LiveFrame(reading, cue, message, hold_s, values)
 
     def draw(self, frame_bgr: np.ndarray, result: LiveFrame) -> np.ndarray:
@@ -265,7 +266,7 @@ class LiveCoach:
             best = f"  (best {self._hold.best:.1f} s)" if self._hold.best >= 1 else ""
             held = result.holding or result.hold_s
             lines.append((f"Hold {result.hold_s:.1f} s{best}" if held else f"Hold -{best}", WHITE))
-        title = self.reference.title if self.reference else "Free practice"
+        title = self.reference.title if self.reference else say("free_practice")
         draw_panel(image, title, lines, result.cue, f"frame {self.frames}", cue_scale=2.0)
         return image
 

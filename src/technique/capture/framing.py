@@ -22,6 +22,7 @@ import numpy as np
 
 from technique.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
 from technique.capture.pose import Pose, PoseConfig, PoseEstimator
+from technique.wording import say
 
 TORSO = (LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP)
 SEEN = 0.5  # MediaPipe visibility above which a landmark counts as seen
@@ -179,19 +180,14 @@ def which_one(seen: PeopleSeen) -> str:
     """Where the judged dancer stands among the people, as a teacher would say it."""
     xs = sorted(_centre_x(b) for b in [seen.judged, *seen.others])
     rank = xs.index(_centre_x(seen.judged))
-    if rank == 0:
-        where = "on the left"
-    elif rank == len(xs) - 1:
-        where = "on the right"
-    else:
-        where = "in the centre"
+    where = say("on_the_left" if rank == 0 else "on_the_right" if rank == len(xs) - 1 else "in_the_centre")
     tallest = max(_height(b) for b in seen.others)
     shortest = min(_height(b) for b in seen.others)
     two = len(seen.others) == 1
     if _height(seen.judged) > 1.15 * tallest:
-        where += " (the larger)" if two else " (the largest)"
+        where += say("the_larger" if two else "the_largest")
     elif _height(seen.judged) < shortest / 1.15:
-        where += " (the smaller)" if two else " (the smallest)"
+        where += say("the_smaller" if two else "the_smallest")
     return where
 
 
@@ -203,12 +199,11 @@ def people_warning(samples: list[PeopleSeen]) -> str | None:
     count = 1 + max(len(s.others) for s in crowded)
     places = {which_one(s) for s in crowded}
     if len(places) == 1:
-        judged = f"judged the one {places.pop()}"
+        judged = say("judged_the_one", place=places.pop())
     else:
-        judged = "the one judged was not always the same (" + ", then ".join(which_one(s) for s in crowded) + ")"
-    mirror = "the other is a reflection" if count == 2 else "the others are reflections"
-    return (f"{count} people in the picture; {judged}. If {mirror} in a mirror, all is well; "
-            "otherwise film one dancer at a time.")
+        judged = say("judged_not_the_same", places=", then ".join(which_one(s) for s in crowded))
+    return say("people_in_picture", count=count, judged=judged,
+               mirror=say("reflection_one" if count == 2 else "reflection_many"))
 
 
 def _widened(box, by: float) -> tuple[int, int, int, int]:
@@ -403,16 +398,14 @@ class DancerFinder:
         """What a teacher should know about how the dancer was framed."""
         out = []
         if turned in (90, 270):
-            out.append("The video was turned on its side; analysed upright.")
+            out.append(say("turned_on_side"))
         elif turned == 180:
-            out.append("The video was upside down; analysed upright.")
+            out.append(say("upside_down"))
         if not self.upright():
-            out.append("The dancer is not upright in the picture (lying down, upside down or a tilted "
-                       "camera?): the scores assume an upright dancer and may be wrong.")
+            out.append(say("not_upright"))
         if self.small_frames:
             share = float(np.median(self.small_heights)) if self.small_heights else 0.0
-            out.append(f"The dancer is small (about {share:.0%} of the picture's height) and was "
-                       "found by looking closer; film closer for finer detail.")
+            out.append(say("small_dancer", share=share))
         crowd = people_warning(self.people)
         if crowd:
             out.append(crowd)

@@ -165,7 +165,7 @@ def summary_text(analysis: Analysis) -> str:
         for v in j.verdicts:
             c = v.criterion
             if v.judged:
-                from technique.judging.wording import format_value
+                from technique.wording import format_value
 
                 lines.append(f"  {SYMBOLS[v.verdict]} {c.name:<34} {format_value(c.measure, v.value):>16}  "
                              f"{v.verdict} (good {c.good[0]:g}..{c.good[1]:g})")
@@ -328,7 +328,7 @@ def frame_marks(analysis: Analysis, index: int) -> FrameMarks:
     whether it is the worst moment. The correction is live practice's rule (judge.frame_cue) on the
     frames of the moments found in the whole clip."""
     from technique.judging.judge import frame_cue, key_criteria
-    from technique.judging.wording import format_value
+    from technique.wording import format_value
 
     j = analysis.judgement or next((seg.judgement for seg in analysis.segments
                                     if seg.start <= index < seg.stop and seg.judgement), None)

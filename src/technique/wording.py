@@ -1,0 +1,73 @@
+"""The words technique says that are not in the reference files, in one place.
+
+Corrections, criterion names and clue words live beside their bands in ``reference_poses/``; what is
+said about any clip (how a value is written, what the framing or the recognition found) lives here,
+so that a teacher can reword it without reading code. Every stage may use it (it imports nothing).
+"""
+
+from __future__ import annotations
+
+import math
+
+UNITS = {
+    "passe_toe_to_knee": "shank lengths", "releve": "foot lengths", "working_ankle_rise": "leg lengths",
+    "working_leg_forward": "leg lengths", "working_leg_side": "leg lengths", "working_toe_lift": "leg lengths",
+    "feet_apart": "leg lengths", "releve_lift": "leg lengths", "supporting_foot_lift": "leg lengths", "facing_x": "", "time_s": "s",
+    "hip_travel": "body heights",
+    "body_height": "px", "hip_centre_x": "px", "hip_centre_y": "px",
+    "supporting_ankle_x": "px", "supporting_ankle_y": "px",
+}  # everything else is in degrees
+
+
+def format_value(measure: str, value: float) -> str:
+    """A measure as a teacher reads it: whole degrees ("171°"), or its unit ("0.12 leg lengths")."""
+    if not math.isfinite(value):
+        return "-"
+    unit = UNITS.get(measure)
+    return f"{value:.2f} {unit}" if unit else f"{value:.0f}°"
+
+
+WORDS = {
+    # framing (capture.framing)
+    "turned_on_side": "The video was turned on its side; analysed upright.",
+    "upside_down": "The video was upside down; analysed upright.",
+    "not_upright": "The dancer is not upright in the picture (lying down, upside down or a tilted camera?): "
+                   "the scores assume an upright dancer and may be wrong.",
+    "small_dancer": "The dancer is small (about {share:.0%} of the picture's height) and was found by looking "
+                    "closer; film closer for finer detail.",
+    "on_the_left": "on the left", "on_the_right": "on the right", "in_the_centre": "in the centre",
+    "the_larger": " (the larger)", "the_largest": " (the largest)",
+    "the_smaller": " (the smaller)", "the_smallest": " (the smallest)",
+    "judged_the_one": "judged the one {place}",
+    "judged_not_the_same": "the one judged was not always the same ({places})",
+    "reflection_one": "the other is a reflection", "reflection_many": "the others are reflections",
+    "people_in_picture": "{count} people in the picture; {judged}. If {mirror} in a mirror, all is well; "
+                         "otherwise film one dancer at a time.",
+    # reading a stream (analyser.stream)
+    "part_read": "Only part of the clip could be read: {problem}.",
+    "dancer_missing": "The dancer was not found in {share:.0%} of the frames.",
+    # judging a clip (analyser.clip)
+    "other_leg_moves": "The {named} leg was named as the working leg, but the {moving} leg is the one that rises "
+                       "in this clip: check --working-leg.",
+    "body_hidden": "Not visible for most of the clip: {parts}. Those criteria can't be judged; film the whole body.",
+    "not_as_named": "This clip doesn't look like {title} as named: {against}. The criteria are judged as asked, "
+                    "but check the name and the working leg.",
+    "several_movements": "This clip holds {count} movements ({names}); each is judged on its own.",
+    "not_ballet": "This does not look like a ballet movement I know{why}. Name it with --movement if it is one.",
+    "closest_but": " (closest: {title}, but {against})",
+    "could_be": "Movement not recognised with confidence: it could be {names} ({because}); {against}. "
+                "Name it with --movement, or film from another side.",
+    "view_cant_tell": "they differ in what this view cannot show",
+    "closest": "Movement not recognised with confidence: closest {title} {confidence:.0%} ({because}; but {against}). "
+               "Name it with --movement.",
+    "caveat": "{explanation} (note: {caveat})",
+    # live practice (apps.live)
+    "step_into_view": "Step into view: the whole body, head to feet",
+    "hold_it": "Hold it.",
+    "free_practice": "Free practice",
+}
+
+
+def say(key: str, **values) -> str:
+    """The words for `key`, with its values filled in."""
+    return WORDS[key].format(**values)
