@@ -43,6 +43,18 @@ WORDS = {
     "reflection_one": "the other is a reflection", "reflection_many": "the others are reflections",
     "people_in_picture": "{count} people in the picture; {judged}. If {mirror} in a mirror, all is well; "
                          "otherwise film one dancer at a time.",
+    # verdicts and recognition (judging.judge)
+    "film_from": "Film from the {views} to judge this.",
+    "cant_judge_from": "Can't be judged from the {view} view. {film}",
+    "moment_not_reached": "The {moment} position was not reached in this clip.",
+    "out_of_view": " ({parts} out of view)",
+    "joints_not_visible": "The joints for this were not visible{where}: film the whole body.",
+    "moments_not_reached": "Not reached in this clip: {moments}.",
+    "clue_times": "{says} ({value:.0f} times)",
+    "clue_degrees": "{says} ({value:.0f}°)",
+    "clue_seconds": "{says} ({value:.1f} s)",
+    "clues_missing": "missing {clues}",
+    "view_cant_show": "this view can't show {clues}",
     # reading a stream (analyser.stream)
     "part_read": "Only part of the clip could be read: {problem}.",
     "dancer_missing": "The dancer was not found in {share:.0%} of the frames.",

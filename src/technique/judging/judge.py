@@ -16,6 +16,7 @@ import numpy as np
 from technique.analysis.measures import precision
 from technique.judging.references import Condition, Criterion, Moment, Reference
 from technique.series import true_runs
+from technique.wording import UNITS, say
 
 GOOD, ACCEPTABLE, FAULT = "good", "acceptable", "fault"
 NOT_ASSESSABLE, NOT_VISIBLE, NOT_FOUND = "not_assessable", "not_visible", "moment_not_found"
@@ -136,17 +137,17 @@ def correction_for(value: float, c: Criterion) -> str:
 def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.ndarray | None,
                     view: str, missing_parts: str) -> Verdict:
     if view not in c.views:
-        film = c.film or f"Film from the {' or '.join(v.replace('_', '-') for v in c.views)} to judge this."
-        return Verdict(c, NOT_ASSESSABLE, note=f"Can't be judged from the {view.replace('_', '-')} view. {film}")
+        film = c.film or say("film_from", views=" or ".join(v.replace("_", "-") for v in c.views))
+        return Verdict(c, NOT_ASSESSABLE, note=say("cant_judge_from", view=view.replace("_", "-"), film=film))
     if frames is None or frames.size == 0:
-        return Verdict(c, NOT_FOUND, note=f"The {c.moment} position was not reached in this clip.")
+        return Verdict(c, NOT_FOUND, note=say("moment_not_reached", moment=c.moment))
     series = np.asarray(measures[c.measure], dtype=float)[frames]
     value = aggregate(series, c.aggregate)
     # judged at the precision it is shown at, so "12°" is never "acceptable (good -5..12)"
     value = round(value, precision(c.measure)) if np.isfinite(value) else value
     if not np.isfinite(value):
-        where = f" ({missing_parts} out of view)" if missing_parts else ""
-        return Verdict(c, NOT_VISIBLE, note=f"The joints for this were not visible{where}: film the whole body.")
+        where = say("out_of_view", parts=missing_parts) if missing_parts else ""
+        return Verdict(c, NOT_VISIBLE, note=say("joints_not_visible", where=where))
     # the worst moment is the frame furthest outside the good band (scores stop at 0, distances don't)
     outside = np.fmax(np.fmax(c.good[0] - series, series - c.good[1]), 0.0)
     worst = int(frames[int(np.nanargmax(np.where(np.isfinite(series), outside, -1.0)))])
@@ -207,7 +208,7 @@ def judge(reference: Reference, measures: dict[str, np.ndarray], view: str,
     notes = []
     missing_moments = [n for n, s in spans.items() if s is None]
     if missing_moments:
-        notes.append(f"Not reached in this clip: {', '.join(missing_moments)}.")
+        notes.append(say("moments_not_reached", moments=", ".join(missing_moments)))
     return Judgement(reference, view, verdicts, spans, score, worst_frame, tuple(notes))
 
 
@@ -231,16 +232,14 @@ class Clue:
 
     def words(self) -> str:
         """The clue with its value where a teacher reads one: "the leg behind the hip (158°)"."""
-        from technique.analysis.measures import UNITS
-
         unit = UNITS.get(self.measure, "degrees")
         if np.isfinite(self.value) and self.aggregate == "count":
-            return f"{self.says} ({self.value:.0f} times)"
+            return say("clue_times", says=self.says, value=self.value)
         if self.measure == "time_s" and np.isfinite(self.value):
             unit = "s"
         if not np.isfinite(self.value) or unit not in ("degrees", "s") or "(" in self.says:
             return self.says
-        return f"{self.says} ({self.value:.0f}°)" if unit == "degrees" else f"{self.says} ({self.value:.1f} s)"
+        return say("clue_degrees" if unit == "degrees" else "clue_seconds", says=self.says, value=self.value)
 
 
 @dataclass(frozen=True)
@@ -260,9 +259,9 @@ class Candidate:
         """What doesn't fit, and what this view can't show."""
         missing = [c.words() for c in self.clues if np.isfinite(c.score) and c.score < 0.5]
         unseen = [c.says for c in self.clues if c.needed and not np.isfinite(c.score)]
-        parts = [f"missing {', '.join(missing)}"] if missing else []
+        parts = [say("clues_missing", clues=", ".join(missing))] if missing else []
         if unseen:
-            parts.append(f"this view can't show {' or '.join(unseen)}")
+            parts.append(say("view_cant_show", clues=" or ".join(unseen)))
         return "; ".join(parts)
 
 
