@@ -9,7 +9,8 @@ from conftest import ground_truth, sample
 from technique import landmarks as L
 from technique.judging.judge import find_moment
 from technique.analysis.measures import MEASURE_NAMES
-from technique.analysis.motion import arabesque_story, body_rotation, developpe_story, find_turns, segment_clip
+from technique.analysis.motion import body_rotation, find_turns, segment_clip
+from technique.judging.stories import arabesque_story, developpe_story
 from technique.judging.references import load_references
 
 FPS = 30.0
@@ -161,7 +162,7 @@ def test_releve_is_the_supporting_ankle_rising_in_passe():
 
 
 def test_turns_through_a_gap_are_flagged():
-    from technique.analysis.motion import fouette_story
+    from technique.judging.stories import fouette_story
 
     n = 200
     m = blank(n)
@@ -196,7 +197,7 @@ def test_two_movements_in_one_real_clip_are_judged_separately(tmp_path):
 @pytest.mark.parametrize("down, up, rhythm", [(30, 30, 1.0), (30, 15, 2.0), (15, 30, 0.5)])
 def test_a_plie_is_told_down_bottom_up_with_its_rhythm(down, up, rhythm):
     """Frames 20 -> 20+down: the knees bend to 120; 10 frames at the bottom; then up in `up` frames."""
-    from technique.analysis.motion import tell
+    from technique.judging.stories import tell
 
     n = 120
     m = blank(n)

@@ -22,7 +22,7 @@ from technique.capture.video import VideoInfo
 from technique.wording import say
 
 if TYPE_CHECKING:  # imported where they are used
-    from technique.analysis.motion import Story
+    from technique.judging.stories import Story
     from technique.judging.teacher import Comparison
 
 
@@ -212,7 +212,8 @@ def judge_segments(measures: dict[str, np.ndarray], times: np.ndarray, world: np
                    missing: str = "",
                    recognised_above: float = AnalysisConfig.recognised_above) -> list[SegmentResult]:
     """Split the clip into movements and judge each on its own frames, with its motion story."""
-    from technique.analysis.motion import only, segment_clip, tell
+    from technique.analysis.motion import only, segment_clip
+    from technique.judging.stories import tell
 
     out = []
     for start, stop in segment_clip(measures, times):

@@ -21,7 +21,7 @@ from technique.analysis.measures import MEASURE_NAMES, VIEWS
 
 ALL_VIEWS = tuple(VIEWS)
 AGGREGATES = ("median", "min", "max", "p05", "p95", "mean", "range")
-# how a movement is told in time (motion.py): the field `story:` of a reference file
+# how a movement is told in time (stories.py): the field `story:` of a reference file
 STORIES = ("arabesque", "developpe", "fouette", "plie", "hold")
 # the joints a teacher's reference keeps as curves over time (teacher.py aligns them with a student's)
 TRAJECTORY = ("working_knee", "supporting_knee", "working_leg_height", "working_thigh_height", "torso_tilt")

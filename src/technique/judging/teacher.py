@@ -277,7 +277,7 @@ def compare(student_times: np.ndarray, student: np.ndarray, teacher: np.ndarray,
 
 def comparable_joints(base, teacher_view: str, student_view: str) -> tuple[str, ...]:
     """The trajectory joints the base movement judges from both the teacher's and the student's view."""
-    from technique.analysis.motion import assessable
+    from technique.judging.stories import assessable
 
     return tuple(m for m in TRAJECTORY
                  if assessable(base, m, teacher_view) and assessable(base, m, student_view))

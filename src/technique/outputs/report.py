@@ -200,7 +200,7 @@ def passe_words(toe_to_knee, short: bool = False) -> str:
     return f"{abs(toe_to_knee):.2f} {side}" if short else f"toe {abs(toe_to_knee):.2f} shank lengths {side} the knee"
 
 
-# What each time metric of motion.Story is called (page and summary alike), and how its value reads.
+# What each time metric of stories.Story is called (page and summary alike), and how its value reads.
 METRIC_WORDS: dict[str, tuple[str, Callable]] = {
     "time_to_reach_s": ("Time to reach the position", "{:.2f} s".format),
     "hold_s": ("Held for", "{:.2f} s".format),
