@@ -15,6 +15,7 @@ import numpy as np
 from technique import landmarks as L
 from technique.judging.judge import Candidate, Judgement, candidates, fit_of, judge
 from technique.analysis.measures import dancer_measures, steady_legs, view_of, working_side
+from technique.analysis.motion import MOTION, MotionConfig
 from technique.capture.pose import PoseConfig
 from technique.judging.references import Reference, get_reference
 from technique.analysis.smoothing import SmoothingConfig, TrackArrays, fill_gaps
@@ -56,6 +57,7 @@ class AnalysisConfig:
     # (benchmarks/accuracy.py, dev renders), at 0.95 and above 93 %
     recognised_above: float = 0.85
     frames: FrameConfig = FrameConfig()
+    motion: MotionConfig = MOTION  # what counts as moving, resting, turning and rising
     # a pose tracker is sequential: a clip longer than split_above_s is read in read_in_parts parts at
     # once (one per core), each later part starting warm_up_s early so its tracker has settled where
     # it takes over (1 for batch workers, who already use every core)
@@ -99,12 +101,12 @@ class Analysis:
         return self.judgement.reference if self.judgement else None
 
 
-def camera_view(measures: dict[str, np.ndarray], detected: np.ndarray) -> str:
+def camera_view(measures: dict[str, np.ndarray], detected: np.ndarray, motion: MotionConfig = MOTION) -> str:
     """Where the camera stands, from how the dancer is turned while at rest (before and after the
     movement): a dancer who spins shows every angle, and her median says nothing about the camera."""
     from technique.analysis.motion import active_frames
 
-    rest = detected & ~active_frames(measures)
+    rest = detected & ~active_frames(measures, motion)
     yaw = measures["body_yaw"]
     return view_of(yaw[rest] if np.isfinite(yaw[rest]).sum() >= 5 else yaw[detected])
 
@@ -136,7 +138,7 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     if working == moving:
         pixels, world = steady_legs(pixels, world, working)
     measures = clip_measures(dancer_measures(pixels, world, working), track.times, world)
-    view = camera_view(measures, track.detected)
+    view = camera_view(measures, track.detected, config.motion)
     missing = missing_body_parts(track)
     if missing:
         warnings.append(say("body_hidden", parts=", ".join(missing)))
@@ -144,7 +146,7 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     ranked = candidates(references, measures, active, view)
     recognition = [(c.name, c.confidence) for c in ranked]
     segments = judge_segments(measures, track.times, world, active, view, movement, references, ", ".join(missing),
-                              config.recognised_above)
+                              config.recognised_above, config.motion)
     reference, explanation = name_the_clip(movement, ranked, segments, references, measures, active, view,
                                            track.times, config, warnings)
     judgement = judge(reference, measures, view, active, ", ".join(missing)) if reference else None
@@ -210,13 +212,14 @@ def not_recognised(ranked: list[Candidate], references: dict[str, Reference], vi
 def judge_segments(measures: dict[str, np.ndarray], times: np.ndarray, world: np.ndarray, active: np.ndarray,
                    view: str, movement: str | None, references: dict[str, Reference],
                    missing: str = "",
-                   recognised_above: float = AnalysisConfig.recognised_above) -> list[SegmentResult]:
+                   recognised_above: float = AnalysisConfig.recognised_above,
+                   motion: MotionConfig = MOTION) -> list[SegmentResult]:
     """Split the clip into movements and judge each on its own frames, with its motion story."""
     from technique.analysis.motion import only, segment_clip
     from technique.judging.stories import tell
 
     out = []
-    for start, stop in segment_clip(measures, times):
+    for start, stop in segment_clip(measures, times, motion):
         part = only(measures, start, stop)
         in_part = np.zeros_like(active)
         in_part[start:stop] = active[start:stop]

@@ -14,12 +14,40 @@ import numpy as np
 
 from technique.series import true_runs
 
-REST_LEG_HEIGHT = 20.0  # degrees: below this (and the thigh down) the working leg is at rest
-REST_THIGH_HEIGHT = 25.0
-BLIP_S = 0.1  # seconds: active stretches shorter than this are tracking noise
-REST_KNEE = 160.0  # plie_knee (feet down) bent past this: a plié, not standing
-RELEVE_LEG_LIFT = 0.06  # supporting ankle above its flat height, in standing leg lengths (about 5 cm; a demi-pointe is 6-10)
-TURN_SLACK = 45.0  # degrees: a revolution counts once the body has turned 360 - 45
+
+
+@dataclass(frozen=True)
+class MotionConfig:
+    """What counts as moving, resting, turning and rising: the numbers segmentation and turns use.
+
+    rest_leg_height, rest_thigh_height: degrees; below both the working leg is at rest (a tendu
+        already lifts it past this, a passé lifts the thigh past 45).
+    rest_knee: plie_knee (feet down) bent past this is a plié, not standing (a demi-plié is 115-140).
+    releve_leg_lift: the supporting ankle above its flat height, in standing leg lengths, that is a
+        relevé (about 5 cm; a demi-pointe lifts it 6-10).
+    blip_s: active stretches shorter than this are tracking noise, not a movement or the end of a rest.
+    min_movement_s, merge_gap_s: a movement lasts at least this; a rest shorter than merge_gap_s (a
+        breath between two counts) does not split one; edge_s of rest is kept on each side of it.
+    turn_slack: degrees; a revolution counts once the body has turned 360 minus this.
+    turn_releve_lift: body heights (about 4 cm) the supporting ankle must rise in a turn to count as
+        relevé. The heel-above-toe angle is not used in turns: the foot is seen from every side as
+        the body rotates, which changes that angle without any relevé.
+    """
+
+    rest_leg_height: float = 20.0
+    rest_thigh_height: float = 25.0
+    rest_knee: float = 160.0
+    releve_leg_lift: float = 0.06
+    blip_s: float = 0.1
+    min_movement_s: float = 0.5
+    merge_gap_s: float = 0.5
+    edge_s: float = 0.5
+    turn_slack: float = 45.0
+    turn_releve_lift: float = 0.025
+
+
+MOTION = MotionConfig()
+RELEVE_LIFT = MOTION.turn_releve_lift  # a turn on relevé (reports and stories read it by this name)
 
 
 @dataclass(frozen=True)
@@ -59,9 +87,6 @@ class Turn:
         }
 
 
-RELEVE_LIFT = 0.025  # body heights (about 4 cm) the supporting ankle must rise to count as relevé
-# A demi-pointe lifts the ankle by 6-10 cm. The heel-above-toe angle is not used in turns: the foot
-# is seen from every side as the body rotates, which changes that angle without any relevé.
 
 
 def time_at(times: np.ndarray, i: int) -> float:
@@ -80,42 +105,43 @@ def finite_stat(f, values: np.ndarray) -> float:
 
 # ---------------------------------------------------------------- segmentation
 
-def active_frames(measures: dict[str, np.ndarray]) -> np.ndarray:
+def active_frames(measures: dict[str, np.ndarray], config: MotionConfig = MOTION) -> np.ndarray:
     """Frames where the dancer is doing something: a leg raised or extended, its thigh lifted to passé,
     the knees bent in a plié, or the heels up in a relevé."""
     leg = np.nan_to_num(measures["working_leg_height"], nan=0.0)
     thigh = np.nan_to_num(measures["working_thigh_height"], nan=0.0)
     knees = np.nan_to_num(measures.get("plie_knee", np.full(len(leg), 180.0)), nan=180.0)
     lift = np.nan_to_num(measures.get("releve_lift", np.zeros(len(leg))), nan=0.0)
-    return (leg >= REST_LEG_HEIGHT) | (thigh >= REST_THIGH_HEIGHT) | (knees <= REST_KNEE) | (lift >= RELEVE_LEG_LIFT)
+    return ((leg >= config.rest_leg_height) | (thigh >= config.rest_thigh_height) | (knees <= config.rest_knee)
+            | (lift >= config.releve_leg_lift))
 
 
-def segment_clip(measures: dict[str, np.ndarray], times: np.ndarray, min_s: float = 0.5,
-                 merge_gap_s: float = 0.5) -> list[tuple[int, int]]:
+def segment_clip(measures: dict[str, np.ndarray], times: np.ndarray,
+                 config: MotionConfig = MOTION) -> list[tuple[int, int]]:
     """[start, stop) frame ranges of separate movements: active stretches split by rests.
 
     Short rests (under merge_gap_s: a breath between two counts) do not split a movement;
-    stretches shorter than min_s are noise. Each range is widened to include its preparation and
-    its close (the rest frames around it, up to half a second, and no further than the middle of a
-    rest shared with the next movement).
+    stretches shorter than min_movement_s are noise. Each range is widened to include its
+    preparation and its close (the rest frames around it, up to edge_s, and no further than the
+    middle of a rest shared with the next movement).
     """
-    active = active_frames(measures)
+    active = active_frames(measures, config)
     # a blip of a frame or two (a tracking glitch) is neither a movement nor the end of a rest
-    runs = [(a, b) for a, b in true_runs(active) if times[b - 1] - times[a] >= BLIP_S]
+    runs = [(a, b) for a, b in true_runs(active) if times[b - 1] - times[a] >= config.blip_s]
     merged: list[list[int]] = []
     for start, stop in runs:
-        if merged and times[start] - times[merged[-1][1] - 1] <= merge_gap_s:
+        if merged and times[start] - times[merged[-1][1] - 1] <= config.merge_gap_s:
             merged[-1][1] = stop
         else:
             merged.append([start, stop])
-    kept = [(start, stop) for start, stop in merged if times[stop - 1] - times[start] >= min_s]
+    kept = [(start, stop) for start, stop in merged if times[stop - 1] - times[start] >= config.min_movement_s]
     out = []
     for k, (start, stop) in enumerate(kept):
         # a rest between two movements is shared at its middle: the close of one, the preparation of the next
-        lead = int(np.searchsorted(times, times[start] - 0.5))
+        lead = int(np.searchsorted(times, times[start] - config.edge_s))
         if k:
             lead = max(lead, (kept[k - 1][1] + start) // 2)
-        tail = int(np.searchsorted(times, times[stop - 1] + 0.5, side="right"))
+        tail = int(np.searchsorted(times, times[stop - 1] + config.edge_s, side="right"))
         if k + 1 < len(kept):
             tail = min(tail, (stop + kept[k + 1][0]) // 2)
         out.append((lead, min(tail, len(times))))
@@ -178,7 +204,7 @@ def body_rotation(world: np.ndarray) -> np.ndarray:
     return out
 
 
-def find_turns(rotation: np.ndarray, start: int, stop: int) -> list[tuple[int, int]]:
+def find_turns(rotation: np.ndarray, start: int, stop: int, config: MotionConfig = MOTION) -> list[tuple[int, int]]:
     """Frame ranges of complete revolutions between start and stop (either direction)."""
     r = rotation[start:stop]
     seen = np.flatnonzero(np.isfinite(r))
@@ -194,7 +220,7 @@ def find_turns(rotation: np.ndarray, start: int, stop: int) -> list[tuple[int, i
         begin = start + max(int(leave[0]) - 1, 0)
     base = 0.0
     for k in range(1, 1000):
-        target = base + 360 * k - TURN_SLACK
+        target = base + 360 * k - config.turn_slack
         reached = np.flatnonzero(np.nan_to_num(turned, nan=-np.inf) >= target)
         if reached.size == 0:
             break
