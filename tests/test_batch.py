@@ -23,7 +23,8 @@ import pytest
 from conftest import REPO, sample
 from corpus import build_corpus
 
-from technique.apps.batch import CriterionResult, discover, folder_key, student_of
+from technique.apps.batch import discover, folder_key, student_of
+from technique.outputs.judged import JudgedCriterion as CriterionResult
 from technique.apps.cli import main
 
 STUDENTS = {"amelie": "first_to_arabesque__side_right", "bea": "developpe_devant__side_right"}
