@@ -98,6 +98,7 @@ def score_one(job: ClipJob, progress: Callable[[int, int], None] | None = None,
 
 
 def failed(job: ClipJob, reason: str, transient: bool = False) -> ClipResult:
+    """The result of a clip that could not be scored, naming it by its path in the batch folder."""
     reason = reason.replace(job.source, job.path)  # decoder messages quote the absolute path
     return ClipResult(job.path, job.clip_hash, job.key, "error", reason, transient=transient)
 
