@@ -23,7 +23,8 @@ import pytest
 from conftest import REPO, sample
 from corpus import build_corpus
 
-from technique.apps.batch import CriterionResult, discover, folder_key, student_of
+from technique.apps.batch import discover, folder_key, student_of
+from technique.outputs.judged import JudgedCriterion as CriterionResult
 from technique.apps.cli import main
 
 STUDENTS = {"amelie": "first_to_arabesque__side_right", "bea": "developpe_devant__side_right"}
@@ -563,3 +564,35 @@ def test_a_full_disk_at_the_manifest_still_scores_every_clip_and_writes_the_summ
     assert "will be scored again by --resume" in err
     assert {path: row["status"] for path, row in rows_of(out).items()} == {"amelie.mp4": "ok", "bea.mp4": "ok"}
     assert (out / "manifest.jsonl").read_text() == ""  # no line claims a clip done: --resume scores both again
+
+
+def test_batch_does_not_import_the_command_line():
+    """batch used to import cli (for references_for, inside run_batch) while cli imports batch: a cycle.
+    Both now use apps.common; no import in batch, at the top or inside a function, names cli."""
+    import ast
+
+    import technique.apps.batch as batch
+
+    files = sorted(Path(batch.__path__[0]).glob("*.py"))
+    imported = {node.module for f in files for node in ast.walk(ast.parse(f.read_text()))
+                if isinstance(node, ast.ImportFrom)}
+    assert "technique.apps.common" in imported and "technique.apps.batch.jobs" in imported
+    assert not {name for name in imported if name and name.startswith("technique.apps.cli")}
+
+
+def test_a_clips_criteria_in_the_manifest_are_the_reports_entries(tmp_path):
+    """One shape for a judged criterion: batch keeps the report's own entries (outputs.judged), so the
+    summary tables can never say other than report.json."""
+    from technique.apps.batch import ClipResult
+    from technique.outputs.judged import judged_criteria
+
+    (tmp_path / "in").mkdir()
+    shutil.copyfile(sample("first_to_arabesque__side_right"), tmp_path / "in" / "a.mp4")
+    out = tmp_path / "out"
+    assert main(["batch", str(tmp_path / "in"), "--out", str(out), "--workers", "1", "--no-video",
+                 "--no-history"]) == 0
+    (line,) = (out / "manifest.jsonl").read_text().splitlines()
+    result = ClipResult.from_json(json.loads(line)["result"])
+    report = json.loads((out / "clips" / result.key / "report.json").read_text())
+    assert result.criteria == judged_criteria(report) and len(result.criteria) == len(report["criteria"]) > 3
+    assert result.files == ("frames.csv", "report.json", "worst.jpg")

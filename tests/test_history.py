@@ -214,3 +214,21 @@ def test_one_student_whatever_the_unicode_form_of_her_name(tmp_path):
         history.save("Jos\u00e9", dict(report, score=95.0), "hash-b", "2026-09-08T10:00:00+00:00")
         assert history.students() == ["Jos\u00e9"]
         assert [s.score for s in history.sessions("Jose\u0301")] == [90.0, 95.0]
+
+
+def test_a_saved_criterion_reads_back_as_the_reports_entry(tmp_path):
+    """One shape for a judged criterion: what history keeps is the report's entry (the unit is not stored)."""
+    from dataclasses import replace
+
+    from technique.outputs.judged import JudgedCriterion, judged_criteria
+
+    saved = report(72, "acceptable", knee_score=84.0)
+    saved["criteria"][0]["unit"] = "degrees"
+    with History(tmp_path / "h.sqlite3") as h:
+        h.save("Ana", saved, "hash1")
+        (session,) = h.sessions("Ana")
+    (entry,) = judged_criteria(saved)
+    assert entry == JudgedCriterion("supporting_knee", "Supporting knee", 171.0, "degrees", "acceptable", 84.0)
+    assert session.judged == {"supporting_knee": replace(entry, unit=None)}
+    assert session.criteria == {"supporting_knee": (171.0, "acceptable", 84.0)}
+    assert session.names == {"supporting_knee": "Supporting knee"}

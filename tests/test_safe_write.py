@@ -176,3 +176,32 @@ def test_a_folder_that_is_not_a_report_folder_is_never_replaced(tmp_path):
     with pytest.raises(OutputError, match="not a technique report folder"):
         publish_folder(staged, root / "src", root)
     assert (root / "src" / "thesis.tex").read_text() == "years of work"
+
+
+def test_a_published_folder_is_on_disk_before_it_replaces_anything(tmp_path, monkeypatch):
+    """Every file of a staged folder (an encoder's video is not fsynced by the encoder) and the folder
+    itself are fsynced before the swap, then the parent after it."""
+    synced = []
+    real = os.fsync
+
+    def record(fd):
+        synced.append(os.path.basename(os.readlink(f"/proc/self/fd/{fd}")))
+        return real(fd)
+
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    (staged / "report.json").write_text("{}")
+    (staged / "annotated.mp4").write_bytes(b"video")
+    monkeypatch.setattr(safe_write.os, "fsync", record)
+    publish_folder(staged, tmp_path / "clip", tmp_path)
+    assert synced == ["annotated.mp4", "report.json", "staged", tmp_path.name]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("José à l'école", "Jose_a_l_ecole"),  # accents dropped, the rest one '_'
+    (".hidden..", "hidden"),  # never hidden, never '..'
+    ("Анна", "clip"),  # nothing plain left: the fallback
+    ("a" * 60, "a" * 40),
+])
+def test_ascii_names_are_portable(name, expected):
+    assert safe_write.ascii_name(name) == expected

@@ -13,7 +13,8 @@ from conftest import sample
 
 from technique.apps.cli import main
 from technique.judging.references import load_reference_file, load_references
-from technique.judging.teacher import TRAJECTORY, compare, name_problem, slug
+from technique.judging.teacher import TRAJECTORY, compare
+from technique.outputs.teacher_reference import name_problem, slug
 
 
 def test_identical_trajectories_are_fully_similar():
@@ -98,7 +99,7 @@ def test_views_that_cant_both_show_a_joint_leave_it_out_of_the_comparison():
 
 
 def test_a_teachers_bands_are_rounded_to_the_measures_precision():
-    from technique.judging.teacher import _shift
+    from technique.outputs.teacher_reference import _shift
 
     assert _shift([170, 190], 1.45) == [171, 190]
     assert _shift([0.05, 0.12], 0.034, 2) == [0.08, 0.15]
@@ -169,3 +170,16 @@ def test_references_named_in_any_script_each_keep_their_own_file(tmp_path):
     assert len(files) == len(names)
     titles = {load_reference_file(f).title for f in files}
     assert titles == {f"Arabesque ({n})" for n in names}
+
+
+def test_a_movement_from_a_references_folder_can_be_demonstrated(teacher_reference, tmp_path, capsys):
+    """Fix: `reference from-video` had no --references, so a movement kept in a school's folder (here
+    Miss Anna's arabesque) could not be demonstrated: 'unknown movement' without the folder."""
+    clip = sample("first_to_arabesque__side_right")
+    assert make(clip, "Miss Bea", tmp_path, "--movement", "miss_anna_s_arabesque") == 2
+    assert "miss_anna_s_arabesque" in capsys.readouterr().err and list(tmp_path.iterdir()) == []
+    assert make(clip, "Miss Bea", tmp_path, "--movement", "miss_anna_s_arabesque",
+                "--references", str(teacher_reference.parent)) == 0
+    data = yaml.safe_load((tmp_path / "miss_bea.yaml").read_text())
+    assert data["teacher"]["base"] == "arabesque"  # built on the built-in movement hers stands for
+    assert data["title"] == "Arabesque (Miss Bea)"

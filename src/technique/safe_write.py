@@ -4,7 +4,8 @@ Every writer of technique (reports, videos, stills, summaries, the batch manifes
 references) goes through this module:
 
 - ``folder_name`` turns a clip's name into a folder name that cannot leave the output folder
-  (never ``.``/``..``/empty, no separators), keeps non-ASCII letters, and prints.
+  (never ``.``/``..``/empty, no separators), keeps non-ASCII letters, and prints; ``ascii_name`` is
+  its plain-ASCII form (a batch's folders, the same on every file system).
 - ``check_no_links`` refuses a symbolic link anywhere between the output root and the file.
 - ``write_text`` / ``write_bytes`` write a temp file created exclusively under a unique name in the
   target folder, fsync it, then rename it into place (``os.replace``): a crash leaves the old file or
@@ -44,6 +45,13 @@ def folder_name(name: str, fallback: str = "clip") -> str:
     name = _NOT_IN_NAMES.sub("_", unicodedata.normalize("NFC", printable(name)))
     name = name.strip(" .")[:100].rstrip(" .")
     return name or fallback
+
+
+def ascii_name(name: str, limit: int = 40, fallback: str = "clip") -> str:
+    """A portable ASCII name made from a clip's name (a batch's report folders): accents dropped, any
+    other character but letters, digits, '.', '_' and '-' made '_', never hidden, at most `limit`."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", plain).strip("._-")[:limit] or fallback
 
 
 def unique_folder_name(name: str, used: set[str], fallback: str = "clip") -> str:
@@ -130,6 +138,16 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _fsync_files(folder: Path) -> None:
+    """fsync every file of a finished folder and the folder itself, so that once it is renamed into place
+    a power cut can't leave it with empty or cut-short files (a video encoder doesn't fsync)."""
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and not path.is_symlink():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+    _fsync_folder(folder)
+
+
 def _put_in_place(temp: Path, path: Path, overwrite: bool) -> None:
     if overwrite:
         os.replace(temp, path)  # replaces a link at `path` itself, never writes through it
@@ -171,10 +189,11 @@ def write_bytes(path: str | os.PathLike, data: bytes, root: str | os.PathLike | 
 
 
 def write_text(path: str | os.PathLike, text: str, root: str | os.PathLike | None = None,
-               overwrite: bool = True) -> Path:
-    """write_bytes of `text` as UTF-8."""
+               overwrite: bool = True, errors: str = "strict") -> Path:
+    """write_bytes of `text` as UTF-8; with errors="backslashreplace", text that isn't valid Unicode
+    (a file name that wasn't UTF-8, in a summary) is written escaped instead of refused."""
     try:
-        data = text.encode("utf-8")
+        data = text.encode("utf-8", errors)
     except UnicodeEncodeError as exc:
         raise OutputError(path, f"cannot write: text that is not valid Unicode ({exc.reason})") from None
     return write_bytes(path, data, root, overwrite)
@@ -254,7 +273,8 @@ def staged_folder(root: str | os.PathLike, name: str) -> Path:
 
 
 def publish_folder(staged: Path, final: Path, root: str | os.PathLike) -> Path:
-    """Move a finished staged folder to `final`, replacing an older report folder there.
+    """Move a finished staged folder to `final` durably (its files and both folders fsynced), replacing
+    an older report folder there.
 
     A folder at `final` that is not a technique report folder (no report.json) is never replaced:
     the user's own files are not lost because a clip has the same name.
@@ -263,6 +283,7 @@ def publish_folder(staged: Path, final: Path, root: str | os.PathLike) -> Path:
     check_no_links(root, final)
     os.chmod(staged, 0o777 & ~_umask())  # mkdtemp's folders are private while being written
     try:
+        _fsync_files(staged)  # durable before it replaces anything
         if os.path.lexists(final):
             if not final.is_dir() or not (final / REPORT_MARKER).is_file():
                 raise OutputError(final, "already exists and is not a technique report folder; it was not "

@@ -6,7 +6,6 @@ the dashboard and live practice say the same thing about the same movement.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -150,15 +149,14 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     reference, explanation = name_the_clip(movement, ranked, segments, references, measures, active, view,
                                            track.times, config, warnings)
     judgement = judge(reference, measures, view, active, ", ".join(missing)) if reference else None
-    analysis = Analysis(info, track, working, view, measures, judgement, recognition, bool(movement), warnings,
-                        segments, explanation=explanation)
-    from technique.judging.teacher import compare_analysis
+    from technique.judging.teacher import compare_clip
 
-    comparison = compare_analysis(analysis, reference, references)
-    if comparison is None:
-        return analysis
-    notes = [comparison.note] if comparison.note else []
-    return dataclasses.replace(analysis, comparison=comparison, warnings=analysis.warnings + notes)
+    spans = [(seg.start, seg.stop) for seg in segments]
+    comparison = compare_clip(measures, track.times, spans, view, reference, references)
+    if comparison is not None and comparison.note:
+        warnings.append(comparison.note)
+    return Analysis(info, track, working, view, measures, judgement, recognition, bool(movement), warnings,
+                    segments, comparison, explanation)
 
 
 def name_the_clip(movement: str | None, ranked: list[Candidate], segments: list[SegmentResult],

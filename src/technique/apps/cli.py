@@ -13,7 +13,7 @@ from pathlib import Path
 
 from technique import __version__
 
-OK, SOME_FAILED, USAGE = 0, 1, 2
+from technique.apps.common import OK, SOME_FAILED, USAGE, progress_bar, references_for
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,7 +23,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"technique {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _score_and_batch(sub)
+    _the_other_commands(sub)
+    return parser
 
+
+def _score_and_batch(sub) -> None:
+    """The scoring commands' arguments."""
     score = sub.add_parser("score", help="score clips and write reports",
                            description="Score one or more clips: a summary on screen and, per clip, "
                                        "report.json, frames.csv and annotated.mp4 in --out.")
@@ -56,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--no-history", action="store_true", help="don't record results in the history database")
     batch.add_argument("--references", action="append", default=[], metavar="DIR")
 
+
+def _the_other_commands(sub) -> None:
+    """history, app, reference and references."""
     history = sub.add_parser("history", help="a student's progress over time")
     history.add_argument("student")
     history.add_argument("--movement", "-m")
@@ -81,74 +90,33 @@ def _parser() -> argparse.ArgumentParser:
     teacher.add_argument("--working-leg", choices=("auto", "left", "right"), default="auto")
     teacher.add_argument("--overwrite", action="store_true",
                          help="replace an existing reference of that name (a built-in movement's name never)")
+    teacher.add_argument("--references", action="append", default=[], metavar="DIR",
+                         help="an extra folder of reference files (may be repeated): the movement "
+                              "demonstrated may be one of them")
 
     refs = sub.add_parser("references", help="list or validate reference positions")
     refs.add_argument("action", choices=("list", "validate"))
     refs.add_argument("files", nargs="*", help="reference files to validate (default: all known)")
     refs.add_argument("--references", action="append", default=[], metavar="DIR")
-    return parser
-
-
-def _progress_bar(name: str):
-    """A tqdm bar shown only for clips longer than a few seconds."""
-    state = {}
-
-    def update(done: int, total: int) -> None:
-        if "bar" not in state:
-            if total <= 150 or not sys.stderr.isatty():  # short clips, logs: a bar would only be noise
-                state["bar"] = None
-            else:
-                from tqdm import tqdm
-
-                state["bar"] = tqdm(total=total, desc=name[:30], unit="frame", file=sys.stderr, leave=False)
-        bar = state["bar"]
-        if bar is not None:
-            bar.update(done - bar.n)
-            if done >= total:
-                bar.close()
-
-    return update
-
-
-def references_for(folders: tuple[str, ...], movement: str | None) -> dict | None:
-    """The references a command will use, or None after saying why not (a usage error: an unknown
-    movement name, a missing reference folder, a --movement whose file is bad). Other bad files in
-    a user's folders are reported and skipped: the remaining references still score."""
-    from technique.errors import TechniqueError, UnknownMovementError
-    from technique.judging.references import get_reference, load_references
-
-    problems: list = []
-    try:
-        references = load_references(folders, problems=problems)
-        for problem in problems:
-            print(f"technique: skipped a reference file: {problem}", file=sys.stderr)
-        if movement:
-            get_reference(movement, references, problems)
-    except UnknownMovementError as exc:
-        print(f"technique: {exc.source!r}: {exc.reason}", file=sys.stderr)
-        return None
-    except TechniqueError as exc:
-        print(f"technique: {exc}", file=sys.stderr)
-        return None
-    return references
 
 
 def cmd_score(args) -> int:
-    from technique.errors import TechniqueError
     from technique.analyser import AnalysisConfig, analyse_clip
-    from technique.outputs.report import publish_reports, report_dict, summary_text
+    from technique.errors import TechniqueError
+    from technique.outputs.report import report_dict, summary_text
+    from technique.outputs.writer import Outputs, publish_outputs
     from technique.safe_write import printable, unique_folder_name
 
     config = AnalysisConfig(working_leg=args.working_leg, reference_folders=tuple(args.references))
     references = references_for(config.reference_folders, args.movement)
     if references is None:
         return USAGE
-    failed, results, used = 0, [], set()
+    failed, results, used, out = 0, [], set(), Path(args.out)
     for clip in args.clips:
         try:
-            analysis = analyse_clip(clip, args.movement, config, references, _progress_bar(Path(clip).name))
+            analysis = analyse_clip(clip, args.movement, config, references, progress_bar(Path(clip).name))
             name = unique_folder_name(Path(clip).stem, used)  # never '..', never outside --out
-            paths = publish_reports(analysis, clip, Path(args.out), name, not args.no_video)
+            paths = publish_outputs(analysis, clip, out / name, out, Outputs(video=not args.no_video))
         except TechniqueError as exc:
             failed += 1
             results.append({"clip": printable(clip), "error": printable(exc.reason)})
@@ -242,12 +210,11 @@ def cmd_app(args) -> int:
 
 def cmd_reference(args) -> int:
     from technique.errors import TechniqueError
-    from technique.analyser import AnalysisConfig, analyse_clip
     from technique.judging.references import load_references, user_folder
-    from technique.judging.teacher import built_on, name_problem, reference_from_analysis, save_reference
+    from technique.outputs.teacher_reference import make_teacher_reference, name_problem
 
     folder = Path(args.out) if args.out else user_folder()
-    references = references_for((), args.movement)
+    references = references_for(tuple(args.references), args.movement)
     if references is None:
         return USAGE
     mine = load_references((folder,), user=False, problems=[]) if folder.is_dir() else {}
@@ -257,19 +224,10 @@ def cmd_reference(args) -> int:
         print(f"technique: --name {args.name!r}: {problem}{hint}", file=sys.stderr)
         return USAGE
     try:
-        analysis = analyse_clip(args.clip, args.movement, AnalysisConfig(working_leg=args.working_leg), references,
-                                _progress_bar(Path(args.clip).name))
-    except TechniqueError as exc:
-        print(f"✗ {exc}", file=sys.stderr)
-        return SOME_FAILED
-    if analysis.judgement is None:
-        print(f"✗ {args.clip}: the movement was not recognised; say which it is with --movement", file=sys.stderr)
-        return SOME_FAILED
-    base = built_on(analysis.judgement.reference, references)
-    data = reference_from_analysis(analysis, args.name, base.source)
-    try:
-        path = save_reference(data, folder, overwrite=args.overwrite)
-    except TechniqueError as exc:  # a name taken meanwhile, a link, a full disk: nothing replaced
+        data, path = make_teacher_reference(args.clip, args.name, args.movement, references, folder,
+                                            args.working_leg, args.overwrite, progress_bar(Path(args.clip).name),
+                                            hint="; say which it is with --movement")
+    except TechniqueError as exc:  # a clip that can't be read, a name taken meanwhile, a full disk
         print(f"✗ {exc}", file=sys.stderr)
         return SOME_FAILED
     print(f"Saved {data['title']} to {path}")

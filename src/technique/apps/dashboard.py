@@ -2,7 +2,7 @@
 
 A thin face over the objects the CLI uses: ``live.LiveCoach`` for the webcam, ``pipeline.analyse_clip``
 and ``report`` for clips (with ``motion``'s story of each movement in time and ``teacher``'s comparison),
-``teacher.reference_from_analysis`` for a teacher's demonstration, ``history.History`` for progress.
+``teacher_reference.make_teacher_reference`` for a teacher's demonstration, ``history.History`` for progress.
 Nothing here measures or judges.
 
 The pages are plain functions (``live_page``, ``review_page``, ``progress_page``, ``teacher_page``); ``main()`` wires
@@ -31,6 +31,7 @@ import numpy as np
 
 from technique.judging.judge import score_text
 from technique.outputs.report import passe_words, story_rows, worst_moment  # noqa: F401  (story_rows: the page's time measures)
+from technique.outputs.writer import frames_at
 
 # The camera is asked for 24 frames/s: on a 2-core laptop the browser's and the server's VP8 work for
 # 30 frames/s leaves too little time for the pose model (benchmarks/live.py --vp8: 18 processed
@@ -373,7 +374,8 @@ def review_clip(upload, name: str, movement: str | None = None, working_leg: str
     """
     from technique.outputs.history import content_hash
     from technique.analyser import AnalysisConfig, analyse_clip
-    from technique.outputs.report import frames_table, report_dict, write_annotated_video
+    from technique.outputs.report import report_dict
+    from technique.outputs.writer import Outputs, shown_as, still_frame, write_outputs
 
     def tell(fraction: float, text: str) -> None:
         if progress:
@@ -385,45 +387,28 @@ def review_clip(upload, name: str, movement: str | None = None, working_leg: str
             path, movement, AnalysisConfig(working_leg=working_leg), references,
             progress=lambda done, total: tell(0.8 * done / max(total, done, 1),
                                               f"Finding the dancer… frame {done} of {max(total, done)}"))
-        report = report_dict(analysis)
-        report["clip"]["path"] = name  # the temp folder means nothing to the reader
+        named = shown_as(analysis, name)  # the temp folder means nothing to the reader
+        report = report_dict(named)
         tell(0.8, "Writing the annotated video…")
-        video = write_annotated_video(analysis, path, path.parent.parent / "annotated.mp4", blur_faces).read_bytes()
+        paths = write_outputs(named, path, path.parent.parent / "outputs", Outputs(blur_faces=blur_faces))
+        video, frames_csv = paths["video"].read_bytes(), paths["frames"].read_bytes().decode("utf-8")
         tell(0.95, "Picking the worst moment…")
-        j, c = analysis.judgement, analysis.comparison
-        images = frames_at(path, (worst_moment(j), c.worst_frame if c else None), analysis.info.turn)
+        c = analysis.comparison
+        images = frames_at(path, (still_frame(analysis, fallback=False), c.worst_frame if c else None),
+                           analysis.info.turn)
         still = worst_still(analysis, images, blur_faces)
         pair = side_by_side(analysis, images.get(c.worst_frame) if c else None, blur_faces)
         clip_hash = content_hash(path)
     tell(1.0, "Done")
-    return Review(name, analysis, report, frames_table(analysis), video, still, clip_hash, pair)
-
-
-def frames_at(source: Path, indices, turn: int = 0) -> dict[int, np.ndarray]:
-    """The clip's frames (BGR) at these indices (None ignored), read in one pass, turned as analysed."""
-    from technique.capture.video import VideoReader
-
-    wanted = {int(i) for i in indices if i is not None}
-    found: dict[int, np.ndarray] = {}
-    if not wanted:
-        return found
-    with VideoReader(source, turn=turn) as reader:
-        for frame in reader:
-            if frame.index in wanted:
-                found[frame.index] = frame.image
-            if frame.index >= max(wanted):
-                break
-    return found
+    return Review(name, analysis, report, frames_csv, video, still, clip_hash, pair)
 
 
 def worst_still(analysis, images: dict[int, np.ndarray], blur_faces: bool) -> np.ndarray | None:
     """The annotated frame of the worst moment (RGB), or None when there is none (nothing to correct)."""
-    from technique.outputs.report import annotate_frame
+    from technique.outputs.writer import still_frame, still_image
 
-    worst = worst_moment(analysis.judgement)
-    if worst is None or worst not in images:
-        return None
-    return annotate_frame(images[worst].copy(), analysis, worst, blur_faces)[:, :, ::-1].copy()
+    still = still_image(analysis, images, still_frame(analysis, fallback=False), blur_faces)
+    return None if still is None else still[:, :, ::-1].copy()
 
 
 def criteria_rows(report: dict) -> list[dict]:
@@ -686,7 +671,7 @@ def side_by_side(analysis, image: np.ndarray | None, blur_faces: bool) -> np.nda
 def teacher_name_problem(name: str, references: dict, overwrite: bool = False) -> str | None:
     """Why a name can't be used for a new teacher's reference (None when it can): the same rule as
     `technique reference from-video` (teacher.name_problem)."""
-    from technique.judging.teacher import name_problem
+    from technique.outputs.teacher_reference import name_problem
 
     problem = name_problem(name, references, overwrite)
     return problem and problem[0].upper() + problem[1:] + ("" if problem.endswith(".") else ".")
@@ -702,22 +687,15 @@ def make_teacher_reference(upload, clip_name: str, name: str, movement: str | No
     Returns (the reference's data, its file). Raises TechniqueError (a clip that can't be analysed,
     a movement not recognised) or OSError (the folder can't be written).
     """
-    from technique.errors import TechniqueError
-    from technique.analyser import AnalysisConfig, analyse_clip
     from technique.judging.references import load_references, user_folder
-    from technique.judging.teacher import built_on, reference_from_analysis, save_reference
+    from technique.outputs.teacher_reference import make_teacher_reference as make
 
     references = references if references is not None else load_references()
     with uploaded_copy(upload, clip_name) as path:
-        analysis = analyse_clip(
-            path, movement, AnalysisConfig(working_leg=working_leg), references,
-            progress=lambda done, total: progress and progress(
-                min(done / max(total, done, 1), 1.0), f"Finding the dancer… frame {done} of {max(total, done)}"))
-        if analysis.judgement is None:
-            raise TechniqueError(clip_name, "the movement was not recognised; choose which movement it is")
-        base = built_on(analysis.judgement.reference, references)  # another teacher's: build on the built-in
-        data = reference_from_analysis(analysis, name, base.source)
-    return data, save_reference(data, user_folder(), overwrite=overwrite)
+        return make(path, name, movement, references, user_folder(), working_leg, overwrite,
+                    progress=lambda done, total: progress and progress(
+                        min(done / max(total, done, 1), 1.0), f"Finding the dancer… frame {done} of {max(total, done)}"),
+                    hint="; choose which movement it is")
 
 
 def teacher_page() -> None:

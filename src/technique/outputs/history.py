@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from technique.errors import TechniqueError
+from technique.outputs.judged import JudgedCriterion, judged_criteria
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -100,14 +101,23 @@ class Session:
     clip_hash: str
     recorded_at: str
     score: float | None
-    criteria: dict[str, tuple[float | None, str, float | None]]  # id -> (value, verdict, score)
-    names: dict[str, str] = field(default_factory=dict)  # id -> the criterion's name when it was saved
+    judged: dict[str, JudgedCriterion] = field(default_factory=dict)  # id -> the criterion as it was saved
+
+    @property
+    def criteria(self) -> dict[str, tuple[float | None, str, float | None]]:
+        """id -> (value, verdict, score), for charts of a criterion over time."""
+        return {c.id: (c.value, c.verdict, c.score) for c in self.judged.values()}
+
+    @property
+    def names(self) -> dict[str, str]:
+        """id -> the criterion's name when it was saved."""
+        return {c.id: c.name for c in self.judged.values()}
 
     @property
     def to_work_on(self) -> list[str]:
         """Criteria that came with a correction (acceptable or fault), lowest score first."""
-        found = [(score if score is not None else 100.0, c) for c, (_, verdict, score) in self.criteria.items()
-                 if verdict in TO_WORK_ON]
+        found = [(c.score if c.score is not None else 100.0, c.id) for c in self.judged.values()
+                 if c.verdict in TO_WORK_ON]
         return [c for _, c in sorted(found)]
 
 
@@ -265,8 +275,7 @@ class History:
             analysis_id = cursor.lastrowid
             self._db.executemany(
                 "INSERT INTO criteria (analysis_id, criterion, name, value, verdict, score) VALUES (?, ?, ?, ?, ?, ?)",
-                [(analysis_id, c["id"], c["name"], c.get("value"), c["verdict"], c.get("score"))
-                 for c in report.get("criteria", [])],
+                [(analysis_id, c.id, c.name, c.value, c.verdict, c.score) for c in judged_criteria(report)],
             )
         return analysis_id
 
@@ -285,8 +294,8 @@ class History:
             for row in rows:
                 found = self._db.execute("SELECT criterion, name, value, verdict, score FROM criteria"
                                          " WHERE analysis_id = ?", (row[0],)).fetchall()
-                out.append(Session(*row, criteria={c: (v, verdict, s) for c, _, v, verdict, s in found},
-                                   names={c: name for c, name, *_ in found}))
+                out.append(Session(*row, judged={c: JudgedCriterion(c, name, value, None, verdict, score)
+                                                 for c, name, value, verdict, score in found}))
         return out
 
     def report(self, analysis_id: int) -> dict:

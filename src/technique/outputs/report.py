@@ -1,4 +1,5 @@
-"""Reports from an Analysis: report.json, frames.csv, a readable summary and the annotated video.
+"""Reports from an Analysis: report.json, frames.csv, a readable summary and the annotated video
+(outputs.writer writes them to a clip's folder).
 
 Files are written through safe_write: a unique temporary name renamed into place (a crash never leaves
 half a report), never through a link planted in the output folder.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from pathlib import Path
 from dataclasses import dataclass
@@ -21,7 +21,7 @@ from technique.errors import OutputError
 from technique.judging.judge import Judgement, Verdict, band_of, score_text
 from technique.analysis.measures import MEASURE_NAMES, UNITS
 from technique.analyser import Analysis
-from technique.safe_write import make_folders, printable, publish_folder, reason_of, staged_folder, write_text
+from technique.safe_write import make_folders, printable, reason_of
 
 SYMBOLS = {"good": "✓", "acceptable": "~", "fault": "✗"}
 
@@ -403,39 +403,3 @@ def write_annotated_video(analysis: Analysis, source: str | os.PathLike, path: P
         writer.abort()
         raise
     return writer.close()
-
-
-def write_reports(analysis: Analysis, source: str | os.PathLike, folder: str | os.PathLike,
-                  video: bool = True, blur_faces: bool = False,
-                  root: str | os.PathLike | None = None) -> dict[str, Path]:
-    """report.json, frames.csv and annotated.mp4 in `folder`; returns their paths.
-
-    `root` is the output folder no link may be planted below (default: `folder` itself).
-    """
-    root = root if root is not None else folder
-    folder = prepare_folder(folder, root)
-    paths = {"report": folder / "report.json", "frames": folder / "frames.csv"}
-    write_text(paths["report"], json.dumps(report_dict(analysis), indent=2, ensure_ascii=False), root)
-    write_text(paths["frames"], frames_table(analysis), root)
-    if video:
-        paths["video"] = write_annotated_video(analysis, source, folder / "annotated.mp4", blur_faces, root)
-    return paths
-
-
-def publish_reports(analysis: Analysis, source: str | os.PathLike, root: str | os.PathLike, name: str,
-                    video: bool = True, blur_faces: bool = False) -> dict[str, Path]:
-    """write_reports into a private folder inside `root`, then swapped in whole as root/name.
-
-    A failure (a full disk) leaves the clip's earlier reports as they were and no partial files;
-    `name` must come from safe_write.folder_name (it can never leave `root`).
-    """
-    import shutil
-
-    root = prepare_folder(root)
-    staged = staged_folder(root, name)
-    try:
-        paths = write_reports(analysis, source, staged, video, blur_faces, root)
-        final = publish_folder(staged, root / name, root)
-    finally:
-        shutil.rmtree(staged, ignore_errors=True)  # still there only if something failed
-    return {key: final / path.name for key, path in paths.items()}
