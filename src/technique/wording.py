@@ -8,6 +8,7 @@ so that a teacher can reword it without reading code. Every stage may use it (it
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 UNITS = {
     "passe_toe_to_knee": "shank lengths", "releve": "foot lengths", "working_ankle_rise": "leg lengths",
@@ -27,7 +28,77 @@ def format_value(measure: str, value: float) -> str:
     return f"{value:.2f} {unit}" if unit else f"{value:.0f}°"
 
 
+def share_of_height(value: float) -> str:
+    """A distance in body heights as a teacher reads it: \"1.2% of her height\"."""
+    return f"{100 * value:.1f}% of her height"
+
+
+def passe_words(toe_to_knee, short: bool = False) -> str:
+    """Where the working toe was against the supporting knee (0 = at the knee, positive = below)."""
+    if toe_to_knee is None or not math.isfinite(toe_to_knee):
+        return "—"
+    side = "below" if toe_to_knee > 0 else "above"
+    return f"{abs(toe_to_knee):.2f} {side}" if short else f"toe {abs(toe_to_knee):.2f} shank lengths {side} the knee"
+
+
+# What each time metric of stories.Story is called (page and summary alike), and how its value reads.
+METRIC_WORDS: dict[str, tuple[str, Callable]] = {
+    "time_to_reach_s": ("Time to reach the position", "{:.2f} s".format),
+    "hold_s": ("Held for", "{:.2f} s".format),
+    "height_at_hold": ("Leg height while held", "{:.0f}°".format),
+    "height_steadiness_sd": ("Leg height varied by (SD)", "{:.1f}°".format),
+    "hip_sway": ("Hips swayed by", share_of_height),
+    "supporting_ankle_sway": ("Supporting ankle swayed by", share_of_height),
+    "passe_reached": ("Passed through passé", lambda v: "yes" if v else "no"),
+    "passe_toe_to_knee": ("At passé", passe_words),
+    "passe_time_s": ("Passé at", "{:.2f} s".format),
+    "unfold_s": ("Unfolded in", "{:.2f} s".format),
+    "unfold_knee_rebend_deg": ("Knee re-bent while unfolding by", "{:.0f}°".format),
+    "knee_at_end": ("Knee at full extension", "{:.0f}°".format),
+    "height_at_extension": ("Leg height at full extension", "{:.0f}°".format),
+    "hip_hike_highest": ("Hip hiked by (highest)", "{:.0f}°".format),
+    "supporting_knee_lowest": ("Supporting knee at its most bent", "{:.0f}°".format),
+    "turns": ("Turns", "{}".format),
+    "rotation_deg": ("Turned through", "{:.0f}°".format),
+    "direction": ("Direction", "{}".format),
+    "turns_per_second": ("Tempo", "{:.2f} turns/s".format),
+    "tempo_steadiness_cv": ("Tempo varied between turns by", "{:.0%}".format),
+    "extension_height_sd": ("Leg height at second varied by (SD)", "{:.1f}°".format),
+    "travel_body_heights": ("Travelled", share_of_height),
+    "relevé_in_turns": ("Turns on relevé", "{}".format),
+    "plie_down_s": ("Going down took", "{:.2f} s".format),
+    "plie_up_s": ("Coming up took", "{:.2f} s".format),
+    "plie_rhythm": ("Down / up (even: 0.8-1.25)", "{:.2f}".format),
+    "plie_bottom_s": ("At the bottom for", "{:.2f} s".format),
+    "plie_knee_lowest": ("Knees at their most bent", "{:.0f}°".format),
+    "heels_rise_highest": ("Heels rose by (highest)", "{:.2f} leg lengths".format),
+}
+
+
+# a teacher's reference compared with a student (judging.teacher)
+COMPARED_WORDS = {  # what a teacher says when the student's angle is smaller / larger than the reference's
+    "working_knee": ("more bent", "straighter"),
+    "supporting_knee": ("more bent", "straighter"),
+    "working_leg_height": ("lower", "higher"),
+    "working_thigh_height": ("lower", "higher"),
+    "torso_tilt": ("more upright", "more tilted"),
+}
+JOINT_LABELS = {"working_knee": "working knee", "supporting_knee": "supporting knee",
+                "working_leg_height": "working leg", "working_thigh_height": "working thigh", "torso_tilt": "torso"}
+
 WORDS = {
+    # reports (outputs.report)
+    "judged_of": "{judged} of {total} criteria judged, {view} view",
+    "no_score": "- ({what}: too little can be judged for a score)",
+    "facing_unknown": "unknown",
+    "facing_camera": "towards the camera (or away)",
+    "facing_right": "to the right of the picture",
+    "facing_left": "to the left of the picture",
+    "follows_closely": "Your movement follows the reference closely: within 1° at every moment.",
+    "differs_at": "At {when:.1f} s your {joint} is {by:.0f}° {word} than in the reference.",
+    "views_differ": "The demonstration was filmed from the {her_view} view and this clip from the {view} view: "
+                    "compared on what both show ({shown}).",
+    "nothing": "nothing",
     # framing (capture.framing)
     "turned_on_side": "The video was turned on its side; analysed upright.",
     "upside_down": "The video was upside down; analysed upright.",

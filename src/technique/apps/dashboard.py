@@ -599,7 +599,7 @@ def comparison_figure(comparison):
     """Similarity per joint (0-100%) as horizontal bars."""
     import plotly.graph_objects as go
 
-    from technique.judging.teacher import LABELS
+    from technique.wording import JOINT_LABELS as LABELS
 
     names = list(comparison.joints)
     values = [100 * comparison.joints[n] for n in names]

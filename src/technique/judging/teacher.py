@@ -13,16 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from technique.judging.references import TRAJECTORY
+from technique.wording import COMPARED_WORDS, JOINT_LABELS, say
 
-WORDS = {  # what a teacher says when the student's angle is smaller / larger than the reference's
-    "working_knee": ("more bent", "straighter"),
-    "supporting_knee": ("more bent", "straighter"),
-    "working_leg_height": ("lower", "higher"),
-    "working_thigh_height": ("lower", "higher"),
-    "torso_tilt": ("more upright", "more tilted"),
-}
-LABELS = {"working_knee": "working knee", "supporting_knee": "supporting knee",
-          "working_leg_height": "working leg", "working_thigh_height": "working thigh", "torso_tilt": "torso"}
 TOLERANCE = 30.0  # degrees of mean difference at which a joint's similarity reaches 0
 MAX_SAMPLES = 150  # trajectories are resampled to at most this many points (about 5 s at 30 fps)
 
@@ -112,10 +104,10 @@ def compare(student_times: np.ndarray, student: np.ndarray, teacher: np.ndarray,
     d = float(diff[k, j])
     when = float(student_times[s_idx[k]])
     if abs(d) < SAME_WITHIN:
-        message = "Your movement follows the reference closely: within 1° at every moment."
+        message = say("follows_closely")
     else:
-        word = WORDS[measure][0 if d < 0 else 1]
-        message = f"At {when:.1f} s your {LABELS[measure]} is {abs(d):.0f}° {word} than in the reference."
+        word = COMPARED_WORDS[measure][0 if d < 0 else 1]
+        message = say("differs_at", when=when, joint=JOINT_LABELS[measure], by=abs(d), word=word)
     frames = student_frames if student_frames is not None else np.arange(len(student))
     return Comparison(name, float(np.mean(list(similarity.values()))), similarity, int(frames[s_idx[k]]),
                       int(t_idx[k]), when, measure, d, message, tuple(joints), note)
@@ -147,9 +139,8 @@ def compare_clip(measures: dict[str, np.ndarray], times: np.ndarray, segments: l
     joints = comparable_joints(base, her_view, view)
     note = ""
     if her_view != view:
-        shown = ", ".join(LABELS[m] for m in joints) or "nothing"
-        note = (f"The demonstration was filmed from the {her_view.replace('_', '-')} view and this clip from the "
-                f"{view.replace('_', '-')} view: compared on what both show ({shown}).")
+        shown = ", ".join(JOINT_LABELS[m] for m in joints) or say("nothing")
+        note = say("views_differ", her_view=her_view.replace("_", "-"), view=view.replace("_", "-"), shown=shown)
     if not joints:
         return None
     return compare(times, student, values, reference.name, frames, joints, note)

@@ -12,7 +12,6 @@ import io
 import os
 from pathlib import Path
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -21,6 +20,7 @@ from technique.errors import OutputError
 from technique.judging.judge import Judgement, Verdict, band_of, score_text
 from technique.analysis.measures import MEASURE_NAMES, UNITS
 from technique.analyser import Analysis
+from technique.wording import METRIC_WORDS, passe_words, say  # noqa: F401  (passe_words: the review page's)
 from technique.safe_write import make_folders, printable, reason_of
 
 SYMBOLS = {"good": "✓", "acceptable": "~", "fault": "✗"}
@@ -103,9 +103,9 @@ def segment_dict(seg, analysis: Analysis) -> dict:
 def score_line(j: Judgement, view: str) -> str:
     """ "85/100 (4 of 5 criteria judged, front view)", or why there is no score."""
     judged, total = j.judged_count
-    what = f"{judged} of {total} criteria judged, {view.replace('_', '-')} view"
+    what = say("judged_of", judged=judged, total=total, view=view.replace("_", "-"))
     if j.score is None:
-        return f"- ({what}: too little can be judged for a score)"
+        return say("no_score", what=what)
     return f"{score_text(j.score)}/100" + (f" ({what})" if judged < total else "")
 
 
@@ -113,11 +113,11 @@ def facing_words(analysis: Analysis) -> str:
     """Which way the dancer faces in the picture, from the body itself (measures.facing_x)."""
     facing = analysis.measures.get("facing_x")
     if facing is None or not np.isfinite(facing).any():
-        return "unknown"
+        return say("facing_unknown")
     median = float(np.nanmedian(facing))
     if analysis.view == "front" or abs(median) < 0.3:
-        return "towards the camera (or away)"
-    return "to the right of the picture" if median > 0 else "to the left of the picture"
+        return say("facing_camera")
+    return say("facing_right" if median > 0 else "facing_left")
 
 
 def frames_table(analysis: Analysis) -> str:
@@ -186,52 +186,6 @@ def summary_text(analysis: Analysis) -> str:
     for warning in analysis.warnings:
         lines.append(f"  Warning: {warning}")
     return "\n".join(lines)
-
-
-def _share_of_height(value: float) -> str:
-    return f"{100 * value:.1f}% of her height"
-
-
-def passe_words(toe_to_knee, short: bool = False) -> str:
-    """Where the working toe was against the supporting knee (0 = at the knee, positive = below)."""
-    if toe_to_knee is None or not np.isfinite(toe_to_knee):
-        return "—"
-    side = "below" if toe_to_knee > 0 else "above"
-    return f"{abs(toe_to_knee):.2f} {side}" if short else f"toe {abs(toe_to_knee):.2f} shank lengths {side} the knee"
-
-
-# What each time metric of stories.Story is called (page and summary alike), and how its value reads.
-METRIC_WORDS: dict[str, tuple[str, Callable]] = {
-    "time_to_reach_s": ("Time to reach the position", "{:.2f} s".format),
-    "hold_s": ("Held for", "{:.2f} s".format),
-    "height_at_hold": ("Leg height while held", "{:.0f}°".format),
-    "height_steadiness_sd": ("Leg height varied by (SD)", "{:.1f}°".format),
-    "hip_sway": ("Hips swayed by", _share_of_height),
-    "supporting_ankle_sway": ("Supporting ankle swayed by", _share_of_height),
-    "passe_reached": ("Passed through passé", lambda v: "yes" if v else "no"),
-    "passe_toe_to_knee": ("At passé", passe_words),
-    "passe_time_s": ("Passé at", "{:.2f} s".format),
-    "unfold_s": ("Unfolded in", "{:.2f} s".format),
-    "unfold_knee_rebend_deg": ("Knee re-bent while unfolding by", "{:.0f}°".format),
-    "knee_at_end": ("Knee at full extension", "{:.0f}°".format),
-    "height_at_extension": ("Leg height at full extension", "{:.0f}°".format),
-    "hip_hike_highest": ("Hip hiked by (highest)", "{:.0f}°".format),
-    "supporting_knee_lowest": ("Supporting knee at its most bent", "{:.0f}°".format),
-    "turns": ("Turns", "{}".format),
-    "rotation_deg": ("Turned through", "{:.0f}°".format),
-    "direction": ("Direction", "{}".format),
-    "turns_per_second": ("Tempo", "{:.2f} turns/s".format),
-    "tempo_steadiness_cv": ("Tempo varied between turns by", "{:.0%}".format),
-    "extension_height_sd": ("Leg height at second varied by (SD)", "{:.1f}°".format),
-    "travel_body_heights": ("Travelled", _share_of_height),
-    "relevé_in_turns": ("Turns on relevé", "{}".format),
-    "plie_down_s": ("Going down took", "{:.2f} s".format),
-    "plie_up_s": ("Coming up took", "{:.2f} s".format),
-    "plie_rhythm": ("Down / up (even: 0.8-1.25)", "{:.2f}".format),
-    "plie_bottom_s": ("At the bottom for", "{:.2f} s".format),
-    "plie_knee_lowest": ("Knees at their most bent", "{:.0f}°".format),
-    "heels_rise_highest": ("Heels rose by (highest)", "{:.2f} leg lengths".format),
-}
 
 
 def story_rows(story) -> list[dict]:
