@@ -126,6 +126,22 @@ WORDS = {
     "clue_seconds": "{says} ({value:.1f} s)",
     "clues_missing": "missing {clues}",
     "view_cant_show": "this view can't show {clues}",
+    # reading a file (capture.video)
+    "frame_rate_assumed": "The file doesn't state its frame rate clearly; {fps:g} frames/s was assumed, so times "
+                          "(how long a position is held, the tempo of turns) may be off.",
+    "time_goes_back": "The clip's timestamps go back by {by:.2f} s at frame {index} (after {after:.2f} s): it looks "
+                      "like clips joined together. Times were made continuous, in the order the frames are stored; "
+                      "re-export the clip if that order is wrong.",
+    # movements told in time (judging.stories)
+    "arabesque_not_reached": "The arabesque never reached 30° of height.",
+    "never_unfolded": "The leg never unfolded above 30°.",
+    "no_passe_on_the_way": "The working knee never bent below 120° before the extension: no passé on the way.",
+    "no_complete_turn": "No complete turn found (the body turned {turned:.0f}°).",
+    "out_of_view_in_turns": "The dancer was out of view from {start:.1f} to {stop:.1f} s: turns there may be missed; "
+                            "keep the whole body in the picture.",
+    "clockwise": "clockwise seen from above",
+    "anticlockwise": "anticlockwise seen from above",
+    "no_plie": "The knees never bent into a plié.",
     # reading a stream (analyser.stream)
     "part_read": "Only part of the clip could be read: {problem}.",
     "dancer_missing": "The dancer was not found in {share:.0%} of the frames.",

@@ -16,6 +16,7 @@ from typing import Iterator
 import numpy as np
 
 from technique.errors import OutputError, VideoError
+from technique.wording import say
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv", ".webm")
 IMAGE_SIGNATURES = {
@@ -186,8 +187,7 @@ class VideoReader:
             # the file doesn't state it (a raw stream, a broken AVI header): FFmpeg then says 25, the
             # codec's own timing is the better guess, and the report says times are uncertain
             rate = guessed or rate
-            self.warnings.append(f"The file doesn't state its frame rate clearly; {float(rate or 30):g} frames/s "
-                                 "was assumed, so times (how long a position is held, the tempo of turns) may be off.")
+            self.warnings.append(say("frame_rate_assumed", fps=float(rate or 30)))
         fps = float(rate) if rate else 30.0
         if stream.duration is not None and stream.time_base is not None:
             duration = float(stream.duration * stream.time_base)
@@ -247,9 +247,7 @@ class VideoReader:
         new shift and the frame's corrected time."""
         step = 1.0 / self.info.fps if self.info.fps > 0 else 1 / 30
         extra = last + step - time_s
-        self.warnings.append(f"The clip's timestamps go back by {extra - step:.2f} s at frame {index} "
-                             f"(after {last:.2f} s): it looks like clips joined together. Times were made continuous, "
-                             "in the order the frames are stored; re-export the clip if that order is wrong.")
+        self.warnings.append(say("time_goes_back", by=extra - step, index=index, after=last))
         return shift + extra, time_s + extra
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ from technique.analysis.motion import (
 from technique.judging.judge import MomentSpan
 from technique.judging.references import STORIES
 from technique.series import true_runs
+from technique.wording import say
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def hold_phases(span: MomentSpan, driver: np.ndarray, start: int, stop: int) -> 
 def arabesque_story(measures, times, spans, start, stop) -> Story:
     span = spans.get("hold")
     if span is None:
-        return Story("arabesque", start, stop, (), notes=("The arabesque never reached 30° of height.",))
+        return Story("arabesque", start, stop, (), notes=(say("arabesque_not_reached"),))
     driver = measures["working_leg_height"]
     phases = hold_phases(span, driver, start, stop)
     named = {p.name: p for p in phases}
@@ -73,7 +74,7 @@ def developpe_story(name, measures, times, spans, start, stop, view: str = "unkn
     passe, extension = spans.get("passe"), spans.get("extension")
     notes = []
     if extension is None:
-        return Story(name, start, stop, (), notes=("The leg never unfolded above 30°.",))
+        return Story(name, start, stop, (), notes=(say("never_unfolded"),))
     knee, toe = measures["working_knee"], measures["passe_toe_to_knee"]
     before = slice(start, int(extension.frames[0]))
     bent = np.flatnonzero(np.nan_to_num(knee[before], nan=180) < 120) + start
@@ -83,7 +84,7 @@ def developpe_story(name, measures, times, spans, start, stop, view: str = "unkn
         passe_gap = float(toe[closest])
     else:
         closest, passe_frame, passe_gap = None, None, float("nan")
-        notes.append("The working knee never bent below 120° before the extension: no passé on the way.")
+        notes.append(say("no_passe_on_the_way"))
     reached = bool(np.isfinite(passe_gap) and abs(passe_gap) <= 0.2)
     hold = extension.frames
     held = passe.frames if passe is not None and passe.frames[-1] < hold[0] else (
@@ -135,12 +136,11 @@ def fouette_story(measures, times, world, start, stop) -> Story:
     seen = total[np.isfinite(total)]
     turned = float(abs(seen[-1] - seen[0])) if seen.size else 0.0
     if not turns:
-        notes.append(f"No complete turn found (the body turned {turned:.0f}°).")
+        notes.append(say("no_complete_turn", turned=turned))
     lost = [(a, b) for a, b in true_runs(~np.isfinite(rotation[start:stop]))
             if times[start + b - 1] - times[start + a] >= 0.2]
     for a, b in lost:
-        notes.append(f"The dancer was out of view from {times[start + a]:.1f} to {times[start + b - 1]:.1f} s: "
-                     "turns there may be missed; keep the whole body in the picture.")
+        notes.append(say("out_of_view_in_turns", start=times[start + a], stop=times[start + b - 1]))
     durations = np.array([t.duration_s for t in details])
     height = finite_stat(np.median, measures["body_height"][start:stop])
     hip = np.stack([measures["hip_centre_x"][start:stop], measures["hip_centre_y"][start:stop]], axis=1)
@@ -148,8 +148,7 @@ def fouette_story(measures, times, world, start, stop) -> Story:
     metrics = {
         "turns": len(details),
         "rotation_deg": turned,
-        "direction": ("clockwise seen from above" if seen.size and seen[-1] < seen[0]
-                      else "anticlockwise seen from above") if seen.size else None,
+        "direction": say("clockwise" if seen[-1] < seen[0] else "anticlockwise") if seen.size else None,
         "turns_per_second": float(len(details) / durations.sum()) if len(details) else None,
         "tempo_steadiness_cv": float(durations.std() / durations.mean()) if len(details) > 1 else None,
         "extension_height_sd": float(np.nanstd([t.extension_height for t in details])) if len(details) > 1 else None,
@@ -210,7 +209,7 @@ def plie_story(measures, times, spans, start, stop) -> Story:
     span = spans.get("bottom")
     knees = measures["plie_knee"]
     if span is None:
-        return Story("plie", start, stop, (), notes=("The knees never bent into a plié.",))
+        return Story("plie", start, stop, (), notes=(say("no_plie"),))
     top = finite_stat(np.nanmax, knees[start:stop])
     bent = np.flatnonzero(np.nan_to_num(knees[start:stop], nan=top) < top - 10) + start  # the plié itself
     down_start = int(bent[0]) if bent.size else start
