@@ -215,3 +215,39 @@ def test_where_the_leg_goes_in_every_view(azimuth, height, yaw, expected):
     else:
         assert direction == pytest.approx(expected, abs=25)
     assert float(m["working_leg_height"]) == pytest.approx(height, abs=8)
+
+
+def front_feet(turnout_each: float) -> np.ndarray:
+    """Feet seen from the front, each turned out by `turnout_each` degrees (0 = parallel, toes at the camera).
+
+    A foot pointing at the camera shows as a short line down the picture (the floor seen from above the
+    hips); turned out, its toe swings outwards across the picture.
+    """
+    p = standing_pixels()
+    for side, out in (("left", -1.0), ("right", 1.0)):
+        heel = np.array([300.0 + 20 * out, 460.0])
+        a = np.radians(turnout_each)
+        p[getattr(L, f"{side.upper()}_HEEL")] = heel
+        p[getattr(L, f"{side.upper()}_TOE")] = heel + (out * 40 * np.sin(a), 12 * np.cos(a))
+    return p
+
+
+@pytest.mark.parametrize("each", [0.0, 10.0, 45.0, 90.0])
+def test_feet_turnout_is_the_angle_between_the_feet_in_the_picture(each):
+    m = dancer_measures(front_feet(each), np.full((L.COUNT, 3), np.nan), "right")
+    # each foot's line leans out from straight down by atan(40 sin a / 12 cos a) in the picture
+    one = np.degrees(np.arctan2(40 * np.sin(np.radians(each)), 12 * np.cos(np.radians(each))))
+    assert m["feet_turnout"] == pytest.approx(2 * one)
+
+
+def test_parallel_feet_read_far_below_turned_out_ones():
+    parallel = dancer_measures(front_feet(0.0), np.full((L.COUNT, 3), np.nan), "right")["feet_turnout"]
+    turned_out = dancer_measures(front_feet(45.0), np.full((L.COUNT, 3), np.nan), "right")["feet_turnout"]
+    assert parallel == pytest.approx(0.0, abs=1e-6)
+    assert turned_out > 120.0
+
+
+def test_feet_turnout_is_nan_without_the_feet():
+    p = front_feet(45.0)
+    p[L.LEFT_TOE] = np.nan
+    assert np.isnan(dancer_measures(p, np.full((L.COUNT, 3), np.nan), "right")["feet_turnout"])

@@ -39,6 +39,10 @@ Angle conventions (documented once, here):
   (0 = toe at the knee, positive = below, negative = above).
 - plie_knee: the more bent knee while both feet are down (a plié); NaN while a foot is raised.
 - feet_apart: distance between the ankles, in standing leg lengths (first ~0.1, second ~0.5).
+- feet_turnout: the angle between the two feet (heel->toe) in the picture, 0 = parallel. Seen from
+  the front or three-quarter, turned-out feet point apart (renders of first and second: 95-140 from
+  the front, 55-115 at three-quarter) and parallel feet the same way (under 25); in profile both
+  feet point along the picture, turned out or not, so it says nothing there.
 - working_toe_lift: the working toe above the supporting heel, in standing leg lengths (noisy: the
   foot points are MediaPipe's least reliable; not used to judge).
 - releve: how far the supporting heel is lifted above the toe, in foot lengths (0 = flat; side view).
@@ -513,7 +517,7 @@ MEASURE_NAMES = (
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart",
     "working_ankle_rise", "passe_toe_to_knee", "releve", "releve_lift", "supporting_foot_lift", "torso_tilt", "hip_hike",
-    "shoulder_level", "facing_yaw", "body_yaw", "facing_x", "body_height", "hip_centre_x", "hip_centre_y",
+    "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "facing_x", "body_height", "hip_centre_x", "hip_centre_y",
     "supporting_ankle_x", "supporting_ankle_y",
     "time_s", "body_turn", "hip_travel",  # whole-clip measures (motion.clip_measures)
 )
@@ -523,6 +527,13 @@ def precision(measure: str) -> int:
     """Decimals a measure is shown (and judged) at: whole degrees, tenths of a second, hundredths of lengths."""
     unit = UNITS.get(measure, "degrees")
     return 0 if unit in ("degrees", "px") else 1 if unit == "s" else 2
+
+
+def feet_turnout(pixels: np.ndarray) -> np.ndarray:
+    """Angle between the two feet's heel->toe lines in the picture (0 = parallel), degrees."""
+    p = pixels
+    return joint_angle(p[..., L.LEFT_TOE, :] - p[..., L.LEFT_HEEL, :], np.zeros(2),
+                       p[..., L.RIGHT_TOE, :] - p[..., L.RIGHT_HEEL, :])
 
 
 def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray,
@@ -610,6 +621,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "torso_tilt": from_vertical_up(pelvis, _mid(p, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)),
         "hip_hike": slope(p[..., si["hip"], :], p[..., wi["hip"], :]),
         "shoulder_level": slope(p[..., si["shoulder"], :], p[..., wi["shoulder"], :]),
+        "feet_turnout": feet_turnout(p),
         "facing_yaw": facing_yaw(world),
         "body_yaw": yaw,
         "facing_x": facing,
