@@ -7,7 +7,7 @@ import pytest
 
 from technique import landmarks as L
 from technique.analysis.measures import (
-    dancer_measures, from_vertical_down, from_vertical_up, joint_angle, slope, view_of, working_side,
+    dancer_measures, from_vertical_down, from_vertical_up, joint_angle, plie_knee, slope, view_of, working_side,
 )
 
 
@@ -251,3 +251,17 @@ def test_feet_turnout_is_nan_without_the_feet():
     p = front_feet(45.0)
     p[L.LEFT_TOE] = np.nan
     assert np.isnan(dancer_measures(p, np.full((L.COUNT, 3), np.nan), "right")["feet_turnout"])
+
+
+@pytest.mark.parametrize("supporting, working, height, rise, expected", [
+    (176.0, 175.0, 3.0, 0.0, 175.0),     # standing: the knees as they are
+    (120.0, 118.0, 5.0, 0.02, 118.0),    # a plié seen from the front, feet level
+    (125.0, 168.0, 30.0, -0.15, 125.0),  # from three-quarter: feet apart at two depths, a knee opened out
+    (176.0, 140.0, 25.0, 0.35, np.nan),  # a foot raised towards passé: not a plié
+    (176.0, 160.0, 25.0, 0.15, np.nan),  # a foot just leaving the floor, the knee hardly bent: not yet a plié
+    (176.0, 130.0, 25.0, 0.15, np.nan),  # a foot lifting into passé, the standing knee straight: not a plié
+    (176.0, 175.0, 30.0, 0.03, np.nan),  # a straight leg out in tendu: no plié to measure
+])
+def test_plie_knee_counts_bent_knees_only_with_both_feet_down(supporting, working, height, rise, expected):
+    value = plie_knee(np.array(supporting), np.array(working), np.array(height), np.array(rise))
+    assert value == pytest.approx(expected, nan_ok=True)

@@ -536,6 +536,9 @@ def feet_turnout(pixels: np.ndarray) -> np.ndarray:
                        p[..., L.RIGHT_TOE, :] - p[..., L.RIGHT_HEEL, :])
 
 
+PLIE_PERSPECTIVE_RISE = 0.2  # leg lengths: two feet on the floor, apart, seen from three-quarter
+
+
 def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray,
               ankle_rise: np.ndarray) -> np.ndarray:
     """The knees' bend in a plié: the more bent knee while both feet are down (NaN otherwise).
@@ -548,8 +551,16 @@ def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.nd
         warnings.simplefilter("ignore", RuntimeWarning)
         knees = np.nanmin(np.stack([supporting, working]), axis=0)
     # a working leg not seen at all hides behind the supporting one (profile): it is down, not raised
-    down = (np.nan_to_num(working_height, nan=0.0) < 20.0) & (np.abs(np.nan_to_num(ankle_rise, nan=0.0)) < 0.08)
-    return np.where(down, knees, np.nan)
+    rise = np.abs(np.nan_to_num(ankle_rise, nan=0.0))
+    level = (np.nan_to_num(working_height, nan=0.0) < 20.0) & (rise < 0.08)
+    # both knees bent (neither reads straight, 170+) with the feet apart seen from three-quarter: the far
+    # foot stands higher in the picture (up to PLIE_PERSPECTIVE_RISE) and a knee opened to the side takes
+    # the ankle out from under the hip. A foot lifting into passé leaves the supporting knee straight.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        straighter = np.nanmax(np.stack([supporting, working]), axis=0)
+    bent = (knees < 150.0) & (straighter < 170.0) & (rise < PLIE_PERSPECTIVE_RISE)
+    return np.where(level | bent, knees, np.nan)
 
 
 LEG_SWAP_RISE = 0.15  # leg lengths: the "working" ankle this far below the other one means the labels swapped
