@@ -207,9 +207,13 @@ def facing_yaw(world: np.ndarray) -> np.ndarray:
 
 
 VIEWS = ("front", "three_quarter", "side")
+# body_yaw bands of the three views (degrees). body_yaw reads a camera 45 deg round as 25-55 (dev renders:
+# the adult_male body's shoulders read narrow, 25-41) and a front or back camera as 0-19: the front
+# band ends at 22, between the two
+VIEW_FRONT_BELOW, VIEW_SIDE_ABOVE = 22.0, 60.0
 
 
-def view_of(yaw: np.ndarray | float, front_below: float = 30.0, side_above: float = 60.0) -> str:
+def view_of(yaw: np.ndarray | float, front_below: float = VIEW_FRONT_BELOW, side_above: float = VIEW_SIDE_ABOVE) -> str:
     """Camera view from the body's yaw (a clip's median, or one frame's)."""
     finite = np.asarray(yaw, dtype=float)[np.isfinite(yaw)]
     y = float(np.median(finite)) if finite.size else float("nan")
@@ -401,7 +405,6 @@ def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float
     return np.where(np.isfinite(deep), out, flat)
 
 
-VIEW_FRONT_BELOW, VIEW_SIDE_ABOVE = 30.0, 60.0  # body_yaw bands of the three views (degrees)
 DEPTH_CLEAR_M = 0.3  # metres of MediaPipe depth between hip and ankle that are trusted to say front from back
 
 
