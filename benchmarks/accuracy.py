@@ -473,7 +473,9 @@ def code_fingerprint() -> str:
 
     package = Path(technique.__file__).resolve().parent
     digest = hashlib.sha1(Path(__file__).read_bytes())
-    for path in sorted([*package.rglob("*.py"), *package.joinpath("reference_poses").resolve().glob("*.*")]):
+    from technique.judging.references import builtin_folder
+
+    for path in sorted([*package.rglob("*.py"), *builtin_folder().resolve().glob("*.*")]):
         digest.update(str(path).encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -7,7 +7,7 @@ import pytest
 
 from technique import landmarks as L
 from technique.analysis.measures import (
-    dancer_measures, from_vertical_down, from_vertical_up, joint_angle, slope, view_of, working_side,
+    dancer_measures, from_vertical_down, from_vertical_up, joint_angle, plie_knee, slope, view_of, working_side,
 )
 
 
@@ -220,3 +220,53 @@ def test_where_the_leg_goes_in_every_view(azimuth, height, yaw, expected):
     else:
         assert direction == pytest.approx(expected, abs=25)
     assert float(m["working_leg_height"]) == pytest.approx(height, abs=8)
+
+
+def front_feet(turnout_each: float) -> np.ndarray:
+    """Feet seen from the front, each turned out by `turnout_each` degrees (0 = parallel, toes at the camera).
+
+    A foot pointing at the camera shows as a short line down the picture (the floor seen from above the
+    hips); turned out, its toe swings outwards across the picture.
+    """
+    p = standing_pixels()
+    for side, out in (("left", -1.0), ("right", 1.0)):
+        heel = np.array([300.0 + 20 * out, 460.0])
+        a = np.radians(turnout_each)
+        p[getattr(L, f"{side.upper()}_HEEL")] = heel
+        p[getattr(L, f"{side.upper()}_TOE")] = heel + (out * 40 * np.sin(a), 12 * np.cos(a))
+    return p
+
+
+@pytest.mark.parametrize("each", [0.0, 10.0, 45.0, 90.0])
+def test_feet_turnout_is_the_angle_between_the_feet_in_the_picture(each):
+    m = dancer_measures(front_feet(each), np.full((L.COUNT, 3), np.nan), "right")
+    # each foot's line leans out from straight down by atan(40 sin a / 12 cos a) in the picture
+    one = np.degrees(np.arctan2(40 * np.sin(np.radians(each)), 12 * np.cos(np.radians(each))))
+    assert m["feet_turnout"] == pytest.approx(2 * one)
+
+
+def test_parallel_feet_read_far_below_turned_out_ones():
+    parallel = dancer_measures(front_feet(0.0), np.full((L.COUNT, 3), np.nan), "right")["feet_turnout"]
+    turned_out = dancer_measures(front_feet(45.0), np.full((L.COUNT, 3), np.nan), "right")["feet_turnout"]
+    assert parallel == pytest.approx(0.0, abs=1e-6)
+    assert turned_out > 120.0
+
+
+def test_feet_turnout_is_nan_without_the_feet():
+    p = front_feet(45.0)
+    p[L.LEFT_TOE] = np.nan
+    assert np.isnan(dancer_measures(p, np.full((L.COUNT, 3), np.nan), "right")["feet_turnout"])
+
+
+@pytest.mark.parametrize("supporting, working, height, rise, expected", [
+    (176.0, 175.0, 3.0, 0.0, 175.0),     # standing: the knees as they are
+    (120.0, 118.0, 5.0, 0.02, 118.0),    # a plié seen from the front, feet level
+    (125.0, 168.0, 30.0, -0.15, 125.0),  # from three-quarter: feet apart at two depths, a knee opened out
+    (176.0, 140.0, 25.0, 0.35, np.nan),  # a foot raised towards passé: not a plié
+    (176.0, 160.0, 25.0, 0.15, np.nan),  # a foot just leaving the floor, the knee hardly bent: not yet a plié
+    (176.0, 130.0, 25.0, 0.15, np.nan),  # a foot lifting into passé, the standing knee straight: not a plié
+    (176.0, 175.0, 30.0, 0.03, np.nan),  # a straight leg out in tendu: no plié to measure
+])
+def test_plie_knee_counts_bent_knees_only_with_both_feet_down(supporting, working, height, rise, expected):
+    value = plie_knee(np.array(supporting), np.array(working), np.array(height), np.array(rise))
+    assert value == pytest.approx(expected, nan_ok=True)

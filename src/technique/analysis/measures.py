@@ -39,6 +39,10 @@ Angle conventions (documented once, here):
   (0 = toe at the knee, positive = below, negative = above).
 - plie_knee: the more bent knee while both feet are down (a plié); NaN while a foot is raised.
 - feet_apart: distance between the ankles, in standing leg lengths (first ~0.1, second ~0.5).
+- feet_turnout: the angle between the two feet (heel->toe) in the picture, 0 = parallel. Seen from
+  the front or three-quarter, turned-out feet point apart (renders of first and second: 95-140 from
+  the front, 55-115 at three-quarter) and parallel feet the same way (under 25); in profile both
+  feet point along the picture, turned out or not, so it says nothing there.
 - working_toe_lift: the working toe above the supporting heel, in standing leg lengths (noisy: the
   foot points are MediaPipe's least reliable; not used to judge).
 - releve: how far the supporting heel is lifted above the toe, in foot lengths (0 = flat; side view).
@@ -204,9 +208,13 @@ def facing_yaw(world: np.ndarray) -> np.ndarray:
 
 
 VIEWS = ("front", "three_quarter", "side")
+# body_yaw bands of the three views (degrees). body_yaw reads a camera 45 deg round as 25-55 (dev renders:
+# the adult_male body's shoulders read narrow, 25-41) and a front or back camera as 0-19: the front
+# band ends at 22, between the two
+VIEW_FRONT_BELOW, VIEW_SIDE_ABOVE = 22.0, 60.0
 
 
-def view_of(yaw: np.ndarray | float, front_below: float = 30.0, side_above: float = 60.0) -> str:
+def view_of(yaw: np.ndarray | float, front_below: float = VIEW_FRONT_BELOW, side_above: float = VIEW_SIDE_ABOVE) -> str:
     """Camera view from the body's yaw (a clip's median, or one frame's)."""
     finite = np.asarray(yaw, dtype=float)[np.isfinite(yaw)]
     y = float(np.median(finite)) if finite.size else float("nan")
@@ -398,7 +406,6 @@ def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float
     return np.where(np.isfinite(deep), out, flat)
 
 
-VIEW_FRONT_BELOW, VIEW_SIDE_ABOVE = 30.0, 60.0  # body_yaw bands of the three views (degrees)
 DEPTH_CLEAR_M = 0.3  # metres of MediaPipe depth between hip and ankle that are trusted to say front from back
 
 
@@ -506,7 +513,7 @@ MEASURE_NAMES = (
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart",
     "working_ankle_rise", "passe_toe_to_knee", "releve", "releve_lift", "supporting_foot_lift", "torso_tilt", "hip_hike",
-    "shoulder_level", "facing_yaw", "body_yaw", "facing_x", "body_height", "hip_centre_x", "hip_centre_y",
+    "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "facing_x", "body_height", "hip_centre_x", "hip_centre_y",
     "supporting_ankle_x", "supporting_ankle_y",
     "time_s", "body_turn", "hip_travel",  # whole-clip measures (motion.clip_measures)
 )
@@ -516,6 +523,16 @@ def precision(measure: str) -> int:
     """Decimals a measure is shown (and judged) at: whole degrees, tenths of a second, hundredths of lengths."""
     unit = UNITS.get(measure, "degrees")
     return 0 if unit in ("degrees", "px") else 1 if unit == "s" else 2
+
+
+def feet_turnout(pixels: np.ndarray) -> np.ndarray:
+    """Angle between the two feet's heel->toe lines in the picture (0 = parallel), degrees."""
+    p = pixels
+    return joint_angle(p[..., L.LEFT_TOE, :] - p[..., L.LEFT_HEEL, :], np.zeros(2),
+                       p[..., L.RIGHT_TOE, :] - p[..., L.RIGHT_HEEL, :])
+
+
+PLIE_PERSPECTIVE_RISE = 0.2  # leg lengths: two feet on the floor, apart, seen from three-quarter
 
 
 def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray,
@@ -530,8 +547,16 @@ def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.nd
         warnings.simplefilter("ignore", RuntimeWarning)
         knees = np.nanmin(np.stack([supporting, working]), axis=0)
     # a working leg not seen at all hides behind the supporting one (profile): it is down, not raised
-    down = (np.nan_to_num(working_height, nan=0.0) < 20.0) & (np.abs(np.nan_to_num(ankle_rise, nan=0.0)) < 0.08)
-    return np.where(down, knees, np.nan)
+    rise = np.abs(np.nan_to_num(ankle_rise, nan=0.0))
+    level = (np.nan_to_num(working_height, nan=0.0) < 20.0) & (rise < 0.08)
+    # both knees bent (neither reads straight, 170+) with the feet apart seen from three-quarter: the far
+    # foot stands higher in the picture (up to PLIE_PERSPECTIVE_RISE) and a knee opened to the side takes
+    # the ankle out from under the hip. A foot lifting into passé leaves the supporting knee straight.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        straighter = np.nanmax(np.stack([supporting, working]), axis=0)
+    bent = (knees < 150.0) & (straighter < 170.0) & (rise < PLIE_PERSPECTIVE_RISE)
+    return np.where(level | bent, knees, np.nan)
 
 
 LEG_SWAP_RISE = 0.15  # leg lengths: the "working" ankle this far below the other one means the labels swapped
@@ -603,6 +628,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "torso_tilt": from_vertical_up(pelvis, _mid(p, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)),
         "hip_hike": slope(p[..., si["hip"], :], p[..., wi["hip"], :]),
         "shoulder_level": slope(p[..., si["shoulder"], :], p[..., wi["shoulder"], :]),
+        "feet_turnout": feet_turnout(p),
         "facing_yaw": facing_yaw(world),
         "body_yaw": yaw,
         "facing_x": facing,
