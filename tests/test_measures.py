@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from technique import landmarks as L
-from technique.analysis.measures import (
-    dancer_measures, from_vertical_down, from_vertical_up, joint_angle, plie_knee, slope, view_of, working_side,
-)
+from technique.analysis.direction import view_of
+from technique.analysis.geometry import from_vertical_down, from_vertical_up, joint_angle, slope
+from technique.analysis.measures import dancer_measures, plie_knee, working_side
 
 
 @pytest.mark.parametrize("a, b, c, expected", [
@@ -150,7 +150,7 @@ def test_view_of(yaw, view):
 
 def test_leg_direction_in_world_coordinates():
     """World: x right, y down, z away. Dancer facing the camera (-z); a leg to the front points at -z."""
-    from technique.analysis.measures import side_measures
+    from technique.analysis.geometry import side_measures
 
     w = np.zeros((L.COUNT, 3))
     w[L.LEFT_HIP], w[L.RIGHT_HIP] = (0.1, 0, 0), (-0.1, 0, 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 
@@ -9,3 +11,17 @@ def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """[start, stop) index pairs of the True runs of a boolean array."""
     edges = np.diff(np.concatenate(([0], np.asarray(mask).astype(np.int8), [0])))
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
+
+
+def rolling_percentile(values: np.ndarray, half_window: int, q: float) -> np.ndarray:
+    """Each frame's q-th percentile of the finite values within half_window frames of it (NaN if none)."""
+    from numpy.lib.stride_tricks import sliding_window_view
+
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        return values.copy()
+    # padded with NaN, which nanpercentile leaves out: the windows at the ends are simply shorter
+    windows = sliding_window_view(np.pad(values, half_window, constant_values=np.nan), 2 * half_window + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanpercentile(windows, q, axis=1)

@@ -13,7 +13,8 @@ import numpy as np
 
 from technique import landmarks as L
 from technique.judging.judge import Candidate, Judgement, candidates, fit_of, judge
-from technique.analysis.measures import dancer_measures, steady_legs, view_of, working_side
+from technique.analysis.direction import view_of
+from technique.analysis.measures import dancer_measures, steady_legs, working_side
 from technique.analysis.motion import MOTION, MotionConfig
 from technique.capture.pose import PoseConfig
 from technique.judging.references import Reference, get_reference

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from technique.analyser.clip import Analysis, AnalysisConfig, judge_track
-from technique.analysis.measures import OTHER, SIDES, dancer_measures, side_measures, view_of
+from technique.analysis.direction import view_of
+from technique.analysis.geometry import OTHER, SIDES, side_measures
+from technique.analysis.measures import dancer_measures
 from technique.capture.video import VideoInfo
 from technique.errors import NoPersonError, VideoError
 from technique.judging.judge import band_of, frame_cue, in_moment, key_criteria

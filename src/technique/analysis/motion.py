@@ -246,7 +246,7 @@ def _releve_rise(m: dict[str, np.ndarray], passe: int | None, flat_ankle_y: floa
 
 def turn_details(turns: list[tuple[int, int]], measures: dict[str, np.ndarray], times: np.ndarray,
                  flat_ankle_y: float) -> list[Turn]:
-    from technique.analysis.measures import rolling_percentile
+    from technique.series import rolling_percentile
 
     out = []
     height = finite_stat(np.median, measures["body_height"])

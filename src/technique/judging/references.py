@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from technique.errors import ReferenceError_, UnknownMovementError
-from technique.analysis.measures import MEASURE_NAMES, VIEWS
+from technique.analysis.direction import VIEWS
+from technique.analysis.measures import MEASURE_NAMES
 
 ALL_VIEWS = tuple(VIEWS)
 AGGREGATES = ("median", "min", "max", "p05", "p95", "mean", "range")

@@ -149,7 +149,7 @@ def draw_skeleton(image: np.ndarray, pixels: np.ndarray, working: str | None = N
     import cv2
 
     from technique.landmarks import LEG
-    from technique.analysis.measures import OTHER
+    from technique.analysis.geometry import OTHER
 
     working_joints = set(LEG[working]) if working in LEG else set()
     supporting_joints = set(LEG[OTHER[working]]) if working in LEG else set()

@@ -1,0 +1,218 @@
+"""Which way the dancer faces, where the camera stands, and where the working leg goes.
+
+Conventions (facing_x, body_yaw, working_leg_forward/side, working_leg_direction, leg height proof
+against foreshortening) are documented at the top of measures.py.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from technique import landmarks as L
+from technique.series import rolling_percentile
+from technique.analysis.geometry import OTHER, SIDE_POINTS, distance, from_vertical_down, midpoint
+
+
+def facing_yaw(world: np.ndarray) -> np.ndarray:
+    """How far the body is turned from facing the camera, 0 (front or back) to 90 (profile), in degrees.
+
+    Taken from the shoulder and hip lines in MediaPipe's world coordinates (depth is noisier than
+    x and y, so both lines are averaged).
+    """
+    def yaw(a: int, b: int) -> np.ndarray:
+        d = world[..., b, :] - world[..., a, :]
+        return np.degrees(np.arctan2(np.abs(d[..., 2]), np.abs(d[..., 0])))
+
+    both = np.stack([yaw(L.LEFT_SHOULDER, L.RIGHT_SHOULDER), yaw(L.LEFT_HIP, L.RIGHT_HIP)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a frame with neither line is NaN, as it should be
+        return np.nanmean(both, axis=0)
+
+VIEWS = ("front", "three_quarter", "side")
+
+# body_yaw bands of the three views (degrees). body_yaw reads a camera 45 deg round as 25-55 (dev renders:
+# the adult_male body's shoulders read narrow, 25-41) and a front or back camera as 0-19: the front
+# band ends at 22, between the two
+VIEW_FRONT_BELOW, VIEW_SIDE_ABOVE = 22.0, 60.0
+
+def view_of(yaw: np.ndarray | float, front_below: float = VIEW_FRONT_BELOW, side_above: float = VIEW_SIDE_ABOVE) -> str:
+    """Camera view from the body's yaw (a clip's median, or one frame's)."""
+    finite = np.asarray(yaw, dtype=float)[np.isfinite(yaw)]
+    y = float(np.median(finite)) if finite.size else float("nan")
+    if not np.isfinite(y):
+        return "unknown"
+    return "front" if y < front_below else "side" if y > side_above else "three_quarter"
+
+def facing_x(pixels: np.ndarray, working: str = "right") -> np.ndarray:
+    """Which way the dancer faces in the picture: +1 right, -1 left, near 0 towards (or away from) the camera.
+
+    The nose sits ahead of the ears, and the supporting foot's toes ahead of its heel, whatever the
+    torso or the working leg do; offsets are in torso lengths, and 0.15 torso lengths of offset (a
+    profile) reads as fully sideways. The foot alone decides when the head is out of the picture.
+    """
+    p = pixels
+    si = SIDE_POINTS[OTHER[working]]
+    torso = distance(midpoint(p, L.LEFT_SHOULDER, L.RIGHT_SHOULDER), midpoint(p, L.LEFT_HIP, L.RIGHT_HIP))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        nose = (p[..., L.NOSE, 0] - midpoint(p, L.LEFT_EAR, L.RIGHT_EAR)[..., 0]) / torso
+        toes = (p[..., si["toe"], 0] - p[..., si["heel"], 0]) / torso
+    cue = np.where(np.isfinite(nose), nose + 0.5 * np.nan_to_num(toes), 1.5 * toes)
+    return np.clip(cue / 0.15, -1.0, 1.0)
+
+FRONTAL_SHOULDER_WIDTH = 0.72  # shoulder width / torso length of a body square to the camera (MediaPipe points)
+
+def body_yaw(pixels: np.ndarray, world: np.ndarray) -> np.ndarray:
+    """0 = square to the camera (front or back view), 90 = profile, per frame.
+
+    The apparent shoulder width against the torso length (2D) and MediaPipe's world shoulder and hip
+    lines (depth is its noisiest axis) each give an estimate; their mean is steadier than either.
+    """
+    p = pixels
+    torso = distance(midpoint(p, L.LEFT_SHOULDER, L.RIGHT_SHOULDER), midpoint(p, L.LEFT_HIP, L.RIGHT_HIP))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = distance(p[..., L.LEFT_SHOULDER, :], p[..., L.RIGHT_SHOULDER, :]) / torso
+    flat = np.degrees(np.arccos(np.clip(ratio / FRONTAL_SHOULDER_WIDTH, 0.0, 1.0)))
+    deep = facing_yaw(world)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(np.stack([flat, deep]), axis=0)
+
+def steady_yaw(yaw: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    """A clip's body yaw without frame-to-frame noise: the clip's median when the dancer doesn't turn
+    (the facing never swings from one side to the other), else a running median over half a second.
+
+    The yaw is read from the shoulders' apparent width, which raised arms and a leaning torso also
+    change; a dancer who stays facing one way keeps one yaw.
+    """
+    if np.ndim(yaw) == 0 or not np.isfinite(yaw).any():
+        return yaw
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        swing = np.nanpercentile(facing, 95) - np.nanpercentile(facing, 5) if np.isfinite(facing).any() else 0.0
+        if swing <= 1.0:
+            return np.full_like(yaw, np.nanmedian(yaw))
+        return rolling_percentile(yaw, 7, 50)
+
+def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float,
+               knee_3d: np.ndarray | float = np.nan, height_3d: np.ndarray | float = np.nan) -> np.ndarray:
+    """Height of hip->ankle from straight down (0 hanging, 90 level), foreshortening-proof.
+
+    In the picture's plane the 2D angle is exact. A straight leg pointing partly along the camera's
+    line of sight looks short; its height is then arccos(drop / standing length) from the ankle's
+    vertical drop below the hip. The two are blended by how foreshortened the leg looks; a bent knee
+    keeps the 2D angle (the drop of a bent leg is not its height). A leg pointing almost straight at
+    (or away from) the camera shows neither its knee nor its length: MediaPipe's 3D estimate
+    (`height_3d`) is all there is then. The knee counts as straight when the picture or MediaPipe's
+    3D knee (`knee_3d`) says so: seen end-on, a straight leg looks bent.
+    """
+    flat = from_vertical_down(hip, ankle)
+    d = ankle - hip
+    with np.errstate(invalid="ignore", divide="ignore"):
+        seen = np.linalg.norm(d, axis=-1) / rest
+        straight = np.linalg.norm(d, axis=-1) / (distance(hip, knee) + distance(knee, ankle))
+        deep = np.degrees(np.arccos(np.clip(d[..., 1] / rest, -1.0, 1.0)))
+    end_on = (np.nan_to_num(seen, nan=1.0) < 0.6) & np.isfinite(height_3d)
+    deep = np.where(end_on, height_3d, deep)
+    bent = (np.nan_to_num(straight, nan=1.0) < 0.95) & ~(np.nan_to_num(knee_3d, nan=0.0) >= 155)
+    # 1: trust the picture. A standing leg measures 0.97-1.0 of its standing length (the length is
+    # known to a few percent); a 20 deg tendu towards the camera already measures 0.94
+    in_plane = np.where(bent & ~end_on, 1.0, np.clip((seen - 0.9) / 0.07, 0.0, 1.0))
+    out = in_plane * flat + (1 - in_plane) * deep
+    return np.where(np.isfinite(deep), out, flat)
+
+DEPTH_CLEAR_M = 0.3  # metres of MediaPipe depth between hip and ankle that are trusted to say front from back
+
+def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
+                   yaw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(forward, outward) of the working hip->ankle in standing leg lengths; NaN where the view can't tell.
+
+    The picture gives the leg's horizontal and vertical offsets; its length says how much of it points
+    along the line of sight, but not whether towards the camera or away. The body's facing (body_yaw,
+    facing_x) turns the two possible legs into the dancer's own frame; a leg can't point across the
+    body, so usually only one is possible. When both are (a raised leg seen from the front: in front of
+    her or behind her), a foot near the floor is placed by perspective (a foot in front stands lower in
+    the picture than the supporting foot); in a three-quarter view MediaPipe's depth decides; otherwise
+    the forward part is unknown (NaN) and only "out to the side" is reported.
+    """
+    i, o = SIDE_POINTS[side], SIDE_POINTS[OTHER[side]]
+    p = pixels
+    d = (p[..., i["ankle"], :] - p[..., i["hip"], :]) / rest
+    x = d[..., 0]
+    depth = np.sqrt(np.clip(1.0 - x ** 2 - d[..., 1] ** 2, 0.0, None))
+    # in a side view the hips overlap in the picture: take it as a true profile (forward = horizontal)
+    theta = np.radians(np.where(yaw > VIEW_SIDE_ABOVE, 90.0, np.nan_to_num(yaw, nan=0.0)))
+    s = np.where(np.nan_to_num(facing) < 0, -1.0, 1.0)
+    o_s = np.where(p[..., i["hip"], 0] < p[..., o["hip"], 0], -1.0, 1.0)
+    fx, fz = s * np.sin(theta), np.cos(theta)
+    ox, oz = o_s * np.cos(theta), -o_s * s * np.sin(theta)
+    a1, b1 = x * fx + depth * fz, x * ox + depth * oz  # the ankle nearer the camera than the hip
+    a2, b2 = x * fx - depth * fz, x * ox - depth * oz  # ... or farther
+    # only a leg clearly across the body is impossible (the facing itself is only known to ~20 deg)
+    ok1, ok2 = b1 >= -0.5, b2 >= -0.5
+    # both possible legs say the same (devant, à la seconde or derrière): no need to choose
+    agree = _category(np.degrees(np.arctan2(np.clip(b1, 0, None), a1))) == _category(np.degrees(np.arctan2(np.clip(b2, 0, None), a2)))
+    with np.errstate(invalid="ignore"):
+        low_foot = d[..., 1] > np.cos(np.radians(40))
+        floor = (p[..., i["toe"], 1] - p[..., o["heel"], 1]) / rest  # the supporting heel stands at her depth
+        # lower in the picture: nearer the camera. A turned-out foot at rest has its toe a hand ahead of
+        # the heel (+0.1 on the renders); a toe pointed to the side at her depth +0.02; a tendu devant's
+        # +0.3 or more, a tendu derrière's -0.2 or less
+        nearer, farther = floor > 0.15, floor < -0.08
+        level = low_foot & ~nearer & ~farther  # on the floor beside her: neither in front nor behind
+        dz = world[..., i["ankle"], 2] - world[..., i["hip"], 2]
+        deep_nearer = dz < 0  # MediaPipe: -z is nearer
+    # MediaPipe's depth decides only in a three-quarter view, and only when it is clear (the ankle a
+    # good 30 cm nearer or farther than the hip): on the dev renders that added 7 right names and no wrong one,
+    # where any depth difference added 17 right and 4 wrong
+    three_quarter = (yaw >= VIEW_FRONT_BELOW) & (yaw <= VIEW_SIDE_ABOVE) & (np.abs(np.nan_to_num(dz)) > DEPTH_CLEAR_M)
+    pick_near = np.where(low_foot & nearer, True, np.where(low_foot & farther, False, deep_nearer))
+    known = (ok1 != ok2) | agree | (low_foot & (nearer | farther)) | three_quarter | level
+    first = np.where(ok1 != ok2, ok1, np.where(agree, True, pick_near))
+    middle = (agree & ok1 & ok2) | level
+    forward = np.where(middle, (a1 + a2) / 2, np.where(first, a1, a2))
+    outward = np.where(middle, (b1 + b2) / 2, np.where(first, b1, b2))
+    forward, outward = np.where(known, forward, np.nan), np.where(known, outward, np.minimum(b1, b2))
+    # profile: the hips overlap, so which side is "out" can't be signed; forward is the horizontal
+    profile = yaw > VIEW_SIDE_ABOVE
+    sure = np.abs(np.nan_to_num(facing)) > 0.3
+    forward = np.where(profile, np.where(sure, x * s, np.nan), forward)
+    outward = np.where(profile, depth, outward)
+    return forward, outward
+
+def leg_direction_2d(forward: np.ndarray, outward: np.ndarray, height: np.ndarray) -> np.ndarray:
+    """0 devant, 90 à la seconde, 180 derrière; NaN for a hanging leg, or when front/back is unknown
+    and the leg is not clearly out to the side."""
+    with np.errstate(invalid="ignore"):
+        direction = np.degrees(np.arctan2(np.clip(outward, 0, None), forward))
+        reach = np.sin(np.radians(np.clip(height, 1, 90)))
+        seconde = np.isnan(forward) & (np.nan_to_num(outward) >= 0.75 * reach)
+    direction = np.where(seconde, 90.0, direction)
+    return np.where(np.nan_to_num(height, nan=0.0) >= 10, direction, np.nan)
+
+YAW_UNCERTAINTY = 15.0  # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
+
+def _category(direction: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(direction), -1, np.digitize(direction, (45.0, 135.0)))
+
+def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
+                  yaw: np.ndarray, height: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(forward, outward, direction) of the working leg, said only where the view is sure.
+
+    The body's yaw is an estimate: the leg is solved again with the yaw 15 deg either way, and where
+    devant / à la seconde / derrière changes with it, the direction is unknown (NaN), not a guess.
+    """
+    profile = yaw > VIEW_SIDE_ABOVE
+    runs = []
+    facing_known = np.abs(np.nan_to_num(facing)) >= 0.3
+    for offset in (0.0, -YAW_UNCERTAINTY, YAW_UNCERTAINTY):
+        # turning further only makes sense towards a known facing
+        tried = np.where(profile | ((offset > 0) & ~facing_known), yaw, np.clip(yaw + offset, 0.0, VIEW_SIDE_ABOVE))
+        forward, outward = leg_components(pixels, world, side, rest, facing, tried)
+        runs.append((forward, outward, leg_direction_2d(forward, outward, height)))
+    # a variant that can't tell (NaN) doesn't contradict; one that says otherwise does
+    categories = [_category(d) for _, _, d in runs]
+    sure = (categories[0] >= 0) & np.all([(c == categories[0]) | (c < 0) for c in categories[1:]], axis=0)
+    forward, outward, direction = runs[0]
+    return np.where(sure, forward, np.nan), outward, np.where(sure, direction, np.nan)
