@@ -126,6 +126,26 @@ def test_frame_cue_speaks_only_in_position():
     assert frame_cue(ARABESQUE, row_down, "side") == ("", None)
 
 
+@pytest.mark.parametrize("faults", [dict(supporting=150.0), dict(height=70.0), dict(working=150.0, torso=30.0)])
+def test_live_and_review_say_the_same_on_every_frame_the_review_judges(faults):
+    """The review colours a criterion on its moment's frames; live practice speaks while the moment
+    is reached. On every frame of the clip's moments both rules give the same correction."""
+    m = arabesque_measures(**faults)
+    j = judge(ARABESQUE, m, "side", np.ones(90, bool))
+    judged_frames = sorted({int(f) for span in j.spans.values() if span is not None for f in span.frames})
+    assert judged_frames and j.corrections
+    for f in judged_frames:
+        row = {k: float(v[f]) for k, v in m.items()}
+
+        def here(c, f=f):
+            span = j.spans.get(c.moment)
+            return span is not None and f in span.frames
+
+        review = frame_cue(ARABESQUE, row, "side", judged_here=here)
+        assert review == frame_cue(ARABESQUE, row, "side"), f
+        assert review[0]  # a fault on every judged frame: something is said
+
+
 def test_a_value_is_judged_at_the_precision_it_is_shown():
     """ "Hips level 12° acceptable (good -5..12)": 12.4 shows as 12, so it is judged as 12."""
     from technique.judging.judge import judge_criterion
