@@ -184,3 +184,27 @@ def test_a_clip_read_in_two_parts_at_once_is_the_same_clip():
     assert [a.reference.name for a in verdicts] == ["arabesque", "arabesque"]
     assert [[v.verdict for v in a.judgement.verdicts] for a in verdicts][0] == \
         [[v.verdict for v in a.judgement.verdicts] for a in verdicts][1]
+
+
+def test_a_stream_fed_frame_by_frame_ends_in_the_clips_own_judgement(analyses):
+    """The analyser live practice feeds (judging every frame as it comes) finishes with the judgement
+    the file gets: one analyser for both."""
+    from technique.analyser import Analyser, AnalysisConfig
+    from technique.capture.video import VideoReader
+    from technique.judging.references import load_references
+
+    clip = sample("first_to_arabesque__side_right")
+    refs = load_references()
+    with VideoReader(clip) as reader, \
+            Analyser(reader.info, AnalysisConfig(), refs["arabesque"], judge_frames=True) as analyser:
+        results = [analyser.feed(frame.image, frame.time_s) for frame in reader]
+        streamed = analyser.finish(refs)
+    filed = analyses(clip)
+    assert [r.index for r in results] == list(range(len(results)))
+    held = [r for r in results if r.in_position]
+    assert held and not results[0].in_position  # first position, then the arabesque held
+    assert all(v.band for r in held for v in r.values if v.name == "Leg height")  # judged while held
+    assert not any(v.band for v in results[0].values)  # and not before
+    assert streamed.reference.name == filed.reference.name == "arabesque"
+    assert [(v.criterion.id, v.verdict, v.value) for v in streamed.judgement.verdicts] == \
+        [(v.criterion.id, v.verdict, v.value) for v in filed.judgement.verdicts]
