@@ -88,6 +88,21 @@ JOINT_LABELS = {"working_knee": "working knee", "supporting_knee": "supporting k
 
 WORDS = {
     # reports (outputs.report)
+    "summary_movements": "{name}: {count} movements, {leg} leg working, {view} view",
+    "summary_not_recognised": "{name}: movement not recognised ({view} view)",
+    "summary_movement": "{name}: {title} ({how}), {leg} leg working, {view} view, facing {facing}",
+    "given": "given",
+    "recognised": "recognised, {confidence:.0%}",
+    "seen": "Seen: {why}",
+    "because": "Because: {why}",
+    "because_lower": "because: {why}",
+    "worst_at": " · worst moment at {at:.2f} s",
+    "score": "Score {score}{worst}",
+    "corrections": "Corrections, most important first:",
+    "correction_at": "{correction} (at {at:.2f} s)",
+    "note": "Note: {note}",
+    "compared_with": "Compared with {reference}: {similarity:.0%} similar ({joints})",
+    "warning": "Warning: {warning}",
     "judged_of": "{judged} of {total} criteria judged, {view} view",
     "no_score": "- ({what}: too little can be judged for a score)",
     "facing_unknown": "unknown",

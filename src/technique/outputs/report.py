@@ -141,28 +141,29 @@ def summary_text(analysis: Analysis) -> str:
     lines = []
     judged = [seg for seg in analysis.segments if seg.judgement]
     if j is None and len(judged) > 1:
-        lines.append(f"{name}: {len(judged)} movements, {analysis.working_leg} leg working, "
-                     f"{analysis.view.replace('_', '-')} view")
+        lines.append(say("summary_movements", name=name, count=len(judged), leg=analysis.working_leg,
+                         view=analysis.view.replace("_", "-")))
         for k, seg in enumerate(judged, 1):
             sj = seg.judgement
             score = score_line(sj, analysis.view)
             lines.append(f"  {k}. {sj.reference.title} ({analysis.track.times[seg.start]:.1f}–"
                          f"{analysis.track.times[seg.stop - 1]:.1f} s, {seg.confidence or 0:.0%}): score {score}")
             if seg.explanation:
-                lines.append(f"       because: {seg.explanation}")
+                lines.append("       " + say("because_lower", why=seg.explanation))
             for v in sj.corrections:
-                lines.append(f"       - {v.correction} (at {analysis.track.times[v.worst_frame]:.2f} s)")
+                lines.append("       - " + say("correction_at", correction=v.correction, at=analysis.track.times[v.worst_frame]))
     elif j is None:
-        lines.append(f"{name}: movement not recognised ({analysis.view.replace('_', '-')} view)")
+        lines.append(say("summary_not_recognised", name=name, view=analysis.view.replace("_", "-")))
     else:
-        how = "given" if analysis.movement_given else f"recognised, {dict(analysis.recognition).get(j.reference.name, 0):.0%}"
-        lines.append(f"{name}: {j.reference.title} ({how}), {analysis.working_leg} leg working, "
-                     f"{analysis.view.replace('_', '-')} view, facing {facing_words(analysis)}")
+        how = say("given") if analysis.movement_given else say(
+            "recognised", confidence=dict(analysis.recognition).get(j.reference.name, 0))
+        lines.append(say("summary_movement", name=name, title=j.reference.title, how=how, leg=analysis.working_leg,
+                         view=analysis.view.replace("_", "-"), facing=facing_words(analysis)))
         if analysis.explanation:
-            lines.append(f"  {'Seen' if analysis.movement_given else 'Because'}: {analysis.explanation}")
+            lines.append("  " + say("seen" if analysis.movement_given else "because", why=analysis.explanation))
         score = score_line(j, analysis.view)
-        worst = "" if j.worst_frame is None else f" · worst moment at {analysis.track.times[j.worst_frame]:.2f} s"
-        lines.append(f"  Score {score}{worst}")
+        worst = "" if j.worst_frame is None else say("worst_at", at=analysis.track.times[j.worst_frame])
+        lines.append("  " + say("score", score=score, worst=worst))
         for v in j.verdicts:
             c = v.criterion
             if v.judged:
@@ -173,19 +174,20 @@ def summary_text(analysis: Analysis) -> str:
             else:
                 lines.append(f"  · {c.name:<34} {'':>16}  {v.note}")
         if j.corrections:
-            lines.append("  Corrections, most important first:")
+            lines.append("  " + say("corrections"))
             for k, v in enumerate(j.corrections, 1):
-                lines.append(f"    {k}. {v.correction} (at {analysis.track.times[v.worst_frame]:.2f} s)")
+                lines.append(f"    {k}. " + say("correction_at", correction=v.correction,
+                                                 at=analysis.track.times[v.worst_frame]))
         for note in j.notes:
-            lines.append(f"  Note: {note}")
+            lines.append("  " + say("note", note=note))
     lines += story_lines(analysis)
     if analysis.comparison:
         c = analysis.comparison
         joints = ", ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in c.joints.items())
-        lines.append(f"  Compared with {c.reference}: {c.similarity:.0%} similar ({joints})")
+        lines.append("  " + say("compared_with", reference=c.reference, similarity=c.similarity, joints=joints))
         lines.append(f"    {c.message}")
     for warning in analysis.warnings:
-        lines.append(f"  Warning: {warning}")
+        lines.append("  " + say("warning", warning=warning))
     return "\n".join(lines)
 
 
@@ -224,7 +226,7 @@ def story_lines(analysis: Analysis) -> list[str]:
                          f"passé {turn.passe_toe_to_knee:+.2f} shank from the knee, plié {turn.plie_depth:.0f}°, "
                          f"{'relevé' if turn.releve > RELEVE_LIFT else 'flat foot'}")
         for note in story.notes:
-            lines.append(f"    Note: {note}")
+            lines.append("    " + say("note", note=note))
     return lines
 
 
