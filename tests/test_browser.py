@@ -385,7 +385,7 @@ def test_nothing_leaves_the_machine(browser, app_url):
 def bare_server(tmp_path):
     """`streamlit run` on the dashboard (the command `technique app` runs), so that the test signals
     Streamlit itself; killed at the end whatever happens."""
-    from technique.apps.dashboard import streamlit_command
+    from technique.apps.dashboard.server import streamlit_command
 
     port = free_port()
     log = open(tmp_path / "server.log", "wb")

@@ -327,6 +327,10 @@ class LiveCoach:
             out.append(KeyValue(c.name, format_value(c.measure, value), band_of(value, c) if judged else ""))
         return tuple(out)
 
+    def draw(self, frame_bgr: np.ndarray, result: FrameResult) -> np.ndarray:
+        """The frame with this result drawn on it (the dashboard draws the latest result on every frame)."""
+        return self._draw(frame_bgr, result)
+
     def _draw(self, frame_bgr: np.ndarray, result: FrameResult) -> np.ndarray:
         from technique.outputs.overlay import GREY, VERDICT_COLOURS, WHITE, draw_panel, draw_skeleton
 
