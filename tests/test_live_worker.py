@@ -110,3 +110,13 @@ def test_every_frame_is_shown_while_the_model_takes_the_newest():
     assert sorted(waits)[len(waits) // 2] < 0.05  # the callback doesn't wait for the model
     status = latest(processor.results, 0.1)
     assert status is not None and status.state.frame == worker.analysed and status.state.person
+
+
+def test_no_stun_or_turn_server_on_the_server_side():
+    """streamlit-webrtc hands the page's ICE servers to aiortc; an empty list stays empty (aiortc
+    falls back to Google's STUN server only when it is given none at all)."""
+    config = pytest.importorskip("streamlit_webrtc.config")
+    from technique.apps.dashboard.webrtc import RTC_CONFIGURATION
+
+    assert RTC_CONFIGURATION["iceServers"] == []
+    assert config.compile_rtc_configuration(RTC_CONFIGURATION).iceServers == []
