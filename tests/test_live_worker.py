@@ -14,7 +14,7 @@ from fractions import Fraction
 import pytest
 from conftest import sample
 
-from technique.apps.dashboard.webrtc import AnalysisWorker, CoachProcessor, LiveSettings, latest
+from technique.apps.dashboard.webrtc import AnalysisWorker, CoachProcessor, LiveSettings, Rate, latest
 
 
 def gated_doubler():
@@ -73,6 +73,14 @@ def test_close_stops_the_thread_and_calls_on_stop_on_it():
     worker.submit(7)  # a frame after the stream ended is ignored
     time.sleep(0.05)
     assert worker.analysed == 1 and worker.latest() == 42
+
+
+@pytest.mark.parametrize("period_s, expected", [(1 / 24, 24.0), (1 / 30, 30.0), (0.25, 4.0)])
+def test_a_rate_is_the_events_per_second_of_the_last_full_window(period_s, expected):
+    rate = Rate(window_s=1.0)
+    figures = [rate.tick(k * period_s) for k in range(int(2.5 / period_s))]
+    assert figures[0] == 0.0  # nothing to say before a window has passed
+    assert rate.per_second == pytest.approx(expected, rel=0.01)
 
 
 def test_every_frame_is_shown_while_the_model_takes_the_newest():

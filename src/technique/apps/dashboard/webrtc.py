@@ -14,8 +14,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 # The camera's rate is asked for up to 30 frames/s: the callback only draws, so every frame the
@@ -73,23 +72,24 @@ def latest(box: queue.Queue, timeout: float):
             return item
 
 
-@dataclass
 class Rate:
-    """Events per second over a sliding window of monotonic stamps."""
+    """Events per second over windows of at least `window_s`: `per_second` is the last full window's
+    figure (ticked from one thread, read from any)."""
 
-    window_s: float = 2.0
-    stamps: deque = field(default_factory=lambda: deque(maxlen=256))
+    def __init__(self, window_s: float = 1.0):
+        self.window_s = window_s
+        self.count = 0
+        self.per_second = 0.0
+        self._start: tuple[float, int] | None = None
 
     def tick(self, now: float) -> float:
-        self.stamps.append(now)
-        while len(self.stamps) > 2 and now - self.stamps[0] > self.window_s:
-            self.stamps.popleft()
-        return self.per_second()
-
-    def per_second(self) -> float:
-        if len(self.stamps) < 2:
-            return 0.0
-        return (len(self.stamps) - 1) / max(self.stamps[-1] - self.stamps[0], 1e-9)
+        self.count += 1
+        if self._start is None:
+            self._start = (now, self.count)
+        elif now - self._start[0] >= self.window_s:
+            self.per_second = (self.count - self._start[1]) / (now - self._start[0])
+            self._start = (now, self.count)
+        return self.per_second
 
 
 class AnalysisWorker:
@@ -191,7 +191,7 @@ class CoachProcessor:
         self._best_hold = max(self._best_hold, result.hold_s)
         state = live_state(self.coach.reference, result, time_s, self.coach.frames, self._best_hold,
                            self._analysed.tick(time.perf_counter()), (time.perf_counter() - started) * 1000)
-        put_latest(self.results, LiveStatus(state, self._shown.per_second(), self.worker.dropped))
+        put_latest(self.results, LiveStatus(state, self._shown.per_second, self.worker.dropped))
         return result
 
     def recv(self, frame):
