@@ -14,16 +14,16 @@ leaves out the camera's own delay before the frame reaches the page). Analysed f
 page's frame counter (frames analysed by the server) over the window. The load average is printed:
 the figures depend on what else runs on the machine.
 
-Without --browser:
-A "camera" thread plays a sample clip (640x480) in real time at 30 fps, stamping each frame with the
-moment it was captured. The coach works like streamlit-webrtc's async mode: it always takes the
-newest frame and drops the ones it had no time for. Latency is measured per processed frame from
-capture to the annotated frame being ready (waiting + pose + measures + judgement + drawing).
+Without --browser, the server's side alone: the sample clip (640x480) is given in real time at 30 fps
+to the live page's CoachProcessor, as streamlit-webrtc's callback would give it. Every frame comes back
+drawn; the analysis worker takes the newest frame it can. Printed: frames shown and analysed per
+second, the callback's time, camera-to-shown-frame-ready latency, and the age of the skeleton drawn
+(how far the analysed frame is behind the frame it is drawn on).
 
 --vp8 adds the video codec work the WebRTC path does on the same machine: the camera side encodes
-each frame to VP8 and decodes it again (the browser's encoder and aiortc's decoder), and the coach
-encodes its annotated frame to VP8 (aiortc's encoder), all with aiortc's own codecs. Network and
-the browser's jitter buffer are not included; the browser test records those (test-artifacts/).
+each frame to VP8 and decodes it again (the browser's encoder and aiortc's decoder), and the page's
+drawn frame is encoded to VP8 (aiortc's encoder), all with aiortc's own codecs, here in one thread
+(so it overstates the wait). Network and the browser's jitter buffer are left out: --browser has them.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-import threading
 import time
 from fractions import Fraction
 from pathlib import Path
@@ -68,26 +67,42 @@ class Vp8Loop:
         return frames[-1].to_ndarray(format="bgr24") if frames else image
 
 
-def camera(frames: list[np.ndarray], seconds: float, slot: dict, lock: threading.Condition, vp8: bool,
-           fps: float) -> None:
-    codec = Vp8Loop() if vp8 else None
+def av_frame(image: np.ndarray, k: int, fps: float):
+    """The image as the WebRTC track delivers it: a VideoFrame stamped with its time in the stream."""
+    import av
+
+    frame = av.VideoFrame.from_ndarray(image, format="bgr24")
+    frame.pts, frame.time_base = round(k * 90000 / fps), Fraction(1, 90000)
+    return frame
+
+
+def serve(processor, frames: list[np.ndarray], fps: float, seconds: float, vp8: bool) -> dict:
+    """Camera frames given to the processor's callback in real time: how long each callback took,
+    how late each shown frame was ready, and how old the skeleton drawn on it was."""
+    from technique.apps.dashboard.webrtc import latest
+
+    codec_in, codec_out = (Vp8Loop(), Vp8Loop()) if vp8 else (None, None)
+    ready_ms, callback_ms, age_ms, analysed_time = [], [], [], None
     start = time.perf_counter()
     for k in range(int(seconds * fps)):
         due = start + k / fps
         time.sleep(max(0.0, due - time.perf_counter()))
-        captured = time.perf_counter()
         image = frames[int(k * FPS / fps) % len(frames)]  # the clip plays at its own speed
-        if codec:
-            image = codec.round_trip(image)
-        with lock:
-            if slot.get("frame") is not None:
-                slot["dropped"] += 1
-            slot["frame"] = (image, captured, k / fps)
-            slot["sent"] += 1
-            lock.notify()
-    with lock:
-        slot["done"] = True
-        lock.notify()
+        if codec_in:
+            image = codec_in.round_trip(image)
+        begin = time.perf_counter()
+        shown = processor.recv(av_frame(image, k, fps))
+        callback_ms.append((time.perf_counter() - begin) * 1000)
+        if codec_out:
+            codec_out.encode(shown.to_ndarray(format="bgr24"))
+        ready_ms.append((time.perf_counter() - due) * 1000)
+        status = latest(processor.results, 0)
+        analysed_time = status.state.time_s if status is not None else analysed_time
+        if analysed_time is not None:
+            age_ms.append((k / fps - analysed_time) * 1000)
+    elapsed = time.perf_counter() - start
+    return {"shown": len(ready_ms), "elapsed": elapsed, "ready": np.array(ready_ms),
+            "callback": np.array(callback_ms), "age": np.array(age_ms)}
 
 
 def main() -> None:
@@ -104,51 +119,28 @@ def main() -> None:
         browser_main(args)
         return
 
-    from technique.apps.live import LiveCoach
-    from technique.judging.references import load_references
+    from technique.apps.dashboard.webrtc import CoachProcessor, LiveSettings
     from technique.capture.video import VideoReader
+    from technique.judging.references import load_references
 
     with VideoReader(args.clip) as reader:
         frames = [f.image for f in reader]
     height, width = frames[0].shape[:2]
-    coach = LiveCoach(load_references()[args.movement], "auto", mirror=True)
-    coach.process(frames[0], 0.0)  # the model's start-up is not part of a stream's steady state
-    out_codec = Vp8Loop() if args.vp8 else None
-
-    slot, lock = {"frame": None, "dropped": 0, "sent": 0, "done": False}, threading.Condition()
-    thread = threading.Thread(target=camera, args=(frames, args.seconds, slot, lock, args.vp8, args.fps), daemon=True)
-    latencies, work = [], []
-    started = time.perf_counter()
-    thread.start()
-    while True:
-        with lock:
-            while slot["frame"] is None and not slot["done"]:
-                lock.wait()
-            if slot["frame"] is None:
-                break
-            image, captured, stream_time = slot["frame"]
-            slot["frame"] = None
-        begin = time.perf_counter()
-        annotated, state = coach.process(image, 1.0 + stream_time)
-        if out_codec:
-            out_codec.encode(annotated)
-        done = time.perf_counter()
-        latencies.append(done - captured)
-        work.append(done - begin)
-    elapsed = time.perf_counter() - started
-    thread.join()
-    coach.close()
-
-    lat, busy = np.array(latencies) * 1000, np.array(work) * 1000
+    processor = CoachProcessor(load_references(), LiveSettings(args.movement, "auto", mirror=True))
+    processor.recv(av_frame(frames[0], 0, args.fps))  # the model's start-up is not part of a stream's steady state
+    while processor.worker.latest() is None:
+        time.sleep(0.05)
+    load = os.getloadavg()
+    figures = serve(processor, frames, args.fps, args.seconds, args.vp8)
+    processor.on_ended()
+    worker, ready, callback, age = processor.worker, figures["ready"], figures["callback"], figures["age"]
     print(f"clip: {Path(args.clip).name} ({width}x{height}), camera {args.fps:g} fps for {args.seconds:g} s, "
-          f"{os.cpu_count()} CPUs{', with VP8 encode/decode' if args.vp8 else ''}")
-    print(f"frames from the camera: {slot['sent']}, processed: {len(latencies)}, dropped (no time): {slot['dropped']}")
-    print(f"processed frames/s: {len(latencies) / elapsed:.1f}")
-    print(f"camera-to-overlay latency ms: p50 {np.percentile(lat, 50):.0f}, p95 {np.percentile(lat, 95):.0f}, "
-          f"max {lat.max():.0f}")
-    print(f"work per processed frame ms: p50 {np.percentile(busy, 50):.0f}, p95 {np.percentile(busy, 95):.0f}")
-    print(f"last state: frame {state.frame}, cue {state.cue!r}, best hold {state.best_hold_s:.1f} s")
-
+          f"{os.cpu_count()} CPUs, load before {load[0]:.1f}{', with VP8 encode/decode' if args.vp8 else ''}")
+    print(f"frames shown: {figures['shown'] / figures['elapsed']:.1f}/s; analysed: {worker.analysed - 1} "
+          f"({(worker.analysed - 1) / figures['elapsed']:.1f}/s), dropped by the analysis (still shown): {worker.dropped}")
+    print(f"callback ms: p50 {np.percentile(callback, 50):.1f}, p95 {np.percentile(callback, 95):.1f}")
+    print(f"camera-to-shown-frame-ready ms: p50 {np.percentile(ready, 50):.0f}, p95 {np.percentile(ready, 95):.0f}")
+    print(f"age of the skeleton drawn ms: p50 {np.percentile(age, 50):.0f}, p95 {np.percentile(age, 95):.0f}")
 
 # ----------------------------------------------------------------------------- in real Chromium (--browser)
 
