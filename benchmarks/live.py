@@ -144,20 +144,21 @@ def main() -> None:
 
 # ----------------------------------------------------------------------------- in real Chromium (--browser)
 
-CODE_BITS = 11  # 10 bits of frame number and an even-parity bit, as black/white blocks
-CODE_X, CODE_Y, CODE_W, CODE_H = 15, 64, 20, 32  # in the camera's 640x480 picture (px)
+CODE_BITS = 7  # the frame number mod 128 in black/white blocks, and under it its complement (a check)
+CODE_X, CODE_Y, CODE_W, CODE_H = 15, 64, 30, 24  # in the camera's 640x480 picture (px): one block
 CHROMIUM = "/usr/bin/chromium"
 
 
 def stamp(image: np.ndarray, number: int) -> np.ndarray:
-    """The frame with `number` (mod 1024) drawn as blocks near its top-left corner (top-right on
-    the mirrored page, clear of the coach's panel, the correction and the dancer)."""
+    """The frame with `number` (mod 128) drawn as two rows of blocks near its top-left corner (top-right
+    on the mirrored page, clear of the coach's panel, the correction and the dancer): the bits, and
+    under them their complement, so that a picture smeared by the codec is not misread."""
     out = image.copy()
-    bits = [(number >> k) & 1 for k in range(CODE_BITS - 1)]
-    bits.append(sum(bits) % 2)
-    for k, bit in enumerate(bits):
+    for k in range(CODE_BITS):
+        bit = (number >> k) & 1
         x = CODE_X + k * CODE_W
         out[CODE_Y:CODE_Y + CODE_H, x:x + CODE_W] = 235 if bit else 16
+        out[CODE_Y + CODE_H:CODE_Y + 2 * CODE_H, x:x + CODE_W] = 16 if bit else 235
     return out
 
 
@@ -169,7 +170,7 @@ def write_y4m(frames: list[np.ndarray], path: Path, fps: int) -> Path:
     with open(path, "wb") as out:
         out.write(f"YUV4MPEG2 W{width} H{height} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
         for k, image in enumerate(frames):
-            out.write(b"FRAME\n" + cv2.cvtColor(stamp(image, k), cv2.COLOR_BGR2YUV_I420).tobytes())
+            out.write(b"FRAME\n" + cv2.cvtColor(stamp(image, k % 128), cv2.COLOR_BGR2YUV_I420).tobytes())
     return path
 
 
@@ -183,26 +184,30 @@ PAGE_PROBE = """(() => {
   const bench = window.__bench = {captured: [], shown: [], counts: []};
   // Reads the blocks from `source` (width x height, mirrored or not): only the code's strip is
   // copied to a small canvas (the probe's own work stays small beside the stream's).
-  const strip = new OffscreenCanvas(BITS * W, H), sctx = strip.getContext('2d', {willReadFrequently: true});
-  function decode(source, width, height, mirrored) {
-    const sx = width / 640, sy = height / 480, span = BITS * W;
-    const left = mirrored ? width - (X + span) * sx : X * sx;
-    sctx.drawImage(source, left, Y * sy, span * sx, H * sy, 0, 0, span, H);
-    const data = sctx.getImageData(0, 0, span, H).data, bits = [];
-    for (let k = 0; k < BITS; k++) {
-      const block = mirrored ? BITS - 1 - k : k;
-      let sum = 0, n = 0;
-      for (let y = 8; y < H - 8; y++) for (let x = block * W + 5; x < (block + 1) * W - 5; x++) {
+  const strip = new OffscreenCanvas(BITS * W, 2 * H), sctx = strip.getContext('2d', {willReadFrequently: true});
+  function level(data, span, block, row) {  // the mean grey of a block's middle
+    let sum = 0, n = 0;
+    const my = Math.floor(H / 4), mx = Math.floor(W / 4);
+    for (let y = row * H + my; y < (row + 1) * H - my; y++)
+      for (let x = block * W + mx; x < (block + 1) * W - mx; x++) {
         const i = (y * span + x) * 4;
         sum += 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2]; n++;
       }
-      const mean = sum / n;
-      if (mean > 90 && mean < 165) return null;  // not a clean block: no reading
-      bits.push(mean >= 128 ? 1 : 0);
+    return sum / n;
+  }
+  function decode(source, width, height, mirrored) {
+    const sx = width / 640, sy = height / 480, span = BITS * W;
+    const left = mirrored ? width - (X + span) * sx : X * sx;
+    sctx.drawImage(source, left, Y * sy, span * sx, 2 * H * sy, 0, 0, span, 2 * H);
+    const data = sctx.getImageData(0, 0, span, 2 * H).data;
+    let number = 0;
+    for (let k = 0; k < BITS; k++) {
+      const block = mirrored ? BITS - 1 - k : k;
+      const bit = level(data, span, block, 0), check = level(data, span, block, 1);
+      if (Math.abs(bit - check) < 100) return null;  // not a clean pair: no reading
+      if (bit > check) number += 1 << k;
     }
-    const parity = bits.slice(0, BITS - 1).reduce((a, b) => a + b, 0) %% 2;
-    if (parity !== bits[BITS - 1]) return null;
-    return bits.slice(0, BITS - 1).reduce((a, b, k) => a + (b << k), 0);
+    return number;
   }
   const md = navigator.mediaDevices;
   if (md && md.getUserMedia && window.MediaStreamTrackProcessor) {
