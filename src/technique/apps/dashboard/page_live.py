@@ -33,7 +33,10 @@ def live_page() -> None:
         media_stream_constraints={"video": {"width": {"ideal": 640}, "height": {"ideal": 480},
                                             "frameRate": {"ideal": LIVE_FPS, "max": LIVE_FPS}}, "audio": False},
         video_processor_factory=lambda: CoachProcessor(references, settings),
-        async_processing=False,  # the callback only draws; the analysis has its own thread (webrtc.py)
+        # The callback only draws (a few ms, on the server's event loop); the analysis has its own thread
+        # (webrtc.py). streamlit-webrtc's async mode, a frame behind, presented 24-25 of 30 frames/s at
+        # 217-230 ms median against 30 at 182-187 ms here (benchmarks/live.py --browser 30).
+        async_processing=False,
         video_html_attrs={"autoPlay": True, "controls": False, "muted": True, "style": {"width": "100%"}},
     )
     if not ctx.state.playing:
