@@ -75,6 +75,18 @@ def test_close_stops_the_thread_and_calls_on_stop_on_it():
     assert worker.analysed == 1 and worker.latest() == 42
 
 
+def test_a_failing_analysis_is_kept_for_the_stream_to_raise():
+    stopped = []
+    worker = AnalysisWorker(lambda x: 1 / x, on_stop=lambda: stopped.append(True))
+    worker.submit(0)
+    wait_for(lambda: stopped)
+    assert isinstance(worker.error, ZeroDivisionError) and worker.latest() is None
+    assert stopped == [True]  # the coach is closed all the same
+    worker.submit(1)  # nothing analyses it any more
+    worker.close()
+    assert worker.analysed == 0
+
+
 @pytest.mark.parametrize("period_s, expected", [(1 / 24, 24.0), (1 / 30, 30.0), (0.25, 4.0)])
 def test_a_rate_is_the_events_per_second_of_the_last_full_window(period_s, expected):
     rate = Rate(window_s=1.0)

@@ -97,7 +97,8 @@ class AnalysisWorker:
 
     `submit` never waits: an item not yet taken is replaced (and counted in `dropped`). `latest()`
     is the newest result (None before the first). `close()` stops the thread after the analysis in
-    hand, then calls `on_stop` on the worker's own thread (the coach is closed where it lives).
+    hand, then calls `on_stop` on the worker's own thread (the coach is closed where it lives). An
+    analysis that fails stops the thread and is kept in `error`, for the stream to raise.
     """
 
     def __init__(self, analyse: Callable, on_stop: Callable[[], None] | None = None,
@@ -107,6 +108,7 @@ class AnalysisWorker:
         self._waiting = None  # the newest item not yet taken
         self._result = None
         self._closed = False
+        self.error: BaseException | None = None
         self.dropped = 0
         self.analysed = 0
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
@@ -138,6 +140,10 @@ class AnalysisWorker:
                 with self._ready:
                     self._result = result
                     self.analysed += 1
+        except Exception as exc:  # handed to the stream, which raises it
+            self.error = exc
+            with self._ready:
+                self._closed = True
         finally:
             if self._on_stop:
                 self._on_stop()
@@ -197,6 +203,8 @@ class CoachProcessor:
     def recv(self, frame):
         import av
 
+        if self.worker.error is not None:  # the analysis failed: stop the stream rather than freeze its skeleton
+            raise self.worker.error
         image = frame.to_ndarray(format="bgr24")
         now = time.monotonic()
         if self._clock_start is None:
