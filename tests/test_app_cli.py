@@ -55,7 +55,7 @@ NATIVE_LINES = [  # as MediaPipe 0.10.21 writes them when the live coach starts
     ("  Stopping...\n", False),
 ])
 def test_only_mediapipes_info_and_warning_lines_are_hidden(line, hidden):
-    from technique.apps.dashboard import NATIVE_LOG
+    from technique.apps.dashboard.server import NATIVE_LOG
 
     assert bool(NATIVE_LOG.match(line)) == hidden
 

@@ -251,10 +251,12 @@ def test_teachers_reference_then_a_review_against_it(page, app_url):
 
 
 WEBRTC_STATS = """async () => {
-    const out = {};
+    const out = {iceServers: [], candidates: []};
     for (const pc of window.__techniquePCs || []) {
+        out.iceServers.push(...(pc.getConfiguration().iceServers || []));
         const report = await pc.getStats();
         report.forEach(s => {
+            if (s.type === 'local-candidate' || s.type === 'remote-candidate') out.candidates.push(s.candidateType);
             if ((s.type === 'inbound-rtp' || s.type === 'outbound-rtp') && s.kind === 'video') out[s.type] = s;
             if (s.type === 'media-source' && s.kind === 'video') out['media-source'] = s;
             if (s.type === 'candidate-pair' && s.nominated) out['candidate-pair'] = s;
@@ -288,7 +290,8 @@ def test_live_practice_through_webrtc(page, app_url):
     iframe = page.frame_locator("iframe").first
     iframe.get_by_role("button", name=re.compile("start", re.I)).click(timeout=60_000)
 
-    frame_re, cue_re = re.compile(r"Frame (\d+) · ([\d.]+) frames/s · (\d+) ms"), re.compile(r"Correction: (.+)")
+    frame_re = re.compile(r"Frame (\d+) · ([\d.]+) frames/s analysed, ([\d.]+) shown · (\d+) ms")
+    cue_re = re.compile(r"Correction: (.+)")
     from technique.judging.references import load_references
 
     corrections = {text for c in load_references()["developpe_devant"].criteria
@@ -300,7 +303,7 @@ def test_live_practice_through_webrtc(page, app_url):
         if (m := frame_re.search(text)) and (c := cue_re.search(text)):
             frames.append(int(m.group(1)))
             cues.append(c.group(1).strip())
-            rates.append((float(m.group(2)), int(m.group(3))))
+            rates.append((float(m.group(2)), float(m.group(3)), int(m.group(4))))
         if not shot and cues and cues[-1] in corrections:
             screenshot(page, "live.png")  # the correction on the video and in the page
             shot = True
@@ -319,14 +322,17 @@ def test_live_practice_through_webrtc(page, app_url):
 
     # figures for the closing note (not asserted: this machine's speed is not a test)
     stats = webrtc_stats(page)
+    # no STUN or TURN server: only this computer's own addresses are offered, nothing leaves it
+    assert stats["iceServers"] == [] and set(stats["candidates"]) == {"host"}, stats
     inbound, outbound = stats.get("inbound-rtp", {}), stats.get("outbound-rtp", {})
 
     def per_frame(total: str, count: str, source: dict) -> float | None:
         return round(1000 * source[total] / source[count], 1) if source.get(count) else None
 
     figures = {
-        "server_fps_reported": [r[0] for r in rates[-20:]],
-        "server_ms_per_frame_reported": [r[1] for r in rates[-20:]],
+        "server_analysed_fps_reported": [r[0] for r in rates[-20:]],
+        "server_shown_fps_reported": [r[1] for r in rates[-20:]],
+        "server_ms_per_analysis_reported": [r[2] for r in rates[-20:]],
         "browser_received_fps": inbound.get("framesPerSecond"),
         "browser_frames_decoded": inbound.get("framesDecoded"),
         "browser_camera_fps": stats.get("media-source", {}).get("framesPerSecond"),
@@ -385,7 +391,7 @@ def test_nothing_leaves_the_machine(browser, app_url):
 def bare_server(tmp_path):
     """`streamlit run` on the dashboard (the command `technique app` runs), so that the test signals
     Streamlit itself; killed at the end whatever happens."""
-    from technique.apps.dashboard import streamlit_command
+    from technique.apps.dashboard.server import streamlit_command
 
     port = free_port()
     log = open(tmp_path / "server.log", "wb")

@@ -17,7 +17,8 @@ import pytest
 from conftest import sample
 from streamlit.testing.v1 import AppTest
 
-from technique.apps.dashboard import safe_name, streamlit_command
+from technique.apps.dashboard.server import streamlit_command
+from technique.apps.dashboard.services import safe_name
 
 ARABESQUE = sample("first_to_arabesque__side_right")
 DEVELOPPE = sample("developpe_devant__side_right")
@@ -27,19 +28,19 @@ FLAWED = Path(__file__).parent / "data" / "arabesque_bent_supporting_knee__side_
 
 
 def review_script():
-    from technique.apps.dashboard import review_page
+    from technique.apps.dashboard.page_review import review_page
 
     review_page()
 
 
 def progress_script():
-    from technique.apps.dashboard import progress_page
+    from technique.apps.dashboard.page_progress import progress_page
 
     progress_page()
 
 
 def teacher_script():
-    from technique.apps.dashboard import teacher_page
+    from technique.apps.dashboard.page_teacher import teacher_page
 
     teacher_page()
 
@@ -202,7 +203,9 @@ def test_repo_streamlit_config_matches():
 # ----------------------------------------------------------------------------- movements in time
 
 def test_the_timeline_shows_phases_turn_markers_and_the_worst_moment(analyses):
-    from technique.apps.dashboard import story_rows, timeline_figure, turn_rows
+    from technique.apps.dashboard.charts import timeline_figure
+    from technique.apps.dashboard.page_review import turn_rows
+    from technique.outputs.report import story_rows
 
     analysis = analyses(FOUETTE)
     figure = timeline_figure(analysis)
@@ -233,7 +236,8 @@ def test_the_timeline_shows_phases_turn_markers_and_the_worst_moment(analyses):
 
 
 def test_a_developpe_reads_in_plain_words(analyses):
-    from technique.apps.dashboard import story_rows, timeline_figure
+    from technique.apps.dashboard.charts import timeline_figure
+    from technique.outputs.report import story_rows
 
     analysis = analyses(DEVELOPPE)
     names = [s.name for s in timeline_figure(analysis).layout.shapes if s.name.startswith("phase")]
@@ -328,7 +332,7 @@ def test_the_teacher_page_saves_a_reference_that_the_review_page_then_lists(temp
 @pytest.fixture(scope="module")
 def teacher_reference():
     """Miss Cleo's arabesque, made from the side arabesque the way the teacher page makes it."""
-    from technique.apps.dashboard import make_teacher_reference
+    from technique.apps.dashboard.services import make_teacher_reference
 
     data, path = make_teacher_reference(ARABESQUE.read_bytes(), ARABESQUE.name, "Miss Cleo arabesque", None)
     assert path == references_folder() / "miss_cleo_arabesque.yaml"
@@ -364,7 +368,7 @@ def test_a_review_against_a_teachers_reference_shows_similarity_and_the_side_by_
     still = worst_moment(review.analysis.judgement) is not None
     assert len(at.get("image")) == 1 + still  # the side-by-side, and the worst moment if any
 
-    from technique.apps.dashboard import frames_at
+    from technique.apps.dashboard.services import frames_at
 
     raw = frames_at(DEVELOPPE, [c.worst_frame])[c.worst_frame][:, :, ::-1]
     x0, y0, x1, y1 = face_box(review.analysis.track.pixels[c.worst_frame], (width, raw.shape[0]))
@@ -413,7 +417,7 @@ def test_a_damaged_or_newer_history_gets_a_message_on_progress_and_save(db, dama
 
 
 def test_to_work_on_lists_every_criterion_with_a_correction(db):
-    from technique.apps.dashboard import progress_rows
+    from technique.apps.dashboard.page_progress import progress_rows
     from technique.outputs.history import History
     from technique.judging.references import load_references
 
@@ -433,7 +437,7 @@ def test_to_work_on_lists_every_criterion_with_a_correction(db):
 
 def test_one_red_mark_one_name_on_the_angle_chart(analyses):
     """The worst moment is the chart's only red mark; each criterion's lowest score is a dark cross."""
-    from technique.apps.dashboard import LOWEST_MARK, angle_figure
+    from technique.apps.dashboard.charts import LOWEST_MARK, angle_figure
     from technique.outputs.report import worst_moment
 
     analysis = analyses(FLAWED)  # one correction: a worst moment

@@ -248,7 +248,7 @@ def test_turned_clip_gives_an_upright_annotated_video(analyses, awkward, tmp_pat
 
 def test_turned_clip_gives_upright_stills_in_batch_and_dashboard(analyses, awkward, tmp_path):
     from technique.outputs.writer import write_still
-    from technique.apps.dashboard import frames_at
+    from technique.apps.dashboard.services import frames_at
 
     a = analyses(awkward["turned_clockwise"])
     still = write_still(a, awkward["turned_clockwise"], tmp_path / "worst.jpg")

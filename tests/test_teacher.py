@@ -123,7 +123,7 @@ def test_names_with_no_plain_spelling_get_a_short_stable_id():
 
 
 def test_one_naming_rule_for_the_command_line_and_the_dashboard(teacher_reference):
-    from technique.apps.dashboard import teacher_name_problem
+    from technique.apps.dashboard.services import teacher_name_problem
 
     refs = load_references((teacher_reference.parent,))
     for typed in ("Arabesque", "arabésque", "PASSE"):
