@@ -6,6 +6,8 @@ against foreshortening) are documented at the top of measures.py.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import warnings
 
 import numpy as np
@@ -13,6 +15,26 @@ import numpy as np
 from technique import landmarks as L
 from technique.series import rolling_percentile
 from technique.analysis.geometry import OTHER, SIDE_POINTS, distance, from_vertical_down, midpoint
+
+
+@dataclass(frozen=True)
+class DirectionConfig:
+    """The numbers that say which way she faces and where the leg goes (measured on the dev renders)."""
+    # body_yaw bands of the three views (degrees). body_yaw reads a camera 45 deg round as 25-55 (dev renders:
+    # the adult_male body's shoulders read narrow, 25-41) and a front or back camera as 0-19: the front band
+    # ends at 22, between the two
+    view_front_below: float = 22.0
+    # body_yaw above this is a profile (side view)
+    view_side_above: float = 60.0
+    # shoulder width / torso length of a body square to the camera (MediaPipe points)
+    frontal_shoulder_width: float = 0.72
+    # metres of MediaPipe depth between hip and ankle that are trusted to say front from back
+    depth_clear_m: float = 0.3
+    # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
+    yaw_uncertainty: float = 15.0
+
+
+DIRECTION = DirectionConfig()
 
 
 def facing_yaw(world: np.ndarray) -> np.ndarray:
@@ -32,12 +54,9 @@ def facing_yaw(world: np.ndarray) -> np.ndarray:
 
 VIEWS = ("front", "three_quarter", "side")
 
-# body_yaw bands of the three views (degrees). body_yaw reads a camera 45 deg round as 25-55 (dev renders:
-# the adult_male body's shoulders read narrow, 25-41) and a front or back camera as 0-19: the front
-# band ends at 22, between the two
-VIEW_FRONT_BELOW, VIEW_SIDE_ABOVE = 22.0, 60.0
 
-def view_of(yaw: np.ndarray | float, front_below: float = VIEW_FRONT_BELOW, side_above: float = VIEW_SIDE_ABOVE) -> str:
+def view_of(yaw: np.ndarray | float, front_below: float = DIRECTION.view_front_below,
+            side_above: float = DIRECTION.view_side_above) -> str:
     """Camera view from the body's yaw (a clip's median, or one frame's)."""
     finite = np.asarray(yaw, dtype=float)[np.isfinite(yaw)]
     y = float(np.median(finite)) if finite.size else float("nan")
@@ -61,7 +80,6 @@ def facing_x(pixels: np.ndarray, working: str = "right") -> np.ndarray:
     cue = np.where(np.isfinite(nose), nose + 0.5 * np.nan_to_num(toes), 1.5 * toes)
     return np.clip(cue / 0.15, -1.0, 1.0)
 
-FRONTAL_SHOULDER_WIDTH = 0.72  # shoulder width / torso length of a body square to the camera (MediaPipe points)
 
 def body_yaw(pixels: np.ndarray, world: np.ndarray) -> np.ndarray:
     """0 = square to the camera (front or back view), 90 = profile, per frame.
@@ -73,7 +91,7 @@ def body_yaw(pixels: np.ndarray, world: np.ndarray) -> np.ndarray:
     torso = distance(midpoint(p, L.LEFT_SHOULDER, L.RIGHT_SHOULDER), midpoint(p, L.LEFT_HIP, L.RIGHT_HIP))
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = distance(p[..., L.LEFT_SHOULDER, :], p[..., L.RIGHT_SHOULDER, :]) / torso
-    flat = np.degrees(np.arccos(np.clip(ratio / FRONTAL_SHOULDER_WIDTH, 0.0, 1.0)))
+    flat = np.degrees(np.arccos(np.clip(ratio / DIRECTION.frontal_shoulder_width, 0.0, 1.0)))
     deep = facing_yaw(world)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -122,7 +140,6 @@ def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float
     out = in_plane * flat + (1 - in_plane) * deep
     return np.where(np.isfinite(deep), out, flat)
 
-DEPTH_CLEAR_M = 0.3  # metres of MediaPipe depth between hip and ankle that are trusted to say front from back
 
 def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
                    yaw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -142,7 +159,7 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     x = d[..., 0]
     depth = np.sqrt(np.clip(1.0 - x ** 2 - d[..., 1] ** 2, 0.0, None))
     # in a side view the hips overlap in the picture: take it as a true profile (forward = horizontal)
-    theta = np.radians(np.where(yaw > VIEW_SIDE_ABOVE, 90.0, np.nan_to_num(yaw, nan=0.0)))
+    theta = np.radians(np.where(yaw > DIRECTION.view_side_above, 90.0, np.nan_to_num(yaw, nan=0.0)))
     s = np.where(np.nan_to_num(facing) < 0, -1.0, 1.0)
     o_s = np.where(p[..., i["hip"], 0] < p[..., o["hip"], 0], -1.0, 1.0)
     fx, fz = s * np.sin(theta), np.cos(theta)
@@ -166,7 +183,7 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     # MediaPipe's depth decides only in a three-quarter view, and only when it is clear (the ankle a
     # good 30 cm nearer or farther than the hip): on the dev renders that added 7 right names and no wrong one,
     # where any depth difference added 17 right and 4 wrong
-    three_quarter = (yaw >= VIEW_FRONT_BELOW) & (yaw <= VIEW_SIDE_ABOVE) & (np.abs(np.nan_to_num(dz)) > DEPTH_CLEAR_M)
+    three_quarter = (yaw >= DIRECTION.view_front_below) & (yaw <= DIRECTION.view_side_above) & (np.abs(np.nan_to_num(dz)) > DIRECTION.depth_clear_m)
     pick_near = np.where(low_foot & nearer, True, np.where(low_foot & farther, False, deep_nearer))
     known = (ok1 != ok2) | agree | (low_foot & (nearer | farther)) | three_quarter | level
     first = np.where(ok1 != ok2, ok1, np.where(agree, True, pick_near))
@@ -175,7 +192,7 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     outward = np.where(middle, (b1 + b2) / 2, np.where(first, b1, b2))
     forward, outward = np.where(known, forward, np.nan), np.where(known, outward, np.minimum(b1, b2))
     # profile: the hips overlap, so which side is "out" can't be signed; forward is the horizontal
-    profile = yaw > VIEW_SIDE_ABOVE
+    profile = yaw > DIRECTION.view_side_above
     sure = np.abs(np.nan_to_num(facing)) > 0.3
     forward = np.where(profile, np.where(sure, x * s, np.nan), forward)
     outward = np.where(profile, depth, outward)
@@ -191,7 +208,6 @@ def leg_direction_2d(forward: np.ndarray, outward: np.ndarray, height: np.ndarra
     direction = np.where(seconde, 90.0, direction)
     return np.where(np.nan_to_num(height, nan=0.0) >= 10, direction, np.nan)
 
-YAW_UNCERTAINTY = 15.0  # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
 
 def _category(direction: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(direction), -1, np.digitize(direction, (45.0, 135.0)))
@@ -203,12 +219,12 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
     The body's yaw is an estimate: the leg is solved again with the yaw 15 deg either way, and where
     devant / à la seconde / derrière changes with it, the direction is unknown (NaN), not a guess.
     """
-    profile = yaw > VIEW_SIDE_ABOVE
+    profile = yaw > DIRECTION.view_side_above
     runs = []
     facing_known = np.abs(np.nan_to_num(facing)) >= 0.3
-    for offset in (0.0, -YAW_UNCERTAINTY, YAW_UNCERTAINTY):
+    for offset in (0.0, -DIRECTION.yaw_uncertainty, DIRECTION.yaw_uncertainty):
         # turning further only makes sense towards a known facing
-        tried = np.where(profile | ((offset > 0) & ~facing_known), yaw, np.clip(yaw + offset, 0.0, VIEW_SIDE_ABOVE))
+        tried = np.where(profile | ((offset > 0) & ~facing_known), yaw, np.clip(yaw + offset, 0.0, DIRECTION.view_side_above))
         forward, outward = leg_components(pixels, world, side, rest, facing, tried)
         runs.append((forward, outward, leg_direction_2d(forward, outward, height)))
     # a variant that can't tell (NaN) doesn't contradict; one that says otherwise does

@@ -64,9 +64,23 @@ import numpy as np
 
 from technique import landmarks as L
 from technique.series import rolling_percentile
-from technique.analysis.direction import VIEW_FRONT_BELOW, body_yaw, facing_x, facing_yaw, leg_direction, leg_height, steady_yaw
+from technique.analysis.direction import DIRECTION, body_yaw, facing_x, facing_yaw, leg_direction, leg_height, steady_yaw
 from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, body_height, distance, from_vertical_up, joint_angle, midpoint, side_measures, slope
 from technique.wording import UNITS
+
+
+@dataclass(frozen=True)
+class MeasureConfig:
+    """The numbers the measures rest on."""
+    # frames each side (about 2.5 s at 30 fps) in which the feet are flat at some point
+    flat_window_frames: int = 75
+    # leg lengths: two feet on the floor, apart, seen from three-quarter
+    plie_perspective_rise: float = 0.2
+    # leg lengths: the "working" ankle this far below the other one means the labels swapped
+    leg_swap_rise: float = 0.15
+
+
+MEASURING = MeasureConfig()
 
 
 def working_side(pixels: np.ndarray, world: np.ndarray) -> str:
@@ -125,7 +139,7 @@ def body_scale(pixels: np.ndarray, working: str = "right") -> BodyScale:
         i = SIDE_POINTS[side]
         # standing on a straight leg only: in a plié MediaPipe's ankle slides down the picture
         bent = joint_angle(p[:, i["hip"]], p[:, i["knee"]], p[:, i["ankle"]]) < 160
-        levels = [rolling_percentile(np.where(bent, np.nan, p[:, i[part], 1]), FLAT_WINDOW_FRAMES, 90)
+        levels = [rolling_percentile(np.where(bent, np.nan, p[:, i[part], 1]), MEASURING.flat_window_frames, 90)
                   for part in ("ankle", "toe")]
         flat[foot] = tuple(levels) if pixels.ndim == 3 else tuple(float(v[0]) for v in levels)
     return BodyScale(leg, flat)
@@ -150,9 +164,6 @@ def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale) -> tuple[np
         warnings.simplefilter("ignore", RuntimeWarning)
         both = np.nanmin(np.stack([lifts["supporting"], lifts["working"]]), axis=0)
     return np.where(feet_down, both, lifts["supporting"]), toe
-
-
-FLAT_WINDOW_FRAMES = 75  # frames each side (about 2.5 s at 30 fps) in which the feet are flat at some point
 
 
 # UNITS (each measure's unit, in words) lives in technique.wording
@@ -180,9 +191,6 @@ def feet_turnout(pixels: np.ndarray) -> np.ndarray:
                        p[..., L.RIGHT_TOE, :] - p[..., L.RIGHT_HEEL, :])
 
 
-PLIE_PERSPECTIVE_RISE = 0.2  # leg lengths: two feet on the floor, apart, seen from three-quarter
-
-
 def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray,
               ankle_rise: np.ndarray) -> np.ndarray:
     """The knees' bend in a plié: the more bent knee while both feet are down (NaN otherwise).
@@ -198,16 +206,13 @@ def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.nd
     rise = np.abs(np.nan_to_num(ankle_rise, nan=0.0))
     level = (np.nan_to_num(working_height, nan=0.0) < 20.0) & (rise < 0.08)
     # both knees bent (neither reads straight, 170+) with the feet apart seen from three-quarter: the far
-    # foot stands higher in the picture (up to PLIE_PERSPECTIVE_RISE) and a knee opened to the side takes
+    # foot stands higher in the picture (up to MEASURING.plie_perspective_rise) and a knee opened to the side takes
     # the ankle out from under the hip. A foot lifting into passé leaves the supporting knee straight.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         straighter = np.nanmax(np.stack([supporting, working]), axis=0)
-    bent = (knees < 150.0) & (straighter < 170.0) & (rise < PLIE_PERSPECTIVE_RISE)
+    bent = (knees < 150.0) & (straighter < 170.0) & (rise < MEASURING.plie_perspective_rise)
     return np.where(level | bent, knees, np.nan)
-
-
-LEG_SWAP_RISE = 0.15  # leg lengths: the "working" ankle this far below the other one means the labels swapped
 
 
 def steady_legs(pixels: np.ndarray, world: np.ndarray, working: str) -> tuple[np.ndarray, np.ndarray]:
@@ -217,7 +222,7 @@ def steady_legs(pixels: np.ndarray, world: np.ndarray, working: str) -> tuple[np
     measures follow the leg that works (the raised one), not the label.
     """
     rise = side_measures(pixels, world, working).ankle_rise
-    flip = np.nan_to_num(rise, nan=0.0) < -LEG_SWAP_RISE
+    flip = np.nan_to_num(rise, nan=0.0) < -MEASURING.leg_swap_rise
     if not flip.any() or pixels.ndim < 3:
         return pixels, world
     from technique.analysis.smoothing import swap_legs
@@ -249,7 +254,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     facing = facing_x(p, working)
     yaw = steady_yaw(body_yaw(p, world), facing)
     # without the face, a turned-out foot seen from the front points sideways: no facing from it there
-    facing = np.where(~np.isfinite(p[..., L.NOSE, 0]) & (yaw < VIEW_FRONT_BELOW), 0.0, facing)
+    facing = np.where(~np.isfinite(p[..., L.NOSE, 0]) & (yaw < DIRECTION.view_front_below), 0.0, facing)
     knee_3d = joint_angle(world[..., wi["hip"], :], world[..., wi["knee"], :], world[..., wi["ankle"], :])
     height = leg_height(p[..., wi["hip"], :], p[..., wi["knee"], :], p[..., wi["ankle"], :], scale.leg, knee_3d,
                         w.leg_height_3d)

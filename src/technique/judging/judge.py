@@ -18,6 +18,19 @@ from technique.judging.references import Condition, Criterion, Moment, Reference
 from technique.series import true_runs
 from technique.wording import UNITS, say
 
+
+@dataclass(frozen=True)
+class JudgingConfig:
+    """The numbers of scoring and recognition that are not in the reference files."""
+    # share of a movement's criteria (by weight) that must be judged to give a score
+    min_judged_weight: float = 0.5
+    # a clue this view can't show leaves the movement possible, never confident
+    unseen_cap: float = 0.6
+
+
+JUDGING = JudgingConfig()
+
+
 GOOD, ACCEPTABLE, FAULT = "good", "acceptable", "fault"
 NOT_ASSESSABLE, NOT_VISIBLE, NOT_FOUND = "not_assessable", "not_visible", "moment_not_found"
 
@@ -157,9 +170,6 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
     )
 
 
-MIN_JUDGED_WEIGHT = 0.5  # share of a movement's criteria (by weight) that must be judged to give a score
-
-
 def score_text(score: float | None) -> str:
     """A score as shown: never "100" for a score a correction is holding below 100."""
     if score is None:
@@ -200,7 +210,7 @@ def judge(reference: Reference, measures: dict[str, np.ndarray], view: str,
     weights = sum(v.criterion.weight for v in judged)
     total = sum(c.weight for c in reference.criteria)
     # no overall score when most of the weight can't be judged from this clip
-    enough = judged and weights >= MIN_JUDGED_WEIGHT * total
+    enough = judged and weights >= JUDGING.min_judged_weight * total
     score = sum(v.criterion.weight * v.score for v in judged) / weights if enough else None
     worst = max(judged, key=lambda v: v.importance, default=None)
     # no worst moment when nothing needs correcting
@@ -210,9 +220,6 @@ def judge(reference: Reference, measures: dict[str, np.ndarray], view: str,
     if missing_moments:
         notes.append(say("moments_not_reached", moments=", ".join(missing_moments)))
     return Judgement(reference, view, verdicts, spans, score, worst_frame, tuple(notes))
-
-
-UNSEEN_CAP = 0.6  # a clue this view can't show leaves the movement possible, never confident
 
 
 @dataclass(frozen=True)
@@ -315,7 +322,7 @@ def fit_of(ref: Reference, measures: dict[str, np.ndarray], active: np.ndarray, 
     # can't show the movement: possible, never confident
     hidden = ref.recognisable_from and view not in ref.recognisable_from
     if any(c.needed and not np.isfinite(c.score) for c in clues) or seen.size < 0.6 * scores.size or hidden:
-        fit = min(fit, UNSEEN_CAP)
+        fit = min(fit, JUDGING.unseen_cap)
     return Candidate(ref.name, fit, tuple(clues))
 
 
@@ -332,7 +339,7 @@ def candidates(references: dict[str, Reference], measures: dict[str, np.ndarray]
     for i, c in enumerate(fits):
         # only a rival that fits on what is seen counts (one merely possible from this view doesn't)
         rival = max((o.fit for j, o in enumerate(fits) if j != i), default=0.0)
-        rivalry = max(0.0, rival - UNSEEN_CAP) / (1 - UNSEEN_CAP)
+        rivalry = max(0.0, rival - JUDGING.unseen_cap) / (1 - JUDGING.unseen_cap)
         out.append(dataclasses.replace(c, confidence=c.fit * (1 - 0.5 * rivalry)))
     return sorted(out, key=lambda c: -c.confidence)
 

@@ -15,8 +15,19 @@ import numpy as np
 from technique.judging.references import TRAJECTORY
 from technique.wording import COMPARED_WORDS, JOINT_LABELS, say
 
-TOLERANCE = 30.0  # degrees of mean difference at which a joint's similarity reaches 0
-MAX_SAMPLES = 150  # trajectories are resampled to at most this many points (about 5 s at 30 fps)
+
+@dataclass(frozen=True)
+class ComparisonConfig:
+    """How a student's curves are compared with a teacher's."""
+    # degrees of mean difference at which a joint's similarity reaches 0
+    tolerance: float = 30.0
+    # trajectories are resampled to at most this many points (about 5 s at 30 fps)
+    max_samples: int = 150
+    # degrees: closer than this everywhere reads as "the same", not "0 deg lower"
+    same_within: float = 1.0
+
+
+COMPARING = ComparisonConfig()
 
 
 def _filled(values: np.ndarray) -> np.ndarray:
@@ -32,11 +43,11 @@ def _filled(values: np.ndarray) -> np.ndarray:
 
 def main_frames(segments: list[tuple[int, int]], count: int) -> np.ndarray:
     """Frame indices of the main movement (the longest [start, stop) segment, else all `count`
-    frames), at most MAX_SAMPLES of them."""
+    frames), at most COMPARING.max_samples of them."""
     start, stop = max(segments, key=lambda s: s[1] - s[0]) if segments else (0, count)
     frames = np.arange(start, stop)
-    if len(frames) > MAX_SAMPLES:
-        frames = frames[np.linspace(0, len(frames) - 1, MAX_SAMPLES).round().astype(int)]
+    if len(frames) > COMPARING.max_samples:
+        frames = frames[np.linspace(0, len(frames) - 1, COMPARING.max_samples).round().astype(int)]
     return frames
 
 
@@ -80,9 +91,6 @@ class Comparison:
                 "worst_difference_deg": round(self.worst_difference, 1), "message": self.message}
 
 
-SAME_WITHIN = 1.0  # degrees: closer than this everywhere reads as "the same", not "0 deg lower"
-
-
 def compare(student_times: np.ndarray, student: np.ndarray, teacher: np.ndarray, name: str,
             student_frames: np.ndarray | None = None, joints: tuple[str, ...] = TRAJECTORY,
             note: str = "") -> Comparison:
@@ -91,19 +99,19 @@ def compare(student_times: np.ndarray, student: np.ndarray, teacher: np.ndarray,
 
     cols = [TRAJECTORY.index(m) for m in joints]
     student, teacher = student[:, cols], teacher[:, cols]
-    scale = TOLERANCE
+    scale = COMPARING.tolerance
     path = dtw_ndim.warping_path(np.ascontiguousarray(student / scale, dtype=np.double),
                                  np.ascontiguousarray(teacher / scale, dtype=np.double))
     s_idx = np.array([p[0] for p in path])
     t_idx = np.array([p[1] for p in path])
     diff = student[s_idx] - teacher[t_idx]  # degrees, per aligned pair and joint
     mad = np.abs(diff).mean(axis=0)
-    similarity = {m: float(max(0.0, 1 - mad[j] / TOLERANCE)) for j, m in enumerate(joints)}
+    similarity = {m: float(max(0.0, 1 - mad[j] / COMPARING.tolerance)) for j, m in enumerate(joints)}
     k, j = np.unravel_index(int(np.argmax(np.abs(diff))), diff.shape)
     measure = joints[j]
     d = float(diff[k, j])
     when = float(student_times[s_idx[k]])
-    if abs(d) < SAME_WITHIN:
+    if abs(d) < COMPARING.same_within:
         message = say("follows_closely")
     else:
         word = COMPARED_WORDS[measure][0 if d < 0 else 1]
