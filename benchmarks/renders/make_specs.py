@@ -36,9 +36,11 @@ POSES: dict[str, dict] = {
     "second_position": dict(hip_abd_l=11, hip_abd_r=11),
     "demi_plie_first": dict(hip_flex_l=24, hip_abd_l=22, hip_flex_r=24, hip_abd_r=22, knee_flex_l=62,
                             knee_flex_r=62, ankle_pf_l=-28, ankle_pf_r=-28),
-    # thighs near horizontal at the bottom; in first the heels rise (criteria §5)
-    "grand_plie_first": dict(hip_flex_l=48, hip_abd_l=50, hip_flex_r=48, hip_abd_r=50, knee_flex_l=122,
-                             knee_flex_r=122, ankle_pf_l=18, ankle_pf_r=18, toe_pf_l=-35, toe_pf_r=-35,
+    # thighs near horizontal at the bottom; in first the heels rise (criteria §5) and stay together: the
+    # knees open over the toes by turnout (hip_rot 80), not by opening the thighs alone (hip_rot 50 left
+    # the heels 20 cm apart, no longer a first position: 0.01-0.05 m now, as in the first-position stance)
+    "grand_plie_first": dict(hip_flex_l=45, hip_abd_l=50, hip_flex_r=45, hip_abd_r=50, hip_rot_l=80, hip_rot_r=80,
+                             knee_flex_l=122, knee_flex_r=122, ankle_pf_l=18, ankle_pf_r=18, toe_pf_l=-35, toe_pf_r=-35,
                              **{k: v for k, v in ARMS_SECOND.items()}),
     "demi_plie_second": dict(hip_abd_l=30, hip_abd_r=30, hip_flex_l=22, hip_flex_r=22, knee_flex_l=58,
                              knee_flex_r=58, ankle_pf_l=-26, ankle_pf_r=-26),
