@@ -219,15 +219,17 @@ class LiveCoach:
         result = self.analyse(frame_bgr, time_s)
         image = self.draw(frame_bgr, result)
         fps = self._clock.tick(time.perf_counter())
+        return image, self.state(result, fps, (time.perf_counter() - started) * 1000)
+
+    def state(self, result: "LiveFrame", fps: float, process_ms: float) -> LiveState:
+        """What the page shows about the last analysed frame (fps and process_ms as the caller counts them)."""
         ref = self.reference
-        state = LiveState(
+        return LiveState(
             frame=self.frames, time_s=result.reading.time_s, person=result.person,
             working_leg=result.working_leg, view=result.view, cue=result.cue, values=result.values,
             holding=result.holding, hold_s=result.hold_s, best_hold_s=self._hold.best, fps=fps,
-            process_ms=(time.perf_counter() - started) * 1000, movement=ref.title if ref else "",
-            message=result.message,
+            process_ms=process_ms, movement=ref.title if ref else "", message=result.message,
         )
-        return image, state
 
     def analyse(self, frame_bgr: np.ndarray, time_s: float) -> LiveFrame:
         """The analyser's reading of one frame, with the steadied correction checked against it."""

@@ -168,7 +168,6 @@ class CoachProcessor:
         self._wanted = self._applied = settings
         self._clock_start: float | None = None
         self._last_time = float("-inf")
-        self._best_hold = 0.0
         self._shown = Rate()
         self._analysed = Rate()
         self.coach = LiveCoach(self._reference(settings), settings.working_leg, settings.mirror)
@@ -186,16 +185,13 @@ class CoachProcessor:
         image, time_s = item
         wanted = self._wanted
         if wanted != self._applied:
-            if wanted.movement != self._applied.movement:
-                self._best_hold = 0.0  # a new movement, a new best hold (as the coach's hold timer)
             self.coach.configure(self._reference(wanted), wanted.working_leg, wanted.mirror)
             self._applied = wanted
         time_s = self._last_time = max(time_s, self._last_time + 1e-3)  # the smoother needs time to increase
         started = time.perf_counter()
         result = self.coach.analyse(image, time_s)
-        self._best_hold = max(self._best_hold, result.hold_s)
-        state = live_state(self.coach.reference, result, time_s, self.coach.frames, self._best_hold,
-                           self._analysed.tick(time.perf_counter()), (time.perf_counter() - started) * 1000)
+        fps, took_ms = self._analysed.tick(time.perf_counter()), (time.perf_counter() - started) * 1000
+        state = self.coach.state(result, fps, took_ms)
         put_latest(self.results, LiveStatus(state, self._shown.per_second, self.worker.dropped))
         return result
 
@@ -219,15 +215,3 @@ class CoachProcessor:
 
     def on_ended(self):
         self.worker.close()
-
-
-def live_state(reference, result, time_s: float, frame: int, best_hold_s: float, fps: float,
-               process_ms: float):
-    """The page's LiveState from one analysis (frame, fps and process_ms count analysed frames)."""
-    from technique.apps.live import LiveState
-
-    return LiveState(
-        frame=frame, time_s=time_s, person=result.person, working_leg=result.working_leg, view=result.view,
-        cue=result.cue, values=result.values, holding=result.holding, hold_s=result.hold_s,
-        best_hold_s=best_hold_s, fps=fps, process_ms=process_ms,
-        movement=reference.title if reference else "", message=result.message)
