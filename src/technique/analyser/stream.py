@@ -145,6 +145,7 @@ class Analyser:
         self._smoother = PoseSmoother(config.smoothing)
         self.track = Track(info.fps, (info.width, info.height))
         self._view = ViewWindow(config.frames.view_window_s)
+        self._legs: LegChooser | None = None
         self.configure(reference, config.working_leg)
         self._last_time = -math.inf
         self.frames = first_index  # the clip's index of the next frame (a later part starts later)
@@ -152,9 +153,11 @@ class Analyser:
         self._later: list[tuple[Analyser, int]] = []
 
     def configure(self, reference: Reference | None, working_leg: str = "auto") -> None:
-        """Change the movement or the working leg without restarting the stream (live practice)."""
+        """Change the movement or the working leg without restarting the stream (live practice); the
+        leg found so far is kept unless the working leg asked for changes."""
         self.reference = reference
-        self._legs = LegChooser(working_leg, self.config.frames.leg_switch_s, self.config.frames.leg_margin)
+        if self._legs is None or self._legs.named != working_leg:
+            self._legs = LegChooser(working_leg, self.config.frames.leg_switch_s, self.config.frames.leg_margin)
 
     @property
     def turn(self) -> int | None:
