@@ -19,7 +19,7 @@ import numpy as np
 
 from technique.analyser import AnalysisConfig, FrameResult, KeyValue
 from technique.analyser.stream import frame_values
-from technique.judging.judge import correction_for
+from technique.judging.judge import correction_for, in_moment
 from technique.judging.references import Criterion, Reference
 from technique.wording import say
 
@@ -71,26 +71,6 @@ class LiveFrame:
     message: str
     hold_s: float
     values: tuple[KeyValue, ...]
-
-    @property
-    def pixels(self) -> np.ndarray:
-        return self.reading.pixels
-
-    @property
-    def working_leg(self) -> str:
-        return self.reading.working_leg
-
-    @property
-    def view(self) -> str:
-        return self.reading.view
-
-    @property
-    def person(self) -> bool:
-        return self.reading.person
-
-    @property
-    def holding(self) -> bool:
-        return self.reading.in_position
 
 
 class SteadyText:
@@ -144,9 +124,7 @@ def still_true(cue: str, source: Criterion | None, reference: Reference | None, 
     if source is None or reference is None or not person:
         return False
     value = row.get(source.measure, math.nan)
-    moment = reference.moments[source.moment]
-    return (math.isfinite(value) and bool(moment.reached(row.get(moment.driver, math.nan)))
-            and correction_for(value, source) == cue)
+    return math.isfinite(value) and in_moment(reference, source, row) and correction_for(value, source) == cue
 
 
 @dataclass
@@ -224,10 +202,11 @@ class LiveCoach:
     def state(self, result: "LiveFrame", fps: float, process_ms: float) -> LiveState:
         """What the page shows about the last analysed frame (fps and process_ms as the caller counts them)."""
         ref = self.reference
+        reading = result.reading
         return LiveState(
-            frame=self.frames, time_s=result.reading.time_s, person=result.person,
-            working_leg=result.working_leg, view=result.view, cue=result.cue, values=result.values,
-            holding=result.holding, hold_s=result.hold_s, best_hold_s=self._hold.best, fps=fps,
+            frame=self.frames, time_s=reading.time_s, person=reading.person,
+            working_leg=reading.working_leg, view=reading.view, cue=result.cue, values=result.values,
+            holding=reading.in_position, hold_s=result.hold_s, best_hold_s=self._hold.best, fps=fps,
             process_ms=process_ms, movement=ref.title if ref else "", message=result.message,
         )
 
@@ -245,8 +224,8 @@ class LiveCoach:
             self._cue.reset()  # the dancer has corrected it: don't say it over a green leg
             cue, source = "", None
         # the key angles, and the criterion behind the correction shown (steadied, not this frame's)
-        values = frame_values(self.reference, reading.measures, reading.view, reading.person,
-                              self.config.analysis.frames.key_count, source)
+        values = reading.values if source is reading.criterion else frame_values(
+            self.reference, reading.measures, reading.view, reading.person, self.config.analysis.frames.key_count, source)
         good = all(v.band == "good" for v in values if v.band)
         message = cue or (say("hold_it") if reading.in_position and good else "")
         return LiveFrame(reading, cue, message, hold_s, values)
@@ -255,18 +234,18 @@ class LiveCoach:
         """The frame as the dancer sees it: mirrored if asked, skeleton, key angles, hold and cue."""
         from technique.outputs.overlay import GREY, VERDICT_COLOURS, WHITE, draw_panel, draw_skeleton
 
-        pixels = result.pixels
+        pixels = result.reading.pixels
         if self.mirror:
             image = np.ascontiguousarray(frame_bgr[:, ::-1])
             pixels = pixels.copy()
             pixels[:, 0] = image.shape[1] - pixels[:, 0]
         else:
             image = frame_bgr.copy()
-        draw_skeleton(image, pixels, result.working_leg)
+        draw_skeleton(image, pixels, result.reading.working_leg)
         lines = [(f"{v.name}: {v.text}", VERDICT_COLOURS.get(v.band, GREY)) for v in result.values]
         if self.reference is not None:
             best = f"  (best {self._hold.best:.1f} s)" if self._hold.best >= 1 else ""
-            held = result.holding or result.hold_s
+            held = result.reading.in_position or result.hold_s
             lines.append((f"Hold {result.hold_s:.1f} s{best}" if held else f"Hold -{best}", WHITE))
         title = self.reference.title if self.reference else say("free_practice")
         draw_panel(image, title, lines, result.cue, f"frame {self.frames}", cue_scale=2.0)
