@@ -167,7 +167,6 @@ class CoachProcessor:
         self.results: queue.Queue = queue.Queue(maxsize=4)
         self._wanted = self._applied = settings
         self._clock_start: float | None = None
-        self._last_time = float("-inf")
         self._shown = Rate()
         self._analysed = Rate()
         self.coach = LiveCoach(self._reference(settings), settings.working_leg, settings.mirror)
@@ -187,7 +186,6 @@ class CoachProcessor:
         if wanted != self._applied:
             self.coach.configure(self._reference(wanted), wanted.working_leg, wanted.mirror)
             self._applied = wanted
-        time_s = self._last_time = max(time_s, self._last_time + 1e-3)  # the smoother needs time to increase
         started = time.perf_counter()
         result = self.coach.analyse(image, time_s)
         fps, took_ms = self._analysed.tick(time.perf_counter()), (time.perf_counter() - started) * 1000
