@@ -21,7 +21,7 @@ from technique.judging.judge import Judgement, Verdict, band_of, score_text
 from technique.analysis.measures import MEASURE_NAMES
 from technique.wording import UNITS
 from technique.analyser import Analysis
-from technique.wording import METRIC_WORDS, passe_words, say  # noqa: F401  (passe_words: the review page's)
+from technique.wording import METRIC_WORDS, say
 from technique.safe_write import make_folders, printable, reason_of
 
 SYMBOLS = {"good": "✓", "acceptable": "~", "fault": "✗"}

@@ -13,7 +13,8 @@ from technique.apps.dashboard.services import (UPLOAD_TYPES, Review, cached_refe
                                                review_clip)
 from technique.apps.dashboard.server import MAX_UPLOAD_MB
 from technique.judging.judge import score_text
-from technique.outputs.report import passe_words, story_rows, worst_moment
+from technique.outputs.report import story_rows, worst_moment
+from technique.wording import passe_words
 
 VERDICT_WORDS = {"good": "✓ good", "acceptable": "~ acceptable", "fault": "✗ fault",
                  "not_assessable": "· not assessable", "not_visible": "· not visible",
