@@ -75,6 +75,10 @@ METRIC_WORDS: dict[str, tuple[str, Callable]] = {
 }
 
 
+# the angles live practice shows when no movement is chosen (analyser.stream)
+FREE_PRACTICE = {"supporting_knee": "Supporting knee", "working_knee": "Working knee",
+                 "working_leg_height": "Leg height"}
+
 # a teacher's reference compared with a student (judging.teacher)
 COMPARED_WORDS = {  # what a teacher says when the student's angle is smaller / larger than the reference's
     "working_knee": ("more bent", "straighter"),

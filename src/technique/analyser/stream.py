@@ -24,10 +24,9 @@ from technique.capture.video import VideoInfo
 from technique.errors import NoPersonError, VideoError
 from technique.judging.judge import band_of, frame_cue, in_moment, key_criteria
 from technique.judging.references import Criterion, Reference
+from technique.wording import FREE_PRACTICE, format_value
 from technique.wording import say
 
-FREE_PRACTICE = {"supporting_knee": "Supporting knee", "working_knee": "Working knee",
-                 "working_leg_height": "Leg height"}  # shown when no movement is chosen
 
 
 @dataclass(frozen=True)
@@ -106,8 +105,6 @@ def frame_values(reference: Reference | None, measures: dict[str, float], view: 
                  count: int, also: Criterion | None = None) -> tuple[KeyValue, ...]:
     """The key angles of one frame, each with its band only while its moment is reached here (and
     `also`, the criterion behind the correction shown, if it isn't one of them)."""
-    from technique.wording import format_value
-
     if reference is None:
         return tuple(KeyValue(name, format_value(m, measures[m]), "") for m, name in FREE_PRACTICE.items())
     shown = key_criteria(reference, view, count)
