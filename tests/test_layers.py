@@ -22,9 +22,9 @@ def layer_of(module: str) -> str:
     parts = module.split(".")
     if parts[0] != "technique":
         raise ValueError(module)
-    if len(parts) == 1 or parts[1] in BASE or parts[1] == "__main__":
-        return "base" if len(parts) == 1 or parts[1] != "__main__" else "apps"
-    return parts[1]
+    if len(parts) == 1 or parts[1] in BASE:
+        return "base"
+    return "apps" if parts[1] == "__main__" else parts[1]
 
 
 def module_name(path: Path) -> str:
