@@ -170,7 +170,8 @@ def test_leg_direction_in_world_coordinates():
 def dancer(leg_azimuth: float, leg_height: float, yaw: float) -> tuple[np.ndarray, np.ndarray]:
     """A dancer on her left leg, the right leg raised straight to `leg_height` (from straight down) in
     the direction `leg_azimuth` (0 devant, 90 à la seconde, 180 derrière), seen by a camera she is
-    turned `yaw` degrees from (0: facing it, 90: her right side to the camera, facing the picture's left).
+    turned `yaw` degrees from (0: facing it, 90: her left side to the camera, facing the picture's left;
+    -90: her right side to it).
 
     Returns (pixels, world) in MediaPipe's conventions: pixels y down; world metres, x right, y down,
     z away from the camera. Her own frame: x her left, y up, z forward.
@@ -220,6 +221,31 @@ def test_where_the_leg_goes_in_every_view(azimuth, height, yaw, expected):
     else:
         assert direction == pytest.approx(expected, abs=25)
     assert float(m["working_leg_height"]) == pytest.approx(height, abs=8)
+
+
+@pytest.mark.parametrize("azimuth, yaw, expected", [
+    (90, -45, 90),     # her right side nearer the camera: à la seconde is told from derrière ...
+    (180, -45, 180),
+    (0, -45, 0),       # ... and devant is the only leg the picture allows
+    (0, 45, None),     # the far leg: devant and à la seconde read alike, in the picture and in 3D
+    (90, 45, None),
+    (180, 45, 180),    # ... but behind her is the only leg the picture allows
+])
+def test_three_quarter_view_with_shallow_depth(azimuth, yaw, expected):
+    """MediaPipe's depth of a leg reads shallow (the renders: an ankle 60 cm nearer than the hip reads
+    10 cm nearer), too little to say "in front" alone; its 3D leg still says which of the picture's two
+    legs it is, for the leg nearer the camera."""
+    from technique.analysis.measures import dancer_measures
+
+    pixels, world = dancer(azimuth, 90, yaw)
+    for joint in (L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_TOE):
+        world[joint, 2] = world[L.RIGHT_HIP, 2] + 0.2 * (world[joint, 2] - world[L.RIGHT_HIP, 2])
+    m = dancer_measures(np.stack([pixels] * 3), np.stack([world] * 3), "right")
+    direction = float(m["working_leg_direction"][0])
+    if expected is None:
+        assert np.isnan(direction)
+    else:
+        assert direction == pytest.approx(expected, abs=25)
 
 
 def front_feet(turnout_each: float) -> np.ndarray:

@@ -30,6 +30,11 @@ class DirectionConfig:
     frontal_shoulder_width: float = 0.72
     # metres of MediaPipe depth between hip and ankle that are trusted to say front from back
     depth_clear_m: float = 0.3
+    # degrees: in a three-quarter view, MediaPipe's own 3D leg picks one of the picture's two possible
+    # legs only when it lies this much nearer to one than to the other (dev renders: its angle is
+    # within ~25 deg of the true one for the near leg and for any leg behind, and 30-60 deg off, towards
+    # à la seconde, for the far leg devant)
+    world_pick_margin: float = 20.0
     # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
     yaw_uncertainty: float = 15.0
 
@@ -141,6 +146,31 @@ def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float
     return np.where(np.isfinite(deep), out, flat)
 
 
+def world_leg_direction(world: np.ndarray, side: str) -> np.ndarray:
+    """Where MediaPipe's 3D leg points in its own 3D body frame, degrees: 0 devant, 90 out to the working
+    side, 180 derrière, negative across the body.
+
+    Leg and body come from the same estimate, so an error in the whole body's turn cancels; its depth
+    is the noisiest axis, so this only ever chooses between the picture's two possible legs.
+    """
+    i = SIDE_POINTS[side]
+    right = (world[..., L.RIGHT_HIP, :] - world[..., L.LEFT_HIP, :]
+             + world[..., L.RIGHT_SHOULDER, :] - world[..., L.LEFT_SHOULDER, :])
+    across = np.stack([right[..., 0], right[..., 2]], axis=-1)  # the floor plane (y points down)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        across = across / np.linalg.norm(across, axis=-1, keepdims=True)
+    ahead = np.stack([-across[..., 1], across[..., 0]], axis=-1)  # her front: the hip line turned by 90 deg
+    leg = world[..., i["ankle"], :] - world[..., i["hip"], :]
+    leg = np.stack([leg[..., 0], leg[..., 2]], axis=-1)
+    out = np.sum(leg * across, axis=-1) * (1.0 if side == "right" else -1.0)
+    return np.degrees(np.arctan2(out, np.sum(leg * ahead, axis=-1)))
+
+
+def _apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Absolute difference of two angles in degrees, 0-180."""
+    return np.abs((a - b + 180.0) % 360.0 - 180.0)
+
+
 def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
                    yaw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(forward, outward) of the working hip->ankle in standing leg lengths; NaN where the view can't tell.
@@ -150,8 +180,9 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     facing_x) turns the two possible legs into the dancer's own frame; a leg can't point across the
     body, so usually only one is possible. When both are (a raised leg seen from the front: in front of
     her or behind her), a foot near the floor is placed by perspective (a foot in front stands lower in
-    the picture than the supporting foot); in a three-quarter view MediaPipe's depth decides; otherwise
-    the forward part is unknown (NaN) and only "out to the side" is reported.
+    the picture than the supporting foot); in a three-quarter view MediaPipe's 3D leg (for the leg
+    nearer the camera) or a clear depth decides; otherwise the forward part is unknown (NaN) and only
+    "out to the side" is reported.
     """
     i, o = SIDE_POINTS[side], SIDE_POINTS[OTHER[side]]
     p = pixels
@@ -183,7 +214,17 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     # MediaPipe's depth decides only in a three-quarter view, and only when it is clear (the ankle a
     # good 30 cm nearer or farther than the hip): on the dev renders that added 7 right names and no wrong one,
     # where any depth difference added 17 right and 4 wrong
-    three_quarter = (yaw >= DIRECTION.view_front_below) & (yaw <= DIRECTION.view_side_above) & (np.abs(np.nan_to_num(dz)) > DIRECTION.depth_clear_m)
+    three_quarter = (yaw >= DIRECTION.view_front_below) & (yaw <= DIRECTION.view_side_above)
+    # there, MediaPipe's own 3D leg picks the nearer of the two, when it is clearly nearer to one
+    world_dir = world_leg_direction(world, side)
+    to1 = _apart(world_dir, np.degrees(np.arctan2(b1, a1)))
+    to2 = _apart(world_dir, np.degrees(np.arctan2(b2, a2)))
+    # ... for the leg nearer the camera: the far leg's devant and à la seconde read alike in 3D too
+    near_leg = o_s != s  # her near hip lies opposite the way she faces in the picture
+    world_says = three_quarter & near_leg & (np.abs(np.nan_to_num(to1 - to2)) > DIRECTION.world_pick_margin)
+    clear_depth = three_quarter & (np.abs(np.nan_to_num(dz)) > DIRECTION.depth_clear_m)
+    deep_nearer = np.where(world_says, to1 < to2, deep_nearer)
+    three_quarter = world_says | clear_depth
     pick_near = np.where(low_foot & nearer, True, np.where(low_foot & farther, False, deep_nearer))
     known = (ok1 != ok2) | agree | (low_foot & (nearer | farther)) | three_quarter | level
     first = np.where(ok1 != ok2, ok1, np.where(agree, True, pick_near))
