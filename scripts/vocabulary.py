@@ -9,7 +9,11 @@ import os
 from pathlib import Path
 
 R = Path(os.environ.get("VOCAB_OUT", Path(__file__).resolve().parents[1] / "reference_poses"))
+# a movement of the barre and centre is done facing one way (en face, croisé, effacé: the body's direction
+# is held through it). body_yaw is steadied over a clip in which the dancer never turns; in one where she
+# does it follows her, and its own noise within a still movement is under 30 deg (dev renders: p99 17, max 28)
 STILL = """  - {measure: facing_x, moment: all, aggregate: range, max: 1.0, margin: 0.4, says: facing one way (no turn)}
+  - {measure: body_yaw, moment: all, aggregate: range, max: 30, margin: 15, says: turned the same way to the camera throughout}
   - {measure: hip_travel, moment: all, aggregate: range, max: 0.4, margin: 0.2, says: staying on the spot}
   - {measure: supporting_foot_lift, moment: all, aggregate: p95, max: 0.12, margin: 0.08, says: the supporting foot on the floor (no jump or step)}
 """

@@ -9,7 +9,7 @@ import pytest
 
 from technique.judging.judge import (
     ACCEPTABLE, FAULT, GOOD, NOT_ASSESSABLE, NOT_FOUND, NOT_VISIBLE, criterion_score, find_moment, frame_cue,
-    candidates, judge,
+    candidates, fit_of, judge,
 )
 from technique.analysis.measures import MEASURE_NAMES
 from technique.judging.references import load_references
@@ -116,6 +116,18 @@ def test_recognise_prefers_the_matching_movement():
     ranked = [(c.name, c.confidence) for c in candidates(REFS, arabesque_measures(), np.ones(90, bool), "side")]
     assert ranked[0][0] == "arabesque" and ranked[0][1] >= 0.9
     assert dict(ranked)["developpe_devant"] < 0.75
+
+
+def test_a_body_turning_through_the_movement_is_not_that_movement():
+    """Free dance turns while the leg is out: the same leg shapes with the body turning from profile
+    to the front (body_yaw 75 -> 25) are no barre movement."""
+    still = arabesque_measures()
+    still["body_yaw"] = np.full(90, 75.0)
+    turning = dict(still, body_yaw=np.linspace(75.0, 25.0, 90))
+    best = {name: candidates(REFS, m, np.ones(90, bool), "side")[0] for name, m in (("still", still), ("turning", turning))}
+    assert best["still"].name == "arabesque" and best["still"].confidence >= 0.9
+    assert best["turning"].confidence < 0.5
+    assert "turned the same way to the camera throughout" in fit_of(REFS["arabesque"], turning, np.ones(90, bool), "side").against()
 
 
 def test_frame_cue_speaks_only_in_position():
