@@ -1,0 +1,52 @@
+"""Real dancers, real model, real pixels: the footage in ../shared/real_clips (not copied into the repo;
+its README has the licences). Skipped, with the reason, where that folder is absent.
+
+What a teacher would accept from the coach on footage no one here made: a movement it doesn't know
+(a jump, a waltz step, free dance) gets an honest "not recognised", never a ballet name; the tendus of
+the tutorial, where they are named, are named tendus.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real_clips"
+NOT_IN_THE_VOCABULARY = ["ballet_assemble.mp4", "ballet_balance.mp4", "ballet_chasse.mp4", "free_dance.avi"]
+# the tutorial's hand labels (labels.json): tendus devant or à la seconde from first position, seen from the front
+TENDU_NAMES = {"tendu_devant", "tendu_a_la_seconde", "degage_devant", "degage_a_la_seconde", "first_position"}
+
+
+def real_clip(name: str) -> Path:
+    path = REAL / name
+    if not path.exists():
+        pytest.skip(f"real footage not here: {path} (tests read ../shared/real_clips, never a copy)")
+    return path
+
+
+def labels() -> dict:
+    return json.loads((REAL / "labels.json").read_text())
+
+
+@pytest.mark.parametrize("name", NOT_IN_THE_VOCABULARY)
+def test_a_movement_the_coach_does_not_know_is_not_given_a_ballet_name(analyses, name):
+    path = real_clip(name)
+    assert "not in the coach's vocabulary" in labels()[name]["what"] or "non-ballet" in labels()[name]["what"]
+    a = analyses(path)
+    assert a.judgement is None, f"{name} named {a.judgement.reference.name}"
+    named = [(s.movement, round(s.confidence, 2)) for s in a.segments if s.movement]
+    assert not named, f"{name}: parts named {named}"
+
+
+def test_the_tendu_tutorials_named_parts_are_tendus(analyses):
+    path = real_clip("tendu_tutorial.mp4")
+    spans = [s for s in labels()["tendu_tutorial.mp4"]["spans"] if s["what"] == "tendu"]
+    a = analyses(path)
+    named = [s for s in a.segments if s.movement]
+    assert named, "no tendu of the tutorial is named"
+    assert {s.movement for s in named} <= TENDU_NAMES
+    for s in named:  # each named part lies on a tendu the hand labels saw
+        t0, t1 = a.track.times[s.start], a.track.times[s.stop - 1]
+        assert any(t0 < span["end"] + 0.5 and t1 > span["start"] - 0.5 for span in spans), (s.movement, t0, t1)
