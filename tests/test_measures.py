@@ -296,3 +296,20 @@ def test_feet_turnout_is_nan_without_the_feet():
 def test_plie_knee_counts_bent_knees_only_with_both_feet_down(supporting, working, height, rise, expected):
     value = plie_knee(np.array(supporting), np.array(working), np.array(height), np.array(rise))
     assert value == pytest.approx(expected, nan_ok=True)
+
+
+@pytest.mark.parametrize("thigh_seen, knee_3d, yaw, expected", [
+    (0.3, 60.0, 40.0, 60.0),    # three-quarter, knee pointing at the camera, bent in 3D: the 3D knee
+    (0.3, 145.0, 40.0, 120.0),  # the same picture, 3D barely bent (depth noise on a straight leg): the picture
+    (0.9, 60.0, 40.0, 120.0),   # the thigh across the picture: the picture
+    (0.3, 60.0, 10.0, 120.0),   # from the front (a leg pointing away reads bent in 3D): the picture
+    (0.3, 60.0, 80.0, 120.0),   # in profile the picture's angle is the nearer
+    (0.3, np.nan, 40.0, 120.0),
+])
+def test_a_knee_pointing_at_the_camera_from_three_quarter_is_measured_in_3d(thigh_seen, knee_3d, yaw, expected):
+    from technique.analysis.measures import working_knee
+
+    rest = 200.0  # standing hip->ankle in pixels; the thigh is half of it
+    hip, knee = np.array([0.0, 0.0]), np.array([0.0, thigh_seen * 100.0])
+    got = working_knee(hip, knee, np.array(120.0), np.array(knee_3d), rest, np.array(yaw))
+    assert float(got) == pytest.approx(expected)

@@ -10,7 +10,9 @@ non-square frames). A missing joint gives NaN, never 0.
 
 Angle conventions (documented once, here):
 - joint angle (knee, hip, foot point): the interior angle at the middle joint, 180 = straight line.
-  A "straight" knee measures about 170-177 on real bodies and on MediaPipe's skeleton.
+  A "straight" knee measures about 170-177 on real bodies and on MediaPipe's skeleton. The working
+  knee is the picture's angle except from three-quarter with its thigh pointing at the camera and
+  MediaPipe's 3D knee clearly bent (a passé seen there): then the 3D knee (working_knee()).
 - height from vertical (working_leg_height, thigh height): angle between straight down and the
   hip->ankle (or hip->knee) vector. 0 = hanging, 45 = demi-hauteur, 90 = horizontal ("à la
   hauteur"), above 90 = higher than the hip.
@@ -80,6 +82,11 @@ class MeasureConfig:
     plie_perspective_rise: float = 0.2
     # leg lengths: the "working" ankle this far below the other one means the labels swapped
     leg_swap_rise: float = 0.15
+    # share of its standing length under which a thigh is seen end-on (its knee angle foreshortened)
+    end_on_thigh: float = 0.6
+    # degrees: a 3D knee bent past this is a bend (a passé's, 45 deg, reads 55-85), not depth noise on a
+    # straight leg (140-150); the passé's own "knee bent" clue ends at 115
+    end_on_bent: float = 115.0
 
 
 MEASURING = MeasureConfig()
@@ -193,6 +200,26 @@ def feet_turnout(pixels: np.ndarray) -> np.ndarray:
                        p[..., L.RIGHT_TOE, :] - p[..., L.RIGHT_HEEL, :])
 
 
+def working_knee(hip: np.ndarray, knee: np.ndarray, seen: np.ndarray, knee_3d: np.ndarray, rest: float,
+                 yaw: np.ndarray) -> np.ndarray:
+    """The working knee's angle: the picture's, unless seen from three-quarter with the thigh end-on and
+    MediaPipe's 3D knee clearly bent (a passé's knee pointing at the camera).
+
+    The picture's angle is right when the leg lies across it (docs/ballet-criteria.md §0). From
+    three-quarter a turned-out passé's knee points at the camera: the thigh shows under
+    MEASURING.end_on_thigh of its length and the knee reads 105-125 where it bends to 45 (dev renders);
+    MediaPipe's 3D knee reads 55-85 there. Only there, and only a 3D knee bent past
+    MEASURING.end_on_bent: a straight leg seen end-on reads 140-150 in 3D, a straight leg pointing away
+    from a front camera reads bent in 3D, and in profile the picture's angle is the nearer of the two.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        thigh = distance(hip, knee) / (0.5 * rest)  # the thigh is about half the standing leg
+    three_quarter = (yaw >= DIRECTION.view_front_below) & (yaw <= DIRECTION.view_side_above)
+    end_on = ((np.nan_to_num(thigh, nan=1.0) < MEASURING.end_on_thigh) & three_quarter
+              & (np.nan_to_num(knee_3d, nan=180.0) < MEASURING.end_on_bent))
+    return np.where(end_on, knee_3d, seen)
+
+
 def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray,
               ankle_rise: np.ndarray) -> np.ndarray:
     """The knees' bend in a plié: the more bent knee while both feet are down (NaN otherwise).
@@ -263,7 +290,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     forward, lateral, direction = leg_direction(p, world, working, scale.leg, facing, yaw, height)
     return {
         "supporting_knee": s.knee,
-        "working_knee": w.knee,
+        "working_knee": working_knee(p[..., wi["hip"], :], p[..., wi["knee"], :], w.knee, knee_3d, scale.leg, yaw),
         "plie_knee": plie_knee(s.knee, w.knee, height, w.ankle_rise),
         "working_leg_height": height,
         "working_thigh_height": w.thigh_height,
