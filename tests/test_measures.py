@@ -313,3 +313,19 @@ def test_a_knee_pointing_at_the_camera_from_three_quarter_is_measured_in_3d(thig
     hip, knee = np.array([0.0, 0.0]), np.array([0.0, thigh_seen * 100.0])
     got = working_knee(hip, knee, np.array(120.0), np.array(knee_3d), rest, np.array(yaw))
     assert float(got) == pytest.approx(expected)
+
+
+def test_a_held_leg_keeps_its_direction_through_a_short_unsure_stretch():
+    from technique.analysis.direction import DIRECTION, held_through
+
+    nan = np.nan
+    raised = np.full(12, 85.0)
+    held = np.array([112, 113, nan, nan, nan, 114, 113, nan, nan, 170, 171, 170], float)
+    out = held_through(held, raised)
+    assert out[2:5] == pytest.approx([113.25, 113.5, 113.75])  # à la seconde on both sides: filled
+    assert np.isnan(out[7:9]).all()  # à la seconde before, derrière after: still unknown
+    lowered = raised.copy()
+    lowered[3] = 5.0  # the leg came down in the gap: it may have gone anywhere
+    assert np.isnan(held_through(held, lowered)[2:5]).all()
+    long_gap = np.concatenate([[112.0], np.full(DIRECTION.held_gap_frames + 1, nan), [113.0]])
+    assert np.isnan(held_through(long_gap, np.full(long_gap.size, 85.0))[1:-1]).all()

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from technique import landmarks as L
-from technique.series import rolling_percentile
+from technique.series import rolling_percentile, true_runs
 from technique.analysis.geometry import OTHER, SIDE_POINTS, distance, from_vertical_down, midpoint
 
 
@@ -35,6 +35,8 @@ class DirectionConfig:
     # within ~25 deg of the true one for the near leg and for any leg behind, and 30-60 deg off, towards
     # à la seconde, for the far leg devant)
     world_pick_margin: float = 20.0
+    # frames (half a second at 30 fps): the longest unknown stretch of a held leg filled from both sides
+    held_gap_frames: int = 15
     # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
     yaw_uncertainty: float = 15.0
 
@@ -272,4 +274,23 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
     categories = [_category(d) for _, _, d in runs]
     sure = (categories[0] >= 0) & np.all([(c == categories[0]) | (c < 0) for c in categories[1:]], axis=0)
     forward, outward, direction = runs[0]
-    return np.where(sure, forward, np.nan), outward, np.where(sure, direction, np.nan)
+    forward, direction = np.where(sure, forward, np.nan), np.where(sure, direction, np.nan)
+    return held_through(forward, height), outward, held_through(direction, height)
+
+
+def held_through(values: np.ndarray, height: np.ndarray) -> np.ndarray:
+    """A clip's leg direction with short unknown gaps filled where the leg stays raised and the frames
+    either side say the same (devant, à la seconde or derrière): a leg held out doesn't swap between the
+    picture's two possible legs for a few frames; only the estimate of the yaw or MediaPipe's depth
+    wavers. Interpolated between the two sides; longer gaps, or sides that disagree, stay unknown."""
+    if np.ndim(values) != 1:
+        return values
+    out = values.copy()
+    raised = np.nan_to_num(height, nan=0.0) >= 10
+    for start, stop in true_runs(np.isnan(values)):
+        if start == 0 or stop == len(values) or stop - start > DIRECTION.held_gap_frames:
+            continue
+        before, after = values[start - 1], values[stop]
+        if raised[start - 1:stop + 1].all() and _category(before) == _category(after):
+            out[start:stop] = np.interp(np.arange(start, stop), [start - 1, stop], [before, after])
+    return out

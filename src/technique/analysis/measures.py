@@ -42,7 +42,8 @@ Angle conventions (documented once, here):
   15 deg either way, and a direction that changes with it is unknown, not guessed.
 - working_leg_direction: where the leg goes in the floor plane: 0 = devant, 90 = à la seconde,
   180 = derrière. NaN when the view can't tell (a raised leg seen from the front), and for a hanging
-  leg.
+  leg. A leg held out keeps its direction through an unsure stretch of up to half a second when the
+  frames either side agree (held_through).
 - passe_toe_to_knee: height of the working toe below the supporting knee, in shank lengths
   (0 = toe at the knee, positive = below, negative = above).
 - plie_knee: the more bent knee while both feet are down (a plié); NaN while a foot is raised.
