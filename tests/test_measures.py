@@ -329,3 +329,23 @@ def test_a_held_leg_keeps_its_direction_through_a_short_unsure_stretch():
     assert np.isnan(held_through(held, lowered)[2:5]).all()
     long_gap = np.concatenate([[112.0], np.full(DIRECTION.held_gap_frames + 1, nan), [113.0]])
     assert np.isnan(held_through(long_gap, np.full(long_gap.size, 85.0))[1:-1]).all()
+
+
+def test_legs_are_re_paired_in_profile_but_not_for_two_feet_at_different_depths():
+    """In profile MediaPipe may name the raised leg for the standing one: the measures follow the raised
+    leg. From three-quarter, second position puts the far foot higher in the picture: both feet are down,
+    and the legs keep their names."""
+    from technique.analysis.measures import steady_legs
+
+    raised, world = dancer(180, 80, 90)  # profile, the right leg raised behind her
+    clip, clip_world = np.stack([raised] * 5), np.stack([world] * 5)
+    named_wrong, _ = steady_legs(clip, clip_world, "left")  # told the left leg works
+    assert named_wrong[0, L.LEFT_ANKLE, 1] == pytest.approx(raised[L.RIGHT_ANKLE, 1])
+
+    second, world = dancer(90, 15, 40)  # three-quarter, the right foot out to the side on the floor
+    leg = np.linalg.norm(second[L.LEFT_ANKLE] - second[L.LEFT_HIP])
+    for joint in (L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_TOE):
+        second[joint, 1] = second[L.LEFT_ANKLE, 1] - 0.18 * leg  # farther away: higher in the picture
+    clip, clip_world = np.stack([second] * 5), np.stack([world] * 5)
+    kept, _ = steady_legs(clip, clip_world, "left")
+    assert kept[0, L.LEFT_ANKLE, 1] == pytest.approx(second[L.LEFT_ANKLE, 1])

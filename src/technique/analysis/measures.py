@@ -83,6 +83,9 @@ class MeasureConfig:
     plie_perspective_rise: float = 0.2
     # leg lengths: the "working" ankle this far below the other one means the labels swapped
     leg_swap_rise: float = 0.15
+    # degrees from straight down: a leg raised out (a tendu reaches 25-35); legs standing in second
+    # stand 10-20 from vertical in the picture
+    raised_leg: float = 25.0
     # share of its standing length under which a thigh is seen end-on (its knee angle foreshortened)
     end_on_thigh: float = 0.6
     # degrees: a 3D knee bent past this is a bend (a passé's, 45 deg, reads 55-85), not depth noise on a
@@ -249,10 +252,16 @@ def steady_legs(pixels: np.ndarray, world: np.ndarray, working: str) -> tuple[np
     """The clip's landmarks with the legs exchanged in frames where the working leg is clearly the lower one.
 
     In profile MediaPipe sometimes names the near leg for the far one for a few frames; the
-    measures follow the leg that works (the raised one), not the label.
+    measures follow the leg that works (the raised one), not the label. From the front or
+    three-quarter it names them right, and a lower "working" ankle there is two feet on the floor at
+    different depths (second position seen from three-quarter: the far foot stands higher in the
+    picture) unless the other leg is raised out from under her.
     """
     rise = side_measures(pixels, world, working).ankle_rise
-    flip = np.nan_to_num(rise, nan=0.0) < -MEASURING.leg_swap_rise
+    profile = steady_yaw(body_yaw(pixels, world), facing_x(pixels, working)) > DIRECTION.view_side_above
+    out = side_measures(pixels, world, OTHER[working]).leg_height
+    raised = profile | (np.nan_to_num(out, nan=0.0) >= MEASURING.raised_leg)
+    flip = (np.nan_to_num(rise, nan=0.0) < -MEASURING.leg_swap_rise) & raised
     if not flip.any() or pixels.ndim < 3:
         return pixels, world
     from technique.analysis.smoothing import swap_legs
