@@ -45,7 +45,19 @@ DIRS = {"devant": ("in front", "max: 40", "to the front", "[side, three_quarter]
 def write(name, text):
     (R / f"{name}.yaml").write_text(text)
 
-def position(name, title, feet, feet_says, descr, why_feet, caveat="", still=""):
+# the frames that are the position: first, where the legs hang straightest; second, where the feet stand
+# widest (the dancer comes into second from first, so the straightest legs would be first's: renders)
+FIRST_STANDING = """    driver: working_leg_height
+    select: min
+    max: 12
+    within: 5"""
+SECOND_STANDING = """    driver: feet_apart
+    select: max
+    min: 0.15
+    within: 0.05"""
+
+
+def position(name, title, feet, feet_says, descr, why_feet, caveat="", still="", standing=FIRST_STANDING):
     # the positions are turned out (docs/ballet-criteria.md §4; a children's syllabus asks ~90° in all): feet
     # standing parallel, hip-width apart, are no position. From the front or three-quarter turned-out feet point
     # apart in the picture (renders: 55-140°), parallel ones the same way (under 25°); [H] 40° with a 15° margin
@@ -60,16 +72,13 @@ recognisable_from: [front, three_quarter]
 moments:
   standing:
     description: standing in the position
-    driver: working_leg_height
-    select: min
-    max: 12
-    within: 5
+{standing}
 recognise:
   - {{measure: working_leg_height, moment: all, aggregate: p95, max: 14, margin: 5, says: both feet on the floor, legs together}}
   - {{measure: plie_knee, moment: all, aggregate: p05, min: 160, margin: 10, says: no plié}}
   - {{measure: working_knee, moment: all, aggregate: p05, min: 160, margin: 10, says: both knees straight}}
   - {{measure: releve_lift, moment: all, aggregate: p95, max: 0.04, margin: 0.03, says: the heels down}}
-  - {{measure: feet_apart, moment: all, aggregate: median, {feet}, margin: 0.1, views: [front, three_quarter], needed: true, says: {feet_says}}}
+  - {{measure: feet_apart_shoulders, moment: all, aggregate: median, {feet}, views: [front, three_quarter], needed: true, says: {feet_says}}}
   - {{measure: feet_turnout, moment: all, aggregate: median, min: 40, margin: 15, views: [front, three_quarter], says: the feet turned out}}
 {still}{STILL}criteria:
   - id: supporting_knee
@@ -83,7 +92,7 @@ recognise:
     why: Both legs are straight and pulled up in the position (docs/ballet-criteria.md §4, §6).
   - id: feet_apart
     name: Feet apart
-    measure: feet_apart
+    measure: feet_apart_shoulders
     moment: standing
 {why_feet}
     views: [front, three_quarter]
@@ -102,6 +111,12 @@ recognise:
     why: Weight evenly on both feet keeps the pelvis level.
     film: Film from the front to see the hips.
 """)
+
+# degrees the hip->ankle line may lean from vertical with both feet down: a grand plié's thighs come about
+# horizontal over near-vertical shins (docs/ballet-criteria.md §5), which puts the ankle ~45 deg out from
+# under the hip; a demi-plié's knees open far less
+FEET_DOWN_HIP_TO_ANKLE = {True: 50, False: 30}
+
 
 def plie(name, title, deep, feet, feet_says, heels_rule, depth_band, descr):
     # the torso is judged from the side only (docs/ballet-criteria.md §5: side for depth, trunk and heel lift):
@@ -123,9 +138,9 @@ moments:
     within: 6
 recognise:
   - {{measure: plie_knee, moment: bottom, {knees}, says: {"both knees fully bent (grand plié)" if deep else "both knees bent (demi-plié)"}}}
-  - {{measure: working_leg_height, moment: all, aggregate: p95, max: 30, margin: 10, says: both feet on the floor}}
+  - {{measure: working_leg_height, moment: all, aggregate: p95, max: {FEET_DOWN_HIP_TO_ANKLE[deep]}, margin: 10, says: both feet on the floor}}
   - {{measure: working_ankle_rise, moment: all, aggregate: p95, max: 0.2, margin: 0.1, says: neither foot raised}}
-  - {{measure: feet_apart, moment: bottom, {feet}, margin: 0.1, views: [front, three_quarter], needed: true, says: {feet_says}}}
+  - {{measure: feet_apart_shoulders, moment: bottom, {feet}, views: [front, three_quarter], needed: true, says: {feet_says}}}
 {PLIE_STILL}criteria:
   - id: depth
     name: Depth of the plié
@@ -156,8 +171,11 @@ recognise:
     film: Film from the front to see the pelvis.
 """)
 
-FIRST = ("max: 0.3", "the heels together (first)")
-SECOND = ("min: 0.4", "the feet apart (second)")
+# the feet apart in shoulder widths, as teachers size second (docs/ballet-criteria.md §4: 1.0-1.6); it reads the
+# same from the front and three-quarter. With the heels together MediaPipe's ankles stand 0.2-0.3 shoulder widths
+# apart, up to 0.6 in a plié as they roll over the bent knees (renders)
+FIRST = ("max: 0.7, margin: 0.2", "the heels together (first)")
+SECOND = ("min: 1.0, margin: 0.25", "the feet apart (second)")
 def feet_band(ideal, good, ok, low, high, why):
     return f"""    ideal: {ideal}
     good: {good}
@@ -167,13 +185,13 @@ def feet_band(ideal, good, ok, low, high, why):
       high: {high}
     why: "{why}\""""
 position("first_position", "First position", *FIRST, "Standing in first position, heels together, both knees pulled up, hips and shoulders level.",
-         feet_band(0.1, "[0, 0.25]", "[0, 0.35]", "Bring the heels together.", "Bring the heels together.", "First position: heels together (docs/ballet-criteria.md §4). In standing leg lengths between the ankles; [H]."),
+         feet_band(0.25, "[0, 0.4]", "[0, 0.55]", "Bring the heels together.", "Bring the heels together.", "First position: heels together (docs/ballet-criteria.md §4). In shoulder widths between the ankles, which stand 0.2-0.3 apart when the heels touch; [H]."),
          "fifth and fourth positions (feet crossed) look like first from one camera: they are not told apart",
          # a foot that moves (a tendu towards the camera hides its length, not its movement) is not a position held
          "  - {measure: feet_apart, moment: all, aggregate: range, max: 0.04, margin: 0.03, says: the feet still}\n")
 position("second_position", "Second position", *SECOND, "Standing in second position, feet a little wider than the shoulders, knees pulled up.",
-         feet_band(0.55, "[0.45, 0.8]", "[0.38, 0.95]", "Open the feet a little wider than your shoulders.", "Bring the feet a little closer - just wider than the shoulders.", "Second: a little wider than shoulder width (docs/ballet-criteria.md §4: 1.0-1.6 x shoulder width, about 0.45-0.8 standing leg lengths between the ankles; [H])."),
-         "fourth position (one foot in front) can look like second from the front")
+         feet_band(1.3, "[1.0, 1.6]", "[0.85, 1.8]", "Open the feet a little wider than your shoulders.", "Bring the feet a little closer - just wider than the shoulders.", "Second: a little wider than shoulder width (docs/ballet-criteria.md §4: 1.0-1.6 x shoulder width; [H])."),
+         "fourth position (one foot in front) can look like second from the front", standing=SECOND_STANDING)
 DEMI_DEPTH = feet_band(120, "[100, 140]", "[95, 150]", "Don't go so low - a demi-plié keeps the heels down.", "Bend the knees more - a full demi-plié, as far as the heels stay down.", "Depth of a demi-plié: as deep as the heels allow (docs/ballet-criteria.md §5, [H]); the straighter knee's angle at the bottom.")
 GRAND_DEPTH = feet_band(75, "[40, 95]", "[30, 105]", "Control the bottom - don't sit in the plié.", "Go all the way down - thighs about level at the bottom.", "Grand plié: thighs about horizontal at the bottom (docs/ballet-criteria.md §5, [H]).")
 HEELS_DOWN = """    ideal: 0

@@ -33,6 +33,7 @@ DIRECTION_WORDS = {
     # working hip above the supporting hip: low = sinking into the supporting hip
     "hip_hike": (("lift out", "sink"), ("hike",)),
     "feet_apart": (("wider", "open"), ("closer", "together")),
+    "feet_apart_shoulders": (("wider", "open"), ("closer", "together")),
 }
 
 

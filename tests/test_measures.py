@@ -349,3 +349,18 @@ def test_legs_are_re_paired_in_profile_but_not_for_two_feet_at_different_depths(
     clip, clip_world = np.stack([second] * 5), np.stack([world] * 5)
     kept, _ = steady_legs(clip, clip_world, "left")
     assert kept[0, L.LEFT_ANKLE, 1] == pytest.approx(second[L.LEFT_ANKLE, 1])
+
+
+def test_feet_apart_in_shoulder_widths_reads_the_same_from_the_front_and_three_quarter():
+    """Second position as teachers size it (§4: 1.0-1.6 shoulder widths): both lines lie across her
+    body and shorten alike as she turns from the camera; in profile it can't be seen."""
+    from technique.analysis.measures import dancer_measures
+
+    read = {}
+    for yaw in (0, 40, 90):
+        pixels, world = dancer(90, 20, yaw)  # the right foot out to the side
+        read[yaw] = float(dancer_measures(pixels, world, "right")["feet_apart_shoulders"])
+    across = 0.09 + 0.09 + 0.85 * np.sin(np.radians(20))  # the hips' half-widths and the leg's reach
+    assert read[0] == pytest.approx(across / 0.36, rel=0.02)
+    assert read[40] == pytest.approx(read[0], rel=0.02)
+    assert np.isnan(read[90])

@@ -48,6 +48,8 @@ Angle conventions (documented once, here):
   (0 = toe at the knee, positive = below, negative = above).
 - plie_knee: the more bent knee while both feet are down (a plié); NaN while a foot is raised.
 - feet_apart: distance between the ankles, in standing leg lengths (first ~0.1, second ~0.5).
+- feet_apart_shoulders: the ankles' distance across the picture in shoulder widths across the picture,
+  the same from the front and three-quarter (second 1.0-1.6, §4); NaN in profile.
 - feet_turnout: the angle between the two feet (heel->toe) in the picture, 0 = parallel. Seen from
   the front or three-quarter, turned-out feet point apart (renders of first and second: 95-140 from
   the front, 55-115 at three-quarter) and parallel feet the same way (under 25); in profile both
@@ -184,7 +186,7 @@ MEASURE_NAMES = (
     "supporting_knee", "working_knee", "plie_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart",
-    "working_ankle_rise", "passe_toe_to_knee", "releve", "releve_lift", "supporting_foot_lift", "torso_tilt", "hip_hike",
+    "feet_apart_shoulders", "working_ankle_rise", "passe_toe_to_knee", "releve", "releve_lift", "supporting_foot_lift", "torso_tilt", "hip_hike",
     "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "facing_x", "body_height", "hip_centre_x", "hip_centre_y",
     "supporting_ankle_x", "supporting_ankle_y",
     "time_s", "body_turn", "hip_travel",  # whole-clip measures (motion.clip_measures)
@@ -202,6 +204,21 @@ def feet_turnout(pixels: np.ndarray) -> np.ndarray:
     p = pixels
     return joint_angle(p[..., L.LEFT_TOE, :] - p[..., L.LEFT_HEEL, :], np.zeros(2),
                        p[..., L.RIGHT_TOE, :] - p[..., L.RIGHT_HEEL, :])
+
+
+def feet_apart_shoulders(p: np.ndarray, yaw: np.ndarray) -> np.ndarray:
+    """How far apart the ankles are across the picture, in shoulder widths across the picture.
+
+    The way teachers size second position (docs/ballet-criteria.md §4: 1.0-1.6 shoulder widths). Both
+    lie along her own left-right line, which a camera turned from her front shortens by the same
+    cos(yaw): the ratio reads the same from the front and from three-quarter (renders: second 1.3-1.6,
+    first 0.2-0.3 standing, 0.5-0.6 in demi-plié as the ankles roll over the bent knees). NaN in profile,
+    where that line points at the camera.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = (np.abs(p[..., L.LEFT_ANKLE, 0] - p[..., L.RIGHT_ANKLE, 0])
+                 / np.abs(p[..., L.LEFT_SHOULDER, 0] - p[..., L.RIGHT_SHOULDER, 0]))
+    return np.where(np.nan_to_num(yaw, nan=90.0) <= DIRECTION.view_side_above, ratio, np.nan)
 
 
 def working_knee(hip: np.ndarray, knee: np.ndarray, seen: np.ndarray, knee_3d: np.ndarray, rest: float,
@@ -237,7 +254,8 @@ def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.nd
         knees = np.nanmin(np.stack([supporting, working]), axis=0)
     # a working leg not seen at all hides behind the supporting one (profile): it is down, not raised
     rise = np.abs(np.nan_to_num(ankle_rise, nan=0.0))
-    level = (np.nan_to_num(working_height, nan=0.0) < 20.0) & (rise < 0.08)
+    # two feet down at different depths differ in height in the picture (up to MEASURING.plie_perspective_rise)
+    level = (np.nan_to_num(working_height, nan=0.0) < 20.0) & (rise < MEASURING.plie_perspective_rise)
     # both knees bent (neither reads straight, 170+) with the feet apart seen from three-quarter: the far
     # foot stands higher in the picture (up to MEASURING.plie_perspective_rise) and a knee opened to the side takes
     # the ankle out from under the hip. A foot lifting into passé leaves the supporting knee straight.
@@ -312,6 +330,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "working_leg_side": lateral,
         "working_toe_lift": toe_lift,
         "feet_apart": feet_apart,
+        "feet_apart_shoulders": feet_apart_shoulders(p, yaw),
         "working_ankle_rise": w.ankle_rise,
         "passe_toe_to_knee": passe,
         "releve": s.heel_lift,
