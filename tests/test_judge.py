@@ -130,6 +130,14 @@ def test_a_body_turning_through_the_movement_is_not_that_movement():
     assert "turned the same way to the camera throughout" in fit_of(REFS["arabesque"], turning, np.ones(90, bool), "side").against()
 
 
+def test_a_movement_not_quite_recognised_names_the_clue_that_held_it_back():
+    """The weakest clue decides the fit: "closest arabesque 67%" must say which clue only partly holds."""
+    fit = fit_of(REFS["arabesque"], arabesque_measures(supporting=145.0), np.ones(90, bool), "side")
+    assert 0.5 <= fit.fit < 0.85
+    assert "only partly the standing leg straight (145°)" in fit.against()
+    assert "the standing leg straight" not in fit.because()
+
+
 def test_frame_cue_speaks_only_in_position():
     row = {k: float(v[50]) for k, v in arabesque_measures(supporting=150.0).items()}
     cue, criterion = frame_cue(ARABESQUE, row, "side")

@@ -144,6 +144,7 @@ WORDS = {
     "clue_degrees": "{says} ({value:.0f}°)",
     "clue_seconds": "{says} ({value:.1f} s)",
     "clues_missing": "missing {clues}",
+    "clues_partly": "only partly {clues}",
     "view_cant_show": "this view can't show {clues}",
     # reading a file (capture.video)
     "frame_rate_assumed": "The file doesn't state its frame rate clearly; {fps:g} frames/s was assumed, so times "

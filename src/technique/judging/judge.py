@@ -259,14 +259,18 @@ class Candidate:
     confidence: float = 0.0
 
     def because(self) -> str:
-        """Why it is this movement: the clues that hold, in words ("the leg behind the hip (158°), held (1.0 s)")."""
-        return ", ".join(c.words() for c in self.clues if c.holds)
+        """Why it is this movement: the clues that hold fully, in words ("the leg behind the hip (158°), held (1.0 s)")."""
+        return ", ".join(c.words() for c in self.clues if c.holds and c.score >= 1.0)
 
     def against(self) -> str:
-        """What doesn't fit, and what this view can't show."""
+        """What doesn't fit, what fits only partly (the weakest clue decides the fit), and what this view
+        can't show."""
         missing = [c.words() for c in self.clues if np.isfinite(c.score) and c.score < 0.5]
+        partly = [c.words() for c in self.clues if c.holds and c.score < 1.0]
         unseen = [c.says for c in self.clues if c.needed and not np.isfinite(c.score)]
         parts = [say("clues_missing", clues=", ".join(missing))] if missing else []
+        if partly:
+            parts.append(say("clues_partly", clues=", ".join(partly)))
         if unseen:
             parts.append(say("view_cant_show", clues=" or ".join(unseen)))
         return "; ".join(parts)
