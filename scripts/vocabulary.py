@@ -151,7 +151,7 @@ recognise:
     weight: 2
   - id: heels_down
     name: Heels on the floor
-    measure: releve_lift
+    measure: heel_rise
     moment: bottom
 {heels_rule}
     views: [front, three_quarter, side]
@@ -198,7 +198,7 @@ HEELS_DOWN = """    ideal: 0
     good: [-0.1, 0.03]
     acceptable: [-0.1, 0.05]
     correction: Keep the heels down.
-    why: "Heels stay on the floor in every demi-plié, and in second even in grand plié (docs/ballet-criteria.md §5: [H] heel rise > 0.05 foot length = fault; here the ankle's rise in standing leg lengths)." """
+    why: "Heels stay on the floor in every demi-plié, and in second even in grand plié (docs/ballet-criteria.md §5: [H] heel rise > 0.05 foot length = fault; here the ankle's rise above its own toe in standing leg lengths, which a step to another depth doesn't change)." """
 HEELS_GRAND_FIRST = """    ideal: 0.05
     good: [-0.1, 0.12]
     acceptable: [-0.1, 0.16]

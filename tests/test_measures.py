@@ -364,3 +364,23 @@ def test_feet_apart_in_shoulder_widths_reads_the_same_from_the_front_and_three_q
     assert read[0] == pytest.approx(across / 0.36, rel=0.02)
     assert read[40] == pytest.approx(read[0], rel=0.02)
     assert np.isnan(read[90])
+
+
+def test_a_step_to_another_depth_is_not_a_heel_rising():
+    """releve_lift measures the ankle against where the foot stood, so a foot stepping away from the
+    camera (higher in the picture) reads as a rise; heel_rise measures it against its own toe."""
+    from technique.analysis.measures import body_scale, dancer_measures
+
+    frame, world = dancer(0, 0, 0)
+    clip, clip_world = np.stack([frame] * 40), np.stack([world] * 40)
+    leg = np.linalg.norm(frame[L.LEFT_ANKLE] - frame[L.LEFT_HIP])
+    stepped, lifted = clip.copy(), clip.copy()
+    for foot in (L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_TOE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_TOE):
+        stepped[20:, foot, 1] -= 0.08 * leg  # both feet planted further away
+    for foot in (L.LEFT_ANKLE, L.LEFT_HEEL, L.RIGHT_ANKLE, L.RIGHT_HEEL):
+        lifted[20:, foot, 1] -= 0.08 * leg  # the heels leave the floor, the toes stay
+    step = dancer_measures(stepped, clip_world, "right", body_scale(clip, "right"))
+    rise = dancer_measures(lifted, clip_world, "right", body_scale(clip, "right"))
+    assert np.nanmax(step["releve_lift"]) == pytest.approx(0.08, abs=0.01)  # the old measure is fooled
+    assert np.nanmax(np.abs(step["heel_rise"])) < 0.01
+    assert np.nanmax(rise["heel_rise"]) == pytest.approx(0.08, abs=0.01)

@@ -60,6 +60,8 @@ Angle conventions (documented once, here):
 - releve_lift: how far the supporting ankle has risen above its flat level (the lowest it stood, on
   a straight leg, in the last few seconds), in standing leg lengths; works in every view.
   supporting_foot_lift: how far the supporting toes rose the same way (a jump, a step).
+- heel_rise: how far the heels rose above their own toes, in standing leg lengths: a heel off the floor,
+  which a step to another depth is not (heel_rise()).
 """
 
 from __future__ import annotations
@@ -186,7 +188,7 @@ MEASURE_NAMES = (
     "supporting_knee", "working_knee", "plie_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart",
-    "feet_apart_shoulders", "working_ankle_rise", "passe_toe_to_knee", "releve", "releve_lift", "supporting_foot_lift", "torso_tilt", "hip_hike",
+    "feet_apart_shoulders", "working_ankle_rise", "passe_toe_to_knee", "releve", "releve_lift", "heel_rise", "supporting_foot_lift", "torso_tilt", "hip_hike",
     "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "facing_x", "body_height", "hip_centre_x", "hip_centre_y",
     "supporting_ankle_x", "supporting_ankle_y",
     "time_s", "body_turn", "hip_travel",  # whole-clip measures (motion.clip_measures)
@@ -204,6 +206,28 @@ def feet_turnout(pixels: np.ndarray) -> np.ndarray:
     p = pixels
     return joint_angle(p[..., L.LEFT_TOE, :] - p[..., L.LEFT_HEEL, :], np.zeros(2),
                        p[..., L.RIGHT_TOE, :] - p[..., L.RIGHT_HEEL, :])
+
+
+def heel_rise(pixels: np.ndarray, working: str, scale: BodyScale) -> np.ndarray:
+    """How far the heels have risen above their own toes, in standing leg lengths (0 = flat).
+
+    A heel that leaves the floor lifts the ankle above the toe of the same foot, which stays down; a
+    foot that steps to a new place (into second, at another depth from the camera) moves ankle and toe
+    together, which releve_lift, measured against where the foot stood, reads as a rise. Each foot's
+    ankle-over-toe height is compared with its lowest over the last few seconds (the flat foot's); both
+    heels must rise, so the lower of the two counts. The toe is MediaPipe's least reliable point: this
+    tells a heel off the floor from a step, not a high relevé from a low one.
+    """
+    rises = []
+    for side in (OTHER[working], working):
+        i = SIDE_POINTS[side]
+        with np.errstate(invalid="ignore"):
+            over_toe = (pixels[..., i["toe"], 1] - pixels[..., i["ankle"], 1]) / scale.leg
+        flat = rolling_percentile(over_toe, MEASURING.flat_window_frames, 10) if np.ndim(over_toe) else over_toe
+        rises.append(over_toe - flat)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmin(np.stack(rises), axis=0)
 
 
 def feet_apart_shoulders(p: np.ndarray, yaw: np.ndarray) -> np.ndarray:
@@ -335,6 +359,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "passe_toe_to_knee": passe,
         "releve": s.heel_lift,
         "releve_lift": releve_lift,
+        "heel_rise": heel_rise(p, working, scale),
         "supporting_foot_lift": foot_lift,
         "torso_tilt": from_vertical_up(pelvis, midpoint(p, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)),
         "hip_hike": slope(p[..., si["hip"], :], p[..., wi["hip"], :]),
