@@ -279,6 +279,23 @@ recognise:
 releve("releve", "Relevé", False)
 releve("passe_releve", "Passé relevé", True)
 
+
+QUIET = """    ideal: 0
+    good: [0, 6]
+    acceptable: [0, 11]
+    views: [side, three_quarter]
+    weight: 2
+    correction: Keep the body still while the leg is thrown.
+    why: "\\"The body should not make any involuntary movements\\" (docs/ballet-criteria.md §9: [H] trunk change < 5° good, 5-10 ok; 1° added for tracking jitter)." """.rstrip()
+# only in battement derrière may the body bend forward (Vaganova; §9): as much as in arabesque (§1)
+QUIET_DERRIERE = """    ideal: 0
+    good: [0, 20]
+    acceptable: [0, 30]
+    views: [side, three_quarter]
+    weight: 2
+    correction: Keep the body still while the leg is thrown - lean forward only as far as the leg needs.
+    why: "Only in battement derrière may the body bend forward (docs/ballet-criteria.md §9, Vaganova); as in arabesque, the upper back stays lifted (§1: [H] up to 20° good, 30 acceptable)." """.rstrip()
+
 def extension(name, title, kind, d):
     where, dirclue, words, knee_views, fr = DIRS[d]
     # tendu and dégagé are told apart by the height the foot reaches: a tendu's pointed foot on the floor
@@ -333,13 +350,7 @@ def extension(name, title, kind, d):
     measure: torso_tilt
     moment: all
     aggregate: range
-    ideal: 0
-    good: [0, 6]
-    acceptable: [0, 11]
-    views: [side, three_quarter]
-    weight: 2
-    correction: Keep the body still while the leg is thrown.
-    why: "\\"The body should not make any involuntary movements\\" (docs/ballet-criteria.md §9: [H] trunk change < 5° good, 5-10 ok; 1° added for tracking jitter)."
+{QUIET_DERRIERE if d == "derriere" else QUIET}
     film: Film from the side to see the body.
 """
     label = {"tendu": "Battement tendu", "degage": "Dégagé", "battement": "Grand battement"}[kind]
