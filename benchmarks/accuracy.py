@@ -16,7 +16,8 @@ clip is judged by ``judge_track`` of the code on the path, and it prints
 - per-measure angle error against ground truth (3D: the anatomical angle a teacher means; 2D: the
   picture's angle, i.e. pose-estimation error alone), per view, over the frames the movement is held;
 - fault precision / recall / F1: a rendered fault must make its criterion (FAULT_CRITERIA) "fault" or
-  "acceptable" and the clean clip of the same movement must not; judged with the true movement given.
+  "acceptable" and the clean clip of the same movement must not; judged with the true movement given;
+- clean renders judged as their own movement that still get a "fault" verdict, by criterion.
 The renders are easier than real dancers (flat colours, no clothes): an upper bound, not a promise.
 """
 
@@ -193,21 +194,29 @@ def judge_one(args: tuple[str, str]) -> dict:
                confidence=rec[0][1] if rec else None, top=rec[:3],
                segments=[s.movement for s in a.segments if s.movement], view_seen=a.view,
                working_seen=a.working_leg, errors=angle_errors(a, labels))
-    if row["kind"] in ("fault", "movement") and row["movement"] in FAULTED_MOVEMENTS:
-        row["fault_verdicts"] = fault_verdicts(a, row, refs, info, track, warnings, FAULTED_MOVEMENTS[row["movement"]])
+    if row["kind"] in ("fault", "movement") and row["movement"] in refs:
+        named = as_named(a, row["movement"], refs, info, track, warnings)
+        if row["movement"] in FAULTED_MOVEMENTS:
+            row["fault_verdicts"] = fault_verdicts(named, row["movement"], refs, FAULTED_MOVEMENTS[row["movement"]])
+        if row["kind"] == "movement" and not isinstance(named, str):
+            row["clean_faults"] = [(v.criterion.id, v.value) for v in named.judgement.verdicts if v.verdict == "fault"]
     return row
 
 
-def fault_verdicts(a, row, refs, info, track, warnings, faults) -> dict:
+def as_named(a, name: str, refs: dict, info, track, warnings):
+    """The clip judged as its true movement (its own analysis when recognised as that), or the crash's name."""
+    if a.judgement is not None and a.judgement.reference.name == name:
+        return a
+    try:
+        return call_judge_track(info, track, name, refs, warnings)
+    except Exception as e:  # noqa: BLE001 - reported, not fatal
+        return f"crash: {type(e).__name__}"
+
+
+def fault_verdicts(a, name: str, refs: dict, faults) -> dict:
     """For each fault that could happen to this movement: the verdict of its criterion, true movement given."""
-    name = row["movement"]
-    if name not in refs:
-        return {f: "no reference" for f in faults}
-    if a.judgement is None or a.judgement.reference.name != name:
-        try:
-            a = call_judge_track(info, track, name, refs, warnings)
-        except Exception as e:  # noqa: BLE001 - reported, not fatal
-            return {f: f"crash: {type(e).__name__}" for f in faults}
+    if isinstance(a, str):
+        return {f: a for f in faults}
     return {f: verdict_of(a, criterion_for(f, refs[name])) for f in faults if criterion_for(f, refs[name])}
 
 
@@ -446,6 +455,22 @@ def fault_scores(rows: list[dict], title: str) -> dict:
     return out
 
 
+def clean_faults(rows: list[dict], title: str) -> dict:
+    """Clean renders (no fault rendered) judged as their own movement: how many get a 'fault' verdict, and
+    on which criteria. A coach that faults clean dancing is not believed."""
+    clean = [r for r in rows if r["kind"] == "movement" and "clean_faults" in r]
+    if not clean:
+        return {}
+    faulted = [r for r in clean if r["clean_faults"]]
+    by = Counter(cid for r in faulted for cid, _ in r["clean_faults"])
+    print(f"\n== Clean renders judged as their own movement, {title}: {len(faulted)}/{len(clean)} with a 'fault' ==")
+    for cid, n in by.most_common(8):
+        where = Counter(f"{r['movement']} {SHORT.get(r['view'], r['view'])}" for r in faulted
+                        for c, _ in r["clean_faults"] if c == cid)
+        print(f"  {cid:<20} {n:>3}   " + ", ".join(f"{k} x{v}" for k, v in where.most_common(4)))
+    return dict(faulted=len(faulted), clips=len(clean), criteria=dict(by))
+
+
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else float("nan")
     r = tp / (tp + fn) if tp + fn else float("nan")
@@ -516,7 +541,8 @@ def tracks_main(a: argparse.Namespace) -> int:
         report[split] = dict(confusion=confusion(part, title), seeable=seeable(part, title),
                              calibration=calibration(part, title), by_view=by_view(part, title),
                              assessable_angles=assessable_angles(part, title),
-                             angles=angle_table(part, title), faults=fault_scores(part, title))
+                             angles=angle_table(part, title), faults=fault_scores(part, title),
+                             clean_faults=clean_faults(part, title))
     report["negatives"] = wrong_names(rows)
     if a.wrong:
         list_wrong(rows)
