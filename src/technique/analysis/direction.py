@@ -275,22 +275,32 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
     sure = (categories[0] >= 0) & np.all([(c == categories[0]) | (c < 0) for c in categories[1:]], axis=0)
     forward, outward, direction = runs[0]
     forward, direction = np.where(sure, forward, np.nan), np.where(sure, direction, np.nan)
-    return held_through(forward, height), outward, held_through(direction, height)
+    held = held_through(direction, height)
+    return _bridged(forward, np.isnan(direction) & np.isfinite(held)), outward, held
 
 
-def held_through(values: np.ndarray, height: np.ndarray) -> np.ndarray:
+def held_through(direction: np.ndarray, height: np.ndarray) -> np.ndarray:
     """A clip's leg direction with short unknown gaps filled where the leg stays raised and the frames
     either side say the same (devant, à la seconde or derrière): a leg held out doesn't swap between the
     picture's two possible legs for a few frames; only the estimate of the yaw or MediaPipe's depth
     wavers. Interpolated between the two sides; longer gaps, or sides that disagree, stay unknown."""
-    if np.ndim(values) != 1:
-        return values
-    out = values.copy()
+    if np.ndim(direction) != 1:
+        return direction
+    gaps = np.zeros(len(direction), bool)
     raised = np.nan_to_num(height, nan=0.0) >= 10
-    for start, stop in true_runs(np.isnan(values)):
-        if start == 0 or stop == len(values) or stop - start > DIRECTION.held_gap_frames:
+    for start, stop in true_runs(np.isnan(direction)):
+        if start == 0 or stop == len(direction) or stop - start > DIRECTION.held_gap_frames:
             continue
-        before, after = values[start - 1], values[stop]
-        if raised[start - 1:stop + 1].all() and _category(before) == _category(after):
-            out[start:stop] = np.interp(np.arange(start, stop), [start - 1, stop], [before, after])
+        if raised[start - 1:stop + 1].all() and _category(direction[start - 1]) == _category(direction[stop]):
+            gaps[start:stop] = True
+    return _bridged(direction, gaps)
+
+
+def _bridged(values: np.ndarray, gaps: np.ndarray) -> np.ndarray:
+    """`values` with the frames in `gaps` interpolated between the finite values around them."""
+    if np.ndim(values) != 1 or not gaps.any():
+        return values
+    known = np.flatnonzero(np.isfinite(values))
+    out = values.copy()
+    out[gaps] = np.interp(np.flatnonzero(gaps), known, values[known])
     return out
