@@ -187,9 +187,9 @@ def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale) -> tuple[np
 MEASURE_NAMES = (
     "supporting_knee", "working_knee", "plie_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
-    "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart",
-    "feet_apart_shoulders", "working_ankle_rise", "passe_toe_to_knee", "releve", "releve_lift", "heel_rise", "supporting_foot_lift", "torso_tilt", "hip_hike",
-    "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "facing_x", "body_height", "hip_centre_x", "hip_centre_y",
+    "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart", "feet_apart_shoulders",
+    "working_ankle_rise", "passe_toe_to_knee", "releve", "releve_lift", "heel_rise", "supporting_foot_lift",
+    "torso_tilt", "hip_hike", "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "facing_x", "body_height", "hip_centre_x", "hip_centre_y",
     "supporting_ankle_x", "supporting_ankle_y",
     "time_s", "body_turn", "hip_travel",  # whole-clip measures (motion.clip_measures)
 )
