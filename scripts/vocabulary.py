@@ -1,7 +1,7 @@
 """Writes the reference files of the vocabulary's families (positions, pliés, relevés, tendus,
 dégagés, grands battements, attitudes): the YAML files in reference_poses/ are the data, this keeps
-the families consistent (one band, one wording, changed in one place). Hand-written files
-(arabesque, passé, fouetté, pirouette, développés) are not touched.
+the families consistent (one band, one wording, changed in one place), and the pirouette. Hand-written
+files (arabesque, passé, fouetté, développés) are not touched: edit those directly.
 
     python scripts/vocabulary.py      # VOCAB_OUT=<folder> writes elsewhere (to compare)
 """
@@ -215,7 +215,11 @@ def releve(name, title, passe):
             ("  - {measure: working_leg_height, moment: all, aggregate: p95, max: 20, margin: 8, says: both feet together}\n"
              "  - {measure: working_knee, moment: top, min: 155, margin: 15, says: both knees straight}\n"
              # a foot stepping along the line of sight moves in the picture as a lift would
-             "  - {measure: feet_apart, moment: all, aggregate: range, max: 0.06, margin: 0.04, says: the feet in place}\n")
+             "  - {measure: feet_apart, moment: all, aggregate: range, max: 0.06, margin: 0.04, says: the feet in place}\n"
+             # a relevé lifts the heels off the floor (§6): the ankles rise above their own toes, which a step
+             # to another depth doesn't do (renders: relevés 0.025-0.065 leg lengths, low ones 0.017+, a step
+             # into second 0.005-0.02)
+             "  - {measure: heel_rise, moment: top, min: 0.02, margin: 0.015, says: the heels off the floor}\n")
     crit_passe = """  - id: toe_height
     name: Foot at the knee
     measure: passe_toe_to_knee
@@ -505,7 +509,9 @@ moments:
     max: 110
     within: 15
 recognise:
-  - {measure: body_turn, moment: all, aggregate: range, min: 300, margin: 90, says: turning at least once}
+  # one full turn (§3) reads 280-380 in body_turn (dev renders): passing profile MediaPipe's shoulder line
+  # can flip and a quarter turn is lost, so three quarters seen is a turn
+  - {measure: body_turn, moment: all, aggregate: range, min: 270, margin: 90, says: turning at least once}
   - {measure: passe_toe_to_knee, moment: turn, min: -0.4, max: 0.4, margin: 0.3, says: the foot at the supporting knee}
   - {measure: working_leg_height, moment: all, aggregate: p95, max: 55, margin: 15, says: the leg staying in passé (no fouetté)}
   - {measure: hip_travel, moment: all, aggregate: range, max: 0.4, margin: 0.2, says: staying on the spot}

@@ -196,3 +196,20 @@ def test_a_story_the_coach_cant_tell_is_refused_with_the_field_named(tmp_path):
     with pytest.raises(ReferenceError_) as err:
         load_reference_file(path)
     assert "story" in str(err.value) and "waltz" in str(err.value)
+
+
+def test_the_generated_reference_files_are_what_their_generator_writes(tmp_path):
+    """scripts/vocabulary.py keeps the families consistent: a file edited by hand instead would be lost
+    the next time it runs."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, str(repo / "scripts" / "vocabulary.py")], check=True,
+                   env={**os.environ, "VOCAB_OUT": str(tmp_path)}, capture_output=True)
+    written = sorted(tmp_path.glob("*.yaml"))
+    assert len(written) > 15
+    for path in written:
+        assert path.read_text() == (repo / "reference_poses" / path.name).read_text(), path.name
