@@ -182,3 +182,30 @@ def test_a_score_held_below_100_by_a_correction_never_shows_100():
 
     assert score_text(99.6) == "99" and score_text(100.0) == "100" and score_text(84.4) == "84"
     assert score_text(None) == "-"
+
+
+def test_no_movement_is_named_from_a_body_not_seen_whole_or_not_upright():
+    """A cropped picture (head and feet out of frame) makes MediaPipe guess a body from part of itself:
+    folded or upside down, or with the legs missing. Every angle would be a guess's: nothing is named."""
+    from test_measures import dancer
+
+    from technique import landmarks as L
+    from technique.analyser.clip import missing_body_parts, not_seen_whole
+    from technique.analysis.smoothing import TrackArrays
+
+    frame, world = dancer(180, 80, 90)
+    n = 30
+
+    def track(pixels):
+        return TrackArrays(30.0, (640, 480), np.arange(n) / 30.0, np.stack([pixels] * n), np.stack([world] * n),
+                           np.ones(n, bool), np.zeros(n, bool))
+
+    whole = track(frame)
+    assert not_seen_whole(whole, missing_body_parts(whole)) == ""
+    upside_down = frame.copy()
+    upside_down[:, 1] = 480 - upside_down[:, 1]
+    assert "not upright" in not_seen_whole(track(upside_down), [])
+    cropped = frame.copy()
+    cropped[[L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_TOE, L.RIGHT_TOE]] = np.nan
+    legs_out = track(cropped)
+    assert "ankles" in not_seen_whole(legs_out, missing_body_parts(legs_out))

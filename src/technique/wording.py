@@ -169,6 +169,9 @@ WORDS = {
     "other_leg_moves": "The {named} leg was named as the working leg, but the {moving} leg is the one that rises "
                        "in this clip: check --working-leg.",
     "body_hidden": "Not visible for most of the clip: {parts}. Those criteria can't be judged; film the whole body.",
+    "not_named_unseen": "No movement is named from this clip: {why}. Film the whole body, upright, head to feet.",
+    "legs_unseen": "the {parts} are out of view for most of it",
+    "not_upright_for_naming": "the body is not upright in the picture for most of it",
     "not_as_named": "This clip doesn't look like {title} as named: {against}. The criteria are judged as asked, "
                     "but check the name and the working leg.",
     "several_movements": "This clip holds {count} movements ({names}); each is judged on its own.",

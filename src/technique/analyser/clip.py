@@ -6,6 +6,8 @@ the dashboard and live practice say the same thing about the same movement.
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -120,6 +122,28 @@ def missing_body_parts(track: TrackArrays, share: float = 0.5) -> list[str]:
     return [part for part, idx in L.BODY_PARTS.items() if hidden[:, list(idx)].all(axis=1).mean() > share]
 
 
+def not_seen_whole(track: TrackArrays, missing: list[str]) -> str:
+    """Why no movement can be named from this clip ("" when it can): the legs the measures rest on
+    (hips, knees, ankles) hidden or out of frame for most of it, or a body that is not upright for most
+    of it (a body MediaPipe guessed from part of itself in a cropped picture comes out folded or upside
+    down: every angle and height would be a guess's)."""
+    legs = [part for part in missing if part in LEGS_NEEDED]
+    if legs:
+        return say("legs_unseen", parts=", ".join(legs))
+    p = track.pixels[track.detected]
+    up = (p[:, L.LEFT_SHOULDER] + p[:, L.RIGHT_SHOULDER]) / 2 - (p[:, L.LEFT_HIP] + p[:, L.RIGHT_HIP]) / 2
+    off = np.abs(np.degrees(np.arctan2(up[:, 0], -up[:, 1])))
+    off = off[np.isfinite(off)]
+    # the finder's own rule (capture.framing.turn_needed): an arabesque leans 20°, a penché is a moment
+    if off.size and np.median(off) > UPRIGHT_WITHIN:
+        return say("not_upright_for_naming")
+    return ""
+
+
+LEGS_NEEDED = ("hips", "knees", "ankles")
+UPRIGHT_WITHIN = 35.0  # degrees from upright, as capture.framing.turn_needed
+
+
 def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
                 references: dict[str, Reference], config: AnalysisConfig = AnalysisConfig(),
                 warnings: list[str] | None = None) -> Analysis:
@@ -142,6 +166,10 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     missing = missing_body_parts(track)
     if missing:
         warnings.append(say("body_hidden", parts=", ".join(missing)))
+    unseen = not_seen_whole(track, missing)
+    if unseen:  # what the measures rest on is not in the picture: judged if named, never named from it
+        warnings.append(say("not_named_unseen", why=unseen))
+        config = dataclasses.replace(config, recognised_above=math.inf)
     active = track.detected
     ranked = candidates(references, measures, active, view)
     recognition = [(c.name, c.confidence) for c in ranked]
