@@ -18,6 +18,7 @@ from technique.judging.judge import Candidate, Judgement, candidates, fit_of, ju
 from technique.analysis.direction import view_of
 from technique.analysis.measures import dancer_measures, steady_legs, working_side
 from technique.analysis.motion import MOTION, MotionConfig
+from technique.capture.framing import UPRIGHT_WITHIN
 from technique.capture.pose import PoseConfig
 from technique.judging.references import Reference, get_reference
 from technique.analysis.smoothing import SmoothingConfig, TrackArrays, fill_gaps
@@ -134,14 +135,12 @@ def not_seen_whole(track: TrackArrays, missing: list[str]) -> str:
     up = (p[:, L.LEFT_SHOULDER] + p[:, L.RIGHT_SHOULDER]) / 2 - (p[:, L.LEFT_HIP] + p[:, L.RIGHT_HIP]) / 2
     off = np.abs(np.degrees(np.arctan2(up[:, 0], -up[:, 1])))
     off = off[np.isfinite(off)]
-    # the finder's own rule (capture.framing.turn_needed): an arabesque leans 20°, a penché is a moment
-    if off.size and np.median(off) > UPRIGHT_WITHIN:
+    if off.size and np.median(off) > UPRIGHT_WITHIN:  # the finder's own rule (capture.framing.turn_needed)
         return say("not_upright_for_naming")
     return ""
 
 
-LEGS_NEEDED = ("hips", "knees", "ankles")
-UPRIGHT_WITHIN = 35.0  # degrees from upright, as capture.framing.turn_needed
+LEGS_NEEDED = ("hips", "knees", "ankles")  # every measure of a movement rests on them
 
 
 def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,

@@ -26,6 +26,9 @@ from technique.wording import say
 
 TORSO = (LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP)
 SEEN = 0.5  # MediaPipe visibility above which a landmark counts as seen
+# degrees: a body whose head points further than this from straight up for most of a clip is not upright
+# (an arabesque leans 20°; a penché is a moment, not most of a clip)
+UPRIGHT_WITHIN = 35.0
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def turn_needed(directions: list[float], share: float = 0.8, tolerance: float = 
         if (off <= tolerance).mean() >= share:
             return turn
     off_upright = np.abs((angles + 180) % 360 - 180)
-    return 0 if np.median(off_upright) <= 35 else None
+    return 0 if np.median(off_upright) <= UPRIGHT_WITHIN else None
 
 
 def square_tiles(width: int, height: int, sides: tuple[float, ...]) -> list[tuple[int, int, int]]:
