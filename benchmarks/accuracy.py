@@ -17,7 +17,8 @@ clip is judged by ``judge_track`` of the code on the path, and it prints
   picture's angle, i.e. pose-estimation error alone), per view, over the frames the movement is held;
 - fault precision / recall / F1: a rendered fault must make its criterion (FAULT_CRITERIA) "fault" or
   "acceptable" and the clean clip of the same movement must not; judged with the true movement given;
-- clean renders judged as their own movement that still get a "fault" verdict, by criterion.
+- clean renders judged as their own movement that still get a "fault" verdict, by criterion;
+- the error of each judged value itself: the criterion's value against the true angle over its moment.
 The renders are easier than real dancers (flat colours, no clothes): an upper bound, not a promise.
 """
 
@@ -200,7 +201,34 @@ def judge_one(args: tuple[str, str]) -> dict:
             row["fault_verdicts"] = fault_verdicts(named, row["movement"], refs, FAULTED_MOVEMENTS[row["movement"]])
         if row["kind"] == "movement" and not isinstance(named, str):
             row["clean_faults"] = [(v.criterion.id, v.value) for v in named.judgement.verdicts if v.verdict == "fault"]
+        if not isinstance(named, str):
+            row["verdict_errors"] = verdict_errors(named, labels)
     return row
+
+
+def verdict_errors(analysis, labels: dict) -> dict:
+    """{measure: abs error} of each judged criterion's value against the true angle over the same frames
+    (its moment's; the median, as the verdict takes it): the error a teacher's verdict rests on."""
+    gt = labels.get("ground_truth")
+    if not gt:
+        return {}
+    w = "l" if analysis.working_leg == "left" else "r"
+    s = "r" if w == "l" else "l"
+    out = {}
+    for v in analysis.judgement.verdicts:
+        c = v.criterion
+        key = MEASURE_TRUTH.get(c.measure)
+        span = analysis.judgement.spans.get(c.moment)
+        if key is None or v.value is None or span is None or c.aggregate != "median" or not v.judged:
+            continue
+        truth = gt["angles_3d"].get(key.format(w=w, s=s))
+        if truth is None:
+            continue
+        frames = span.frames[span.frames < len(truth)]
+        values = np.array([np.nan if truth[f] is None else truth[f] for f in frames], float)
+        if np.isfinite(values).any():
+            out.setdefault(c.measure, []).append(abs(v.value - float(np.nanmedian(values))))
+    return {m: float(np.mean(e)) for m, e in out.items()}
 
 
 def as_named(a, name: str, refs: dict, info, track, warnings):
@@ -393,6 +421,24 @@ def judged_from(movement: str, measure: str) -> set[str]:
     return {v for c in (ref.criteria if ref else ()) if c.measure == measure for v in c.views}
 
 
+def verdict_angles(rows: list[dict], title: str) -> dict:
+    """Each measure's error where a verdict is taken: the criterion's value against the true angle over
+    its moment's frames, on clips judged as their own movement (renders, 3D truth)."""
+    errors = defaultdict(list)
+    for r in rows:
+        if r["kind"] in ("movement", "fault"):
+            for measure, e in (r.get("verdict_errors") or {}).items():
+                errors[measure].append(e)
+    if not errors:
+        return {}
+    print(f"\n== Angle error of the judged value itself (the criterion's moment, its median), {title} ==")
+    out = {}
+    for measure, values in sorted(errors.items()):
+        print(f"  {measure:<24} {np.mean(values):5.1f} deg  (median {np.median(values):4.1f}, {len(values)} clips)")
+        out[measure] = dict(mae=float(np.mean(values)), median=float(np.median(values)), clips=len(values))
+    return out
+
+
 def assessable_angles(rows: list[dict], title: str) -> dict:
     """Each measure's MAE against 3D truth only in the clips whose movement judges it from that view:
     the error a teacher's verdict rests on (the issue's target: 5 deg or less)."""
@@ -541,6 +587,7 @@ def tracks_main(a: argparse.Namespace) -> int:
         report[split] = dict(confusion=confusion(part, title), seeable=seeable(part, title),
                              calibration=calibration(part, title), by_view=by_view(part, title),
                              assessable_angles=assessable_angles(part, title),
+                             verdict_angles=verdict_angles(part, title),
                              angles=angle_table(part, title), faults=fault_scores(part, title),
                              clean_faults=clean_faults(part, title))
     report["negatives"] = wrong_names(rows)
