@@ -431,12 +431,7 @@ def verdict_angles(rows: list[dict], title: str) -> dict:
                 errors[measure].append(e)
     if not errors:
         return {}
-    print(f"\n== Angle error of the judged value itself (the criterion's moment, its median), {title} ==")
-    out = {}
-    for measure, values in sorted(errors.items()):
-        print(f"  {measure:<24} {np.mean(values):5.1f} deg  (median {np.median(values):4.1f}, {len(values)} clips)")
-        out[measure] = dict(mae=float(np.mean(values)), median=float(np.median(values)), clips=len(values))
-    return out
+    return error_table(errors, f"Angle error of the judged value itself (the criterion's moment, its median), {title}")
 
 
 def assessable_angles(rows: list[dict], title: str) -> dict:
@@ -451,7 +446,12 @@ def assessable_angles(rows: list[dict], title: str) -> dict:
                 errors[measure].append(spaces["3d"])
     if not errors:
         return {}
-    print(f"\n== Angle MAE vs the true angle, only where the movement's criteria judge it, {title} ==")
+    return error_table(errors, f"Angle MAE vs the true angle, only where the movement's criteria judge it, {title}")
+
+
+def error_table(errors: dict[str, list[float]], heading: str) -> dict:
+    """Print and return each measure's mean and median error over the clips."""
+    print(f"\n== {heading} ==")
     out = {}
     for measure, values in sorted(errors.items()):
         print(f"  {measure:<24} {np.mean(values):5.1f} deg  (median {np.median(values):4.1f}, {len(values)} clips)")
