@@ -26,6 +26,24 @@ KNEE_S = """    ideal: 175
     # below 163 is a bent knee (docs/ballet-criteria.md §1: [H] <165 fault)
     good: [166, 190]
     acceptable: [163, 190]"""
+def toe_at_knee(crit_id, moment, high, why):
+    """The working toe at the supporting knee (§7), one band and one wording wherever a passé is judged."""
+    return f"""  - id: {crit_id}
+    name: Foot at the knee
+    measure: passe_toe_to_knee
+    moment: {moment}
+    ideal: 0
+    good: [-0.1, 0.1]
+    acceptable: [-0.2, 0.2]
+    views: [front, three_quarter, side]
+    weight: 2
+    correction:
+      low: Place the toe at the knee - any higher and the hip lifts.
+      high: {high}
+    why: {why}
+"""
+
+
 TORSO = lambda moment, good=10, ok=20, views="[side, three_quarter, front]", text="Stay lifted - don't stick your seat out or lean.": f"""  - id: torso
     name: Torso upright
     measure: torso_tilt
@@ -220,20 +238,7 @@ def releve(name, title, passe):
              # to another depth doesn't do (renders: relevés 0.025-0.065 leg lengths, low ones 0.017+, a step
              # into second 0.005-0.02)
              "  - {measure: heel_rise, moment: top, min: 0.02, margin: 0.015, says: the heels off the floor}\n")
-    crit_passe = """  - id: toe_height
-    name: Foot at the knee
-    measure: passe_toe_to_knee
-    moment: top
-    ideal: 0
-    good: [-0.1, 0.1]
-    acceptable: [-0.2, 0.2]
-    views: [front, three_quarter, side]
-    weight: 2
-    correction:
-      low: Place the toe at the knee - any higher and the hip lifts.
-      high: Bring the foot up to the knee.
-    why: Retiré places the toe at the supporting knee (docs/ballet-criteria.md §7, [H] ±0.1 shank length good, ±0.2 acceptable).
-""" if passe else ""
+    crit_passe = toe_at_knee("toe_height", "top", "Bring the foot up to the knee.", "Retiré places the toe at the supporting knee (docs/ballet-criteria.md §7, [H] ±0.1 shank length good, ±0.2 acceptable).") if passe else ""
     # relevé: the top of the rise; passé relevé: the passé itself (its knee most bent), judged on relevé
     moment = """  top:
     description: the passé on relevé (the working knee most bent)
@@ -516,20 +521,7 @@ recognise:
   - {measure: working_leg_height, moment: all, aggregate: p95, max: 55, margin: 15, says: the leg staying in passé (no fouetté)}
   - {measure: hip_travel, moment: all, aggregate: range, max: 0.4, margin: 0.2, says: staying on the spot}
 criteria:
-  - id: passe_height
-    name: Foot at the knee
-    measure: passe_toe_to_knee
-    moment: turn
-    ideal: 0
-    good: [-0.1, 0.1]
-    acceptable: [-0.2, 0.2]
-    views: [front, three_quarter, side]
-    weight: 2
-    correction:
-      low: Place the toe at the knee - any higher and the hip lifts.
-      high: Bring the foot up to the knee for the turn.
-    why: The turn is held in retiré with the toe at the supporting knee (docs/ballet-criteria.md §7).
-  - id: supporting_knee
+""" + toe_at_knee("passe_height", "turn", "Bring the foot up to the knee for the turn.", "The turn is held in retiré with the toe at the supporting knee (docs/ballet-criteria.md §7).") + """  - id: supporting_knee
     name: Straight supporting knee in the turn
     measure: supporting_knee
     moment: turn
