@@ -18,7 +18,7 @@ from technique.judging.judge import Candidate, Judgement, candidates, fit_of, ju
 from technique.analysis.direction import view_of
 from technique.analysis.measures import dancer_measures, steady_legs, working_side
 from technique.analysis.motion import MOTION, MotionConfig
-from technique.capture.framing import UPRIGHT_WITHIN
+from technique.capture.framing import head_directions, mostly_upright
 from technique.capture.pose import PoseConfig
 from technique.judging.references import Reference, get_reference
 from technique.analysis.smoothing import SmoothingConfig, TrackArrays, fill_gaps
@@ -131,11 +131,7 @@ def not_seen_whole(track: TrackArrays, missing: list[str]) -> str:
     legs = [part for part in missing if part in LEGS_NEEDED]
     if legs:
         return say("legs_unseen", parts=", ".join(legs))
-    p = track.pixels[track.detected]
-    up = (p[:, L.LEFT_SHOULDER] + p[:, L.RIGHT_SHOULDER]) / 2 - (p[:, L.LEFT_HIP] + p[:, L.RIGHT_HIP]) / 2
-    off = np.abs(np.degrees(np.arctan2(up[:, 0], -up[:, 1])))
-    off = off[np.isfinite(off)]
-    if off.size and np.median(off) > UPRIGHT_WITHIN:  # the finder's own rule (capture.framing.turn_needed)
+    if not mostly_upright(head_directions(track.pixels[track.detected])):  # the finder's own rule
         return say("not_upright_for_naming")
     return ""
 

@@ -71,6 +71,12 @@ def view_of(yaw: np.ndarray | float, front_below: float = DIRECTION.view_front_b
         return "unknown"
     return "front" if y < front_below else "side" if y > side_above else "three_quarter"
 
+
+def in_three_quarter(yaw: np.ndarray) -> np.ndarray:
+    """Per frame: whether the body's yaw lies in the three-quarter band of view_of."""
+    return (yaw >= DIRECTION.view_front_below) & (yaw <= DIRECTION.view_side_above)
+
+
 def facing_x(pixels: np.ndarray, working: str = "right") -> np.ndarray:
     """Which way the dancer faces in the picture: +1 right, -1 left, near 0 towards (or away from) the camera.
 
@@ -216,7 +222,7 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     # MediaPipe's depth decides only in a three-quarter view, and only when it is clear (the ankle a
     # good 30 cm nearer or farther than the hip): on the dev renders that added 7 right names and no wrong one,
     # where any depth difference added 17 right and 4 wrong
-    three_quarter = (yaw >= DIRECTION.view_front_below) & (yaw <= DIRECTION.view_side_above)
+    three_quarter = in_three_quarter(yaw)
     # there, MediaPipe's own 3D leg picks the nearer of the two, when it is clearly nearer to one
     world_dir = world_leg_direction(world, side)
     to1 = _apart(world_dir, np.degrees(np.arctan2(b1, a1)))

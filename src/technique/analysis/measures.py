@@ -73,7 +73,8 @@ import numpy as np
 
 from technique import landmarks as L
 from technique.series import rolling_percentile
-from technique.analysis.direction import DIRECTION, body_yaw, facing_x, facing_yaw, leg_direction, leg_height, steady_yaw
+from technique.analysis.direction import (DIRECTION, body_yaw, facing_x, facing_yaw, in_three_quarter, leg_direction,
+                                        leg_height, steady_yaw)
 from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, body_height, distance, from_vertical_up, joint_angle, midpoint, side_measures, slope
 from technique.wording import UNITS
 
@@ -259,7 +260,7 @@ def working_knee(hip: np.ndarray, knee: np.ndarray, seen: np.ndarray, knee_3d: n
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         thigh = distance(hip, knee) / (0.5 * rest)  # the thigh is about half the standing leg
-    three_quarter = (yaw >= DIRECTION.view_front_below) & (yaw <= DIRECTION.view_side_above)
+    three_quarter = in_three_quarter(yaw)
     end_on = ((np.nan_to_num(thigh, nan=1.0) < MEASURING.end_on_thigh) & three_quarter
               & (np.nan_to_num(knee_3d, nan=180.0) < MEASURING.end_on_bent))
     return np.where(end_on, knee_3d, seen)

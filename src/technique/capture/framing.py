@@ -90,11 +90,22 @@ def head_direction(pose: Pose) -> float:
 
     0 upright, 90 head to the right, 180 upside down, -90 head to the left; NaN if the torso is not seen.
     """
-    if not torso_seen(pose):
-        return math.nan
-    px = pose.pixels
-    up = (px[LEFT_SHOULDER] + px[RIGHT_SHOULDER]) / 2 - (px[LEFT_HIP] + px[RIGHT_HIP]) / 2
-    return float(np.degrees(np.arctan2(up[0], -up[1])))
+    return float(head_directions(pose.pixels)) if torso_seen(pose) else math.nan
+
+
+def head_directions(pixels: np.ndarray) -> np.ndarray:
+    """head_direction of one frame's (33, 2) pixels or a clip's (T, 33, 2); NaN where a torso point is."""
+    up = ((pixels[..., LEFT_SHOULDER, :] + pixels[..., RIGHT_SHOULDER, :]) / 2
+          - (pixels[..., LEFT_HIP, :] + pixels[..., RIGHT_HIP, :]) / 2)
+    return np.degrees(np.arctan2(up[..., 0], -up[..., 1]))
+
+
+def mostly_upright(directions) -> bool:
+    """Whether most of the known head directions lie within UPRIGHT_WITHIN of straight up (yes when none
+    is known)."""
+    angles = np.asarray(directions, dtype=float)
+    angles = angles[np.isfinite(angles)]
+    return angles.size == 0 or bool(np.median(np.abs((angles + 180) % 360 - 180)) <= UPRIGHT_WITHIN)
 
 
 def turn_needed(directions: list[float], share: float = 0.8, tolerance: float = 30.0) -> int | None:
@@ -111,8 +122,7 @@ def turn_needed(directions: list[float], share: float = 0.8, tolerance: float = 
         off = np.abs((angles - turn + 180) % 360 - 180)
         if (off <= tolerance).mean() >= share:
             return turn
-    off_upright = np.abs((angles + 180) % 360 - 180)
-    return 0 if np.median(off_upright) <= UPRIGHT_WITHIN else None
+    return 0 if mostly_upright(angles) else None
 
 
 def square_tiles(width: int, height: int, sides: tuple[float, ...]) -> list[tuple[int, int, int]]:
