@@ -260,7 +260,7 @@ class Candidate:
 
     def because(self) -> str:
         """Why it is this movement: the clues that hold fully, in words ("the leg behind the hip (158°), held (1.0 s)")."""
-        return ", ".join(c.words() for c in self.clues if c.holds and c.score >= 1.0)
+        return ", ".join(c.words() for c in self.clues if c.score >= 1.0)
 
     def against(self) -> str:
         """What doesn't fit, what fits only partly (the weakest clue decides the fit), and what this view
