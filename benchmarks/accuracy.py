@@ -140,6 +140,14 @@ def verdict_of(analysis, criterion) -> str:
     return "no verdict"
 
 
+def true_angles(gt: dict, space: str, measure: str, analysis) -> np.ndarray | None:
+    """The ground truth of one measure per frame ("3d" or "2d"), for the sides the code chose as working
+    and supporting (NaN where the renderer has none), or None when the renders don't give it."""
+    w = "l" if analysis.working_leg == "left" else "r"
+    truth = gt[f"angles_{space}"].get(MEASURE_TRUTH[measure].format(w=w, s="r" if w == "l" else "l"))
+    return None if truth is None else np.array([np.nan if x is None else x for x in truth], float)
+
+
 def angle_errors(analysis, labels: dict) -> dict:
     """{measure: {"3d": [abs errors], "2d": [...]}} over the frames the movement is held (renders only)."""
     gt = labels.get("ground_truth")
@@ -148,20 +156,17 @@ def angle_errors(analysis, labels: dict) -> dict:
     frame_labels = np.array(gt["label"])
     held = np.isin(frame_labels, [labels["movement"]]) | (
         (labels["movement"] in ("first_position", "second_position")) & (frame_labels != "transition"))
-    w = "l" if analysis.working_leg == "left" else "r"
-    s = "r" if w == "l" else "l"
     n = min(len(frame_labels), len(analysis.track.times))
     out = {}
-    for measure, key in MEASURE_TRUTH.items():
+    for measure in MEASURE_TRUTH:
         if measure not in analysis.measures:
             continue
         ours = np.asarray(analysis.measures[measure], float)[:n]
         for space in ("3d", "2d"):
-            truth = gt[f"angles_{space}"].get(key.format(w=w, s=s))
+            truth = true_angles(gt, space, measure, analysis)
             if truth is None:
                 continue
-            truth = np.array([np.nan if x is None else x for x in truth], float)[:n]
-            err = (ours - truth)[held[:n]]
+            err = (ours - truth[:n])[held[:n]]
             err = err[np.isfinite(err)]
             if err.size:
                 out.setdefault(measure, {})[space] = float(np.mean(np.abs(err)))
@@ -212,20 +217,16 @@ def verdict_errors(analysis, labels: dict) -> dict:
     gt = labels.get("ground_truth")
     if not gt:
         return {}
-    w = "l" if analysis.working_leg == "left" else "r"
-    s = "r" if w == "l" else "l"
     out = {}
     for v in analysis.judgement.verdicts:
         c = v.criterion
-        key = MEASURE_TRUTH.get(c.measure)
         span = analysis.judgement.spans.get(c.moment)
-        if key is None or v.value is None or span is None or c.aggregate != "median" or not v.judged:
+        if c.measure not in MEASURE_TRUTH or v.value is None or span is None or c.aggregate != "median" or not v.judged:
             continue
-        truth = gt["angles_3d"].get(key.format(w=w, s=s))
+        truth = true_angles(gt, "3d", c.measure, analysis)
         if truth is None:
             continue
-        frames = span.frames[span.frames < len(truth)]
-        values = np.array([np.nan if truth[f] is None else truth[f] for f in frames], float)
+        values = truth[span.frames[span.frames < len(truth)]]
         if np.isfinite(values).any():
             out.setdefault(c.measure, []).append(abs(v.value - float(np.nanmedian(values))))
     return {m: float(np.mean(e)) for m, e in out.items()}
