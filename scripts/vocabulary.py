@@ -26,6 +26,23 @@ KNEE_S = """    ideal: 175
     # below 163 is a bent knee (docs/ballet-criteria.md §1: [H] <165 fault)
     good: [166, 190]
     acceptable: [163, 190]"""
+def hip_level(moment, name, correction, why, seen):
+    """Both hips level with both feet down (positions, pliés): one band, judged from the front."""
+    return f"""  - id: hip_level
+    name: {name}
+    measure: hip_hike
+    moment: {moment}
+    ideal: 0
+    good: [-4, 4]
+    acceptable: [-8, 8]
+    views: [front]
+    weight: 1
+    correction: {correction}
+    why: {why}
+    film: Film from the front to see the {seen}.
+"""
+
+
 def toe_at_knee(crit_id, moment, high, why):
     """The working toe at the supporting knee (§7), one band and one wording wherever a passé is judged."""
     return f"""  - id: {crit_id}
@@ -116,19 +133,7 @@ recognise:
     views: [front, three_quarter]
     weight: 1
     film: Film from the front to see how far apart the feet are.
-{TORSO("standing", 8, 15)}  - id: hip_level
-    name: Hips level
-    measure: hip_hike
-    moment: standing
-    ideal: 0
-    good: [-4, 4]
-    acceptable: [-8, 8]
-    views: [front]
-    weight: 1
-    correction: Keep both hips level, the weight on both feet.
-    why: Weight evenly on both feet keeps the pelvis level.
-    film: Film from the front to see the hips.
-""")
+{TORSO("standing", 8, 15)}{hip_level("standing", "Hips level", "Keep both hips level, the weight on both feet.", "Weight evenly on both feet keeps the pelvis level.", "hips")}""")
 
 # degrees the hip->ankle line may lean from vertical with both feet down: a grand plié's thighs come about
 # horizontal over near-vertical shins (docs/ballet-criteria.md §5), which puts the ankle ~45 deg out from
@@ -175,19 +180,7 @@ recognise:
     views: [front, three_quarter, side]
     weight: 3
 {TORSO("bottom", 10, 20, "[side]", "Stay lifted - don't stick your seat out; hips over the heels.")}    film: Film from the side to see the back.
-  - id: hip_level
-    name: Pelvis level
-    measure: hip_hike
-    moment: bottom
-    ideal: 0
-    good: [-4, 4]
-    acceptable: [-8, 8]
-    views: [front]
-    weight: 1
-    correction: Keep the pelvis level going down and up.
-    why: The pelvis stays level in the plié (docs/ballet-criteria.md §5).
-    film: Film from the front to see the pelvis.
-""")
+{hip_level("bottom", "Pelvis level", "Keep the pelvis level going down and up.", "The pelvis stays level in the plié (docs/ballet-criteria.md §5).", "pelvis")}""")
 
 # the feet apart in shoulder widths, as teachers size second (docs/ballet-criteria.md §4: 1.0-1.6); it reads the
 # same from the front and three-quarter. With the heels together MediaPipe's ankles stand 0.2-0.3 shoulder widths
