@@ -384,3 +384,22 @@ def test_a_step_to_another_depth_is_not_a_heel_rising():
     assert np.nanmax(step["releve_lift"]) == pytest.approx(0.08, abs=0.01)  # the old measure is fooled
     assert np.nanmax(np.abs(step["heel_rise"])) < 0.01
     assert np.nanmax(rise["heel_rise"]) == pytest.approx(0.08, abs=0.01)
+
+
+@pytest.mark.parametrize("yaw, expected", [
+    (90, 0.08),   # profile, her left side to the camera: the near (left) foot's rise
+    (-90, 0.05),  # her right side to the camera: the near (right) foot's
+    (0, 0.05),    # from the front both feet are seen: both must rise, the lower counts
+])
+def test_a_relevé_in_profile_is_read_from_the_near_foot(yaw, expected):
+    """In profile the far foot hides behind the near one and MediaPipe's guess for it rises less."""
+    from technique.analysis.measures import body_scale, dancer_measures
+
+    frame, world = dancer(0, 0, yaw)
+    clip, clip_world = np.stack([frame] * 40), np.stack([world] * 40)
+    leg = np.linalg.norm(frame[L.LEFT_ANKLE] - frame[L.LEFT_HIP])
+    risen = clip.copy()
+    for foot, rise in ((L.LEFT_ANKLE, 0.08), (L.LEFT_HEEL, 0.08), (L.RIGHT_ANKLE, 0.05), (L.RIGHT_HEEL, 0.05)):
+        risen[20:, foot, 1] -= rise * leg
+    lift = dancer_measures(risen, clip_world, "right", body_scale(clip, "right"))["releve_lift"]
+    assert np.nanmax(lift) == pytest.approx(expected, abs=0.005)
