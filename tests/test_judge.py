@@ -209,3 +209,28 @@ def test_no_movement_is_named_from_a_body_not_seen_whole_or_not_upright():
     cropped[[L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL, L.LEFT_TOE, L.RIGHT_TOE]] = np.nan
     legs_out = track(cropped)
     assert "ankles" in not_seen_whole(legs_out, missing_body_parts(legs_out))
+
+
+def passe_releve_measures(unfolds: bool, n=90):
+    """A passé on relevé held from frame 20 to 60; or the same passé unfolding to à la seconde at 90°."""
+    t = np.arange(n)
+    up = (t >= 20) & (t < 60)
+    m = {name: np.full(n, np.nan) for name in MEASURE_NAMES}
+    m.update(
+        working_knee=np.where(up, 60.0, 175.0), passe_toe_to_knee=np.where(up, 0.0, 1.5),
+        working_leg_height=np.where(up, 40.0, 3.0), releve_lift=np.where(up, 0.08, 0.0),
+        supporting_knee=np.full(n, 176.0), time_s=t / 30.0, facing_x=np.ones(n), body_yaw=np.full(n, 80.0),
+        hip_travel=np.zeros(n), supporting_foot_lift=np.zeros(n),
+    )
+    if unfolds:
+        out = (t >= 45) & (t < 60)
+        m["working_leg_height"][out], m["working_knee"][out], m["passe_toe_to_knee"][out] = 90.0, 175.0, -1.5
+    return m
+
+
+def test_a_passé_relevé_that_unfolds_is_not_a_passé_relevé():
+    """A développé passes through passé: the passé relevé must stay in passé, as the passé does."""
+    held = fit_of(REFS["passe_releve"], passe_releve_measures(False), np.ones(90, bool), "side")
+    unfolded = fit_of(REFS["passe_releve"], passe_releve_measures(True), np.ones(90, bool), "side")
+    assert held.fit >= 0.9
+    assert unfolded.fit < 0.5 and "the leg not unfolding" in unfolded.against()
