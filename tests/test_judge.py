@@ -234,3 +234,17 @@ def test_a_passé_relevé_that_unfolds_is_not_a_passé_relevé():
     unfolded = fit_of(REFS["passe_releve"], passe_releve_measures(True), np.ones(90, bool), "side")
     assert held.fit >= 0.9
     assert unfolded.fit < 0.5 and "the leg not unfolding" in unfolded.against()
+
+
+@pytest.mark.parametrize("to_camera, verdict", [(5.0, NOT_ASSESSABLE), (45.0, FAULT), (np.nan, FAULT)])
+def test_a_supporting_knee_pointing_at_the_camera_is_not_judged(to_camera, verdict):
+    """From three-quarter on her standing side the turned-out knee points at the camera: a bent knee
+    reads straight there, so no verdict is given (rather than "good"); seen across, it is judged."""
+    m = arabesque_measures(supporting=150.0)
+    m["supporting_knee_to_camera"] = np.full(90, to_camera)
+    knee = next(v for v in judge(ARABESQUE, m, "three_quarter", np.ones(90, bool)).verdicts
+                if v.criterion.id == "supporting_knee")
+    assert knee.verdict == verdict
+    assert ("points at the camera" in knee.note) == (verdict == NOT_ASSESSABLE)
+    _, cue = frame_cue(ARABESQUE, {k: float(v[50]) for k, v in m.items()}, "three_quarter")  # live, mid-hold
+    assert (cue is not None and cue.id == "supporting_knee") == (verdict != NOT_ASSESSABLE)

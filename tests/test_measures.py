@@ -403,3 +403,18 @@ def test_a_relevé_in_profile_is_read_from_the_near_foot(yaw, expected):
         risen[20:, foot, 1] -= rise * leg
     lift = dancer_measures(risen, clip_world, "right", body_scale(clip, "right"))["releve_lift"]
     assert np.nanmax(lift) == pytest.approx(expected, abs=0.005)
+
+
+@pytest.mark.parametrize("yaw, expected", [
+    (0, 45),     # from the front the turned-out knee points 45 deg to her side
+    (45, 0),     # three-quarter, the standing (left) leg nearer: its knee points at the camera
+    (-45, 90),   # three-quarter, the standing leg farther: its knee points across the picture
+    (90, 45),    # profile, standing leg nearer
+    (-90, 135),  # profile, standing leg farther
+])
+def test_where_the_supporting_knee_points_against_the_camera(yaw, expected):
+    from technique.analysis.measures import dancer_measures
+
+    pixels, world = dancer(0, 0, yaw)  # standing on the left leg, the right one down beside it
+    m = dancer_measures(pixels, world, "right")
+    assert float(m["supporting_knee_to_camera"]) == pytest.approx(expected, abs=8)

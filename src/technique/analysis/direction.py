@@ -63,10 +63,11 @@ def facing_yaw(world: np.ndarray) -> np.ndarray:
 def nearer_side(world: np.ndarray) -> np.ndarray:
     """Per frame, which side of her body ("left" or "right") is nearer the camera: the hip MediaPipe
     places nearer (smaller z). In profile the hips lie 0.17-0.22 m apart in its depth and it agrees with
-    the way she faces in the picture on 91-100 % of frames (renders of four bodies, turning clips the lowest)."""
+    the way she faces in the picture on 91-100 % of frames (renders of four bodies, turning clips the lowest).
+    "" where a hip is not seen."""
+    left_z, right_z = world[..., L.LEFT_HIP, 2], world[..., L.RIGHT_HIP, 2]
     with np.errstate(invalid="ignore"):
-        left = world[..., L.LEFT_HIP, 2] < world[..., L.RIGHT_HIP, 2]
-    return np.where(left, "left", "right")
+        return np.where(left_z < right_z, "left", np.where(right_z < left_z, "right", ""))
 
 
 VIEWS = ("front", "three_quarter", "side")

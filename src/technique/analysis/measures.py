@@ -44,6 +44,9 @@ Angle conventions (documented once, here):
   180 = derrière. NaN when the view can't tell (a raised leg seen from the front), and for a hanging
   leg. A leg held out keeps its direction through an unsure stretch of up to half a second when the
   frames either side agree (held_through).
+- supporting_knee_to_camera: how far the turned-out supporting knee points from the camera's line of
+  sight, in degrees (knee_to_camera). Under MEASURING.bend_seen_from its bend can't be seen, and the
+  criteria on the supporting knee are not judged (LINE_OF_SIGHT).
 - passe_toe_to_knee: height of the working toe below the supporting knee, in shank lengths
   (0 = toe at the knee, positive = below, negative = above).
 - plie_knee: the more bent knee while both feet are down (a plié); NaN while a foot is raised.
@@ -97,9 +100,18 @@ class MeasureConfig:
     # degrees: a 3D knee bent past this is a bend (a passé's, 45 deg, reads 55-85), not depth noise on a
     # straight leg (140-150); the passé's own "knee bent" clue ends at 115
     end_on_bent: float = 115.0
+    # degrees a turned-out knee points out from her front: children's syllabus about 45 each, professionals'
+    # hip rotation 35-50 (docs/ballet-criteria.md §4)
+    knee_turnout: float = 45.0
+    # degrees: a knee pointing closer than this to the camera shows under sin(25) = 0.42 of its bend, so a
+    # clearly bent supporting knee (25-30 deg, §1) reads within 12 deg of straight, as a straight one may
+    bend_seen_from: float = 25.0
 
 
 MEASURING = MeasureConfig()
+
+# a measure whose bend can point at the camera -> the measure saying how far from the camera it points
+LINE_OF_SIGHT = {"supporting_knee": "supporting_knee_to_camera"}
 
 
 def working_side(pixels: np.ndarray, world: np.ndarray) -> str:
@@ -164,6 +176,15 @@ def body_scale(pixels: np.ndarray, working: str = "right") -> BodyScale:
     return BodyScale(leg, flat)
 
 
+def knee_to_camera(yaw: np.ndarray, knee_side_near: np.ndarray) -> np.ndarray:
+    """How far (degrees) a turned-out knee points from the camera's line of sight (0: straight at it or
+    straight away). It points MEASURING.knee_turnout out from her front, toward its own side: from the
+    front 45 either side, from three-quarter the near knee 0 (its bend can't be seen) and the far one
+    90, in profile the near one 45 and the far one 135."""
+    yaw = np.asarray(yaw, dtype=float)
+    return np.where(knee_side_near, np.abs(yaw - MEASURING.knee_turnout), yaw + MEASURING.knee_turnout)
+
+
 def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale, world: np.ndarray,
                  yaw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(relevé lift, supporting foot lift) in standing leg lengths.
@@ -193,7 +214,7 @@ def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale, world: np.n
 
 # UNITS (each measure's unit, in words) lives in technique.wording
 MEASURE_NAMES = (
-    "supporting_knee", "working_knee", "plie_knee", "working_leg_height", "working_thigh_height",
+    "supporting_knee", "supporting_knee_to_camera", "working_knee", "plie_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart", "feet_apart_shoulders",
     "working_ankle_rise", "passe_toe_to_knee", "releve", "releve_lift", "heel_rise", "supporting_foot_lift",
@@ -344,12 +365,14 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     # without the face, a turned-out foot seen from the front points sideways: no facing from it there
     facing = np.where(~np.isfinite(p[..., L.NOSE, 0]) & (yaw < DIRECTION.view_front_below), 0.0, facing)
     releve_lift, foot_lift = releve_lifts(p, working, scale, world, yaw)
+    supporting_near = nearer_side(world) == OTHER[working]
     knee_3d = joint_angle(world[..., wi["hip"], :], world[..., wi["knee"], :], world[..., wi["ankle"], :])
     height = leg_height(p[..., wi["hip"], :], p[..., wi["knee"], :], p[..., wi["ankle"], :], scale.leg, knee_3d,
                         w.leg_height_3d)
     forward, lateral, direction = leg_direction(p, world, working, scale.leg, facing, yaw, height)
     return {
         "supporting_knee": s.knee,
+        "supporting_knee_to_camera": knee_to_camera(yaw, supporting_near),
         "working_knee": working_knee(p[..., wi["hip"], :], p[..., wi["knee"], :], w.knee, knee_3d, scale.leg, yaw),
         "plie_knee": plie_knee(s.knee, w.knee, height, w.ankle_rise),
         "working_leg_height": height,

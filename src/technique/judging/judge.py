@@ -13,7 +13,8 @@ from typing import Callable
 
 import numpy as np
 
-from technique.analysis.measures import precision
+from technique.analysis.measures import LINE_OF_SIGHT, MEASURING, precision
+from technique.analysis.motion import finite_stat
 from technique.judging.references import Condition, Criterion, Moment, Reference
 from technique.series import true_runs
 from technique.wording import UNITS, say
@@ -147,6 +148,16 @@ def correction_for(value: float, c: Criterion) -> str:
     return c.correction_low if value < c.good[0] else c.correction_high
 
 
+def bend_hidden(c: Criterion, measures: dict, frames: np.ndarray | None = None) -> bool:
+    """Whether the joint `c` judges points at the camera (most of `frames`; or a frame's row of values),
+    so that its bend can't be seen (measures.LINE_OF_SIGHT)."""
+    sight = measures.get(LINE_OF_SIGHT.get(c.measure, ""))
+    if sight is None:
+        return False
+    values = np.asarray(sight, dtype=float)
+    return finite_stat(np.median, values[frames] if frames is not None else values) < MEASURING.bend_seen_from
+
+
 def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.ndarray | None,
                     view: str, missing_parts: str) -> Verdict:
     if view not in c.views:
@@ -154,6 +165,8 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
         return Verdict(c, NOT_ASSESSABLE, note=say("cant_judge_from", view=view.replace("_", "-"), film=film))
     if frames is None or frames.size == 0:
         return Verdict(c, NOT_FOUND, note=say("moment_not_reached", moment=c.moment))
+    if bend_hidden(c, measures, frames):
+        return Verdict(c, NOT_ASSESSABLE, note=say("bend_toward_camera", joint=c.measure.replace("_", " ")))
     series = np.asarray(measures[c.measure], dtype=float)[frames]
     value = aggregate(series, c.aggregate)
     # judged at the precision it is shown at, so "12°" is never "acceptable (good -5..12)"
@@ -362,7 +375,7 @@ def frame_cue(reference: Reference, row: dict[str, float], view: str,
         if view not in c.views or c.moment == "all":
             continue
         value = row.get(c.measure, np.nan)
-        if not (np.isfinite(value) and in_moment(reference, c, row, judged_here)):
+        if not (np.isfinite(value) and in_moment(reference, c, row, judged_here)) or bend_hidden(c, row):
             continue
         importance = c.weight * (100 - float(criterion_score(value, c)))
         if importance > best_importance:
