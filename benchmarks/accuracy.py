@@ -296,14 +296,15 @@ def by_view(rows: list[dict], title: str) -> dict:
     rows = [r for r in rows if r["kind"] == "movement"]
     if not rows:
         return {}
-    views = [v for v in VIEWS if any(r["view"] == v for r in rows)]
+    views = table_views({r["view"] for r in rows})
     table = defaultdict(lambda: [0, 0])
     for r in rows:
         cell = table[(r["movement"], r["view"])]
         cell[0] += r["predicted"] == r["movement"]
         cell[1] += 1
     print(f"\n== % recognised per movement x view, {title} (right/clips) ==")
-    print(f"{'movement':<30}" + "".join(f"{SHORT[v]:>13}" for v in views))
+    print_azimuth_legend(views)
+    print(f"{'movement':<30}" + "".join(f"{short(v):>13}" for v in views))
     for m in sorted({r["movement"] for r in rows}):
         cells = "".join(f"{(f'{table[(m, v)][0]}/{table[(m, v)][1]}' if table[(m, v)][1] else '-'):>13}"
                         for v in views)
@@ -316,6 +317,57 @@ def by_view(rows: list[dict], title: str) -> dict:
 
 VIEW_KIND = {"front": "front", "back": "front", "side_right": "side", "side_left": "side",
              "three_quarter": "three_quarter", "three_quarter_left": "three_quarter"}
+KIND_SHORT = {"front": "front", "three_quarter": "3/4", "side": "side"}
+
+
+def azimuth_of(view) -> int | None:
+    """The camera's azimuth of a view named "az+30" (benchmarks/renders/views.json), else None.
+    The renderer's sign: negative = the camera toward her right (three_quarter is az-45)."""
+    if isinstance(view, str) and view.startswith("az"):
+        try:
+            return int(view[2:])
+        except ValueError:
+            return None
+    return None
+
+
+def view_kind(view) -> str:
+    """front / three_quarter / side: a named view by VIEW_KIND; an azimuth view by the product's own bands
+    of body yaw (direction.view_of: front below view_front_below, side above view_side_above, else
+    three-quarter). An azimuth past 90 deg sees her back and reads as its mirror in front, as back does."""
+    azimuth = azimuth_of(view)
+    if azimuth is None:
+        return VIEW_KIND.get(view, view)
+    from technique.analysis.direction import view_of
+
+    turned = abs(azimuth) % 360
+    turned = min(turned, 360 - turned)
+    return view_of(float(min(turned, 180 - turned)))
+
+
+def table_views(present: set) -> list[str]:
+    """The columns of a per-view table: the named views in VIEWS order, then the azimuth views from her
+    right to her left (each side from the front outwards)."""
+    named = [v for v in VIEWS if v in present]
+    azimuths = sorted((v for v in present if azimuth_of(v) is not None),
+                      key=lambda v: (azimuth_of(v) > 0, abs(azimuth_of(v))))
+    return named + azimuths
+
+
+def short(view: str) -> str:
+    """A view's column heading: "3/4 right" for a named view, "30°R 3/4" for an azimuth view."""
+    azimuth = azimuth_of(view)
+    if azimuth is None:
+        return SHORT.get(view, view)
+    side = "" if azimuth % 180 == 0 else "R" if azimuth < 0 else "L"
+    return f"{abs(azimuth)}°{side} {KIND_SHORT.get(view_kind(view), view_kind(view))}"
+
+
+def print_azimuth_legend(views: list[str]) -> None:
+    """Say what an azimuth column means (printed only when the table has one)."""
+    if any(azimuth_of(v) is not None for v in views):
+        print("(N°R / N°L: the camera N deg from her front toward her right / left; then the view kind it reads"
+              " as, by the product's bands of body yaw)")
 
 
 def can_be_seen(row: dict) -> bool:
@@ -324,7 +376,7 @@ def can_be_seen(row: dict) -> bool:
     if ref is None:
         return False
     views = getattr(ref, "recognisable_from", ()) or ()
-    return not views or VIEW_KIND.get(row["view"], row["view"]) in views
+    return not views or view_kind(row["view"]) in views
 
 
 def seeable(rows: list[dict], title: str) -> dict:
@@ -393,12 +445,13 @@ def angle_table(rows: list[dict], title: str) -> dict:
                     bias[(space, measure, r["view"])].append(spaces.get(f"{space}_bias", np.nan))
     if not cells:
         return {}
-    views = [v for v in VIEWS if any(k[2] == v for k in cells)]
+    views = table_views({k[2] for k in cells})
     out = {}
     for space, what in (("3d", "the true (anatomical) angle"), ("2d", "the angle in the picture")):
         print(f"\n== Angle error in degrees vs {what} ({space}), {title}: MAE / mean signed error (clips),"
               f" frames where the movement is held; sides as the code chose the working leg ==")
-        print(f"{'measure':<24}" + "".join(f"{SHORT[v]:>18}" for v in views))
+        print_azimuth_legend(views)
+        print(f"{'measure':<24}" + "".join(f"{short(v):>18}" for v in views))
         for measure in MEASURE_TRUTH:
             keys = [(space, measure, v) for v in views]
             if not any(cells.get(k) for k in keys):
@@ -443,7 +496,7 @@ def assessable_angles(rows: list[dict], title: str) -> dict:
         if r["kind"] not in ("movement", "fault"):
             continue
         for measure, spaces in (r.get("errors") or {}).items():
-            if "3d" in spaces and VIEW_KIND.get(r["view"], r["view"]) in judged_from(r["movement"], measure):
+            if "3d" in spaces and view_kind(r["view"]) in judged_from(r["movement"], measure):
                 errors[measure].append(spaces["3d"])
     if not errors:
         return {}
@@ -512,7 +565,7 @@ def clean_faults(rows: list[dict], title: str) -> dict:
     by = Counter(cid for r in faulted for cid, _ in r["clean_faults"])
     print(f"\n== Clean renders judged as their own movement, {title}: {len(faulted)}/{len(clean)} with a 'fault' ==")
     for cid, n in by.most_common(8):
-        where = Counter(f"{r['movement']} {SHORT.get(r['view'], r['view'])}" for r in faulted
+        where = Counter(f"{r['movement']} {short(r['view'])}" for r in faulted
                         for c, _ in r["clean_faults"] if c == cid)
         print(f"  {cid:<20} {n:>3}   " + ", ".join(f"{k} x{v}" for k, v in where.most_common(4)))
     return dict(faulted=len(faulted), clips=len(clean), criteria=dict(by))

@@ -2,6 +2,9 @@
 
     PYTHONPATH=/work/main/src /work/main/.venv/bin/python benchmarks/tracks.py \
         [--renders /work/data/renders] [--out /work/data/tracks] [--only SUBSTR] [--follow]
+    # the in-between views (benchmarks/renders/views.json): their own renders, spec and cache
+    ... benchmarks/tracks.py --renders /work/data/renders_views --spec benchmarks/renders/views.json \
+        --out /work/data/tracks_views --no-real
 
 For each rendered clip (OUT_RENDERS/<body>/videos/<clip>__<view>.mp4, see benchmarks/renders/),
 each real clip in ../shared/real_clips and each sample clip in ../shared/sample_videos it runs
@@ -12,7 +15,8 @@ each real clip in ../shared/real_clips and each sample clip in ../shared/sample_
                     and the refusal's message when there was one.
 A clip whose .json exists is skipped (the .json is written last), so the command is idempotent and
 can run while the renders are still being made (--follow keeps polling until nothing new comes).
-<out>/../READY.txt lists what is cached. The .pkl needs the technique classes on the path to load.
+<out>/../READY.txt lists what is cached (READY_<name>.txt beside a cache not named "tracks").
+The .pkl needs the technique classes on the path to load.
 """
 
 from __future__ import annotations
@@ -127,8 +131,14 @@ def priority(item: tuple[str, Path, dict]) -> tuple:
     return (split_rank, kind_rank, item[0])
 
 
+def ready_file(out: Path) -> Path:
+    """READY.txt beside the main cache ("tracks"); READY_<name>.txt beside any other, so that two caches
+    in one folder never overwrite each other's list."""
+    return out.parent / ("READY.txt" if out.name == "tracks" else f"READY_{out.name}.txt")
+
+
 def write_ready(out: Path) -> None:
-    """READY.txt beside the cache: counts by split and kind, then every cached key."""
+    """The ready file beside the cache: counts by split and kind, then every cached key."""
     rows = [json.loads(p.read_text()) for p in sorted(out.glob("*.json"))]
     counts: dict[tuple, int] = {}
     for r in rows:
@@ -138,7 +148,7 @@ def write_ready(out: Path) -> None:
     lines += [f"{s} {k} {b}: {n}" for (s, k, b), n in sorted(counts.items())]
     lines += ["", "# refused by read_track:"] + [f"{r['key']}: {r['refused']}" for r in rows if r.get("refused")]
     lines += ["", "# keys:"] + [r["key"] for r in rows]
-    (out.parent / "READY.txt").write_text("\n".join(lines) + "\n")
+    ready_file(out).write_text("\n".join(lines) + "\n")
 
 
 def pending(renders: Path, out: Path, spec: dict, only: str, real: bool) -> list[tuple[str, Path, dict]]:

@@ -69,3 +69,24 @@ def test_fault_criterion_found_by_id_else_by_measure(acc):
     assert acc.criterion_for("working_leg_low", by_id).id == "leg_height"
     assert acc.criterion_for("working_leg_low", by_measure).id == "height_of_leg"
     assert acc.criterion_for("working_leg_low", unrelated) is None
+
+
+def test_an_azimuth_view_reads_as_the_view_kind_of_the_products_own_yaw_bands(acc):
+    from technique.analysis.direction import DIRECTION
+
+    front, side = int(DIRECTION.view_front_below), int(DIRECTION.view_side_above)
+    for sign in (1, -1):  # toward her left and toward her right alike
+        assert acc.view_kind(f"az{sign * (front - 1):+d}") == "front"
+        assert acc.view_kind(f"az{sign * (front + 1):+d}") == "three_quarter"
+        assert acc.view_kind(f"az{sign * side:+d}") == "three_quarter"
+        assert acc.view_kind(f"az{sign * (side + 1):+d}") == "side"
+        assert acc.view_kind(f"az{sign * (180 - front + 1):+d}") == "front"  # seen from behind, as "back"
+    assert [acc.view_kind(v) for v in ("front", "back", "three_quarter_left", "side_right")] == \
+        ["front", "front", "three_quarter", "side"]
+
+
+def test_per_view_columns_keep_the_named_views_and_add_azimuths_from_her_right_to_her_left(acc):
+    assert acc.table_views({"side_left", "front", "three_quarter"}) == ["front", "three_quarter", "side_left"]
+    assert acc.table_views({"az+70", "az-30", "front", "az+30", "az-70"}) == \
+        ["front", "az-30", "az-70", "az+30", "az+70"]
+    assert acc.short("az-30").startswith("30°R") and acc.short("az+70").startswith("70°L")

@@ -1,6 +1,6 @@
-"""Write benchmarks/renders/vocabulary.json: the render spec of the issue-9 accuracy dataset.
+"""Write benchmarks/renders/vocabulary.json (the render spec of the issue-9 accuracy dataset) and views.json.
 
-    python benchmarks/renders/make_specs.py          # rewrites vocabulary.json beside this file
+    python benchmarks/renders/make_specs.py          # rewrites vocabulary.json and views.json beside this file
 
 One clip per movement (the barre-and-centre vocabulary), its faulted variants and a few
 non-ballet or unseeable negatives. Each clip starts in first position, does the movement, holds
@@ -12,6 +12,13 @@ dancer's examples (vocabulary.json, samples.json) where they exist and from
 Every clip carries a ``meta`` block (ignored by the renderer) with its movement label, fault,
 kind (movement / fault / negative) and the order in which its views should be rendered;
 ``render.py`` in this folder reads it to render in priority order, body by body.
+
+views.json holds the same movement clips (no faults, no negatives) seen from in-between camera
+azimuths, to check that recognition holds between the six named views: real users film from any
+angle. A view "az+30" is the renderer's azimuth +30 degrees. Its sign (checked on a render: the
+named three_quarter view, 45 deg toward her right, is azimuth -45, and a dancer turned yaw_deg +45
+seen from the front gives the same picture): negative = the camera toward her right, positive =
+toward her left.
 """
 
 from __future__ import annotations
@@ -23,6 +30,9 @@ HERE = Path(__file__).resolve().parent
 VIEWS_R = ["front", "side_right", "three_quarter", "side_left", "three_quarter_left", "back"]
 VIEWS_L = ["front", "side_left", "three_quarter_left", "side_right", "three_quarter"]
 VIEWS_BOTH = ["front", "side_right", "three_quarter", "side_left", "three_quarter_left", "back"]
+# views.json: 30 and 70 deg from facing the camera, the working leg's side first (see the docstring for the sign)
+AZIMUTHS_R = ["az-30", "az+30", "az-70", "az+70"]
+AZIMUTHS_L = ["az+30", "az-30", "az+70", "az-70"]
 
 ARMS_FIFTH_SECOND = dict(arm_elev_l=165, elbow_flex_l=25, arm_elev_r=78, arm_fwd_r=15, elbow_flex_r=15)
 ARMS_SECOND = dict(arm_elev_l=78, arm_elev_r=78, arm_fwd_l=15, arm_fwd_r=15, elbow_flex_l=15, elbow_flex_r=15)
@@ -244,6 +254,25 @@ def negative_clips(spec: dict) -> None:
 
 
 def build() -> dict:
+    """vocabulary.json: every movement, its faults and the negatives, in the named views."""
+    spec = movement_poses()
+    movement_clips(spec)
+    fault_clips(spec)
+    negative_clips(spec)
+    return spec
+
+
+def build_views() -> dict:
+    """views.json: the movement clips of vocabulary.json (both legs) at in-between azimuths."""
+    spec = movement_poses()
+    movement_clips(spec)
+    for clip in spec["clips"].values():
+        clip["meta"]["views"] = AZIMUTHS_L if clip["meta"]["leg"] == "l" else AZIMUTHS_R
+    return spec
+
+
+def movement_poses() -> dict:
+    """The spec's settings and the poses of every movement, right leg and mirrored left; no clips yet."""
     spec = {"size": [640, 480], "fps": 10, "body": "adult", "views": ["front"], "poses": {}, "clips": {}}
     two_or_shared = {"first_position", "second_position", "demi_plie_first", "grand_plie_first",
                      "demi_plie_second", "grand_plie_second", "releve", "port_de_bras_first"}
@@ -252,13 +281,11 @@ def build() -> dict:
                                    render=False)
         if name not in two_or_shared:
             spec["poses"][leg_variant(name, "l")] = dict(label=name, working="l", params=mirror(params), render=False)
-    movement_clips(spec)
-    fault_clips(spec)
-    negative_clips(spec)
     return spec
 
 
 if __name__ == "__main__":
-    out = HERE / "vocabulary.json"
-    out.write_text(json.dumps(build(), indent=1) + "\n")
-    print(f"wrote {out}")
+    for name, spec in (("vocabulary.json", build()), ("views.json", build_views())):
+        out = HERE / name
+        out.write_text(json.dumps(spec, indent=1) + "\n")
+        print(f"wrote {out}")

@@ -2,11 +2,16 @@
 
     py=$(../shared/tools/synthetic-dancer/setup.sh | tail -1)
     "$py" benchmarks/renders/render.py --out /work/data/renders [--tiers 1-3] [--dry-run]
+    "$py" benchmarks/renders/render.py --spec benchmarks/renders/views.json --out /work/data/renders_views
 
 Bodies adult and adult_male are the DEV split; child and adult_short are HELD OUT (not for tuning).
 Output: OUT/<body>/videos/<clip>__<view>.mp4 + .json (the renderer's per-frame ground truth).
 A clip-view whose .json exists is skipped, so the command can be rerun or interrupted at any time.
 Runs with the synthetic dancer's own python (it needs pyrender); it only calls its render.py.
+
+An azimuth view ("az+30", views.json) is given to the renderer as its number, rendered into
+OUT/<body>/.staging and moved to OUT/<body>/videos/<clip>__az+30.* once finished, so that the
+view's name says it is an azimuth and benchmarks/tracks.py never sees a half-named clip.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,6 +52,19 @@ TIERS = [
     (HELDOUT, "movement", slice(3, 5)),
     (DEV, "movement", slice(5, 6)),
 ]
+# views.json (DEV bodies only; views az-30, az+30, az-70, az+70 with the working leg's side first):
+# both bodies' right legs at 30 deg first, then at 70, then the left legs
+VIEW_TIERS = [
+    (("adult",), "movement_r", slice(0, 2)),
+    (("adult_male",), "movement_r", slice(0, 2)),
+    (("adult",), "movement_r", slice(2, 4)),
+    (("adult_male",), "movement_r", slice(2, 4)),
+    (("adult",), "movement_l", slice(0, 2)),
+    (("adult_male",), "movement_l", slice(0, 2)),
+    (("adult",), "movement_l", slice(2, 4)),
+    (("adult_male",), "movement_l", slice(2, 4)),
+]
+TIERS_OF_SPEC = {"views": VIEW_TIERS}  # a spec's file stem -> its render order (default TIERS)
 
 
 def selects(clip: dict, which: str) -> bool:
@@ -58,17 +77,30 @@ def selects(clip: dict, which: str) -> bool:
     return meta["kind"] == which
 
 
-def parse_tiers(text: str) -> list[int]:
+def parse_tiers(text: str, count: int) -> list[int]:
     out = []
     for part in text.split(","):
         lo, _, hi = part.partition("-")
         out += range(int(lo), int(hi or lo) + 1)
-    return [t for t in out if 1 <= t <= len(TIERS)]
+    return [t for t in out if 1 <= t <= count]
 
 
-def missing_work(spec: dict, out: Path, tier: int) -> dict[str, dict[str, list[str]]]:
+def renderer_view(view: str) -> str | int:
+    """The renderer's name for a view: an azimuth view "az+30" is its number of degrees, a named view itself."""
+    return int(view[2:]) if view.startswith("az") else view
+
+
+def view_name(rendered: str) -> str:
+    """The inverse of renderer_view on a rendered file's view: "-30" -> "az-30"; a named view unchanged."""
+    try:
+        return f"az{int(rendered):+d}"
+    except ValueError:
+        return rendered
+
+
+def missing_work(spec: dict, out: Path, tiers: list, tier: int) -> dict[str, dict[str, list[str]]]:
     """{body: {clip: [views not rendered yet]}} for one tier."""
-    bodies, which, views = TIERS[tier - 1]
+    bodies, which, views = tiers[tier - 1]
     work: dict[str, dict[str, list[str]]] = {}
     for body in bodies:
         for name, clip in spec["clips"].items():
@@ -82,30 +114,55 @@ def missing_work(spec: dict, out: Path, tier: int) -> dict[str, dict[str, list[s
 
 
 def render(spec: dict, body: str, clips: dict[str, list[str]], out: Path, python: str) -> int:
-    """One renderer run for one body: a temporary spec holding only the clips and views still to do."""
-    sub = dict(spec, body=body, clips={n: dict(spec["clips"][n], views=v) for n, v in clips.items()})
+    """One renderer run for one body: a temporary spec holding only the clips and views still to do.
+    Azimuth views go through OUT/<body>/.staging (see the module's docstring)."""
+    sub = dict(spec, body=body, clips={n: dict(spec["clips"][n], views=[renderer_view(x) for x in v])
+                                       for n, v in clips.items()})
+    staged = any(x.startswith("az") for v in clips.values() for x in v)
+    folder = out / body / ".staging" if staged else out / body
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(sub, f)
     try:
-        cmd = [python, str(RENDERER), "--spec", f.name, "--out", str(out / body), "--no-images",
+        cmd = [python, str(RENDERER), "--spec", f.name, "--out", str(folder), "--no-images",
                "--only", ",".join(clips)]
         return subprocess.run(cmd, timeout=3 * 3600).returncode
     finally:
         os.unlink(f.name)
+        if staged:
+            adopt_staged(out / body)
+
+
+def adopt_staged(body_folder: Path) -> None:
+    """Move finished renders (their ground truth is written last) from .staging into videos/, named by
+    view_name; an unfinished one stays behind and is rendered again."""
+    videos = body_folder / "videos"
+    for truth in sorted((body_folder / ".staging" / "videos").glob("*__*.json")):
+        clip, _, view = truth.stem.rpartition("__")
+        video = truth.with_suffix(".mp4")
+        if not video.exists():
+            continue
+        videos.mkdir(parents=True, exist_ok=True)
+        stem = f"{clip}__{view_name(view)}"
+        shutil.move(video, videos / f"{stem}.mp4")
+        shutil.move(truth, videos / f"{stem}.json")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--spec", default=str(HERE / "vocabulary.json"))
     ap.add_argument("--out", default="/work/data/renders")
-    ap.add_argument("--tiers", default=f"1-{len(TIERS)}", help="e.g. 1-3 or 1,4 (see TIERS)")
+    ap.add_argument("--tiers", help="e.g. 1-3 or 1,4 (default: all of TIERS, or of VIEW_TIERS for views.json)")
     ap.add_argument("--dry-run", action="store_true", help="only count what is left to render")
     a = ap.parse_args(argv)
     spec = json.loads(Path(a.spec).read_text())
+    tiers = TIERS_OF_SPEC.get(Path(a.spec).stem, TIERS)
     out = Path(a.out)
     failed = 0
-    for tier in parse_tiers(a.tiers):
-        for body, clips in missing_work(spec, out, tier).items():
+    for body in {b for bodies, _, _ in tiers for b in bodies}:
+        if (out / body / ".staging").exists():
+            adopt_staged(out / body)  # finished by a run that was interrupted
+    for tier in parse_tiers(a.tiers or f"1-{len(tiers)}", len(tiers)):
+        for body, clips in missing_work(spec, out, tiers, tier).items():
             frames = sum(round(spec.get("fps", 15) * spec["clips"][n]["seconds"]) * len(v) for n, v in clips.items())
             print(f"tier {tier} {body} ({SPLIT[body]}): {sum(map(len, clips.values()))} clip-views, {frames} frames",
                   flush=True)
