@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from technique import landmarks as L
-from technique.analysis.direction import view_of
+from technique.analysis.direction import DIRECTION, view_of
 from technique.analysis.geometry import from_vertical_down, from_vertical_up, joint_angle, slope
 from technique.analysis.measures import dancer_measures, plie_knee, working_side
 
@@ -197,6 +197,7 @@ def dancer(leg_azimuth: float, leg_height: float, yaw: float) -> tuple[np.ndarra
     world = np.stack([rot @ body[n] for n in L.NAMES])
     pixels = 320 + 250 * world[:, :2]
     pixels[:, 1] = 240 + 250 * (world[:, 1] + 0.8)
+    world[:, 2] /= DIRECTION.world_depth_scale  # MediaPipe's world depth reads shallow
     return pixels, world - (world[L.LEFT_HIP] + world[L.RIGHT_HIP]) / 2
 
 
@@ -418,3 +419,21 @@ def test_where_the_supporting_knee_points_against_the_camera(yaw, expected):
     pixels, world = dancer(0, 0, yaw)  # standing on the left leg, the right one down beside it
     m = dancer_measures(pixels, world, "right")
     assert float(m["supporting_knee_to_camera"]) == pytest.approx(expected, abs=8)
+
+
+@pytest.mark.parametrize("yaw", [0, 30, 45, 70])
+def test_the_body_turn_reads_the_same_for_broad_and_narrow_shoulders(yaw):
+    """The turn from the camera is read from MediaPipe's world shoulder and hip lines (depth rescaled),
+    not from how wide the shoulders look: a broad-shouldered dancer turned 30 deg is not read square."""
+    from technique.analysis.direction import body_yaw
+
+    read = []
+    for shoulders in (0.8, 1.25):  # narrower, broader than dancer()'s
+        pixels, world = dancer(0, 0, yaw)
+        centre = (pixels[L.LEFT_SHOULDER] + pixels[L.RIGHT_SHOULDER]) / 2
+        centre_w = (world[L.LEFT_SHOULDER] + world[L.RIGHT_SHOULDER]) / 2
+        for joint in (L.LEFT_SHOULDER, L.RIGHT_SHOULDER):
+            pixels[joint] = centre + shoulders * (pixels[joint] - centre)
+            world[joint] = centre_w + shoulders * (world[joint] - centre_w)
+        read.append(float(body_yaw(pixels, world)))
+    assert read[0] == pytest.approx(yaw, abs=2) and read[1] == pytest.approx(yaw, abs=2)
