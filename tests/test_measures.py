@@ -437,3 +437,22 @@ def test_the_body_turn_reads_the_same_for_broad_and_narrow_shoulders(yaw):
             world[joint] = centre_w + shoulders * (world[joint] - centre_w)
         read.append(float(body_yaw(pixels, world)))
     assert read[0] == pytest.approx(yaw, abs=2) and read[1] == pytest.approx(yaw, abs=2)
+
+
+def test_a_plié_seen_from_three_quarter_keeps_the_legs_down():
+    """In a plié the far knee bends along the line of sight and looks straight; its leg is only shorter.
+    Its drop is then no measure of its height: both feet are down, the leg hangs (the 2D angle)."""
+    from technique.analysis.measures import body_scale, dancer_measures
+
+    frame, world = dancer(0, 0, 40)
+    clip, clip_world = np.stack([frame] * 20), np.stack([world] * 20)
+    leg = np.linalg.norm(frame[L.LEFT_ANKLE] - frame[L.LEFT_HIP])
+    plie = clip.copy()
+    plie[10:, [L.LEFT_HIP, L.RIGHT_HIP], 1] += 0.12 * leg  # the hips sink
+    for hip, knee, ankle in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)):
+        plie[10:, knee] = (plie[10:, hip] + plie[10:, ankle]) / 2
+    plie[10:, L.LEFT_KNEE, 0] += 0.25 * leg  # the near (left, standing) knee bends out over the toes in the picture
+    plie[10:, L.RIGHT_KNEE, 0] -= 0.04 * leg  # the far one shows little of its bend (165 deg)
+    m = dancer_measures(plie, clip_world, "right", body_scale(clip, "right"))
+    assert np.nanmax(m["plie_knee"][10:]) < 140  # a plié: both feet down, a knee bent
+    assert np.nanmax(m["working_leg_height"][10:]) < 10  # not arccos(0.88) = 28 deg

@@ -79,7 +79,7 @@ from technique import landmarks as L
 from technique.series import rolling_percentile
 from technique.analysis.direction import (DIRECTION, body_yaw, facing_x, facing_yaw, in_three_quarter, leg_direction, nearer_side,
                                         leg_height, steady_yaw)
-from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, body_height, distance, from_vertical_up, joint_angle, midpoint, side_measures, slope
+from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, body_height, distance, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
 from technique.wording import UNITS
 
 
@@ -100,6 +100,8 @@ class MeasureConfig:
     # degrees: a 3D knee bent past this is a bend (a passé's, 45 deg, reads 55-85), not depth noise on a
     # straight leg (140-150); the passé's own "knee bent" clue ends at 115
     end_on_bent: float = 115.0
+    # degrees: both feet down with a knee bent past this is a plié (plie_knee); a straight knee reads 170-177
+    plie_bent: float = 150.0
     # degrees a turned-out knee points out from her front: children's syllabus about 45 each, professionals'
     # hip rotation 35-50 (docs/ballet-criteria.md §4)
     knee_turnout: float = 45.0
@@ -315,7 +317,7 @@ def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.nd
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         straighter = np.nanmax(np.stack([supporting, working]), axis=0)
-    bent = (knees < 150.0) & (straighter < 170.0) & (rise < MEASURING.plie_perspective_rise)
+    bent = (knees < MEASURING.plie_bent) & (straighter < 170.0) & (rise < MEASURING.plie_perspective_rise)
     return np.where(level | bent, knees, np.nan)
 
 
@@ -369,12 +371,17 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     knee_3d = joint_angle(world[..., wi["hip"], :], world[..., wi["knee"], :], world[..., wi["ankle"], :])
     height = leg_height(p[..., wi["hip"], :], p[..., wi["knee"], :], p[..., wi["ankle"], :], scale.leg, knee_3d,
                         w.leg_height_3d)
+    plie = plie_knee(s.knee, w.knee, height, w.ankle_rise)
+    # in a plié both knees bend: the leg's drop is not its height, even where this knee bends along the line
+    # of sight and looks straight (the far leg from three-quarter read 28-33 deg where it leans 8)
+    height = np.where(np.nan_to_num(plie, nan=180.0) < MEASURING.plie_bent,
+                      from_vertical_down(p[..., wi["hip"], :], p[..., wi["ankle"], :]), height)
     forward, lateral, direction = leg_direction(p, world, working, scale.leg, facing, yaw, height)
     return {
         "supporting_knee": s.knee,
         "supporting_knee_to_camera": knee_to_camera(yaw, supporting_near),
         "working_knee": working_knee(p[..., wi["hip"], :], p[..., wi["knee"], :], w.knee, knee_3d, scale.leg, yaw),
-        "plie_knee": plie_knee(s.knee, w.knee, height, w.ankle_rise),
+        "plie_knee": plie,
         "working_leg_height": height,
         "working_thigh_height": w.thigh_height,
         "working_hip_angle": w.hip,
