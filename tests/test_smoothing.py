@@ -33,6 +33,33 @@ def test_gate_drops_low_visibility_and_out_of_frame():
     assert np.isfinite(pixels[L.LEFT_HIP]).all()
 
 
+def upright(pose: Pose, head_up: bool = True) -> Pose:
+    """The pose with its shoulders placed above its hips (or below them: upside down)."""
+    px = pose.pixels.copy()
+    top, bottom = (150.0, 300.0) if head_up else (300.0, 150.0)
+    px[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER], 1] = top
+    px[[L.LEFT_HIP, L.RIGHT_HIP], 1] = bottom
+    px[[L.LEFT_SHOULDER, L.LEFT_HIP], 0], px[[L.RIGHT_SHOULDER, L.RIGHT_HIP], 0] = 280.0, 320.0
+    return Pose(px, pose.visibility, pose.world, pose.image_size)
+
+
+@pytest.mark.parametrize("head_up, torso_vis, kept", [
+    (True, 0.9, True),    # upright, torso seen: a half-hidden far leg (profile) is kept
+    (False, 0.9, False),  # upside down: a body MediaPipe guessed from part of itself; not trusted
+    (True, 0.4, False),   # the torso itself half hidden: nothing to anchor the leg to
+])
+def test_a_half_hidden_leg_is_kept_only_on_an_upright_body_whose_torso_is_seen(head_up, torso_vis, kept):
+    pose = upright(make_pose(), head_up)
+    vis = pose.visibility.copy()
+    vis[L.RIGHT_HIP] = torso_vis
+    vis[[L.LEFT_KNEE, L.LEFT_ANKLE]] = 0.4  # the far leg, in profile
+    vis[L.LEFT_TOE] = 0.2  # too doubtful anywhere
+    vis[L.LEFT_WRIST] = 0.4  # an arm is not a leg: the usual 0.5 holds
+    pixels, _ = gate(Pose(pose.pixels, vis, pose.world, pose.image_size), SmoothingConfig())
+    assert np.isfinite(pixels[[L.LEFT_KNEE, L.LEFT_ANKLE]]).all() == kept
+    assert np.isnan(pixels[L.LEFT_TOE]).all() and np.isnan(pixels[L.LEFT_WRIST]).all()
+
+
 def test_swap_guard_repairs_a_swapped_frame():
     smoother = PoseSmoother()
     base = make_pose()

@@ -17,6 +17,7 @@ import numpy as np
 from technique.series import true_runs
 
 from technique.landmarks import COUNT, LEG
+from technique.capture.framing import UPRIGHT_WITHIN, head_direction, torso_seen
 from technique.capture.pose import Pose
 
 
@@ -25,6 +26,11 @@ class SmoothingConfig:
     """Tunable cleaning parameters.
 
     min_visibility: landmarks MediaPipe scores below this become NaN (not guessed).
+    leg_visibility: ... except the knees and feet of an upright body whose torso is seen, kept down to
+        this score. MediaPipe scores the far leg in profile as half hidden (0.3-0.5) where it still
+        places it: a far leg raised in arabesque lost its knee, and the movement its name. Read again
+        with it, the dev renders gave 271 -> 274 of 294 recognised, wrong names 7 -> 5, the judged leg
+        height 0.5 deg nearer the truth; the in-between-angle set 170 -> 171 of 232.
     frame_margin: landmarks further than this fraction of the frame outside it become NaN.
     min_cutoff_hz, beta, d_cutoff_hz: One-Euro filter (Casiez et al. 2012). The cutoff rises from
         min_cutoff_hz with speed (in image heights per second) times beta: still poses are steadied,
@@ -37,6 +43,7 @@ class SmoothingConfig:
     """
 
     min_visibility: float = 0.5
+    leg_visibility: float = 0.3
     frame_margin: float = 0.02
     min_cutoff_hz: float = 1.0
     beta: float = 30.0
@@ -55,7 +62,11 @@ def gate(pose: Pose, config: SmoothingConfig) -> tuple[np.ndarray, np.ndarray]:
         (pixels[:, 0] < -mx) | (pixels[:, 0] > width + mx)
         | (pixels[:, 1] < -my) | (pixels[:, 1] > height + my)
     )
-    bad = (pose.visibility < config.min_visibility) | outside
+    hidden = pose.visibility < config.min_visibility
+    if torso_seen(pose) and abs(head_direction(pose)) <= UPRIGHT_WITHIN:
+        legs = list(LEG["left"][1:] + LEG["right"][1:])
+        hidden[legs] = pose.visibility[legs] < config.leg_visibility
+    bad = hidden | outside
     pixels[bad] = np.nan
     world[bad] = np.nan
     ghost = ghost_leg(pose.pixels, pose.visibility)  # on raw points: gating may have hidden the evidence
