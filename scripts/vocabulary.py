@@ -231,6 +231,8 @@ RELEVE_HEIGHT = """    ideal: 0.1
 
 def releve(name, title, passe):
     extra = ("  - {measure: passe_toe_to_knee, moment: top, min: -0.4, max: 0.4, margin: 0.3, says: the foot at the supporting knee}\n"
+             # the toe rests at the knee, as in the passé (passe.yaml)
+             "  - {measure: passe_toe_off_leg, moment: top, max: 0.5, margin: 0.3, says: the toe against the supporting leg}\n"
              "  - {measure: working_knee, moment: top, max: 115, margin: 25, views: [side, three_quarter], says: the working knee bent (passé)}\n"
              # a passé on relevé, as the passé: a développé passes through it and unfolds
              "  - {measure: working_leg_height, moment: all, aggregate: p95, max: 45, margin: 8, says: the leg not unfolding}\n") if passe else \

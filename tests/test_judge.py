@@ -248,3 +248,15 @@ def test_a_supporting_knee_pointing_at_the_camera_is_not_judged(to_camera, verdi
     assert ("points at the camera" in knee.note) == (verdict == NOT_ASSESSABLE)
     _, cue = frame_cue(ARABESQUE, {k: float(v[50]) for k, v in m.items()}, "three_quarter")  # live, mid-hold
     assert (cue is not None and cue.id == "supporting_knee") == (verdict != NOT_ASSESSABLE)
+
+
+@pytest.mark.parametrize("toe_off_leg, fits", [(0.1, True), (1.3, False)])
+def test_a_foot_held_away_from_the_supporting_leg_is_no_passé(toe_off_leg, fits):
+    """A low attitude devant brings the foot to knee height too; a passé's toe rests against the knee."""
+    m = passe_releve_measures(False)
+    m["passe_toe_off_leg"] = np.full(90, toe_off_leg)
+    for name in ("passe_releve", "passe"):
+        measures = dict(m, releve_lift=np.zeros(90)) if name == "passe" else m
+        fit = fit_of(REFS[name], measures, np.ones(90, bool), "side")
+        assert (fit.fit >= 0.9) == fits, name
+        assert ("the toe against the supporting leg" in fit.against()) == (not fits)

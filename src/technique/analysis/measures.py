@@ -47,6 +47,8 @@ Angle conventions (documented once, here):
 - supporting_knee_to_camera: how far the turned-out supporting knee points from the camera's line of
   sight, in degrees (knee_to_camera). Under MEASURING.bend_seen_from its bend can't be seen, and the
   criteria on the supporting knee are not judged (LINE_OF_SIGHT).
+- passe_toe_off_leg: how far across the picture the working toe is from the supporting knee, in shank
+  lengths: a passé's toe rests at the knee; an attitude's foot is held a thigh's length in front or behind.
 - passe_toe_to_knee: height of the working toe below the supporting knee, in shank lengths
   (0 = toe at the knee, positive = below, negative = above).
 - plie_knee: the more bent knee while both feet are down (a plié); NaN while a foot is raised.
@@ -219,7 +221,7 @@ MEASURE_NAMES = (
     "supporting_knee", "supporting_knee_to_camera", "working_knee", "plie_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart", "feet_apart_shoulders",
-    "working_ankle_rise", "passe_toe_to_knee", "releve", "releve_lift", "heel_rise", "supporting_foot_lift",
+    "working_ankle_rise", "passe_toe_to_knee", "passe_toe_off_leg", "releve", "releve_lift", "heel_rise", "supporting_foot_lift",
     "torso_tilt", "hip_hike", "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "facing_x", "body_height", "hip_centre_x", "hip_centre_y",
     "supporting_ankle_x", "supporting_ankle_y",
     "time_s", "body_turn", "hip_travel",  # whole-clip measures (motion.clip_measures)
@@ -358,6 +360,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     shank = distance(p[..., si["knee"], :], p[..., si["ankle"], :])
     with np.errstate(invalid="ignore", divide="ignore"):
         passe = (p[..., wi["toe"], 1] - p[..., si["knee"], 1]) / shank
+        toe_off_leg = np.abs(p[..., wi["toe"], 0] - p[..., si["knee"], 0]) / shank
         # the supporting heel stands under the body, at its depth: the floor level where a tendu's toe lands
         toe_lift = (p[..., si["heel"], 1] - p[..., wi["toe"], 1]) / scale.leg
         feet_apart = distance(p[..., wi["ankle"], :], p[..., si["ankle"], :]) / scale.leg
@@ -395,6 +398,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "feet_apart_shoulders": feet_apart_shoulders(p, yaw),
         "working_ankle_rise": w.ankle_rise,
         "passe_toe_to_knee": passe,
+        "passe_toe_off_leg": toe_off_leg,
         "releve": s.heel_lift,
         "releve_lift": releve_lift,
         "heel_rise": heel_rise(p, working, scale),
