@@ -112,7 +112,9 @@ recognise:
   - {{measure: working_leg_height, moment: all, aggregate: p95, max: 14, margin: 5, says: both feet on the floor, legs together}}
   - {{measure: plie_knee, moment: all, aggregate: p05, min: 160, margin: 10, says: no plié}}
   - {{measure: working_knee, moment: all, aggregate: p05, min: 160, margin: 10, says: both knees straight}}
-  - {{measure: releve_lift, moment: all, aggregate: p95, max: 0.04, margin: 0.03, says: the heels down}}
+  # the heels against their own toes (heel_rise): a step into second at another depth from the camera moves
+  # the ankle and the toe together, which releve_lift, against where the foot stood, reads as a rise
+  - {{measure: heel_rise, moment: all, aggregate: p95, max: 0.03, margin: 0.02, says: the heels down}}
   - {{measure: feet_apart_shoulders, moment: all, aggregate: median, {feet}, views: [front, three_quarter], needed: true, says: {feet_says}}}
   - {{measure: feet_turnout, moment: all, aggregate: median, min: 40, margin: 15, views: [front, three_quarter], says: the feet turned out}}
 {still}{STILL}criteria:
