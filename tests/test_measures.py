@@ -456,3 +456,21 @@ def test_a_plié_seen_from_three_quarter_keeps_the_legs_down():
     m = dancer_measures(plie, clip_world, "right", body_scale(clip, "right"))
     assert np.nanmax(m["plie_knee"][10:]) < 140  # a plié: both feet down, a knee bent
     assert np.nanmax(m["working_leg_height"][10:]) < 10  # not arccos(0.88) = 28 deg
+
+
+def test_standing_on_both_feet_at_different_depths_is_no_jump():
+    """In profile MediaPipe may name the far foot "supporting" while she stands on both feet, and the
+    far foot stands higher in the picture: the supporting foot lift is the lower toe's (a jump lifts both)."""
+    from technique.analysis.measures import body_scale, dancer_measures
+
+    frame, world = dancer(0, 0, 90)
+    clip, clip_world = np.stack([frame] * 40), np.stack([world] * 40)
+    leg = np.linalg.norm(frame[L.LEFT_ANKLE] - frame[L.LEFT_HIP])
+    for joint in (L.LEFT_ANKLE, L.LEFT_HEEL, L.LEFT_TOE):
+        clip[:10, joint, 1] -= 0.12 * leg  # the far foot, named "supporting" (left) for the first frames
+    jump = np.stack([frame] * 40)
+    jump[20:25, :, 1] -= 0.2 * leg  # the whole body leaves the floor
+    still = dancer_measures(clip, clip_world, "right", body_scale(clip, "right"))["supporting_foot_lift"]
+    jumped = dancer_measures(jump, clip_world, "right", body_scale(jump, "right"))["supporting_foot_lift"]
+    assert np.nanmax(still) < 0.02
+    assert np.nanmax(jumped) == pytest.approx(0.2, abs=0.02)

@@ -199,17 +199,25 @@ def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale, world: np.n
     the near one, as the far foot hides behind it and MediaPipe's guess for it rises 20-35 % less
     (dev renders: 0.045-0.056 where the near foot reads 0.066-0.087 and the truth is 0.078-0.080).
     With the working leg raised (passé relevé) the supporting foot alone.
+
+    The supporting foot lift, likewise, is the lower of the two toes' while both feet stand down (a
+    jump lifts both): in profile MediaPipe may name the far foot "supporting" while she stands on
+    both, and the far foot stands higher in the picture (up to MEASURING.plie_perspective_rise).
     """
     w, s = SIDE_POINTS[working], SIDE_POINTS[OTHER[working]]
     with np.errstate(invalid="ignore", divide="ignore"):
         lifts = {foot: (scale.flat[foot][0] - pixels[..., i["ankle"], 1]) / scale.leg
                  for foot, i in (("supporting", s), ("working", w))}
-        toe = (scale.flat["supporting"][1] - pixels[..., s["toe"], 1]) / scale.leg
+        toes = {foot: (scale.flat[foot][1] - pixels[..., i["toe"], 1]) / scale.leg
+                for foot, i in (("supporting", s), ("working", w))}
         rise = (pixels[..., s["ankle"], 1] - pixels[..., w["ankle"], 1]) / scale.leg
     feet_down = np.abs(np.nan_to_num(rise, nan=0.0)) < 0.08
+    standing_on_both = np.abs(np.nan_to_num(rise, nan=0.0)) < MEASURING.plie_perspective_rise
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         both = np.nanmin(np.stack([lifts["supporting"], lifts["working"]]), axis=0)
+        toe = np.where(standing_on_both, np.nanmin(np.stack([toes["supporting"], toes["working"]]), axis=0),
+                       toes["supporting"])
     near = np.where(nearer_side(world) == working, lifts["working"], lifts["supporting"])
     profile = np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above
     both = np.where(profile & np.isfinite(near), near, both)
