@@ -260,3 +260,29 @@ def test_a_foot_held_away_from_the_supporting_leg_is_no_passé(toe_off_leg, fits
         fit = fit_of(REFS[name], measures, np.ones(90, bool), "side")
         assert (fit.fit >= 0.9) == fits, name
         assert ("the toe against the supporting leg" in fit.against()) == (not fits)
+
+
+def clue(fit, says: str):
+    return next(c for c in fit.clues if c.says.startswith(says))
+
+
+@pytest.mark.parametrize("heel_rise, releve_lift, down", [(0.0, 0.05, True), (0.05, 0.05, False)])
+def test_a_position_s_heels_are_judged_against_the_toes(heel_rise, releve_lift, down):
+    """A step into second at another depth from the camera lifts the ankle in the picture (releve_lift)
+    with its toe; only a heel leaving the floor lifts it above the toe (heel_rise)."""
+    n = 60
+    m = {name: np.full(n, np.nan) for name in MEASURE_NAMES}
+    m.update(heel_rise=np.full(n, heel_rise), releve_lift=np.full(n, releve_lift), time_s=np.arange(n) / 30.0)
+    heels = clue(fit_of(REFS["second_position"], m, np.ones(n, bool), "front"), "the heels down")
+    assert (heels.score == 1.0) == down and (heels.score < 0.5) == (not down)
+
+
+@pytest.mark.parametrize("top_s, thrown", [(0.2, True), (0.6, False)])  # a top held over half a second: no throw
+def test_a_grand_battement_is_thrown_not_held(top_s, thrown):
+    n, fps = 90, 30.0
+    t = np.arange(n)
+    up = (t >= 30) & (t < 30 + round(top_s * fps))
+    m = {name: np.full(n, np.nan) for name in MEASURE_NAMES}
+    m.update(working_leg_height=np.where(up, 90.0, 5.0), time_s=t / fps)
+    top = clue(fit_of(REFS["grand_battement_derriere"], m, np.ones(n, bool), "side"), "thrown and lowered")
+    assert (top.score == 1.0) if thrown else (top.score == 0.0)
