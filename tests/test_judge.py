@@ -286,3 +286,15 @@ def test_a_grand_battement_is_thrown_not_held(top_s, thrown):
     m.update(working_leg_height=np.where(up, 90.0, 5.0), time_s=t / fps)
     top = clue(fit_of(REFS["grand_battement_derriere"], m, np.ones(n, bool), "side"), "thrown and lowered")
     assert (top.score == 1.0) if thrown else (top.score == 0.0)
+
+
+@pytest.mark.parametrize("leg_to_camera, verdict", [(30.0, NOT_ASSESSABLE), (80.0, FAULT)])
+def test_a_working_leg_pointing_at_the_camera_has_its_knee_not_judged(leg_to_camera, verdict):
+    """A raised leg seen nearly end-on shows its knee angle as noise over a short segment (a straight
+    leg behind her read 75-108 from 30 deg off her front): no verdict rather than a wrong one."""
+    m = arabesque_measures(working=120.0)
+    m["working_leg_to_camera"] = np.full(90, leg_to_camera)
+    knee = next(v for v in judge(ARABESQUE, m, "side", np.ones(90, bool)).verdicts
+                if v.criterion.id == "working_knee")
+    assert knee.verdict == verdict
+    assert ("working leg points at the camera" in knee.note) == (verdict == NOT_ASSESSABLE)

@@ -474,3 +474,15 @@ def test_standing_on_both_feet_at_different_depths_is_no_jump():
     jumped = dancer_measures(jump, clip_world, "right", body_scale(jump, "right"))["supporting_foot_lift"]
     assert np.nanmax(still) < 0.02
     assert np.nanmax(jumped) == pytest.approx(0.2, abs=0.02)
+
+
+@pytest.mark.parametrize("azimuth, yaw, expected", [
+    (180, 90, 90),   # an arabesque seen from the side: across the picture
+    (180, 60, 60),   # seen 60 deg off her front, the leg behind her points 60 deg from the line of sight
+    (180, 20, 20),   # seen 20 deg off her front, nearly away from the camera: its knee can't be judged
+])
+def test_how_far_the_working_leg_points_from_the_camera(azimuth, yaw, expected):
+    from technique.analysis.measures import dancer_measures
+
+    pixels, world = dancer(azimuth, 90, yaw)
+    assert float(dancer_measures(pixels, world, "right")["working_leg_to_camera"]) == pytest.approx(expected, abs=3)

@@ -47,6 +47,10 @@ Angle conventions (documented once, here):
 - supporting_knee_to_camera: how far the turned-out supporting knee points from the camera's line of
   sight, in degrees (knee_to_camera). Under MEASURING.bend_seen_from its bend can't be seen, and the
   criteria on the supporting knee are not judged (LINE_OF_SIGHT).
+- working_leg_to_camera: how far the working leg (hip to ankle) points from the camera's line of sight,
+  in degrees, from how long it looks against its standing length (asin). Under
+  MEASURING.leg_seen_from the picture shows neither its knee nor its foot: a straight leg behind her
+  seen from 30 deg off her front reads 75-108 at the knee (dev renders); those criteria are not judged.
 - passe_toe_off_leg: how far across the picture the working toe is from the supporting knee, in shank
   lengths: a passé's toe rests at the knee; an attitude's foot is held a thigh's length in front or behind.
 - passe_toe_to_knee: height of the working toe below the supporting knee, in shank lengths
@@ -110,12 +114,19 @@ class MeasureConfig:
     # degrees: a knee pointing closer than this to the camera shows under sin(25) = 0.42 of its bend, so a
     # clearly bent supporting knee (25-30 deg, §1) reads within 12 deg of straight, as a straight one may
     bend_seen_from: float = 25.0
+    # degrees: a raised leg pointing closer than this to the camera shows under 0.6 of its length (as an
+    # end-on thigh, end_on_thigh); its knee and foot angles in the picture are then noise over a short
+    # segment: a straight leg behind her seen from 30 deg off her front read 75-108 at the knee
+    leg_seen_from: float = 37.0
 
 
 MEASURING = MeasureConfig()
 
-# a measure whose bend can point at the camera -> the measure saying how far from the camera it points
-LINE_OF_SIGHT = {"supporting_knee": "supporting_knee_to_camera"}
+# a measure whose bend can point at the camera -> (the measure saying how far from the camera it points,
+# the joint's name in the report, the degrees under which it can't be judged)
+LINE_OF_SIGHT = {"supporting_knee": ("supporting_knee_to_camera", "supporting knee", MEASURING.bend_seen_from),
+                 "working_knee": ("working_leg_to_camera", "working leg", MEASURING.leg_seen_from),
+                 "working_foot_point": ("working_leg_to_camera", "working leg", MEASURING.leg_seen_from)}
 
 
 def working_side(pixels: np.ndarray, world: np.ndarray) -> str:
@@ -189,6 +200,13 @@ def knee_to_camera(yaw: np.ndarray, knee_side_near: np.ndarray) -> np.ndarray:
     return np.where(knee_side_near, np.abs(yaw - MEASURING.knee_turnout), yaw + MEASURING.knee_turnout)
 
 
+def leg_to_camera(hip: np.ndarray, ankle: np.ndarray, rest: float) -> np.ndarray:
+    """How far (degrees) a leg points from the camera's line of sight: 90 across the picture, 0 straight
+    at (or away from) the camera, from its length in the picture against its standing length."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.degrees(np.arcsin(np.clip(distance(hip, ankle) / rest, 0.0, 1.0)))
+
+
 def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale, world: np.ndarray,
                  yaw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(relevé lift, supporting foot lift) in standing leg lengths.
@@ -226,7 +244,7 @@ def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale, world: np.n
 
 # UNITS (each measure's unit, in words) lives in technique.wording
 MEASURE_NAMES = (
-    "supporting_knee", "supporting_knee_to_camera", "working_knee", "plie_knee", "working_leg_height", "working_thigh_height",
+    "supporting_knee", "supporting_knee_to_camera", "working_knee", "working_leg_to_camera", "plie_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart", "feet_apart_shoulders",
     "working_ankle_rise", "passe_toe_to_knee", "passe_toe_off_leg", "releve", "releve_lift", "heel_rise", "supporting_foot_lift",
@@ -391,6 +409,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     return {
         "supporting_knee": s.knee,
         "supporting_knee_to_camera": knee_to_camera(yaw, supporting_near),
+        "working_leg_to_camera": leg_to_camera(p[..., wi["hip"], :], p[..., wi["ankle"], :], scale.leg),
         "working_knee": working_knee(p[..., wi["hip"], :], p[..., wi["knee"], :], w.knee, knee_3d, scale.leg, yaw),
         "plie_knee": plie,
         "working_leg_height": height,

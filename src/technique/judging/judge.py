@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from technique.analysis.measures import LINE_OF_SIGHT, MEASURING, precision
+from technique.analysis.measures import LINE_OF_SIGHT, precision
 from technique.analysis.motion import finite_stat
 from technique.judging.references import Condition, Criterion, Moment, Reference
 from technique.series import true_runs
@@ -151,11 +151,14 @@ def correction_for(value: float, c: Criterion) -> str:
 def bend_hidden(c: Criterion, measures: dict, frames: np.ndarray | None = None) -> bool:
     """Whether the joint `c` judges points at the camera (most of `frames`; or a frame's row of values),
     so that its bend can't be seen (measures.LINE_OF_SIGHT)."""
-    sight = measures.get(LINE_OF_SIGHT.get(c.measure, ""))
+    if c.measure not in LINE_OF_SIGHT:
+        return False
+    sight_measure, _, seen_from = LINE_OF_SIGHT[c.measure]
+    sight = measures.get(sight_measure)
     if sight is None:
         return False
     values = np.asarray(sight, dtype=float)
-    return finite_stat(np.median, values[frames] if frames is not None else values) < MEASURING.bend_seen_from
+    return finite_stat(np.median, values[frames] if frames is not None else values) < seen_from
 
 
 def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.ndarray | None,
@@ -166,7 +169,7 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
     if frames is None or frames.size == 0:
         return Verdict(c, NOT_FOUND, note=say("moment_not_reached", moment=c.moment))
     if bend_hidden(c, measures, frames):
-        return Verdict(c, NOT_ASSESSABLE, note=say("bend_toward_camera", joint=c.measure.replace("_", " ")))
+        return Verdict(c, NOT_ASSESSABLE, note=say("bend_toward_camera", joint=LINE_OF_SIGHT[c.measure][1]))
     series = np.asarray(measures[c.measure], dtype=float)[frames]
     value = aggregate(series, c.aggregate)
     # judged at the precision it is shown at, so "12°" is never "acceptable (good -5..12)"
