@@ -236,18 +236,26 @@ def test_a_passé_relevé_that_unfolds_is_not_a_passé_relevé():
     assert unfolded.fit < 0.5 and "the leg not unfolding" in unfolded.against()
 
 
-@pytest.mark.parametrize("to_camera, verdict", [(5.0, NOT_ASSESSABLE), (45.0, FAULT), (np.nan, FAULT)])
-def test_a_supporting_knee_pointing_at_the_camera_is_not_judged(to_camera, verdict):
-    """From three-quarter on her standing side the turned-out knee points at the camera: a bent knee
-    reads straight there, so no verdict is given (rather than "good"); seen across, it is judged."""
-    m = arabesque_measures(supporting=150.0)
-    m["supporting_knee_to_camera"] = np.full(90, to_camera)
-    knee = next(v for v in judge(ARABESQUE, m, "three_quarter", np.ones(90, bool)).verdicts
-                if v.criterion.id == "supporting_knee")
+@pytest.mark.parametrize("joint, sight, degrees, view, verdict", [
+    # from three-quarter on her standing side the turned-out supporting knee points at the camera: a bent
+    # knee reads straight there, so no verdict is given (rather than "good"); seen across, it is judged
+    ("supporting_knee", "supporting_knee_to_camera", 5.0, "three_quarter", NOT_ASSESSABLE),
+    ("supporting_knee", "supporting_knee_to_camera", 45.0, "three_quarter", FAULT),
+    ("supporting_knee", "supporting_knee_to_camera", np.nan, "three_quarter", FAULT),
+    # a raised leg seen nearly end-on shows its knee angle as noise over a short segment (a straight leg
+    # behind her read 75-108 from 30 deg off her front): no verdict rather than a wrong one
+    ("working_knee", "working_leg_to_camera", 30.0, "side", NOT_ASSESSABLE),
+    ("working_knee", "working_leg_to_camera", 80.0, "side", FAULT),
+])
+def test_a_joint_pointing_at_the_camera_is_not_judged(joint, sight, degrees, view, verdict):
+    m = arabesque_measures(**{"supporting" if joint == "supporting_knee" else "working": 120.0})
+    m[sight] = np.full(90, degrees)
+    knee = next(v for v in judge(ARABESQUE, m, view, np.ones(90, bool)).verdicts if v.criterion.id == joint)
     assert knee.verdict == verdict
-    assert ("points at the camera" in knee.note) == (verdict == NOT_ASSESSABLE)
-    _, cue = frame_cue(ARABESQUE, {k: float(v[50]) for k, v in m.items()}, "three_quarter")  # live, mid-hold
-    assert (cue is not None and cue.id == "supporting_knee") == (verdict != NOT_ASSESSABLE)
+    words = "supporting knee" if joint == "supporting_knee" else "working leg"
+    assert (f"{words} points at the camera" in knee.note) == (verdict == NOT_ASSESSABLE)
+    _, cue = frame_cue(ARABESQUE, {k: float(v[50]) for k, v in m.items()}, view)  # live, mid-hold
+    assert (cue is not None and cue.id == joint) == (verdict != NOT_ASSESSABLE)
 
 
 @pytest.mark.parametrize("toe_off_leg, fits", [(0.1, True), (1.3, False)])
@@ -286,15 +294,3 @@ def test_a_grand_battement_is_thrown_not_held(top_s, thrown):
     m.update(working_leg_height=np.where(up, 90.0, 5.0), time_s=t / fps)
     top = clue(fit_of(REFS["grand_battement_derriere"], m, np.ones(n, bool), "side"), "thrown and lowered")
     assert (top.score == 1.0) if thrown else (top.score == 0.0)
-
-
-@pytest.mark.parametrize("leg_to_camera, verdict", [(30.0, NOT_ASSESSABLE), (80.0, FAULT)])
-def test_a_working_leg_pointing_at_the_camera_has_its_knee_not_judged(leg_to_camera, verdict):
-    """A raised leg seen nearly end-on shows its knee angle as noise over a short segment (a straight
-    leg behind her read 75-108 from 30 deg off her front): no verdict rather than a wrong one."""
-    m = arabesque_measures(working=120.0)
-    m["working_leg_to_camera"] = np.full(90, leg_to_camera)
-    knee = next(v for v in judge(ARABESQUE, m, "side", np.ones(90, bool)).verdicts
-                if v.criterion.id == "working_knee")
-    assert knee.verdict == verdict
-    assert ("working leg points at the camera" in knee.note) == (verdict == NOT_ASSESSABLE)
