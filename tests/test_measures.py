@@ -228,14 +228,15 @@ def test_where_the_leg_goes_in_every_view(azimuth, height, yaw, expected):
     (90, -45, 90),     # her right side nearer the camera: à la seconde is told from derrière ...
     (180, -45, 180),
     (0, -45, 0),       # ... and devant is the only leg the picture allows
-    (0, 45, None),     # the far leg: devant and à la seconde read alike, in the picture and in 3D
-    (90, 45, None),
+    (0, 45, 0),        # the far leg: devant and à la seconde look alike; MediaPipe's 3D decides only at
+    (90, 45, None),    # the ends of its range (its shallow depth reads devant 34 here, à la seconde 56)
     (180, 45, 180),    # ... but behind her is the only leg the picture allows
 ])
 def test_three_quarter_view_with_shallow_depth(azimuth, yaw, expected):
     """MediaPipe's depth of a leg reads shallow (the renders: an ankle 60 cm nearer than the hip reads
     10 cm nearer), too little to say "in front" alone; its 3D leg still says which of the picture's two
-    legs it is, for the leg nearer the camera."""
+    legs it is, for the leg nearer the camera, and for the far one when it reads clearly in front or
+    clearly to the side."""
     from technique.analysis.measures import dancer_measures
 
     pixels, world = dancer(azimuth, 90, yaw)

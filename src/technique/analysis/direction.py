@@ -39,6 +39,10 @@ class DirectionConfig:
     # within ~25 deg of the true one for the near leg and for any leg behind, and 30-60 deg off, towards
     # à la seconde, for the far leg devant)
     world_pick_margin: float = 20.0
+    # degrees of MediaPipe's 3D direction of the far leg, from three-quarter, that say devant (under) or à
+    # la seconde (over); between them its devant and its à la seconde both read
+    far_devant_below: float = 45.0
+    far_seconde_above: float = 85.0
     # frames (half a second at 30 fps): the longest unknown stretch of a held leg filled from both sides
     held_gap_frames: int = 15
     # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
@@ -204,8 +208,8 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     facing_x) turns the two possible legs into the dancer's own frame; a leg can't point across the
     body, so usually only one is possible. When both are (a raised leg seen from the front: in front of
     her or behind her), a foot near the floor is placed by perspective (a foot in front stands lower in
-    the picture than the supporting foot); in a three-quarter view MediaPipe's 3D leg (for the leg
-    nearer the camera) or a clear depth decides; otherwise the forward part is unknown (NaN) and only
+    the picture than the supporting foot); in a three-quarter view MediaPipe's 3D leg (for the far leg
+    only when it reads clearly in front or clearly to the side) or a clear depth decides; otherwise the forward part is unknown (NaN) and only
     "out to the side" is reported.
     """
     i, o = SIDE_POINTS[side], SIDE_POINTS[OTHER[side]]
@@ -243,11 +247,20 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     world_dir = world_leg_direction(world, side)
     to1 = _apart(world_dir, np.degrees(np.arctan2(b1, a1)))
     to2 = _apart(world_dir, np.degrees(np.arctan2(b2, a2)))
-    # ... for the leg nearer the camera: the far leg's devant and à la seconde read alike in 3D too
+    # ... for the leg nearer the camera; the far leg's devant and à la seconde read much alike in 3D too
     near_leg = o_s != s  # her near hip lies opposite the way she faces in the picture
     world_says = three_quarter & near_leg & (np.abs(np.nan_to_num(to1 - to2)) > DIRECTION.world_pick_margin)
+    # the far leg's devant reads -13..81 in 3D, its à la seconde 53..102 (dev renders, depth rescaled):
+    # only the ends of those ranges decide, the middle stays unknown
+    c1, c2 = np.degrees(np.arctan2(b1, a1)), np.degrees(np.arctan2(b2, a2))
+    with np.errstate(invalid="ignore"):
+        far_devant = world_dir < DIRECTION.far_devant_below
+        far_seconde = world_dir > DIRECTION.far_seconde_above
+    far_says = three_quarter & ~near_leg & (far_devant | far_seconde)
+    far_pick = np.where(far_devant, c1 < c2, np.abs(c1 - 90.0) < np.abs(c2 - 90.0))
     clear_depth = three_quarter & (np.abs(np.nan_to_num(dz)) > DIRECTION.depth_clear_m)
-    deep_nearer = np.where(world_says, to1 < to2, deep_nearer)
+    deep_nearer = np.where(world_says, to1 < to2, np.where(far_says, far_pick, deep_nearer))
+    world_says = world_says | far_says
     three_quarter = world_says | clear_depth
     pick_near = np.where(low_foot & nearer, True, np.where(low_foot & farther, False, deep_nearer))
     known = (ok1 != ok2) | agree | (low_foot & (nearer | farther)) | three_quarter | level

@@ -36,8 +36,9 @@ Angle conventions (documented once, here):
   frame. A leg can't point across the body, so usually one of them is impossible. When both are
   possible a foot on the floor is placed by perspective against the supporting heel (in front of her
   stands lower in the picture); in a three-quarter view MediaPipe's 3D leg, in its own 3D body frame,
-  picks the one it lies clearly nearer to, for the leg nearer the camera (the far leg's devant and
-  à la seconde read alike in 3D too), or a clear depth (30 cm) decides; otherwise the forward part is
+  picks the one it lies clearly nearer to (for the far leg, whose devant and à la seconde read much
+  alike in 3D too, only a 3D direction clearly in front or clearly to the side), or a clear depth
+  (30 cm) decides; otherwise the forward part is
   unknown (NaN). The yaw is only an estimate: the leg is solved again with the yaw
   15 deg either way, and a direction that changes with it is unknown, not guessed.
 - working_leg_direction: where the leg goes in the floor plane: 0 = devant, 90 = à la seconde,
