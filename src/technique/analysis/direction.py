@@ -39,8 +39,9 @@ class DirectionConfig:
     # within ~25 deg of the true one for the near leg and for any leg behind, and 30-60 deg off, towards
     # à la seconde, for the far leg devant)
     world_pick_margin: float = 20.0
-    # degrees of MediaPipe's 3D direction of the far leg, from three-quarter, that say devant (under) or à
-    # la seconde (over); between them its devant and its à la seconde both read
+    # degrees of MediaPipe's 3D direction of the far leg, from three-quarter, that say devant (within this
+    # of her front) or à la seconde (over this, up to 135); between them its devant and its à la seconde
+    # both read
     far_devant_below: float = 45.0
     far_seconde_above: float = 85.0
     # frames (half a second at 30 fps): the longest unknown stretch of a held leg filled from both sides
@@ -209,8 +210,8 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     body, so usually only one is possible. When both are (a raised leg seen from the front: in front of
     her or behind her), a foot near the floor is placed by perspective (a foot in front stands lower in
     the picture than the supporting foot); in a three-quarter view MediaPipe's 3D leg (for the far leg
-    only when it reads clearly in front or clearly to the side) or a clear depth decides; otherwise the forward part is unknown (NaN) and only
-    "out to the side" is reported.
+    only when it reads clearly in front or clearly to the side) or a clear depth decides; otherwise the
+    forward part is unknown (NaN) and only "out to the side" is reported.
     """
     i, o = SIDE_POINTS[side], SIDE_POINTS[OTHER[side]]
     p = pixels
@@ -254,8 +255,8 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     # only the ends of those ranges decide, the middle stays unknown
     c1, c2 = np.degrees(np.arctan2(b1, a1)), np.degrees(np.arctan2(b2, a2))
     with np.errstate(invalid="ignore"):
-        far_devant = world_dir < DIRECTION.far_devant_below
-        far_seconde = world_dir > DIRECTION.far_seconde_above
+        far_devant = np.abs(world_dir) < DIRECTION.far_devant_below  # a leg behind her reads beyond 135
+        far_seconde = (world_dir > DIRECTION.far_seconde_above) & (world_dir < 135.0)
     far_says = three_quarter & ~near_leg & (far_devant | far_seconde)
     far_pick = np.where(far_devant, c1 < c2, np.abs(c1 - 90.0) < np.abs(c2 - 90.0))
     clear_depth = three_quarter & (np.abs(np.nan_to_num(dz)) > DIRECTION.depth_clear_m)
