@@ -487,3 +487,12 @@ def test_how_far_the_working_leg_points_from_the_camera(azimuth, yaw, expected):
 
     pixels, world = dancer(azimuth, 90, yaw)
     assert float(dancer_measures(pixels, world, "right")["working_leg_to_camera"]) == pytest.approx(expected, abs=3)
+
+
+def test_the_far_leg_is_never_called_devant_when_its_3d_leg_reads_behind_her():
+    """From three-quarter the far leg's picture fits devant or à la seconde; MediaPipe's 3D leg decides only
+    when it reads clearly one of them. A 3D leg reading behind her (-160 deg) decides nothing."""
+    pixels, _ = dancer(0, 90, 45)      # the picture of the far (right) leg raised devant ...
+    _, world = dancer(200, 90, 45)     # ... with a 3D leg behind her and a little across
+    m = dancer_measures(np.stack([pixels] * 3), np.stack([world] * 3), "right")
+    assert np.isnan(m["working_leg_direction"][0])
