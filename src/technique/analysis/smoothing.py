@@ -17,7 +17,7 @@ import numpy as np
 from technique.series import true_runs
 
 from technique.landmarks import COUNT, LEG
-from technique.capture.framing import UPRIGHT_WITHIN, head_direction, torso_seen
+from technique.capture.framing import UPRIGHT_WITHIN, head_direction
 from technique.capture.pose import Pose
 
 
@@ -63,7 +63,7 @@ def gate(pose: Pose, config: SmoothingConfig) -> tuple[np.ndarray, np.ndarray]:
         | (pixels[:, 1] < -my) | (pixels[:, 1] > height + my)
     )
     hidden = pose.visibility < config.min_visibility
-    if torso_seen(pose) and abs(head_direction(pose)) <= UPRIGHT_WITHIN:
+    if abs(head_direction(pose)) <= UPRIGHT_WITHIN:  # NaN (never within) unless the torso is seen
         legs = list(LEG["left"][1:] + LEG["right"][1:])
         hidden[legs] = pose.visibility[legs] < config.leg_visibility
     bad = hidden | outside
