@@ -51,6 +51,8 @@ class DirectionConfig:
 
 
 DIRECTION = DirectionConfig()
+# degrees of working_leg_direction: devant below the first, derrière beyond the second, à la seconde between
+CATEGORY_BOUNDS = (45.0, 135.0)
 
 
 def facing_yaw(world: np.ndarray) -> np.ndarray:
@@ -246,17 +248,16 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     three_quarter = in_three_quarter(yaw)
     # there, MediaPipe's own 3D leg picks the nearer of the two, when it is clearly nearer to one
     world_dir = world_leg_direction(world, side)
-    to1 = _apart(world_dir, np.degrees(np.arctan2(b1, a1)))
-    to2 = _apart(world_dir, np.degrees(np.arctan2(b2, a2)))
+    c1, c2 = np.degrees(np.arctan2(b1, a1)), np.degrees(np.arctan2(b2, a2))  # the two legs' directions
+    to1, to2 = _apart(world_dir, c1), _apart(world_dir, c2)
     # ... for the leg nearer the camera; the far leg's devant and à la seconde read much alike in 3D too
     near_leg = o_s != s  # her near hip lies opposite the way she faces in the picture
     world_says = three_quarter & near_leg & (np.abs(np.nan_to_num(to1 - to2)) > DIRECTION.world_pick_margin)
     # the far leg's devant reads -13..81 in 3D, its à la seconde 53..102 (dev renders, depth rescaled):
     # only the ends of those ranges decide, the middle stays unknown
-    c1, c2 = np.degrees(np.arctan2(b1, a1)), np.degrees(np.arctan2(b2, a2))
     with np.errstate(invalid="ignore"):
         far_devant = np.abs(world_dir) < DIRECTION.far_devant_below  # a leg behind her reads beyond 135
-        far_seconde = (world_dir > DIRECTION.far_seconde_above) & (world_dir < 135.0)
+        far_seconde = (world_dir > DIRECTION.far_seconde_above) & (world_dir < CATEGORY_BOUNDS[1])
     far_says = three_quarter & ~near_leg & (far_devant | far_seconde)
     far_pick = np.where(far_devant, c1 < c2, np.abs(c1 - 90.0) < np.abs(c2 - 90.0))
     clear_depth = three_quarter & (np.abs(np.nan_to_num(dz)) > DIRECTION.depth_clear_m)
@@ -289,7 +290,7 @@ def leg_direction_2d(forward: np.ndarray, outward: np.ndarray, height: np.ndarra
 
 
 def _category(direction: np.ndarray) -> np.ndarray:
-    return np.where(np.isnan(direction), -1, np.digitize(direction, (45.0, 135.0)))
+    return np.where(np.isnan(direction), -1, np.digitize(direction, CATEGORY_BOUNDS))
 
 def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
                   yaw: np.ndarray, height: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -208,7 +208,7 @@ def leg_to_camera(hip: np.ndarray, ankle: np.ndarray, rest: float) -> np.ndarray
         return np.degrees(np.arcsin(np.clip(distance(hip, ankle) / rest, 0.0, 1.0)))
 
 
-def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale, world: np.ndarray,
+def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale, near: np.ndarray,
                  yaw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(relevé lift, supporting foot lift) in standing leg lengths.
 
@@ -217,7 +217,8 @@ def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale, world: np.n
     With both feet down (relevé in first) both must rise, so the lower of the two counts; in profile
     the near one, as the far foot hides behind it and MediaPipe's guess for it rises 20-35 % less
     (dev renders: 0.045-0.056 where the near foot reads 0.066-0.087 and the truth is 0.078-0.080).
-    With the working leg raised (passé relevé) the supporting foot alone.
+    With the working leg raised (passé relevé) the supporting foot alone. `near` is the side nearer the
+    camera per frame (direction.nearer_side).
 
     The supporting foot lift, likewise, is the lower of the two toes' while both feet stand down (a
     jump lifts both): in profile MediaPipe may name the far foot "supporting" while she stands on
@@ -237,9 +238,9 @@ def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale, world: np.n
         both = np.nanmin(np.stack([lifts["supporting"], lifts["working"]]), axis=0)
         toe = np.where(standing_on_both, np.nanmin(np.stack([toes["supporting"], toes["working"]]), axis=0),
                        toes["supporting"])
-    near = np.where(nearer_side(world) == working, lifts["working"], lifts["supporting"])
+    near_lift = np.where(near == working, lifts["working"], lifts["supporting"])
     profile = np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above
-    both = np.where(profile & np.isfinite(near), near, both)
+    both = np.where(profile & np.isfinite(near_lift), near_lift, both)
     return np.where(feet_down, both, lifts["supporting"]), toe
 
 
@@ -396,8 +397,8 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     yaw = steady_yaw(body_yaw(p, world), facing)
     # without the face, a turned-out foot seen from the front points sideways: no facing from it there
     facing = np.where(~np.isfinite(p[..., L.NOSE, 0]) & (yaw < DIRECTION.view_front_below), 0.0, facing)
-    releve_lift, foot_lift = releve_lifts(p, working, scale, world, yaw)
-    supporting_near = nearer_side(world) == OTHER[working]
+    near = nearer_side(world)
+    releve_lift, foot_lift = releve_lifts(p, working, scale, near, yaw)
     knee_3d = joint_angle(world[..., wi["hip"], :], world[..., wi["knee"], :], world[..., wi["ankle"], :])
     height = leg_height(p[..., wi["hip"], :], p[..., wi["knee"], :], p[..., wi["ankle"], :], scale.leg, knee_3d,
                         w.leg_height_3d)
@@ -409,7 +410,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     forward, lateral, direction = leg_direction(p, world, working, scale.leg, facing, yaw, height)
     return {
         "supporting_knee": s.knee,
-        "supporting_knee_to_camera": knee_to_camera(yaw, supporting_near),
+        "supporting_knee_to_camera": knee_to_camera(yaw, near == OTHER[working]),
         "working_leg_to_camera": leg_to_camera(p[..., wi["hip"], :], p[..., wi["ankle"], :], scale.leg),
         "working_knee": working_knee(p[..., wi["hip"], :], p[..., wi["knee"], :], w.knee, knee_3d, scale.leg, yaw),
         "plie_knee": plie,
