@@ -167,11 +167,13 @@ def test_leg_direction_in_world_coordinates():
 
 # ----------------------------------------------------------------- where the leg goes, from the body itself
 
-def dancer(leg_azimuth: float, leg_height: float, yaw: float) -> tuple[np.ndarray, np.ndarray]:
+def dancer(leg_azimuth: float, leg_height: float, yaw: float,
+           camera_m: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A dancer on her left leg, the right leg raised straight to `leg_height` (from straight down) in
     the direction `leg_azimuth` (0 devant, 90 à la seconde, 180 derrière), seen by a camera she is
     turned `yaw` degrees from (0: facing it, 90: her left side to the camera, facing the picture's left;
-    -90: her right side to it).
+    -90: her right side to it), from far away, or `camera_m` metres from her hips (perspective: what is
+    nearer looks larger).
 
     Returns (pixels, world) in MediaPipe's conventions: pixels y down; world metres, x right, y down,
     z away from the camera. Her own frame: x her left, y up, z forward.
@@ -195,8 +197,10 @@ def dancer(leg_azimuth: float, leg_height: float, yaw: float) -> tuple[np.ndarra
     # camera frame: image x right, y down, z away; she faces the camera at yaw 0 (her left = image right)
     rot = np.array([[np.cos(t), 0, -np.sin(t)], [0, -1, 0], [-np.sin(t), 0, -np.cos(t)]])
     world = np.stack([rot @ body[n] for n in L.NAMES])
-    pixels = 320 + 250 * world[:, :2]
-    pixels[:, 1] = 240 + 250 * (world[:, 1] + 0.8)
+    shown = world[:, :2] + (0.0, 0.8)
+    if camera_m is not None:
+        shown = shown * camera_m / (camera_m + world[:, 2:3])
+    pixels = np.array([320.0, 240.0]) + 250 * shown
     world[:, 2] /= DIRECTION.world_depth_scale  # MediaPipe's world depth reads shallow
     return pixels, world - (world[L.LEFT_HIP] + world[L.RIGHT_HIP]) / 2
 
@@ -487,6 +491,27 @@ def test_how_far_the_working_leg_points_from_the_camera(azimuth, yaw, expected):
 
     pixels, world = dancer(azimuth, 90, yaw)
     assert float(dancer_measures(pixels, world, "right")["working_leg_to_camera"]) == pytest.approx(expected, abs=3)
+
+
+@pytest.mark.parametrize("azimuth, camera_m, expected", [
+    (0, 3.0, 0),        # 3 m off: the foot coming nearer than the knee makes the shank look longer
+    (90, 3.0, 90),      # ... going away, shorter
+    (0, None, None),    # seen from far away the two legs look alike: unknown, not a guess
+    (90, None, None),
+])
+def test_perspective_tells_the_far_legs_devant_from_its_a_la_seconde(azimuth, camera_m, expected):
+    """From three-quarter the far leg's devant and à la seconde make the same picture, and MediaPipe's 3D
+    leg may read in between (here 65 deg); the nearer half of a leg looks larger, against its proportions
+    while it hung at the start of the clip."""
+    hanging = dancer(0, 0, 45, camera_m)
+    pixels, _ = dancer(azimuth, 90, 45, camera_m)
+    _, world = dancer(65, 90, 45, camera_m)
+    m = dancer_measures(np.stack([hanging[0]] * 3 + [pixels] * 3), np.stack([hanging[1]] * 3 + [world] * 3), "right")
+    direction = float(m["working_leg_direction"][-1])
+    if expected is None:
+        assert np.isnan(direction)
+    else:
+        assert direction == pytest.approx(expected, abs=25)
 
 
 def test_the_far_leg_is_never_called_devant_when_its_3d_leg_reads_behind_her():

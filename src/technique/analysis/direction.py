@@ -44,6 +44,16 @@ class DirectionConfig:
     # both read
     far_devant_below: float = 45.0
     far_seconde_above: float = 85.0
+    # perspective: the part of a leg nearer the camera looks larger. A raised straight leg's shank/thigh
+    # picture ratio against the same ratio hanging (BodyScale.shank_to_thigh) grows when the foot comes
+    # nearer than the knee and shrinks when it goes away. Dev renders (camera 3 m off, the usual webcam
+    # distance for a whole body), far leg from three-quarter: devant (foot nearer) 1.10-1.46 as MediaPipe
+    # reads it, 1.10-1.14 in the renders' true picture; à la seconde (foot away) 0.72-1.00, true 0.79.
+    # Only beyond these, and only for the far leg where MediaPipe's 3D leg reads in between.
+    size_nearer_above: float = 1.08
+    size_farther_below: float = 0.95
+    # degrees of leg height from which the foot lies far enough off the hip's depth for it to show
+    size_shows_from: float = 45.0
     # frames (half a second at 30 fps): the longest unknown stretch of a held leg filled from both sides
     held_gap_frames: int = 15
     # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
@@ -176,6 +186,22 @@ def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float
     return np.where(np.isfinite(deep), out, flat)
 
 
+def ankle_nearer(pixels: np.ndarray, side: str, shank_to_thigh: float, knee: np.ndarray,
+                 height: np.ndarray) -> np.ndarray:
+    """Whether perspective shows a raised straight leg's foot nearer the camera than its knee (+1),
+    farther (-1) or can't tell (0): its shank against its thigh in the picture looks longer than while it
+    hung, or shorter (DirectionConfig.size_nearer_above). A leg pointing partly at the camera shows both
+    foreshortened alike, so only the nearer half grows."""
+    i = SIDE_POINTS[side]
+    p = pixels
+    with np.errstate(invalid="ignore", divide="ignore"):
+        growth = (distance(p[..., i["knee"], :], p[..., i["ankle"], :])
+                  / distance(p[..., i["hip"], :], p[..., i["knee"], :])) / shank_to_thigh
+        shows = (np.nan_to_num(height, nan=0.0) >= DIRECTION.size_shows_from) & (np.nan_to_num(knee, nan=0.0) >= 150.0)
+        return np.where(shows & (growth > DIRECTION.size_nearer_above), 1.0,
+                        np.where(shows & (growth < DIRECTION.size_farther_below), -1.0, 0.0))
+
+
 def world_leg_direction(world: np.ndarray, side: str) -> np.ndarray:
     """Where MediaPipe's 3D leg points in its own 3D body frame, degrees: 0 devant, 90 out to the working
     side, 180 derrière, negative across the body.
@@ -203,7 +229,7 @@ def _apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
-                   yaw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                   yaw: np.ndarray, foot_nearer: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """(forward, outward) of the working hip->ankle in standing leg lengths; NaN where the view can't tell.
 
     The picture gives the leg's horizontal and vertical offsets; its length says how much of it points
@@ -212,8 +238,9 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     body, so usually only one is possible. When both are (a raised leg seen from the front: in front of
     her or behind her), a foot near the floor is placed by perspective (a foot in front stands lower in
     the picture than the supporting foot); in a three-quarter view MediaPipe's 3D leg (for the far leg
-    only when it reads clearly in front or clearly to the side) or a clear depth decides; otherwise the
-    forward part is unknown (NaN) and only "out to the side" is reported.
+    only when it reads clearly in front or clearly to the side, else perspective: `foot_nearer`, from
+    ankle_nearer) or a clear depth decides; otherwise the forward part is unknown (NaN) and only "out
+    to the side" is reported.
     """
     i, o = SIDE_POINTS[side], SIDE_POINTS[OTHER[side]]
     p = pixels
@@ -260,6 +287,9 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
         far_seconde = (world_dir > DIRECTION.far_seconde_above) & (world_dir < CATEGORY_BOUNDS[1])
     far_says = three_quarter & ~near_leg & (far_devant | far_seconde)
     far_pick = np.where(far_devant, c1 < c2, np.abs(c1 - 90.0) < np.abs(c2 - 90.0))
+    # in between, perspective may: its foot looking nearer than its knee is the leg in front (ankle_nearer)
+    sized = three_quarter & ~near_leg & ~far_says & (np.asarray(foot_nearer) != 0)
+    far_says, far_pick = far_says | sized, np.where(sized, np.asarray(foot_nearer) > 0, far_pick)
     clear_depth = three_quarter & (np.abs(np.nan_to_num(dz)) > DIRECTION.depth_clear_m)
     deep_nearer = np.where(world_says, to1 < to2, np.where(far_says, far_pick, deep_nearer))
     world_says = world_says | far_says
@@ -293,7 +323,8 @@ def _category(direction: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(direction), -1, np.digitize(direction, CATEGORY_BOUNDS))
 
 def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
-                  yaw: np.ndarray, height: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  yaw: np.ndarray, height: np.ndarray, foot_nearer: np.ndarray | float = 0.0
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(forward, outward, direction) of the working leg, said only where the view is sure.
 
     The body's yaw is an estimate: the leg is solved again with the yaw 15 deg either way, and where
@@ -305,7 +336,7 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
     for offset in (0.0, -DIRECTION.yaw_uncertainty, DIRECTION.yaw_uncertainty):
         # turning further only makes sense towards a known facing
         tried = np.where(profile | ((offset > 0) & ~facing_known), yaw, np.clip(yaw + offset, 0.0, DIRECTION.view_side_above))
-        forward, outward = leg_components(pixels, world, side, rest, facing, tried)
+        forward, outward = leg_components(pixels, world, side, rest, facing, tried, foot_nearer)
         runs.append((forward, outward, leg_direction_2d(forward, outward, height)))
     # a variant that can't tell (NaN) doesn't contradict; one that says otherwise does
     categories = [_category(d) for _, _, d in runs]

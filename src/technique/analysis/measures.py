@@ -37,8 +37,9 @@ Angle conventions (documented once, here):
   possible a foot on the floor is placed by perspective against the supporting heel (in front of her
   stands lower in the picture); in a three-quarter view MediaPipe's 3D leg, in its own 3D body frame,
   picks the one it lies clearly nearer to (for the far leg, whose devant and à la seconde read much
-  alike in 3D too, only a 3D direction clearly in front or clearly to the side), or a clear depth
-  (30 cm) decides; otherwise the forward part is
+  alike in 3D too, only a 3D direction clearly in front or clearly to the side; in between, perspective:
+  a raised foot nearer the camera than its knee makes the shank look longer against the thigh than
+  while the leg hung), or a clear depth (30 cm) decides; otherwise the forward part is
   unknown (NaN). The yaw is only an estimate: the leg is solved again with the yaw
   15 deg either way, and a direction that changes with it is unknown, not guessed.
 - working_leg_direction: where the leg goes in the floor plane: 0 = devant, 90 = à la seconde,
@@ -84,7 +85,7 @@ import numpy as np
 
 from technique import landmarks as L
 from technique.series import rolling_percentile
-from technique.analysis.direction import (DIRECTION, body_yaw, facing_x, facing_yaw, in_three_quarter, leg_direction, nearer_side,
+from technique.analysis.direction import (DIRECTION, ankle_nearer, body_yaw, facing_x, facing_yaw, in_three_quarter, leg_direction, nearer_side,
                                         leg_height, steady_yaw)
 from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, body_height, distance, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
 from technique.wording import UNITS
@@ -161,11 +162,14 @@ class BodyScale:
 
     leg: hip->ankle of a straight, hanging leg. flat: for each foot ("supporting", "working"), the
     image y of its ankle and toe standing flat (per frame for a clip: its lowest place in the picture
-    over the last few seconds; a number for a single frame).
+    over the last few seconds; a number for a single frame). shank_to_thigh: the working leg's
+    knee->ankle over hip->knee in the picture while it hangs straight (NaN for a single frame), against
+    which perspective shows a raised leg's foot coming nearer or going away (direction.ankle_nearer).
     """
 
     leg: float
     flat: dict  # foot -> (ankle_y, toe_y)
+    shank_to_thigh: float = float("nan")
 
 
 def body_scale(pixels: np.ndarray, working: str = "right") -> BodyScale:
@@ -189,7 +193,20 @@ def body_scale(pixels: np.ndarray, working: str = "right") -> BodyScale:
         levels = [rolling_percentile(np.where(bent, np.nan, p[:, i[part], 1]), MEASURING.flat_window_frames, 90)
                   for part in ("ankle", "toe")]
         flat[foot] = tuple(levels) if pixels.ndim == 3 else tuple(float(v[0]) for v in levels)
-    return BodyScale(leg, flat)
+    return BodyScale(leg, flat, hanging_shank_to_thigh(pixels, working) if pixels.ndim == 3 else float("nan"))
+
+
+def hanging_shank_to_thigh(pixels: np.ndarray, working: str) -> float:
+    """The working leg's knee->ankle over hip->knee in the picture, median over the frames where it hangs
+    straight (within 10 deg of vertical, knee over 165): the body's own proportion as this camera sees
+    it at the hip's depth. NaN without such frames."""
+    i = SIDE_POINTS[working]
+    hip, knee, ankle = pixels[:, i["hip"]], pixels[:, i["knee"]], pixels[:, i["ankle"]]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        hanging = (from_vertical_down(hip, ankle) < 10.0) & (joint_angle(hip, knee, ankle) > 165.0)
+        ratio = distance(knee, ankle) / distance(hip, knee)
+    ratio = ratio[hanging & np.isfinite(ratio)]
+    return float(np.median(ratio)) if ratio.size else float("nan")
 
 
 def knee_to_camera(yaw: np.ndarray, knee_side_near: np.ndarray) -> np.ndarray:
@@ -407,7 +424,8 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     # of sight and looks straight (the far leg from three-quarter read 28-33 deg where it leans 8)
     height = np.where(np.nan_to_num(plie, nan=180.0) < MEASURING.plie_bent,
                       from_vertical_down(p[..., wi["hip"], :], p[..., wi["ankle"], :]), height)
-    forward, lateral, direction = leg_direction(p, world, working, scale.leg, facing, yaw, height)
+    foot_nearer = ankle_nearer(p, working, scale.shank_to_thigh, w.knee, height)
+    forward, lateral, direction = leg_direction(p, world, working, scale.leg, facing, yaw, height, foot_nearer)
     return {
         "supporting_knee": s.knee,
         "supporting_knee_to_camera": knee_to_camera(yaw, near == OTHER[working]),
