@@ -493,6 +493,20 @@ def test_how_far_the_working_leg_points_from_the_camera(azimuth, yaw, expected):
     assert float(dancer_measures(pixels, world, "right")["working_leg_to_camera"]) == pytest.approx(expected, abs=3)
 
 
+@pytest.mark.parametrize("yaw", [70, -70])
+def test_a_leg_to_the_side_seen_near_profile_is_not_placed_by_the_profile_guess(yaw):
+    """Seen 20 deg off profile (the yaw reads 70) a leg à la seconde also fits a profile's leg 20 deg
+    forward or back; the view could be three-quarter (the yaw is known to ~15 deg), where it reads
+    otherwise: unknown, or right, never off by the view's error. Devant and derrière stay clear."""
+    def direction(azimuth):
+        p, w = dancer(azimuth, 30, yaw)
+        return float(dancer_measures(np.stack([p] * 3), np.stack([w] * 3), "right")["working_leg_direction"][0])
+    seconde = direction(90)
+    assert np.isnan(seconde) or abs(seconde - 90) < 10, seconde
+    assert direction(0) == pytest.approx(0, abs=25)
+    assert direction(180) == pytest.approx(180, abs=25)
+
+
 @pytest.mark.parametrize("azimuth, camera_m, expected", [
     (0, 3.0, 0),        # 3 m off: the foot coming nearer than the knee makes the shank look longer
     (90, 3.0, 90),      # ... going away, shorter

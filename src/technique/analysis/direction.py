@@ -328,14 +328,20 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
     """(forward, outward, direction) of the working leg, said only where the view is sure.
 
     The body's yaw is an estimate: the leg is solved again with the yaw 15 deg either way, and where
-    devant / à la seconde / derrière changes with it, the direction is unknown (NaN), not a guess.
+    devant / à la seconde / derrière changes with it, the direction is unknown (NaN), not a guess. A
+    profile is solved as a true profile, and also as three-quarter when its yaw lies within those 15
+    deg of the three-quarter band: seen from 70 deg a leg à la seconde reads 20 deg forward or back as
+    a profile, and MediaPipe's foreshortened leg behind it (dev renders: 149 deg, "derrière").
     """
     profile = yaw > DIRECTION.view_side_above
     runs = []
     facing_known = np.abs(np.nan_to_num(facing)) >= 0.3
     for offset in (0.0, -DIRECTION.yaw_uncertainty, DIRECTION.yaw_uncertainty):
         # turning further only makes sense towards a known facing
-        tried = np.where(profile | ((offset > 0) & ~facing_known), yaw, np.clip(yaw + offset, 0.0, DIRECTION.view_side_above))
+        # a profile read within the uncertainty of the three-quarter band is tried as three-quarter too
+        near_band = profile & (offset < 0) & (yaw + offset <= DIRECTION.view_side_above)
+        tried = np.where((profile & ~near_band) | ((offset > 0) & ~facing_known), yaw,
+                         np.clip(yaw + offset, 0.0, DIRECTION.view_side_above))
         forward, outward = leg_components(pixels, world, side, rest, facing, tried, foot_nearer)
         runs.append((forward, outward, leg_direction_2d(forward, outward, height)))
     # a variant that can't tell (NaN) doesn't contradict; one that says otherwise does
