@@ -39,6 +39,8 @@ class DirectionConfig:
     # within ~25 deg of the true one for the near leg and for any leg behind, and 30-60 deg off, towards
     # à la seconde, for the far leg devant)
     world_pick_margin: float = 20.0
+    # degrees: the near leg's picture leg must lie this near its 3D direction (a category's width)
+    world_agree_within: float = 45.0
     # degrees of MediaPipe's 3D direction of the far leg, from three-quarter, that say devant (within this
     # of her front) or à la seconde (over this, up to 135); between them its devant and its à la seconde
     # both read
@@ -300,6 +302,11 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     middle = (agree & ok1 & ok2) | level
     forward = np.where(middle, (a1 + a2) / 2, np.where(first, a1, a2))
     outward = np.where(middle, (b1 + b2) / 2, np.where(first, b1, b2))
+    # the near leg's 3D direction reads within ~25 deg of the true one: a picture leg far from it is
+    # misplaced (a leg devant seen 30 deg off her front: 3D -10, the picture's legs 64 and -175)
+    chosen = np.degrees(np.arctan2(outward, forward))
+    misplaced = in_three_quarter(yaw) & near_leg & (_apart(world_dir, chosen) > DIRECTION.world_agree_within)
+    known = known & ~misplaced
     forward, outward = np.where(known, forward, np.nan), np.where(known, outward, np.minimum(b1, b2))
     # profile: the hips overlap, so which side is "out" can't be signed; forward is the horizontal
     profile = yaw > DIRECTION.view_side_above
@@ -330,23 +337,27 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
     The body's yaw is an estimate: the leg is solved again with the yaw 15 deg either way, and where
     devant / à la seconde / derrière changes with it, the direction is unknown (NaN), not a guess. A
     profile is solved as a true profile, and also as three-quarter when its yaw lies within those 15
-    deg of the three-quarter band: seen from 70 deg a leg à la seconde reads 20 deg forward or back as
-    a profile, and MediaPipe's foreshortened leg behind it (dev renders: 149 deg, "derrière").
+    deg of the three-quarter band, and said only where that solution says the same: seen from 70 deg a
+    leg à la seconde reads 20 deg forward or back as a profile, and MediaPipe's foreshortened leg
+    behind it (dev renders: 149 deg, "derrière").
     """
     profile = yaw > DIRECTION.view_side_above
+    # a profile read within the yaw's uncertainty of the three-quarter band is tried as three-quarter too
+    near_band = profile & (yaw - DIRECTION.yaw_uncertainty <= DIRECTION.view_side_above)
     runs = []
     facing_known = np.abs(np.nan_to_num(facing)) >= 0.3
     for offset in (0.0, -DIRECTION.yaw_uncertainty, DIRECTION.yaw_uncertainty):
         # turning further only makes sense towards a known facing
-        # a profile read within the uncertainty of the three-quarter band is tried as three-quarter too
-        near_band = profile & (offset < 0) & (yaw + offset <= DIRECTION.view_side_above)
-        tried = np.where((profile & ~near_band) | ((offset > 0) & ~facing_known), yaw,
+        as_profile = profile & ~(near_band & (offset < 0))
+        tried = np.where(as_profile | ((offset > 0) & ~facing_known), yaw,
                          np.clip(yaw + offset, 0.0, DIRECTION.view_side_above))
         forward, outward = leg_components(pixels, world, side, rest, facing, tried, foot_nearer)
         runs.append((forward, outward, leg_direction_2d(forward, outward, height)))
-    # a variant that can't tell (NaN) doesn't contradict; one that says otherwise does
+    # a variant that can't tell (NaN) doesn't contradict; one that says otherwise does. A profile near
+    # the band is kept only where the three-quarter solution says the same
     categories = [_category(d) for _, _, d in runs]
-    sure = (categories[0] >= 0) & np.all([(c == categories[0]) | (c < 0) for c in categories[1:]], axis=0)
+    turned_less_agrees = (categories[1] == categories[0]) | ((categories[1] < 0) & ~near_band)
+    sure = (categories[0] >= 0) & turned_less_agrees & ((categories[2] == categories[0]) | (categories[2] < 0))
     forward, outward, direction = runs[0]
     forward, direction = np.where(sure, forward, np.nan), np.where(sure, direction, np.nan)
     held = held_through(direction, height)
