@@ -231,7 +231,8 @@ def _apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
-                   yaw: np.ndarray, foot_nearer: np.ndarray | float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+                   yaw: np.ndarray, foot_nearer: np.ndarray | float = 0.0,
+                   check_3d: np.ndarray | bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(forward, outward) of the working hip->ankle in standing leg lengths; NaN where the view can't tell.
 
     The picture gives the leg's horizontal and vertical offsets; its length says how much of it points
@@ -242,7 +243,8 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     the picture than the supporting foot); in a three-quarter view MediaPipe's 3D leg (for the far leg
     only when it reads clearly in front or clearly to the side, else perspective: `foot_nearer`, from
     ankle_nearer) or a clear depth decides; otherwise the forward part is unknown (NaN) and only "out
-    to the side" is reported.
+    to the side" is reported. With `check_3d`, a near leg's picture leg far from its 3D leg is
+    misplaced, and unknown too.
     """
     i, o = SIDE_POINTS[side], SIDE_POINTS[OTHER[side]]
     p = pixels
@@ -305,7 +307,8 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     # the near leg's 3D direction reads within ~25 deg of the true one: a picture leg far from it is
     # misplaced (a leg devant seen 30 deg off her front: 3D -10, the picture's legs 64 and -175)
     chosen = np.degrees(np.arctan2(outward, forward))
-    misplaced = in_three_quarter(yaw) & near_leg & (_apart(world_dir, chosen) > DIRECTION.world_agree_within)
+    misplaced = (in_three_quarter(yaw) & near_leg & check_3d
+                 & (_apart(world_dir, chosen) > DIRECTION.world_agree_within))
     known = known & ~misplaced
     forward, outward = np.where(known, forward, np.nan), np.where(known, outward, np.minimum(b1, b2))
     # profile: the hips overlap, so which side is "out" can't be signed; forward is the horizontal
@@ -337,9 +340,8 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
     The body's yaw is an estimate: the leg is solved again with the yaw 15 deg either way, and where
     devant / à la seconde / derrière changes with it, the direction is unknown (NaN), not a guess. A
     profile is solved as a true profile, and also as three-quarter when its yaw lies within those 15
-    deg of the three-quarter band, and said only where that solution says the same: seen from 70 deg a
-    leg à la seconde reads 20 deg forward or back as a profile, and MediaPipe's foreshortened leg
-    behind it (dev renders: 149 deg, "derrière").
+    deg of the three-quarter band: seen from 70 deg a leg à la seconde reads 20 deg forward or back as
+    a profile, and MediaPipe's foreshortened leg behind it (dev renders: 149 deg, "derrière").
     """
     profile = yaw > DIRECTION.view_side_above
     # a profile read within the yaw's uncertainty of the three-quarter band is tried as three-quarter too
@@ -351,13 +353,13 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
         as_profile = profile & ~(near_band & (offset < 0))
         tried = np.where(as_profile | ((offset > 0) & ~facing_known), yaw,
                          np.clip(yaw + offset, 0.0, DIRECTION.view_side_above))
-        forward, outward = leg_components(pixels, world, side, rest, facing, tried, foot_nearer)
+        # (a profile tried as three-quarter is the picture's own reading: no 3D check, see leg_components)
+        forward, outward = leg_components(pixels, world, side, rest, facing, tried, foot_nearer,
+                                          check_3d=~(near_band & (offset < 0)))
         runs.append((forward, outward, leg_direction_2d(forward, outward, height)))
-    # a variant that can't tell (NaN) doesn't contradict; one that says otherwise does. A profile near
-    # the band is kept only where the three-quarter solution says the same
+    # a variant that can't tell (NaN) doesn't contradict; one that says otherwise does
     categories = [_category(d) for _, _, d in runs]
-    turned_less_agrees = (categories[1] == categories[0]) | ((categories[1] < 0) & ~near_band)
-    sure = (categories[0] >= 0) & turned_less_agrees & ((categories[2] == categories[0]) | (categories[2] < 0))
+    sure = (categories[0] >= 0) & np.all([(c == categories[0]) | (c < 0) for c in categories[1:]], axis=0)
     forward, outward, direction = runs[0]
     forward, direction = np.where(sure, forward, np.nan), np.where(sure, direction, np.nan)
     held = held_through(direction, height)
