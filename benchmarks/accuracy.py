@@ -65,7 +65,7 @@ FAULTED_MOVEMENTS = {
     "demi_plie_first": ("torso_leaning_forward", "heels_up"), "tendu_devant": ("bent_working_knee",),
     "tendu_a_la_seconde": ("bent_working_knee",), "releve": ("releve_too_low",),
 }
-# measure -> ground truth per side ({side} = the leg the code chose as working / supporting)
+# measure -> ground truth per side ({w} / {s} = the dancer's working / supporting leg, from the renders)
 MEASURE_TRUTH = {
     "supporting_knee": "knee_{s}", "working_knee": "knee_{w}", "working_leg_height": "leg_from_vertical_{w}",
     "working_thigh_height": "thigh_from_vertical_{w}", "torso_tilt": "torso_tilt",
@@ -141,9 +141,13 @@ def verdict_of(analysis, criterion) -> str:
 
 
 def true_angles(gt: dict, space: str, measure: str, analysis) -> np.ndarray | None:
-    """The ground truth of one measure per frame ("3d" or "2d"), for the sides the code chose as working
-    and supporting (NaN where the renderer has none), or None when the renders don't give it."""
-    w = "l" if analysis.working_leg == "left" else "r"
+    """The ground truth of one measure per frame ("3d" or "2d"), for the dancer's working and supporting
+    legs (NaN where the renderer has none), or None when the renders don't give it.
+
+    The renders' working leg, not the side the code named: MediaPipe may swap the legs' names in
+    profile while the code still measures the raised leg; a code that measured the wrong leg shows
+    here as a large error. (Which side it named is counted on its own, "working leg chosen right".)"""
+    w = gt.get("working") if gt.get("working") in ("l", "r") else ("l" if analysis.working_leg == "left" else "r")
     truth = gt[f"angles_{space}"].get(MEASURE_TRUTH[measure].format(w=w, s="r" if w == "l" else "l"))
     return None if truth is None else np.array([np.nan if x is None else x for x in truth], float)
 
@@ -449,7 +453,7 @@ def angle_table(rows: list[dict], title: str) -> dict:
     out = {}
     for space, what in (("3d", "the true (anatomical) angle"), ("2d", "the angle in the picture")):
         print(f"\n== Angle error in degrees vs {what} ({space}), {title}: MAE / mean signed error (clips),"
-              f" frames where the movement is held; sides as the code chose the working leg ==")
+              f" frames where the movement is held; the renders' working leg ==")
         print_azimuth_legend(views)
         print(f"{'measure':<24}" + "".join(f"{short(v):>18}" for v in views))
         for measure in MEASURE_TRUTH:

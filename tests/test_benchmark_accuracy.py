@@ -90,3 +90,16 @@ def test_per_view_columns_keep_the_named_views_and_add_azimuths_from_her_right_t
     assert acc.table_views({"az+70", "az-30", "front", "az+30", "az-70"}) == \
         ["front", "az-30", "az-70", "az+30", "az+70"]
     assert acc.short("az-30").startswith("30°R") and acc.short("az+70").startswith("70°L")
+
+
+def test_angle_errors_compare_with_the_dancers_working_leg_not_the_side_the_code_named(acc):
+    """MediaPipe may swap the legs' names in profile while the code measures the raised leg: the truth is
+    the renders' working leg (here left, raised to 90; the right one hangs)."""
+    gt = {"working": "l", "angles_3d": {"leg_from_vertical_l": [90.0, 90.0], "leg_from_vertical_r": [0.0, 0.0],
+                                        "knee_l": [170.0, 170.0], "knee_r": [150.0, 150.0]}}
+    named_right = SimpleNamespace(working_leg="right")
+    assert list(acc.true_angles(gt, "3d", "working_leg_height", named_right)) == [90.0, 90.0]
+    assert list(acc.true_angles(gt, "3d", "supporting_knee", named_right)) == [150.0, 150.0]
+    # without the renders' working leg (older truth files), the side the code named
+    del gt["working"]
+    assert list(acc.true_angles(gt, "3d", "working_leg_height", named_right)) == [0.0, 0.0]
