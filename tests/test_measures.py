@@ -520,6 +520,22 @@ def test_the_near_legs_picture_far_from_its_3d_leg_is_misplaced(picture, expecte
         assert direction == pytest.approx(expected, abs=10)
 
 
+@pytest.mark.parametrize("azimuth, height, yaw", [
+    (0, 70, 0),      # a thigh raised devant seen from the front points at the camera: no angle in the picture
+    (0, 70, 20),
+    (90, 60, 60),    # à la seconde seen from 60 deg: foreshortened
+    (0, 60, 90),     # in the picture's plane (profile): the picture's own angle
+    (90, 70, 0),
+])
+def test_thigh_height_holds_against_foreshortening(azimuth, height, yaw):
+    """The knee's drop below the hip against the thigh's length while it hung (the clip's first frames)
+    gives its height whichever way it points, as the leg's height does."""
+    hanging = dancer(0, 0, yaw)
+    pixels, world = dancer(azimuth, height, yaw)
+    m = dancer_measures(np.stack([hanging[0]] * 3 + [pixels] * 3), np.stack([hanging[1]] * 3 + [world] * 3), "right")
+    assert float(m["working_thigh_height"][-1]) == pytest.approx(height, abs=3)
+
+
 @pytest.mark.parametrize("azimuth, camera_m, expected", [
     (0, 3.0, 0),        # 3 m off: the foot coming nearer than the knee makes the shank look longer
     (90, 3.0, 90),      # ... going away, shorter

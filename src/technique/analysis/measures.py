@@ -24,6 +24,7 @@ Angle conventions (documented once, here):
   from how far the ankle drops below the hip against the leg's standing length: arccos(drop /
   standing length). That needs no depth and holds in every view (the camera is roughly level). A leg
   pointing almost straight at the camera shows neither: MediaPipe's 3D height is used there.
+  working_thigh_height (hip->knee) likewise, against the thigh's length while the leg hung.
 - facing_x: which way the dancer faces in the picture, from the body itself: the nose ahead of the
   ears and the supporting foot's toes ahead of its heel. +1 = towards the picture's right, -1 = left,
   0 = towards the camera (or away). body_yaw: how far she is turned from the camera, 0 = front (or
@@ -86,7 +87,7 @@ import numpy as np
 from technique import landmarks as L
 from technique.series import rolling_percentile
 from technique.analysis.direction import (DIRECTION, ankle_nearer, body_yaw, facing_x, facing_yaw, in_three_quarter, leg_direction, nearer_side,
-                                        leg_height, steady_yaw)
+                                        leg_height, steady_yaw, thigh_height)
 from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, body_height, distance, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
 from technique.wording import UNITS
 
@@ -162,14 +163,16 @@ class BodyScale:
 
     leg: hip->ankle of a straight, hanging leg. flat: for each foot ("supporting", "working"), the
     image y of its ankle and toe standing flat (per frame for a clip: its lowest place in the picture
-    over the last few seconds; a number for a single frame). shank_to_thigh: the working leg's
-    knee->ankle over hip->knee in the picture while it hangs straight (NaN for a single frame), against
-    which perspective shows a raised leg's foot coming nearer or going away (direction.ankle_nearer).
+    over the last few seconds; a number for a single frame). While the working leg hangs straight
+    (NaN for a single frame): thigh, its hip->knee (the thigh's height against foreshortening,
+    direction.thigh_height); shank_to_thigh, its knee->ankle over hip->knee, against which perspective
+    shows a raised leg's foot coming nearer or going away (direction.ankle_nearer).
     """
 
     leg: float
     flat: dict  # foot -> (ankle_y, toe_y)
     shank_to_thigh: float = float("nan")
+    thigh: float = float("nan")
 
 
 def body_scale(pixels: np.ndarray, working: str = "right") -> BodyScale:
@@ -193,20 +196,25 @@ def body_scale(pixels: np.ndarray, working: str = "right") -> BodyScale:
         levels = [rolling_percentile(np.where(bent, np.nan, p[:, i[part], 1]), MEASURING.flat_window_frames, 90)
                   for part in ("ankle", "toe")]
         flat[foot] = tuple(levels) if pixels.ndim == 3 else tuple(float(v[0]) for v in levels)
-    return BodyScale(leg, flat, hanging_shank_to_thigh(pixels, working) if pixels.ndim == 3 else float("nan"))
+    thigh, shank_to_thigh = hanging_lengths(pixels, working) if pixels.ndim == 3 else (float("nan"),) * 2
+    return BodyScale(leg, flat, shank_to_thigh, thigh)
 
 
-def hanging_shank_to_thigh(pixels: np.ndarray, working: str) -> float:
-    """The working leg's knee->ankle over hip->knee in the picture, median over the frames where it hangs
-    straight (within 10 deg of vertical, knee over 165): the body's own proportion as this camera sees
-    it at the hip's depth. NaN without such frames."""
+def hanging_lengths(pixels: np.ndarray, working: str) -> tuple[float, float]:
+    """(thigh, shank / thigh) of the working leg in the picture over the frames where it hangs straight
+    (within 10 deg of vertical, knee over 165), across the line of sight at the hip's depth whatever
+    the view: the thigh's longest (95th percentile, as the leg's) and the proportion's median. NaN
+    without such frames."""
     i = SIDE_POINTS[working]
     hip, knee, ankle = pixels[:, i["hip"]], pixels[:, i["knee"]], pixels[:, i["ankle"]]
     with np.errstate(invalid="ignore", divide="ignore"):
         hanging = (from_vertical_down(hip, ankle) < 10.0) & (joint_angle(hip, knee, ankle) > 165.0)
-        ratio = distance(knee, ankle) / distance(hip, knee)
-    ratio = ratio[hanging & np.isfinite(ratio)]
-    return float(np.median(ratio)) if ratio.size else float("nan")
+        thigh = distance(hip, knee)
+        ratio = distance(knee, ankle) / thigh
+    hanging &= np.isfinite(ratio)
+    if not hanging.any():
+        return float("nan"), float("nan")
+    return float(np.percentile(thigh[hanging], 95)), float(np.median(ratio[hanging]))
 
 
 def knee_to_camera(yaw: np.ndarray, knee_side_near: np.ndarray) -> np.ndarray:
@@ -433,7 +441,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "working_knee": working_knee(p[..., wi["hip"], :], p[..., wi["knee"], :], w.knee, knee_3d, scale.leg, yaw),
         "plie_knee": plie,
         "working_leg_height": height,
-        "working_thigh_height": w.thigh_height,
+        "working_thigh_height": thigh_height(p[..., wi["hip"], :], p[..., wi["knee"], :], scale.thigh),
         "working_hip_angle": w.hip,
         "working_foot_point": w.foot_point,
         "working_leg_height_3d": w.leg_height_3d,
