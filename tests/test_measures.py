@@ -536,6 +536,19 @@ def test_thigh_height_holds_against_foreshortening(azimuth, height, yaw):
     assert float(m["working_thigh_height"][-1]) == pytest.approx(height, abs=3)
 
 
+@pytest.mark.parametrize("yaw, expected", [(18, 0), (5, None)])
+def test_a_front_view_near_three_quarter_lets_the_3d_leg_decide(yaw, expected):
+    """Read 18 deg from her front the view may be three-quarter (the yaw is known to ~15 deg), where
+    MediaPipe's 3D leg says devant or not; square to the camera (5 deg) a raised leg pointing at it
+    stays unknown."""
+    pixels, world = dancer(0, 90, yaw)
+    direction = float(dancer_measures(np.stack([pixels] * 3), np.stack([world] * 3), "right")["working_leg_direction"][0])
+    if expected is None:
+        assert np.isnan(direction), direction
+    else:
+        assert direction == pytest.approx(expected, abs=15)
+
+
 @pytest.mark.parametrize("azimuth, camera_m, expected", [
     (0, 3.0, 0),        # 3 m off: the foot coming nearer than the knee makes the shank look longer
     (90, 3.0, 90),      # ... going away, shorter

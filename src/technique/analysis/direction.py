@@ -291,7 +291,8 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     # MediaPipe's depth decides only in a three-quarter view, and only when it is clear (the ankle a
     # good 30 cm nearer or farther than the hip): on the dev renders that added 7 right names and no wrong one,
     # where any depth difference added 17 right and 4 wrong
-    three_quarter = in_three_quarter(yaw)
+    # ... and in a front view within the yaw's uncertainty of that band (read 19-20 at 30 deg off her front)
+    three_quarter = in_three_quarter(yaw) | (np.abs(yaw - DIRECTION.view_front_below) <= DIRECTION.yaw_uncertainty)
     # there, MediaPipe's own 3D leg picks the nearer of the two, when it is clearly nearer to one
     world_dir = world_leg_direction(world, side)
     c1, c2 = np.degrees(np.arctan2(b1, a1)), np.degrees(np.arctan2(b2, a2))  # the two legs' directions
