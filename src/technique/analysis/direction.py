@@ -56,6 +56,9 @@ class DirectionConfig:
     size_farther_below: float = 0.95
     # degrees of leg height from which the foot lies far enough off the hip's depth for it to show
     size_shows_from: float = 45.0
+    # degrees: a knee straighter than this leaves thigh and shank in one line (a straight knee reads 170-177;
+    # the recognition clues' "knee straight" starts at 150)
+    size_straight_knee: float = 150.0
     # frames (half a second at 30 fps): the longest unknown stretch of a held leg filled from both sides
     held_gap_frames: int = 15
     # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
@@ -214,7 +217,8 @@ def ankle_nearer(pixels: np.ndarray, side: str, shank_to_thigh: float, knee: np.
     with np.errstate(invalid="ignore", divide="ignore"):
         growth = (distance(p[..., i["knee"], :], p[..., i["ankle"], :])
                   / distance(p[..., i["hip"], :], p[..., i["knee"], :])) / shank_to_thigh
-        shows = (np.nan_to_num(height, nan=0.0) >= DIRECTION.size_shows_from) & (np.nan_to_num(knee, nan=0.0) >= 150.0)
+        straight = np.nan_to_num(knee, nan=0.0) >= DIRECTION.size_straight_knee
+        shows = (np.nan_to_num(height, nan=0.0) >= DIRECTION.size_shows_from) & straight
         return np.where(shows & (growth > DIRECTION.size_nearer_above), 1.0,
                         np.where(shows & (growth < DIRECTION.size_farther_below), -1.0, 0.0))
 
@@ -313,9 +317,9 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     clear_depth = three_quarter & (np.abs(np.nan_to_num(dz)) > DIRECTION.depth_clear_m)
     deep_nearer = np.where(world_says, to1 < to2, np.where(far_says, far_pick, deep_nearer))
     world_says = world_says | far_says
-    three_quarter = world_says | clear_depth
+    decided_in_depth = world_says | clear_depth
     pick_near = np.where(low_foot & nearer, True, np.where(low_foot & farther, False, deep_nearer))
-    known = (ok1 != ok2) | agree | (low_foot & (nearer | farther)) | three_quarter | level
+    known = (ok1 != ok2) | agree | (low_foot & (nearer | farther)) | decided_in_depth | level
     first = np.where(ok1 != ok2, ok1, np.where(agree, True, pick_near))
     middle = (agree & ok1 & ok2) | level
     forward = np.where(middle, (a1 + a2) / 2, np.where(first, a1, a2))
@@ -323,7 +327,7 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     # the near leg's 3D direction reads within ~25 deg of the true one: a picture leg far from it is
     # misplaced (a leg devant seen 30 deg off her front: 3D -10, the picture's legs 64 and -175)
     chosen = np.degrees(np.arctan2(outward, forward))
-    misplaced = (in_three_quarter(yaw) & near_leg & check_3d
+    misplaced = (three_quarter & near_leg & check_3d
                  & (_apart(world_dir, chosen) > DIRECTION.world_agree_within))
     known = known & ~misplaced
     forward, outward = np.where(known, forward, np.nan), np.where(known, outward, np.minimum(b1, b2))
@@ -366,12 +370,12 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
     facing_known = np.abs(np.nan_to_num(facing)) >= 0.3
     for offset in (0.0, -DIRECTION.yaw_uncertainty, DIRECTION.yaw_uncertainty):
         # turning further only makes sense towards a known facing
-        as_profile = profile & ~(near_band & (offset < 0))
-        tried = np.where(as_profile | ((offset > 0) & ~facing_known), yaw,
+        profile_as_three_quarter = near_band & (offset < 0)
+        tried = np.where((profile & ~profile_as_three_quarter) | ((offset > 0) & ~facing_known), yaw,
                          np.clip(yaw + offset, 0.0, DIRECTION.view_side_above))
         # (a profile tried as three-quarter is the picture's own reading: no 3D check, see leg_components)
         forward, outward = leg_components(pixels, world, side, rest, facing, tried, foot_nearer,
-                                          check_3d=~(near_band & (offset < 0)))
+                                          check_3d=~profile_as_three_quarter)
         runs.append((forward, outward, leg_direction_2d(forward, outward, height)))
     # a variant that can't tell (NaN) doesn't contradict; one that says otherwise does
     categories = [_category(d) for _, _, d in runs]
