@@ -570,6 +570,27 @@ def test_perspective_tells_the_far_legs_devant_from_its_a_la_seconde(azimuth, ca
         assert direction == pytest.approx(expected, abs=25)
 
 
+@pytest.mark.parametrize("azimuth, world_azimuth, yaw, told", [
+    (90, 130, -40, True),     # à la seconde, its 3D leg halfway to derrière
+    (90, 150, -45, False),    # ... or nearer derrière
+    (165, 140, -45, True),    # derrière, its 3D leg halfway to à la seconde
+    (165, 120, -45, False),
+])
+def test_perspective_never_lets_the_near_leg_be_called_what_it_is_not(azimuth, world_azimuth, yaw, told):
+    """The near leg from three-quarter (3 m off): where MediaPipe's 3D leg lies between the picture's two
+    legs, the foot looking nearer or farther than its knee says which; the direction is then right, or
+    unknown, never the other category (without perspective, 90 deg legs were called 159-172, 165 deg
+    legs 84-103)."""
+    hanging = dancer(0, 0, yaw, 3.0)
+    pixels, _ = dancer(azimuth, 90, yaw, 3.0)
+    _, world = dancer(world_azimuth, 90, yaw, 3.0)
+    m = dancer_measures(np.stack([hanging[0]] * 3 + [pixels] * 3), np.stack([hanging[1]] * 3 + [world] * 3), "right")
+    direction = float(m["working_leg_direction"][-1])
+    truth = 1 if azimuth < 135 else 2  # à la seconde, derrière
+    assert np.isnan(direction) or int(np.digitize(direction, (45, 135))) == truth, direction
+    assert np.isfinite(direction) == told, direction
+
+
 def test_the_far_leg_is_never_called_devant_when_its_3d_leg_reads_behind_her():
     """From three-quarter the far leg's picture fits devant or à la seconde; MediaPipe's 3D leg decides only
     when it reads clearly one of them. A 3D leg reading behind her (-160 deg) decides nothing."""

@@ -51,7 +51,8 @@ class DirectionConfig:
     # nearer than the knee and shrinks when it goes away. Dev renders (camera 3 m off, the usual webcam
     # distance for a whole body), far leg from three-quarter: devant (foot nearer) 1.10-1.46 as MediaPipe
     # reads it, 1.10-1.14 in the renders' true picture; à la seconde (foot away) 0.72-1.00, true 0.79.
-    # Only beyond these, and only for the far leg where MediaPipe's 3D leg reads in between.
+    # Near leg: à la seconde (foot nearer) 1.01-1.25, derrière (away) 0.59-0.99 (one arabesque 1.20, which
+    # its 3D leg places). Only beyond these, and only where MediaPipe's 3D leg doesn't place the leg.
     size_nearer_above: float = 1.08
     size_farther_below: float = 0.95
     # degrees of leg height from which the foot lies far enough off the hip's depth for it to show
@@ -260,8 +261,8 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     body, so usually only one is possible. When both are (a raised leg seen from the front: in front of
     her or behind her), a foot near the floor is placed by perspective (a foot in front stands lower in
     the picture than the supporting foot); in a three-quarter view MediaPipe's 3D leg (for the far leg
-    only when it reads clearly in front or clearly to the side, else perspective: `foot_nearer`, from
-    ankle_nearer) or a clear depth decides; otherwise the forward part is unknown (NaN) and only "out
+    only when it reads clearly in front or clearly to the side; where it places neither leg,
+    perspective: `foot_nearer`, from ankle_nearer) or a clear depth decides; otherwise the forward part is unknown (NaN) and only "out
     to the side" is reported. With `check_3d`, a near leg's picture leg far from its 3D leg is
     misplaced, and unknown too.
     """
@@ -311,8 +312,9 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
         far_seconde = (world_dir > DIRECTION.far_seconde_above) & (world_dir < CATEGORY_BOUNDS[1])
     far_says = three_quarter & ~near_leg & (far_devant | far_seconde)
     far_pick = np.where(far_devant, c1 < c2, np.abs(c1 - 90.0) < np.abs(c2 - 90.0))
-    # in between, perspective may: its foot looking nearer than its knee is the leg in front (ankle_nearer)
-    sized = three_quarter & ~near_leg & ~far_says & (np.asarray(foot_nearer) != 0)
+    # where the 3D leg places neither leg, perspective may: the foot looking nearer than its knee is the
+    # picture's leg whose ankle is nearer the camera (ankle_nearer)
+    sized = three_quarter & ~world_says & ~far_says & (np.asarray(foot_nearer) != 0)
     far_says, far_pick = far_says | sized, np.where(sized, np.asarray(foot_nearer) > 0, far_pick)
     clear_depth = three_quarter & (np.abs(np.nan_to_num(dz)) > DIRECTION.depth_clear_m)
     deep_nearer = np.where(world_says, to1 < to2, np.where(far_says, far_pick, deep_nearer))

@@ -38,9 +38,9 @@ Angle conventions (documented once, here):
   possible a foot on the floor is placed by perspective against the supporting heel (in front of her
   stands lower in the picture); in a three-quarter view MediaPipe's 3D leg, in its own 3D body frame,
   picks the one it lies clearly nearer to (for the far leg, whose devant and à la seconde read much
-  alike in 3D too, only a 3D direction clearly in front or clearly to the side; in between, perspective:
-  a raised foot nearer the camera than its knee makes the shank look longer against the thigh than
-  while the leg hung), or a clear depth (30 cm) decides; otherwise the forward part is
+  alike in 3D too, only a 3D direction clearly in front or clearly to the side); where it places
+  neither, perspective (a raised foot nearer the camera than its knee makes the shank look longer
+  against the thigh than while the leg hung), or a clear depth (30 cm) decides; otherwise the forward part is
   unknown (NaN). The yaw is only an estimate: the leg is solved again with the yaw
   15 deg either way, and a direction that changes with it is unknown, not guessed.
 - working_leg_direction: where the leg goes in the floor plane: 0 = devant, 90 = à la seconde,
