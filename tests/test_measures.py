@@ -205,6 +205,21 @@ def dancer(leg_azimuth: float, leg_height: float, yaw: float,
     return pixels, world - (world[L.LEFT_HIP] + world[L.RIGHT_HIP]) / 2
 
 
+def held_clip(pixels: np.ndarray, world: np.ndarray, hanging: tuple | None = None) -> dict:
+    """dancer_measures over a short clip of the pose, after three frames of `hanging` (the leg down: the
+    clip's standing lengths) when given. The last frame's values are the pose's."""
+    frames = ([hanging] * 3 if hanging is not None else []) + [(pixels, world)] * 3
+    return dancer_measures(np.stack([f[0] for f in frames]), np.stack([f[1] for f in frames]), "right")
+
+
+def assert_direction(direction: float, expected: float | None, within: float = 25) -> None:
+    """The leg's direction is `expected` (degrees, within `within`), or unknown (NaN) when None."""
+    if expected is None:
+        assert np.isnan(direction), direction
+    else:
+        assert direction == pytest.approx(expected, abs=within)
+
+
 @pytest.mark.parametrize("azimuth, height, yaw, expected", [
     (0, 90, 90, 0),       # devant seen from the side: devant, whichever way she faces
     (0, 90, -90, 0),
@@ -246,12 +261,7 @@ def test_three_quarter_view_with_shallow_depth(azimuth, yaw, expected):
     pixels, world = dancer(azimuth, 90, yaw)
     for joint in (L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_TOE):
         world[joint, 2] = world[L.RIGHT_HIP, 2] + 0.2 * (world[joint, 2] - world[L.RIGHT_HIP, 2])
-    m = dancer_measures(np.stack([pixels] * 3), np.stack([world] * 3), "right")
-    direction = float(m["working_leg_direction"][0])
-    if expected is None:
-        assert np.isnan(direction)
-    else:
-        assert direction == pytest.approx(expected, abs=25)
+    assert_direction(float(held_clip(pixels, world)["working_leg_direction"][-1]), expected)
 
 
 def front_feet(turnout_each: float) -> np.ndarray:
@@ -499,8 +509,7 @@ def test_a_leg_to_the_side_seen_near_profile_is_not_placed_by_the_profile_guess(
     forward or back; the view could be three-quarter (the yaw is known to ~15 deg), where it reads
     otherwise: unknown, or right, never off by the view's error. Devant and derrière stay clear."""
     def direction(azimuth):
-        p, w = dancer(azimuth, 30, yaw)
-        return float(dancer_measures(np.stack([p] * 3), np.stack([w] * 3), "right")["working_leg_direction"][0])
+        return float(held_clip(*dancer(azimuth, 30, yaw))["working_leg_direction"][-1])
     seconde = direction(90)
     assert np.isnan(seconde) or abs(seconde - 90) < 10, seconde
     assert direction(0) == pytest.approx(0, abs=25)
@@ -513,11 +522,7 @@ def test_the_near_legs_picture_far_from_its_3d_leg_is_misplaced(picture, expecte
     from it (a leg devant seen 30 deg off her front read 64) is misplaced: unknown, not à la seconde."""
     pixels, _ = dancer(picture, 90, -35)
     _, world = dancer(0, 90, -35)
-    direction = float(dancer_measures(np.stack([pixels] * 3), np.stack([world] * 3), "right")["working_leg_direction"][0])
-    if expected is None:
-        assert np.isnan(direction), direction
-    else:
-        assert direction == pytest.approx(expected, abs=10)
+    assert_direction(float(held_clip(pixels, world)["working_leg_direction"][-1]), expected, within=10)
 
 
 @pytest.mark.parametrize("azimuth, height, yaw", [
@@ -530,9 +535,7 @@ def test_the_near_legs_picture_far_from_its_3d_leg_is_misplaced(picture, expecte
 def test_thigh_height_holds_against_foreshortening(azimuth, height, yaw):
     """The knee's drop below the hip against the thigh's length while it hung (the clip's first frames)
     gives its height whichever way it points, as the leg's height does."""
-    hanging = dancer(0, 0, yaw)
-    pixels, world = dancer(azimuth, height, yaw)
-    m = dancer_measures(np.stack([hanging[0]] * 3 + [pixels] * 3), np.stack([hanging[1]] * 3 + [world] * 3), "right")
+    m = held_clip(*dancer(azimuth, height, yaw), hanging=dancer(0, 0, yaw))
     assert float(m["working_thigh_height"][-1]) == pytest.approx(height, abs=3)
 
 
@@ -541,12 +544,7 @@ def test_a_front_view_near_three_quarter_lets_the_3d_leg_decide(yaw, expected):
     """Read 18 deg from her front the view may be three-quarter (the yaw is known to ~15 deg), where
     MediaPipe's 3D leg says devant or not; square to the camera (5 deg) a raised leg pointing at it
     stays unknown."""
-    pixels, world = dancer(0, 90, yaw)
-    direction = float(dancer_measures(np.stack([pixels] * 3), np.stack([world] * 3), "right")["working_leg_direction"][0])
-    if expected is None:
-        assert np.isnan(direction), direction
-    else:
-        assert direction == pytest.approx(expected, abs=15)
+    assert_direction(float(held_clip(*dancer(0, 90, yaw))["working_leg_direction"][-1]), expected, within=15)
 
 
 @pytest.mark.parametrize("azimuth, camera_m, expected", [
@@ -559,15 +557,10 @@ def test_perspective_tells_the_far_legs_devant_from_its_a_la_seconde(azimuth, ca
     """From three-quarter the far leg's devant and à la seconde make the same picture, and MediaPipe's 3D
     leg may read in between (here 65 deg); the nearer half of a leg looks larger, against its proportions
     while it hung at the start of the clip."""
-    hanging = dancer(0, 0, 45, camera_m)
     pixels, _ = dancer(azimuth, 90, 45, camera_m)
     _, world = dancer(65, 90, 45, camera_m)
-    m = dancer_measures(np.stack([hanging[0]] * 3 + [pixels] * 3), np.stack([hanging[1]] * 3 + [world] * 3), "right")
-    direction = float(m["working_leg_direction"][-1])
-    if expected is None:
-        assert np.isnan(direction)
-    else:
-        assert direction == pytest.approx(expected, abs=25)
+    m = held_clip(pixels, world, hanging=dancer(0, 0, 45, camera_m))
+    assert_direction(float(m["working_leg_direction"][-1]), expected)
 
 
 @pytest.mark.parametrize("azimuth, world_azimuth, yaw, told", [
@@ -581,11 +574,9 @@ def test_perspective_never_lets_the_near_leg_be_called_what_it_is_not(azimuth, w
     legs, the foot looking nearer or farther than its knee says which; the direction is then right, or
     unknown, never the other category (without perspective, 90 deg legs were called 159-172, 165 deg
     legs 84-103)."""
-    hanging = dancer(0, 0, yaw, 3.0)
     pixels, _ = dancer(azimuth, 90, yaw, 3.0)
     _, world = dancer(world_azimuth, 90, yaw, 3.0)
-    m = dancer_measures(np.stack([hanging[0]] * 3 + [pixels] * 3), np.stack([hanging[1]] * 3 + [world] * 3), "right")
-    direction = float(m["working_leg_direction"][-1])
+    direction = float(held_clip(pixels, world, hanging=dancer(0, 0, yaw, 3.0))["working_leg_direction"][-1])
     truth = 1 if azimuth < 135 else 2  # à la seconde, derrière
     assert np.isnan(direction) or int(np.digitize(direction, (45, 135))) == truth, direction
     assert np.isfinite(direction) == told, direction
