@@ -1,7 +1,7 @@
-"""Write benchmarks/renders/vocabulary.json (the render spec of the issue-9 accuracy dataset), views.json
-and camera.json.
+"""Write benchmarks/renders/vocabulary.json (the render spec of the issue-9 accuracy dataset), views.json,
+camera.json and camera_default.json.
 
-    python benchmarks/renders/make_specs.py          # rewrites the three specs beside this file
+    python benchmarks/renders/make_specs.py          # rewrites the four specs beside this file
 
 One clip per movement (the barre-and-centre vocabulary), its faulted variants and a few
 non-ballet or unseeable negatives. Each clip starts in first position, does the movement, holds
@@ -27,6 +27,9 @@ three_quarter by a camera placed high and far, as a phone on a high shelf at the
 which the clip's whole movement just fills the frame (fixed 40 deg vertical field of view): 0.7
 puts the camera 1/0.7 = 1.43 times farther and leaves the dancer about 0.7 as tall in the picture.
 Its views are listed side_right first: the render order when time is short.
+camera_default.json is camera.json with the renderer's default camera (5 deg, zoom 1.0): its control.
+The renders of vocabulary.json were made at 15 fps and these at 10 (as views.json), so only the
+control tells a change of camera from a change of frame rate.
 """
 
 from __future__ import annotations
@@ -283,10 +286,12 @@ def build_views() -> dict:
     return spec
 
 
-def build_camera() -> dict:
-    """camera.json: the movement clips of vocabulary.json (both legs) filmed high and far (CAMERA)."""
+def build_camera(placed: bool = True) -> dict:
+    """camera.json: the movement clips of vocabulary.json (both legs) filmed high and far (CAMERA);
+    camera_default.json (placed=False): the same with the renderer's default camera."""
     spec = movement_poses()
-    spec.update(CAMERA)
+    if placed:
+        spec.update(CAMERA)
     movement_clips(spec)
     for clip in spec["clips"].values():
         clip["meta"]["views"] = CAMERA_VIEWS_L if clip["meta"]["leg"] == "l" else CAMERA_VIEWS_R
@@ -308,7 +313,7 @@ def movement_poses() -> dict:
 
 if __name__ == "__main__":
     for name, spec in (("vocabulary.json", build()), ("views.json", build_views()),
-                       ("camera.json", build_camera())):
+                       ("camera.json", build_camera()), ("camera_default.json", build_camera(placed=False))):
         out = HERE / name
         out.write_text(json.dumps(spec, indent=1) + "\n")
         print(f"wrote {out}")
