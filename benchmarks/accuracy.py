@@ -189,6 +189,8 @@ def judge_one(args: tuple[str, str]) -> dict:
     row = dict(key=labels["key"], movement=labels["movement"], expected=labels.get("expected", []),
                view=labels.get("view"), body=labels.get("body"), split=labels.get("split"), kind=labels.get("kind"),
                leg=labels.get("leg"), fault=labels.get("fault"))
+    if labels.get("camera"):  # a placement of its own (benchmarks/renders/camera.json); else the default
+        row["camera"] = labels["camera"]
     cached = pickle.loads(Path(pkl).read_bytes())
     if cached is None:
         row.update(predicted=REFUSED, confidence=None, segments=[], note=labels.get("refused", ""))
@@ -609,6 +611,18 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def camera_placements(rows: list[dict]) -> dict:
+    """Print and return the camera placements the clips were filmed from, when any clip was filmed from
+    other than the renderer's default (benchmarks/renders/camera.json): the same keys, another camera."""
+    placed = Counter(json.dumps(r["camera"], sort_keys=True) for r in rows if r.get("camera"))
+    if not placed:
+        return {}
+    placed["default"] = sum(not r.get("camera") for r in rows)
+    print("camera: " + "; ".join(f"{'the default' if k == 'default' else k} ({n} clips)"
+                                 for k, n in placed.items() if n))
+    return dict(cameras={k: n for k, n in placed.items() if n})
+
+
 def tracks_main(a: argparse.Namespace) -> int:
     folder = Path(a.tracks)
     jobs = [(str(p.with_suffix(".pkl")), str(p)) for p in sorted(folder.glob("*.json"))
@@ -637,6 +651,7 @@ def tracks_main(a: argparse.Namespace) -> int:
     print("DEV split = bodies adult, adult_male (+ sample clips); HELD-OUT = child, adult_short: "
           "do not tune on the held-out numbers.")
     report: dict = dict(code=str(Path(technique.__file__).parent), split=a.split, clips=len(rows))
+    report.update(camera_placements(rows))
     for split in ("dev", "heldout"):
         part = [r for r in rows if r["split"] == split or (split == "dev" and r["split"] == "sample")]
         if not part:

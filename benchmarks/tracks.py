@@ -5,6 +5,9 @@
     # the in-between views (benchmarks/renders/views.json): their own renders, spec and cache
     ... benchmarks/tracks.py --renders /work/data/renders_views --spec benchmarks/renders/views.json \
         --out /work/data/tracks_views --no-real
+    # the same movements filmed high and far (benchmarks/renders/camera.json)
+    ... benchmarks/tracks.py --renders /work/data/renders_cam --spec benchmarks/renders/camera.json \
+        --out /work/data/tracks_cam --no-real
 
 For each rendered clip (OUT_RENDERS/<body>/videos/<clip>__<view>.mp4, see benchmarks/renders/),
 each real clip in ../shared/real_clips and each sample clip in ../shared/sample_videos it runs
@@ -12,7 +15,7 @@ each real clip in ../shared/real_clips and each sample clip in ../shared/sample_
   <out>/<key>.pkl   pickle of (info, track, warnings), or of None when read_track refused the clip
   <out>/<key>.json  the labels: movement, view, body, split (dev / heldout / real / sample), working
                     leg, fault, kind, what a right answer is, per-frame ground-truth angles (renders),
-                    and the refusal's message when there was one.
+                    the camera's placement when the spec sets one, and the refusal's message when there was one.
 A clip whose .json exists is skipped (the .json is written last), so the command is idempotent and
 can run while the renders are still being made (--follow keeps polling until nothing new comes).
 <out>/../READY.txt lists what is cached (READY_<name>.txt beside a cache not named "tracks").
@@ -49,8 +52,16 @@ def rendered(renders: Path, spec: dict) -> list[tuple[str, Path, dict]]:
                       split=SPLIT.get(body, "dev"), leg=meta.get("leg"), fault=meta.get("fault"), clip=clip,
                       hidden_movement=meta.get("hidden_movement"), truth=str(truth))
         labels["expected"] = expected_names(labels["movement"])
+        labels.update(camera_label(spec, spec["clips"].get(clip, {})))
         out.append((f"{body}__{clip}__{view}", truth.with_suffix(".mp4"), labels))
     return out
+
+
+def camera_label(spec: dict, clip: dict) -> dict:
+    """{"camera": {"elevation_deg": .., "zoom": ..}} when the spec places the camera itself (camera.json),
+    so that a result says which placement filmed it; {} for the specs filmed by the renderer's default."""
+    keys = [k for k in ("elevation_deg", "zoom") if k in spec]
+    return {"camera": {k: clip.get(k, spec[k]) for k in keys}} if keys else {}
 
 
 def expected_names(movement: str) -> list[str]:

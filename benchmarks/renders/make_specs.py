@@ -1,6 +1,7 @@
-"""Write benchmarks/renders/vocabulary.json (the render spec of the issue-9 accuracy dataset) and views.json.
+"""Write benchmarks/renders/vocabulary.json (the render spec of the issue-9 accuracy dataset), views.json,
+camera.json and camera_default.json.
 
-    python benchmarks/renders/make_specs.py          # rewrites vocabulary.json and views.json beside this file
+    python benchmarks/renders/make_specs.py          # rewrites the four specs beside this file
 
 One clip per movement (the barre-and-centre vocabulary), its faulted variants and a few
 non-ballet or unseeable negatives. Each clip starts in first position, does the movement, holds
@@ -19,6 +20,18 @@ angle. A view "az+30" is the renderer's azimuth +30 degrees. Its sign (checked o
 named three_quarter view, 45 deg toward her right, is azimuth -45, and a dancer turned yaw_deg +45
 seen from the front gives the same picture): negative = the camera toward her right, positive =
 toward her left.
+
+camera.json holds the same movement clips seen from the named views front, side_right and
+three_quarter by a camera placed high and far, as a phone on a high shelf at the back of the studio:
+25 deg above hip height instead of 5, and zoom 0.7. The renderer's zoom divides the distance at
+which the clip's whole movement just fills the frame (fixed 40 deg vertical field of view): 0.7
+puts the camera 1/0.7 = 1.43 times farther than that fit, which at 25 deg is itself a little farther
+(measured on the renders: 4.0-4.3 m from her hips instead of 2.75; she is 250-265 px tall of 480
+instead of about 415, i.e. 0.6 as tall).
+Its views are listed side_right first: the render order when time is short.
+camera_default.json is camera.json with the renderer's default camera (5 deg, zoom 1.0): its control.
+The renders of vocabulary.json were made at 15 fps and these at 10 (as views.json), so only the
+control tells a change of camera from a change of frame rate.
 """
 
 from __future__ import annotations
@@ -33,6 +46,10 @@ VIEWS_BOTH = ["front", "side_right", "three_quarter", "side_left", "three_quarte
 # views.json: 30 and 70 deg from facing the camera, the working leg's side first (see the docstring for the sign)
 AZIMUTHS_R = ["az-30", "az+30", "az-70", "az+70"]
 AZIMUTHS_L = ["az+30", "az-30", "az+70", "az-70"]
+# camera.json: one placement, high and far (see the docstring), in three named views, the profile first
+CAMERA = {"elevation_deg": 25, "zoom": 0.7}
+CAMERA_VIEWS_R = ["side_right", "front", "three_quarter"]
+CAMERA_VIEWS_L = ["side_left", "front", "three_quarter_left"]
 
 ARMS_FIFTH_SECOND = dict(arm_elev_l=165, elbow_flex_l=25, arm_elev_r=78, arm_fwd_r=15, elbow_flex_r=15)
 ARMS_SECOND = dict(arm_elev_l=78, arm_elev_r=78, arm_fwd_l=15, arm_fwd_r=15, elbow_flex_l=15, elbow_flex_r=15)
@@ -271,6 +288,18 @@ def build_views() -> dict:
     return spec
 
 
+def build_camera(placed: bool = True) -> dict:
+    """camera.json: the movement clips of vocabulary.json (both legs) filmed high and far (CAMERA);
+    camera_default.json (placed=False): the same with the renderer's default camera."""
+    spec = movement_poses()
+    if placed:
+        spec.update(CAMERA)
+    movement_clips(spec)
+    for clip in spec["clips"].values():
+        clip["meta"]["views"] = CAMERA_VIEWS_L if clip["meta"]["leg"] == "l" else CAMERA_VIEWS_R
+    return spec
+
+
 def movement_poses() -> dict:
     """The spec's settings and the poses of every movement, right leg and mirrored left; no clips yet."""
     spec = {"size": [640, 480], "fps": 10, "body": "adult", "views": ["front"], "poses": {}, "clips": {}}
@@ -285,7 +314,8 @@ def movement_poses() -> dict:
 
 
 if __name__ == "__main__":
-    for name, spec in (("vocabulary.json", build()), ("views.json", build_views())):
+    for name, spec in (("vocabulary.json", build()), ("views.json", build_views()),
+                       ("camera.json", build_camera()), ("camera_default.json", build_camera(placed=False))):
         out = HERE / name
         out.write_text(json.dumps(spec, indent=1) + "\n")
         print(f"wrote {out}")

@@ -3,6 +3,8 @@
     py=$(../shared/tools/synthetic-dancer/setup.sh | tail -1)
     "$py" benchmarks/renders/render.py --out /work/data/renders [--tiers 1-3] [--dry-run]
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/views.json --out /work/data/renders_views
+    "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera.json --out /work/data/renders_cam
+    "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera_default.json --out /work/data/renders_cam0
 
 Bodies adult and adult_male are the DEV split; child and adult_short are HELD OUT (not for tuning).
 Output: OUT/<body>/videos/<clip>__<view>.mp4 + .json (the renderer's per-frame ground truth).
@@ -64,7 +66,12 @@ VIEW_TIERS = [
     (("adult",), "movement_l", slice(2, 4)),
     (("adult_male",), "movement_l", slice(2, 4)),
 ]
-TIERS_OF_SPEC = {"views": VIEW_TIERS}  # a spec's file stem -> its render order (default TIERS)
+# camera.json and its control camera_default.json (DEV bodies; views side_right, front, three_quarter):
+# one view of every right-leg and two-legged clip at a time, adult before adult_male, then the left legs
+CAMERA_TIERS = [((body,), which, slice(i, i + 1)) for which in ("movement_r", "movement_l")
+                for body in DEV for i in range(3)]
+# a spec's file stem -> its render order (default TIERS)
+TIERS_OF_SPEC = {"views": VIEW_TIERS, "camera": CAMERA_TIERS, "camera_default": CAMERA_TIERS}
 
 
 def selects(clip: dict, which: str) -> bool:
@@ -151,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--spec", default=str(HERE / "vocabulary.json"))
     ap.add_argument("--out", default="/work/data/renders")
-    ap.add_argument("--tiers", help="e.g. 1-3 or 1,4 (default: all of TIERS, or of VIEW_TIERS for views.json)")
+    ap.add_argument("--tiers", help="e.g. 1-3 or 1,4 (default: all of TIERS, or of VIEW_TIERS / CAMERA_TIERS "
+                                      "for views.json / camera.json)")
     ap.add_argument("--dry-run", action="store_true", help="only count what is left to render")
     a = ap.parse_args(argv)
     spec = json.loads(Path(a.spec).read_text())
