@@ -256,8 +256,6 @@ def test_three_quarter_view_with_shallow_depth(azimuth, yaw, expected):
     10 cm nearer), too little to say "in front" alone; its 3D leg still says which of the picture's two
     legs it is, for the leg nearer the camera, and for the far one when it reads clearly in front or
     clearly to the side."""
-    from technique.analysis.measures import dancer_measures
-
     pixels, world = dancer(azimuth, 90, yaw)
     for joint in (L.RIGHT_KNEE, L.RIGHT_ANKLE, L.RIGHT_HEEL, L.RIGHT_TOE):
         world[joint, 2] = world[L.RIGHT_HIP, 2] + 0.2 * (world[joint, 2] - world[L.RIGHT_HIP, 2])
@@ -580,6 +578,21 @@ def test_perspective_never_lets_the_near_leg_be_called_what_it_is_not(azimuth, w
     truth = 1 if azimuth < 135 else 2  # à la seconde, derrière
     assert np.isnan(direction) or int(np.digitize(direction, (45, 135))) == truth, direction
     assert np.isfinite(direction) == told, direction
+
+
+@pytest.mark.parametrize("pitch", [0.0, 10.0, 25.0, -10.0])
+def test_how_far_the_camera_looks_down_on_her(pitch):
+    """MediaPipe's world frame is the camera's: a camera looking down by `pitch` sees her standing body
+    lean away from it by as much (its shallow depth rescaled)."""
+    from technique.analysis.direction import camera_pitch
+
+    pixels, world = dancer(0, 0, 0)
+    t = np.radians(pitch)
+    tilt = np.array([[1, 0, 0], [0, np.cos(t), -np.sin(t)], [0, np.sin(t), np.cos(t)]])  # about the camera's x
+    world = world * (1.0, 1.0, DIRECTION.world_depth_scale)  # the true depth, then MediaPipe's shallow one
+    world = (world @ tilt.T) / (1.0, 1.0, DIRECTION.world_depth_scale)
+    assert camera_pitch(np.stack([pixels] * 3), np.stack([world] * 3)) == pytest.approx(pitch, abs=1)
+    assert np.isnan(camera_pitch(pixels, world))  # one frame: no clip to stand in
 
 
 def test_the_far_leg_is_never_called_devant_when_its_3d_leg_reads_behind_her():

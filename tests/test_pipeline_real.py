@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -208,3 +210,18 @@ def test_a_stream_fed_frame_by_frame_ends_in_the_clips_own_judgement(analyses):
     assert streamed.reference.name == filed.reference.name == "arabesque"
     assert [(v.criterion.id, v.verdict, v.value) for v in streamed.judgement.verdicts] == \
         [(v.criterion.id, v.verdict, v.value) for v in filed.judgement.verdicts]
+
+
+HIGH_CAMERA = Path(__file__).parent / "data" / "high_camera__degage_derriere_l__front.mp4"
+
+
+@pytest.mark.parametrize("clip, warned", [
+    (HIGH_CAMERA, True),    # rendered 25 deg above her hips (benchmarks/renders/camera.json, adult_male)
+    (sample("first_to_arabesque__front"), False),   # the bundled samples: 5 deg above
+    (sample("fouette_turns__side_right"), False),
+])
+def test_a_camera_looking_down_on_her_is_said(analyses, clip, warned):
+    """The legs' heights assume a level camera; a camera on a high shelf is named in the report, with how
+    far it looks down, and a level one is not."""
+    said = [w for w in analyses(clip).warnings if w.startswith("The camera looks down on her")]
+    assert bool(said) == warned, said

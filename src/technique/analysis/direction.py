@@ -60,6 +60,11 @@ class DirectionConfig:
     # degrees: a knee straighter than this leaves thigh and shank in one line (a straight knee reads 170-177;
     # the recognition clues' "knee straight" starts at 150)
     size_straight_knee: float = 150.0
+    # degrees the camera may look down on her before the report says so (camera_pitch): the 1,181 dev
+    # clips filmed from 5 deg above her hips read at most 11.5 (median 4-6), the same movements filmed from
+    # 25 deg above read 7-26 (median 19; 92 % over 15). The legs' heights assume a level camera
+    # (measures.py): from 25 deg above, a leg raised towards or away from it read 15-22 deg off
+    camera_high_above: float = 16.0
     # frames (half a second at 30 fps): the longest unknown stretch of a held leg filled from both sides
     held_gap_frames: int = 15
     # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
@@ -108,6 +113,31 @@ def view_of(yaw: np.ndarray | float, front_below: float = DIRECTION.view_front_b
     if not np.isfinite(y):
         return "unknown"
     return "front" if y < front_below else "side" if y > side_above else "three_quarter"
+
+
+def camera_pitch(pixels: np.ndarray, world: np.ndarray) -> float:
+    """How far (degrees) the camera looks down on her over a clip (negative: up at her), NaN without a
+    moment standing on both feet (both legs hang within 12 deg of vertical in the picture, the feet level).
+
+    MediaPipe's world frame is the camera's: standing, her line from the shoulders to the ankles leans
+    away from the camera by the camera's pitch (its depth rescaled as in facing_yaw). docs/ballet-
+    criteria.md §0: "the camera may not be level". Dev renders: from 5 deg above her hips 1-11.5, from
+    25 deg above 7-26 (median 19).
+    """
+    if np.ndim(pixels) != 3:
+        return float("nan")
+    down = (midpoint(world, L.LEFT_ANKLE, L.RIGHT_ANKLE) - midpoint(world, L.LEFT_SHOULDER, L.RIGHT_SHOULDER))
+    p = pixels
+    with np.errstate(invalid="ignore"):
+        # both legs hang in the picture with the feet level: a leg stretched in front or behind her also
+        # hangs seen from the front, its foot lower or higher in the picture (perspective)
+        leg = (distance(p[:, L.LEFT_HIP], p[:, L.LEFT_ANKLE]) + distance(p[:, L.RIGHT_HIP], p[:, L.RIGHT_ANKLE])) / 2
+        standing = ((from_vertical_down(p[:, L.LEFT_HIP], p[:, L.LEFT_ANKLE]) < 12.0)
+                    & (from_vertical_down(p[:, L.RIGHT_HIP], p[:, L.RIGHT_ANKLE]) < 12.0)
+                    & (np.abs(p[:, L.LEFT_ANKLE, 1] - p[:, L.RIGHT_ANKLE, 1]) < 0.08 * leg))
+        lean = np.degrees(np.arctan2(DIRECTION.world_depth_scale * down[standing, 2], down[standing, 1]))
+    lean = lean[np.isfinite(lean)]
+    return float(np.median(lean)) if lean.size >= 3 else float("nan")
 
 
 def in_three_quarter(yaw: np.ndarray) -> np.ndarray:
