@@ -206,20 +206,32 @@ def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float
     (`height_3d`) is all there is then. The knee counts as straight when the picture or MediaPipe's
     3D knee (`knee_3d`) says so: seen end-on, a straight leg looks bent.
     """
-    flat = from_vertical_down(hip, ankle)
-    d = ankle - hip
+    flat, seen, deep = _picture_and_drop(hip, ankle, rest)
     with np.errstate(invalid="ignore", divide="ignore"):
-        seen = np.linalg.norm(d, axis=-1) / rest
-        straight = np.linalg.norm(d, axis=-1) / (distance(hip, knee) + distance(knee, ankle))
-        deep = np.degrees(np.arccos(np.clip(d[..., 1] / rest, -1.0, 1.0)))
+        straight = distance(hip, ankle) / (distance(hip, knee) + distance(knee, ankle))
     end_on = (np.nan_to_num(seen, nan=1.0) < 0.6) & np.isfinite(height_3d)
     deep = np.where(end_on, height_3d, deep)
     bent = (np.nan_to_num(straight, nan=1.0) < 0.95) & ~(np.nan_to_num(knee_3d, nan=0.0) >= 155)
     # 1: trust the picture. A standing leg measures 0.97-1.0 of its standing length (the length is
     # known to a few percent); a 20 deg tendu towards the camera already measures 0.94
     in_plane = np.where(bent & ~end_on, 1.0, np.clip((seen - 0.9) / 0.07, 0.0, 1.0))
-    out = in_plane * flat + (1 - in_plane) * deep
-    return np.where(np.isfinite(deep), out, flat)
+    return _blended(flat, deep, in_plane)
+
+
+def _picture_and_drop(top: np.ndarray, bottom: np.ndarray, standing: float
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For a segment top->bottom: (its angle from straight down in the picture, its length against its
+    standing length, its angle from arccos(the bottom's drop below the top / the standing length))."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        seen = distance(top, bottom) / standing
+        drop = np.degrees(np.arccos(np.clip((bottom[..., 1] - top[..., 1]) / standing, -1.0, 1.0)))
+    return from_vertical_down(top, bottom), seen, drop
+
+
+def _blended(flat: np.ndarray, deep: np.ndarray, in_plane: np.ndarray) -> np.ndarray:
+    """The picture's angle weighted by `in_plane` (1: all of it) against the depth-proof one, or the
+    picture's alone where the depth-proof one is unknown."""
+    return np.where(np.isfinite(deep), in_plane * flat + (1 - in_plane) * deep, flat)
 
 
 def thigh_height(hip: np.ndarray, knee: np.ndarray, standing: float) -> np.ndarray:
@@ -227,14 +239,11 @@ def thigh_height(hip: np.ndarray, knee: np.ndarray, standing: float) -> np.ndarr
     where the thigh shows its standing length, else arccos(the knee's drop below the hip / the thigh's
     standing length). A turned-out attitude's thigh points partly along the line of sight; from the
     front a thigh raised devant read 63 deg where it was at 90 (dev renders)."""
-    flat = from_vertical_down(hip, knee)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        seen = distance(hip, knee) / standing
-        deep = np.degrees(np.arccos(np.clip((knee[..., 1] - hip[..., 1]) / standing, -1.0, 1.0)))
+    flat, seen, deep = _picture_and_drop(hip, knee, standing)
     # the picture's angle from 0.94 of its length: the knee jitters more against the shorter thigh (a
     # standing thigh measured 0.92-1.0; arccos near 1 turns 2 % of length into 11 deg); the drop's below 0.8
     in_plane = np.clip((np.nan_to_num(seen, nan=1.0) - 0.8) / 0.14, 0.0, 1.0)
-    return np.where(np.isfinite(deep), in_plane * flat + (1 - in_plane) * deep, flat)
+    return _blended(flat, deep, in_plane)
 
 
 def ankle_nearer(pixels: np.ndarray, side: str, shank_to_thigh: float, knee: np.ndarray,
