@@ -56,16 +56,8 @@ TIERS = [
 ]
 # views.json (DEV bodies only; views az-30, az+30, az-70, az+70 with the working leg's side first):
 # both bodies' right legs at 30 deg first, then at 70, then the left legs
-VIEW_TIERS = [
-    (("adult",), "movement_r", slice(0, 2)),
-    (("adult_male",), "movement_r", slice(0, 2)),
-    (("adult",), "movement_r", slice(2, 4)),
-    (("adult_male",), "movement_r", slice(2, 4)),
-    (("adult",), "movement_l", slice(0, 2)),
-    (("adult_male",), "movement_l", slice(0, 2)),
-    (("adult",), "movement_l", slice(2, 4)),
-    (("adult_male",), "movement_l", slice(2, 4)),
-]
+VIEW_TIERS = [((body,), which, views) for which in ("movement_r", "movement_l")
+              for views in (slice(0, 2), slice(2, 4)) for body in DEV]
 # camera.json and its control camera_default.json (DEV bodies; views side_right, front, three_quarter):
 # one view of every right-leg and two-legged clip at a time, adult before adult_male, then the left legs
 CAMERA_TIERS = [((body,), which, slice(i, i + 1)) for which in ("movement_r", "movement_l")
