@@ -168,12 +168,12 @@ def test_leg_direction_in_world_coordinates():
 # ----------------------------------------------------------------- where the leg goes, from the body itself
 
 def dancer(leg_azimuth: float, leg_height: float, yaw: float,
-           camera_m: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+           camera_m: float | None = None, pitch: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """A dancer on her left leg, the right leg raised straight to `leg_height` (from straight down) in
     the direction `leg_azimuth` (0 devant, 90 à la seconde, 180 derrière), seen by a camera she is
     turned `yaw` degrees from (0: facing it, 90: her left side to the camera, facing the picture's left;
     -90: her right side to it), from far away, or `camera_m` metres from her hips (perspective: what is
-    nearer looks larger).
+    nearer looks larger), looking down on her by `pitch` degrees.
 
     Returns (pixels, world) in MediaPipe's conventions: pixels y down; world metres, x right, y down,
     z away from the camera. Her own frame: x her left, y up, z forward.
@@ -197,12 +197,20 @@ def dancer(leg_azimuth: float, leg_height: float, yaw: float,
     # camera frame: image x right, y down, z away; she faces the camera at yaw 0 (her left = image right)
     rot = np.array([[np.cos(t), 0, -np.sin(t)], [0, -1, 0], [-np.sin(t), 0, -np.cos(t)]])
     world = np.stack([rot @ body[n] for n in L.NAMES])
+    world = world @ tilt_down(pitch).T
     shown = world[:, :2] + (0.0, 0.8)
     if camera_m is not None:
         shown = shown * camera_m / (camera_m + world[:, 2:3])
     pixels = np.array([320.0, 240.0]) + 250 * shown
     world[:, 2] /= DIRECTION.world_depth_scale  # MediaPipe's world depth reads shallow
     return pixels, world - (world[L.LEFT_HIP] + world[L.RIGHT_HIP]) / 2
+
+
+def tilt_down(pitch: float) -> np.ndarray:
+    """The rotation of a camera looking down by `pitch` degrees, about its x axis (y down, z away): what
+    hangs below her hips lies farther from it."""
+    t = np.radians(pitch)
+    return np.array([[1, 0, 0], [0, np.cos(t), -np.sin(t)], [0, np.sin(t), np.cos(t)]])
 
 
 def held_clip(pixels: np.ndarray, world: np.ndarray, hanging: tuple | None = None) -> dict:
@@ -586,13 +594,26 @@ def test_how_far_the_camera_looks_down_on_her(pitch):
     lean away from it by as much (its shallow depth rescaled)."""
     from technique.analysis.direction import camera_pitch
 
-    pixels, world = dancer(0, 0, 0)
-    t = np.radians(pitch)
-    tilt = np.array([[1, 0, 0], [0, np.cos(t), -np.sin(t)], [0, np.sin(t), np.cos(t)]])  # about the camera's x
-    world = world * (1.0, 1.0, DIRECTION.world_depth_scale)  # the true depth, then MediaPipe's shallow one
-    world = (world @ tilt.T) / (1.0, 1.0, DIRECTION.world_depth_scale)
+    pixels, world = dancer(0, 0, 0, pitch=pitch)
     assert camera_pitch(np.stack([pixels] * 3), np.stack([world] * 3)) == pytest.approx(pitch, abs=1)
     assert np.isnan(camera_pitch(pixels, world))  # one frame: no clip to stand in
+
+
+@pytest.mark.parametrize("azimuth, height, yaw", [
+    (0, 45, 0), (180, 45, 0), (0, 30, 0),  # devant / derrière from the front
+    (0, 90, 45), (180, 60, 45), (90, 90, 45), (90, 45, 45), (0, 60, 30), (180, 60, 30),  # turned from it
+    (90, 90, 0), (0, 90, 90), (180, 90, 90),  # in the picture's plane: a high camera changes little
+])
+def test_a_camera_looking_down_on_her_is_levelled(azimuth, height, yaw):
+    """Filmed from 25 deg above her hips (a camera on a shelf), a leg raised towards the camera looks
+    lower than it is and one raised away higher: measured as if level, 15-30 deg off, and a leg devant
+    seen 30 deg off her front was called à la seconde. Levelled by the clip's own camera pitch, the
+    height and the direction are the level camera's."""
+    pixels, world = dancer(azimuth, height, yaw, pitch=25.0)
+    measures = held_clip(pixels, world, hanging=dancer(0, 0, yaw, pitch=25.0))
+    assert float(measures["working_leg_height"][-1]) == pytest.approx(height, abs=3)
+    direction = float(measures["working_leg_direction"][-1])
+    assert np.isnan(direction) or int(np.digitize(direction, (45, 135))) == int(np.digitize(azimuth, (45, 135)))
 
 
 def test_the_far_leg_is_never_called_devant_when_its_3d_leg_reads_behind_her():

@@ -156,17 +156,18 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     # the named leg is kept as named: re-pairing the legs would silently undo the user's choice
     if working == moving:
         pixels, world = steady_legs(pixels, world, working)
-    measures = clip_measures(dancer_measures(pixels, world, working), track.times, world)
-    view = camera_view(measures, track.detected, config.motion)
     missing = missing_body_parts(track)
+    unseen = not_seen_whole(track, missing)
+    # how far the camera looks down on her: read from her line standing, so only of a body seen whole
+    pitch = camera_pitch(pixels, world) if not (missing or unseen) else float("nan")
+    measures = clip_measures(dancer_measures(pixels, world, working, pitch=pitch), track.times, world)
+    view = camera_view(measures, track.detected, config.motion)
     if missing:
         warnings.append(say("body_hidden", parts=", ".join(missing)))
-    unseen = not_seen_whole(track, missing)
     if unseen:  # what the measures rest on is not in the picture: judged if named, never named from it
         warnings.append(say("not_named_unseen", why=unseen))
         config = dataclasses.replace(config, recognised_above=math.inf)
-    # the legs' heights assume a level camera; said only of a body seen whole (its line is the measure)
-    pitch = camera_pitch(pixels, world) if not (missing or unseen) else float("nan")
+    # the legs' heights are levelled (measures.py), less surely than a level camera shows them
     if pitch > DIRECTION.camera_high_above:
         warnings.append(say("camera_high", degrees=pitch))
     active = track.detected

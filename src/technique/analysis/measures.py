@@ -22,8 +22,10 @@ Angle conventions (documented once, here):
 - working_leg_height: hip->ankle from straight down as above. In the image plane it is the 2D angle;
   a straight leg pointing partly at (or away from) the camera looks short, so then the height comes
   from how far the ankle drops below the hip against the leg's standing length: arccos(drop /
-  standing length). That needs no depth and holds in every view (the camera is roughly level). A leg
-  pointing almost straight at the camera shows neither: MediaPipe's 3D height is used there.
+  standing length). That needs no depth and holds in every view for a camera about level with her; a
+  camera clearly looking down on her (direction.camera_pitch, DIRECTION.level_from) is first turned
+  level (direction.level_camera), for the heights and the leg's direction. A leg pointing almost
+  straight at the camera shows neither: MediaPipe's 3D height is used there.
   working_thigh_height (hip->knee) likewise, against the thigh's length while the leg hung.
 - facing_x: which way the dancer faces in the picture, from the body itself: the nose ahead of the
   ears and the supporting foot's toes ahead of its heel. +1 = towards the picture's right, -1 = left,
@@ -86,7 +88,7 @@ import numpy as np
 
 from technique import landmarks as L
 from technique.series import rolling_percentile
-from technique.analysis.direction import (DIRECTION, ankle_nearer, body_yaw, facing_x, facing_yaw, in_three_quarter, leg_direction, nearer_side,
+from technique.analysis.direction import (DIRECTION, ankle_nearer, body_yaw, camera_pitch, facing_x, facing_yaw, in_three_quarter, leg_direction, level_camera, nearer_side,
                                         leg_height, steady_yaw, thigh_height)
 from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, body_height, distance, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
 from technique.wording import UNITS
@@ -400,10 +402,12 @@ def steady_legs(pixels: np.ndarray, world: np.ndarray, working: str) -> tuple[np
 
 
 def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
-                    scale: BodyScale | None = None) -> dict[str, np.ndarray]:
+                    scale: BodyScale | None = None, pitch: float | None = None) -> dict[str, np.ndarray]:
     """All named measures for a known working leg ("left" or "right"), for one frame or a clip.
 
-    `scale` is the dancer's standing lengths; by default taken from the same pixels (a clip).
+    `scale` is the dancer's standing lengths, `pitch` how far the camera looks down on her
+    (direction.camera_pitch); by default both taken from the same pixels (a clip). Looking down on her
+    clearly, the legs' heights and directions are measured on the picture levelled (level_camera).
     """
     scale = scale or body_scale(pixels, working)
     w = side_measures(pixels, world, working)
@@ -425,23 +429,25 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     near = nearer_side(world)
     releve_lift, foot_lift = releve_lifts(p, working, scale, near, yaw)
     knee_3d = joint_angle(world[..., wi["hip"], :], world[..., wi["knee"], :], world[..., wi["ankle"], :])
-    height = leg_height(p[..., wi["hip"], :], p[..., wi["knee"], :], p[..., wi["ankle"], :], scale.leg, knee_3d,
-                        w.leg_height_3d)
+    lp, lw = level_camera(p, world, camera_pitch(p, world) if pitch is None else pitch, yaw)
+    level = body_scale(lp, working) if lp is not p else scale
+    height = leg_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level.leg, knee_3d,
+                        side_measures(lp, lw, working).leg_height_3d)
     plie = plie_knee(s.knee, w.knee, height, w.ankle_rise)
     # in a plié both knees bend: the leg's drop is not its height, even where this knee bends along the line
     # of sight and looks straight (the far leg from three-quarter read 28-33 deg where it leans 8)
     height = np.where(np.nan_to_num(plie, nan=180.0) < MEASURING.plie_bent,
                       from_vertical_down(p[..., wi["hip"], :], p[..., wi["ankle"], :]), height)
     foot_nearer = ankle_nearer(p, working, scale.shank_to_thigh, w.knee, height)
-    forward, lateral, direction = leg_direction(p, world, working, scale.leg, facing, yaw, height, foot_nearer)
+    forward, lateral, direction = leg_direction(lp, lw, working, level.leg, facing, yaw, height, foot_nearer)
     return {
         "supporting_knee": s.knee,
         "supporting_knee_to_camera": knee_to_camera(yaw, near == OTHER[working]),
-        "working_leg_to_camera": leg_to_camera(p[..., wi["hip"], :], p[..., wi["ankle"], :], scale.leg),
+        "working_leg_to_camera": leg_to_camera(lp[..., wi["hip"], :], lp[..., wi["ankle"], :], level.leg),
         "working_knee": working_knee(p[..., wi["hip"], :], p[..., wi["knee"], :], w.knee, knee_3d, scale.leg, yaw),
         "plie_knee": plie,
         "working_leg_height": height,
-        "working_thigh_height": thigh_height(p[..., wi["hip"], :], p[..., wi["knee"], :], scale.thigh),
+        "working_thigh_height": thigh_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], level.thigh),
         "working_hip_angle": w.hip,
         "working_foot_point": w.foot_point,
         "working_leg_height_3d": w.leg_height_3d,
