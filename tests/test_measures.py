@@ -8,7 +8,7 @@ import pytest
 from technique import landmarks as L
 from technique.analysis.direction import DIRECTION, view_of
 from technique.analysis.geometry import from_vertical_down, from_vertical_up, joint_angle, slope
-from technique.analysis.measures import dancer_measures, plie_knee, working_side
+from technique.analysis.measures import MEASURING, dancer_measures, plie_knee, working_side
 
 
 @pytest.mark.parametrize("a, b, c, expected", [
@@ -507,6 +507,29 @@ def test_how_far_the_working_leg_points_from_the_camera(azimuth, yaw, expected):
 
     pixels, world = dancer(azimuth, 90, yaw)
     assert float(dancer_measures(pixels, world, "right")["working_leg_to_camera"]) == pytest.approx(expected, abs=3)
+
+
+@pytest.mark.parametrize("yaw, pointing_at_camera", [(90, False), (20, True)])
+def test_a_bent_knee_is_not_taken_for_a_leg_pointing_at_the_camera(yaw, pointing_at_camera):
+    """An attitude devant (thigh level, the knee bent to 70 as a render of one read) seen from the side
+    lies across the picture, though hip to ankle measures 0.57 of the leg: from that length alone it
+    read 35 deg from the line of sight, under the 37 from which its knee is judged. Seen 20 deg off her
+    front its thigh points nearly at the camera. Each half against its hanging length says which."""
+    pixels, world = dancer(0, 90, yaw)
+    hip, knee, ankle = pixels[L.RIGHT_HIP], pixels[L.RIGHT_KNEE], pixels[L.RIGHT_ANKLE]
+    back = (hip - knee) / np.linalg.norm(hip - knee)  # from the knee towards the hip
+    bend = np.radians(70)
+    turned = np.array([back[0] * np.cos(bend) - back[1] * np.sin(bend), back[0] * np.sin(bend) + back[1] * np.cos(bend)])
+    if turned[1] < 0:  # the foot hangs below the knee, whichever way the picture turns
+        turned = np.array([back[0] * np.cos(bend) + back[1] * np.sin(bend), -back[0] * np.sin(bend) + back[1] * np.cos(bend)])
+    pixels = pixels.copy()
+    pixels[L.RIGHT_ANKLE] = pixels[L.RIGHT_HEEL] = knee + np.linalg.norm(ankle - knee) * turned
+    pixels[L.RIGHT_TOE] = pixels[L.RIGHT_ANKLE] + 10 * turned
+    measures = held_clip(pixels, world, hanging=dancer(0, 0, yaw))
+    if not pointing_at_camera:
+        assert float(measures["working_knee"][-1]) == pytest.approx(70, abs=2)
+    seen = float(measures["working_leg_to_camera"][-1])
+    assert (seen < MEASURING.leg_seen_from) == pointing_at_camera, seen
 
 
 @pytest.mark.parametrize("yaw", [70, -70])

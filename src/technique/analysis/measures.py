@@ -52,8 +52,9 @@ Angle conventions (documented once, here):
 - supporting_knee_to_camera: how far the turned-out supporting knee points from the camera's line of
   sight, in degrees (knee_to_camera). Under MEASURING.bend_seen_from its bend can't be seen, and the
   criteria on the supporting knee are not judged (LINE_OF_SIGHT).
-- working_leg_to_camera: how far the working leg (hip to ankle) points from the camera's line of sight,
-  in degrees, from how long it looks against its standing length (asin). Under
+- working_leg_to_camera: how far the working leg points from the camera's line of sight, in degrees,
+  from how long it looks against its standing length (asin): its thigh and its shank each against
+  their hanging lengths, the more foreshortened counting (a bent knee shortens hip to ankle). Under
   MEASURING.leg_seen_from the picture shows neither its knee nor its foot: a straight leg behind her
   seen from 30 deg off her front reads 75-108 at the knee (dev renders); those criteria are not judged.
 - passe_toe_off_leg: how far across the picture the working toe is from the supporting knee, in shank
@@ -228,11 +229,19 @@ def knee_to_camera(yaw: np.ndarray, knee_side_near: np.ndarray) -> np.ndarray:
     return np.where(knee_side_near, np.abs(yaw - MEASURING.knee_turnout), yaw + MEASURING.knee_turnout)
 
 
-def leg_to_camera(hip: np.ndarray, ankle: np.ndarray, rest: float) -> np.ndarray:
+def leg_to_camera(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, scale: BodyScale) -> np.ndarray:
     """How far (degrees) a leg points from the camera's line of sight: 90 across the picture, 0 straight
-    at (or away from) the camera, from its length in the picture against its standing length."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.degrees(np.arcsin(np.clip(distance(hip, ankle) / rest, 0.0, 1.0)))
+    at (or away from) the camera, from its length in the picture against its standing length.
+
+    Its thigh and its shank each, where their hanging lengths are known: a bent knee draws the ankle
+    towards the hip, and an attitude's leg held across the picture (knee 76, hip to ankle half the leg)
+    read 32, "pointing at the camera", and its knee went unjudged. The more foreshortened half counts."""
+    def towards(a: np.ndarray, b: np.ndarray, length: float) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.degrees(np.arcsin(np.clip(distance(a, b) / length, 0.0, 1.0)))
+
+    halves = np.minimum(towards(hip, knee, scale.thigh), towards(knee, ankle, scale.thigh * scale.shank_to_thigh))
+    return np.where(np.isfinite(scale.thigh * scale.shank_to_thigh), halves, towards(hip, ankle, scale.leg))
 
 
 def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale, near: np.ndarray,
@@ -443,7 +452,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     return {
         "supporting_knee": s.knee,
         "supporting_knee_to_camera": knee_to_camera(yaw, near == OTHER[working]),
-        "working_leg_to_camera": leg_to_camera(lp[..., wi["hip"], :], lp[..., wi["ankle"], :], level.leg),
+        "working_leg_to_camera": leg_to_camera(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level),
         "working_knee": working_knee(p[..., wi["hip"], :], p[..., wi["knee"], :], w.knee, knee_3d, scale.leg, yaw),
         "plie_knee": plie,
         "working_leg_height": height,
