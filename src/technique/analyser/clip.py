@@ -158,8 +158,9 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
         pixels, world = steady_legs(pixels, world, working)
     missing = missing_body_parts(track)
     unseen = not_seen_whole(track, missing)
-    # how far the camera looks down on her: read from her line standing, so only of a body seen whole
-    pitch = camera_pitch(pixels, world) if not (missing or unseen) else float("nan")
+    # how far the camera looks down on her: read from her line standing, shoulders to ankles, so only
+    # where those are seen (a head out of frame doesn't matter)
+    pitch = camera_pitch(pixels, world) if not (unseen or "shoulders" in missing) else float("nan")
     measures = clip_measures(dancer_measures(pixels, world, working, pitch=pitch), track.times, world)
     view = camera_view(measures, track.detected, config.motion)
     if missing:
