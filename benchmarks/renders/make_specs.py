@@ -1,7 +1,7 @@
 """Write benchmarks/renders/vocabulary.json (the render spec of the issue-9 accuracy dataset), views.json,
-camera.json and camera_default.json.
+camera.json, camera_default.json and camera_low.json.
 
-    python benchmarks/renders/make_specs.py          # rewrites the four specs beside this file
+    python benchmarks/renders/make_specs.py          # rewrites the five specs beside this file
 
 One clip per movement (the barre-and-centre vocabulary), its faulted variants and a few
 non-ballet or unseeable negatives. Each clip starts in first position, does the movement, holds
@@ -32,6 +32,15 @@ Its views are listed side_right first: the render order when time is short.
 camera_default.json is camera.json with the renderer's default camera (5 deg, zoom 1.0): its control.
 The renders of vocabulary.json were made at 15 fps and these at 10 (as views.json), so only the
 control tells a change of camera from a change of frame rate.
+camera_low.json is camera.json's mirror, a camera below her hips looking up at her, as a phone standing
+on the floor against a wall: 12 deg below hip height, zoom 0.8 (a phone on the floor stands back to see
+her whole). -15 was meant, but the renderer aims at the middle of the movement's extent and refits the
+distance, so at -15 and zoom 0.8 the camera sat at floor level (-15 to +5 cm, computed with the
+renderer's own fit for both DEV bodies) and 73 of the 270 clip-views put it under the floor, which then
+hides her entirely (attitude_derriere_r front rendered a blank floor). At -13 it sat 0-18 cm up, the floor
+edge-on; at -12, 8-25 cm above the floor (median 18-20), 3.4-3.9 m from her hips (adult_male 3.8-4.4),
+and she stands 295-345 px tall of 480 (her first-position frame; measured the same way camera.json
+gives 250-305 and the default camera 380-455), feet to raised hands within rows 60-425: whole.
 """
 
 from __future__ import annotations
@@ -48,6 +57,8 @@ AZIMUTHS_R = ["az-30", "az+30", "az-70", "az+70"]
 AZIMUTHS_L = ["az+30", "az-30", "az+70", "az-70"]
 # camera.json: one placement, high and far (see the docstring), in three named views, the profile first
 CAMERA = {"elevation_deg": 25, "zoom": 0.7}
+# camera_low.json: the mirror placement, low and looking up; -12, not -15, keeps it above the floor (docstring)
+CAMERA_LOW = {"elevation_deg": -12, "zoom": 0.8}
 CAMERA_VIEWS_R = ["side_right", "front", "three_quarter"]
 CAMERA_VIEWS_L = ["side_left", "front", "three_quarter_left"]
 
@@ -288,12 +299,13 @@ def build_views() -> dict:
     return spec
 
 
-def build_camera(placed: bool = True) -> dict:
+def build_camera(placement: dict | None = CAMERA) -> dict:
     """camera.json: the movement clips of vocabulary.json (both legs) filmed high and far (CAMERA);
-    camera_default.json (placed=False): the same with the renderer's default camera."""
+    camera_low.json: the same filmed low, looking up (CAMERA_LOW); camera_default.json (placement=None):
+    the same with the renderer's default camera."""
     spec = movement_poses()
-    if placed:
-        spec.update(CAMERA)
+    if placement:
+        spec.update(placement)
     movement_clips(spec)
     for clip in spec["clips"].values():
         clip["meta"]["views"] = CAMERA_VIEWS_L if clip["meta"]["leg"] == "l" else CAMERA_VIEWS_R
@@ -315,7 +327,8 @@ def movement_poses() -> dict:
 
 if __name__ == "__main__":
     for name, spec in (("vocabulary.json", build()), ("views.json", build_views()),
-                       ("camera.json", build_camera()), ("camera_default.json", build_camera(placed=False))):
+                       ("camera.json", build_camera()), ("camera_default.json", build_camera(None)),
+                       ("camera_low.json", build_camera(CAMERA_LOW))):
         out = HERE / name
         out.write_text(json.dumps(spec, indent=1) + "\n")
         print(f"wrote {out}")

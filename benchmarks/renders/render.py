@@ -5,6 +5,7 @@
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/views.json --out /work/data/renders_views
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera.json --out /work/data/renders_cam
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera_default.json --out /work/data/renders_cam0
+    "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera_low.json --out /work/data/renders_camlow
 
 Bodies adult and adult_male are the DEV split; child and adult_short are HELD OUT (not for tuning).
 Output: OUT/<body>/videos/<clip>__<view>.mp4 + .json (the renderer's per-frame ground truth).
@@ -58,12 +59,13 @@ TIERS = [
 # both bodies' right legs at 30 deg first, then at 70, then the left legs
 VIEW_TIERS = [((body,), which, views) for which in ("movement_r", "movement_l")
               for views in (slice(0, 2), slice(2, 4)) for body in DEV]
-# camera.json and its control camera_default.json (DEV bodies; views side_right, front, three_quarter):
+# camera.json, its control camera_default.json and camera_low.json (DEV bodies; side_right, front, three_quarter):
 # one view of every right-leg and two-legged clip at a time, adult before adult_male, then the left legs
 CAMERA_TIERS = [((body,), which, slice(i, i + 1)) for which in ("movement_r", "movement_l")
                 for body in DEV for i in range(3)]
 # a spec's file stem -> its render order (default TIERS)
-TIERS_OF_SPEC = {"views": VIEW_TIERS, "camera": CAMERA_TIERS, "camera_default": CAMERA_TIERS}
+TIERS_OF_SPEC = {"views": VIEW_TIERS, "camera": CAMERA_TIERS, "camera_default": CAMERA_TIERS,
+                 "camera_low": CAMERA_TIERS}
 
 
 def selects(clip: dict, which: str) -> bool:
