@@ -69,6 +69,7 @@ FAULTED_MOVEMENTS = {
 MEASURE_TRUTH = {
     "supporting_knee": "knee_{s}", "working_knee": "knee_{w}", "working_leg_height": "leg_from_vertical_{w}",
     "working_thigh_height": "thigh_from_vertical_{w}", "torso_tilt": "torso_tilt",
+    "plie_knee": ("knee_l", "knee_r"),  # a plié's more bent knee, as the measure
 }
 
 
@@ -148,8 +149,13 @@ def true_angles(gt: dict, space: str, measure: str, analysis) -> np.ndarray | No
     profile while the code still measures the raised leg; a code that measured the wrong leg shows
     here as a large error. (Which side it named is counted on its own, "working leg chosen right".)"""
     w = gt.get("working") if gt.get("working") in ("l", "r") else ("l" if analysis.working_leg == "left" else "r")
-    truth = gt[f"angles_{space}"].get(MEASURE_TRUTH[measure].format(w=w, s="r" if w == "l" else "l"))
-    return None if truth is None else np.array([np.nan if x is None else x for x in truth], float)
+    keys = MEASURE_TRUTH[measure]
+    truths = [gt[f"angles_{space}"].get(key.format(w=w, s="r" if w == "l" else "l"))
+              for key in (keys if isinstance(keys, tuple) else (keys,))]
+    if any(t is None for t in truths):
+        return None
+    # the smaller where both are known (np.fmin: NaN only where neither is)
+    return functools.reduce(np.fmin, [np.array([np.nan if x is None else x for x in t], float) for t in truths])
 
 
 def angle_errors(analysis, labels: dict) -> dict:
