@@ -509,6 +509,28 @@ def test_how_far_the_working_leg_points_from_the_camera(azimuth, yaw, expected):
     assert float(dancer_measures(pixels, world, "right")["working_leg_to_camera"]) == pytest.approx(expected, abs=3)
 
 
+@pytest.mark.parametrize("knee", [110.0, 60.0])  # a demi-plié's, a grand plié's
+def test_a_plie_seen_from_the_side_is_as_deep_as_the_hip_sinks(knee):
+    """In profile a plié's turned-out knees bend towards the camera: the picture shows thigh and shank
+    nearly in one line (150) whatever the bend. The hip sinking towards the ankles says how far the
+    knees bend (thigh and shank about equal)."""
+    pixels, world = dancer(0, 0, 90)
+    standing = (pixels, world)
+    pixels = pixels.copy()
+    for side in ("LEFT", "RIGHT"):
+        hip, ankle = getattr(L, f"{side}_HIP"), getattr(L, f"{side}_ANKLE")
+        half = np.linalg.norm(pixels[ankle] - pixels[hip]) / 2
+        drop = 2 * half * np.sin(np.radians(knee) / 2)  # the hip straight above the ankle
+        pixels[hip] = pixels[ankle] - (0.0, drop)
+        # the knee points at the camera: across the picture only as far as a 150 deg knee shows
+        pixels[getattr(L, f"{side}_KNEE")] = pixels[ankle] - (0.0, drop / 2) + (drop / 2 * np.tan(np.radians(15)), 0.0)
+    for name in ("LEFT_SHOULDER", "RIGHT_SHOULDER", "NOSE", "LEFT_EAR", "RIGHT_EAR"):
+        pixels[getattr(L, name)] += pixels[L.LEFT_HIP] - standing[0][L.LEFT_HIP]  # the body sinks with the hips
+    measures = held_clip(pixels, world, hanging=standing)
+    assert float(measures["supporting_knee"][-1]) == pytest.approx(150, abs=2)  # what the picture shows
+    assert float(measures["plie_knee"][-1]) == pytest.approx(knee, abs=5)
+
+
 @pytest.mark.parametrize("yaw, pointing_at_camera", [(90, False), (20, True)])
 def test_a_bent_knee_is_not_taken_for_a_leg_pointing_at_the_camera(yaw, pointing_at_camera):
     """An attitude devant (thigh level, the knee bent to 70 as a render of one read) seen from the side

@@ -61,7 +61,8 @@ Angle conventions (documented once, here):
   lengths: a passé's toe rests at the knee; an attitude's foot is held a thigh's length in front or behind.
 - passe_toe_to_knee: height of the working toe below the supporting knee, in shank lengths
   (0 = toe at the knee, positive = below, negative = above).
-- plie_knee: the more bent knee while both feet are down (a plié); NaN while a foot is raised.
+- plie_knee: the more bent knee while both feet are down (a plié); NaN while a foot is raised. In
+  profile, where turned-out knees bend towards the camera, from how far the hip sinks (bend_from_drop).
 - feet_apart: distance between the ankles, in standing leg lengths (first ~0.1, second ~0.5).
 - feet_apart_shoulders: the ankles' distance across the picture in shoulder widths across the picture,
   the same from the front and three-quarter (second 1.0-1.6, §4); NaN in profile.
@@ -362,6 +363,23 @@ def working_knee(hip: np.ndarray, knee: np.ndarray, seen: np.ndarray, knee_3d: n
     return np.where(end_on, knee_3d, seen)
 
 
+def bend_from_drop(hip: np.ndarray, ankle: np.ndarray, seen: np.ndarray, rest: float) -> np.ndarray:
+    """A plié's knee seen in profile, from how far the hip has sunk towards the ankle: thigh and shank
+    about equal and the hip straight above the foot, hip to ankle is 2 sin(knee / 2) of a half leg, so
+    knee = arccos(1 - 2 (drop / standing length)^2). Only where the picture's knee (`seen`) reads bent
+    (under 165; a straight knee reads 170-177), else the picture's: standing, the leg measures 0.97-1.0
+    of its length, which this formula reads as 152-180.
+
+    In profile a plié's turned-out knees bend towards the camera and look straighter than they are: dev
+    renders of demi- and grand pliés in first and second from the side read 137-149 and 72-105 in the
+    picture where they bend to 110-117 and 50-62; from the drop, 92-125 and 44-74 (in second the legs
+    also lean apart along the line of sight and read 10-20 more bent).
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sunk = np.degrees(np.arccos(np.clip(1 - 2 * ((ankle[..., 1] - hip[..., 1]) / rest) ** 2, -1.0, 1.0)))
+    return np.where(np.nan_to_num(seen, nan=180.0) < 165.0, sunk, seen)
+
+
 def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray,
               ankle_rise: np.ndarray) -> np.ndarray:
     """The knees' bend in a plié: the more bent knee while both feet are down (NaN otherwise).
@@ -442,7 +460,9 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     level = body_scale(lp, working) if lp is not p else scale
     height = leg_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level.leg, knee_3d,
                         side_measures(lp, lw, working).leg_height_3d)
-    plie = plie_knee(s.knee, w.knee, height, w.ankle_rise)
+    side_on = np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above
+    plie = plie_knee(*(np.where(side_on, bend_from_drop(p[..., i["hip"], :], p[..., i["ankle"], :], side.knee, scale.leg),
+                                side.knee) for side, i in ((s, si), (w, wi))), height, w.ankle_rise)
     # in a plié both knees bend: the leg's drop is not its height, even where this knee bends along the line
     # of sight and looks straight (the far leg from three-quarter read 28-33 deg where it leans 8)
     height = np.where(np.nan_to_num(plie, nan=180.0) < MEASURING.plie_bent,
