@@ -123,8 +123,9 @@ WORDS = {
     "upside_down": "The video was upside down; analysed upright.",
     "not_upright": "The dancer is not upright in the picture (lying down, upside down or a tilted camera?): "
                    "the scores assume an upright dancer and may be wrong.",
-    "camera_high": "The camera seems to look down on her (about {degrees:.0f}° from her pose): the legs' heights are corrected for it, "
-                   "but less surely (about twice a level camera's error). Film with the camera at hip height.",
+    "camera_high": "The camera seems to look down on her (about {degrees:.0f}° from her pose): the legs' heights "
+                   "are corrected for it, but less surely (about twice a level camera's error). Film with the "
+                   "camera at hip height.",
     "small_dancer": "The dancer is small (about {share:.0%} of the picture's height) and was found by looking "
                     "closer; film closer for finer detail.",
     "on_the_left": "on the left", "on_the_right": "on the right", "in_the_centre": "in the centre",

@@ -148,9 +148,9 @@ def camera_pitch(pixels: np.ndarray, world: np.ndarray) -> float:
                     & (np.abs(lean(w[:, L.LEFT_HIP], w[:, L.LEFT_ANKLE]) - lean(w[:, L.RIGHT_HIP], w[:, L.RIGHT_ANKLE]))
                        < 10.0))
         body = lean(midpoint(w, L.LEFT_SHOULDER, L.RIGHT_SHOULDER), midpoint(w, L.LEFT_ANKLE, L.RIGHT_ANKLE))
-    lean = body[standing]
-    lean = lean[np.isfinite(lean)]
-    return float(np.median(lean)) if lean.size >= 3 else float("nan")
+    leans = body[standing]
+    leans = leans[np.isfinite(leans)]
+    return float(np.median(leans)) if leans.size >= 3 else float("nan")
 
 
 def level_camera(pixels: np.ndarray, world: np.ndarray, pitch: float, yaw: np.ndarray

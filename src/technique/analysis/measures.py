@@ -457,12 +457,15 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     releve_lift, foot_lift = releve_lifts(p, working, scale, near, yaw)
     knee_3d = joint_angle(world[..., wi["hip"], :], world[..., wi["knee"], :], world[..., wi["ankle"], :])
     lp, lw = level_camera(p, world, camera_pitch(p, world) if pitch is None else pitch, yaw)
-    level = body_scale(lp, working) if lp is not p else scale
+    level = body_scale(lp, working) if lp is not p else scale  # the levelled picture's own lengths
     height = leg_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level.leg, knee_3d,
                         side_measures(lp, lw, working).leg_height_3d)
+    # in profile a plié's turned-out knees bend towards the camera: their bend from how far the hips sink
     side_on = np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above
-    plie = plie_knee(*(np.where(side_on, bend_from_drop(p[..., i["hip"], :], p[..., i["ankle"], :], side.knee, scale.leg),
-                                side.knee) for side, i in ((s, si), (w, wi))), height, w.ankle_rise)
+    supporting_bend, working_bend = (
+        np.where(side_on, bend_from_drop(p[..., i["hip"], :], p[..., i["ankle"], :], leg.knee, scale.leg), leg.knee)
+        for leg, i in ((s, si), (w, wi)))
+    plie = plie_knee(supporting_bend, working_bend, height, w.ankle_rise)
     # in a plié both knees bend: the leg's drop is not its height, even where this knee bends along the line
     # of sight and looks straight (the far leg from three-quarter read 28-33 deg where it leans 8)
     height = np.where(np.nan_to_num(plie, nan=180.0) < MEASURING.plie_bent,
