@@ -357,9 +357,9 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     her or behind her), a foot near the floor is placed by perspective (a foot in front stands lower in
     the picture than the supporting foot); in a three-quarter view MediaPipe's 3D leg (for the far leg
     only when it reads clearly in front or clearly to the side; where it places neither leg,
-    perspective: `foot_nearer`, from ankle_nearer) or a clear depth decides; otherwise the forward part is unknown (NaN) and only "out
-    to the side" is reported. With `check_3d`, a near leg's picture leg far from its 3D leg is
-    misplaced, and unknown too.
+    perspective: `foot_nearer`, from ankle_nearer) or a clear depth decides; otherwise the forward
+    part is unknown (NaN) and only "out to the side" is reported. With `check_3d`, a near leg's
+    picture leg far from its 3D leg is misplaced, and unknown too.
     """
     i, o = SIDE_POINTS[side], SIDE_POINTS[OTHER[side]]
     p = pixels

@@ -60,7 +60,6 @@ class SideMeasures:
     knee: np.ndarray
     hip: np.ndarray
     leg_height: np.ndarray
-    thigh_height: np.ndarray
     foot_point: np.ndarray
     ankle_rise: np.ndarray  # ankle height above the other ankle, in leg lengths
     leg_height_3d: np.ndarray
@@ -82,7 +81,6 @@ def side_measures(pixels: np.ndarray, world: np.ndarray, side: str) -> SideMeasu
         knee=joint_angle(hip, knee, ankle),
         hip=joint_angle(p[..., i["shoulder"], :], hip, knee),
         leg_height=from_vertical_down(hip, ankle),
-        thigh_height=from_vertical_down(hip, knee),
         foot_point=joint_angle(knee, ankle, toe),
         ankle_rise=ankle_rise,
         leg_height_3d=angle_from_down_3d(w[..., i["hip"], :], w[..., i["ankle"], :]),

@@ -92,7 +92,7 @@ from technique import landmarks as L
 from technique.series import rolling_percentile
 from technique.analysis.direction import (DIRECTION, ankle_nearer, body_yaw, camera_pitch, facing_x, facing_yaw, in_three_quarter, leg_direction, level_camera, nearer_side,
                                         leg_height, steady_yaw, thigh_height)
-from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, body_height, distance, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
+from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, angle_from_down_3d, body_height, distance, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
 from technique.wording import UNITS
 
 
@@ -459,7 +459,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     lp, lw = level_camera(p, world, camera_pitch(p, world) if pitch is None else pitch, yaw)
     level = body_scale(lp, working) if lp is not p else scale  # the levelled picture's own lengths
     height = leg_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level.leg, knee_3d,
-                        side_measures(lp, lw, working).leg_height_3d)
+                        angle_from_down_3d(lw[..., wi["hip"], :], lw[..., wi["ankle"], :]))
     # in profile a plié's turned-out knees bend towards the camera: their bend from how far the hips sink
     side_on = np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above
     supporting_bend, working_bend = (
