@@ -294,3 +294,39 @@ def test_a_grand_battement_is_thrown_not_held(top_s, thrown):
     m.update(working_leg_height=np.where(up, 90.0, 5.0), time_s=t / fps)
     top = clue(fit_of(REFS["grand_battement_derriere"], m, np.ones(n, bool), "side"), "thrown and lowered")
     assert (top.score == 1.0) if thrown else (top.score == 0.0)
+
+
+def developpe_measures(toe_at_passe: np.ndarray, n=100):
+    """A développé à la seconde seen from the front: the knee bends to passé (frames 20-40), MediaPipe's
+    most bent reading late (frames 30-40, as the leg starts to unfold), the toe read as `toe_at_passe`
+    (one value per passé frame); then the leg unfolds to 90 and is held (50-80)."""
+    t = np.arange(n)
+    passe, out = (t >= 20) & (t < 40), (t >= 50) & (t < 80)
+    m = {name: np.full(n, np.nan) for name in MEASURE_NAMES}
+    m.update(
+        working_knee=np.where(passe, np.where(t < 30, 95.0 - (t - 20), 70.0), np.where(out, 175.0, 176.0)),
+        passe_toe_to_knee=np.where(out, -0.9, 1.4), working_leg_height=np.where(out, 90.0, np.where(passe, 40.0, 3.0)),
+        working_leg_direction=np.full(n, 90.0), supporting_knee=np.full(n, 176.0), torso_tilt=np.zeros(n),
+        hip_hike=np.zeros(n), working_foot_point=np.full(n, 160.0), time_s=t / 30.0,
+    )
+    m["passe_toe_to_knee"][passe] = toe_at_passe
+    return m
+
+
+@pytest.mark.parametrize("toe_at_passe, verdict", [
+    # the toe rises above the knee (the modern style, §2), then reads lower as the leg starts out, where
+    # MediaPipe's knee reads most bent: reached
+    (np.r_[np.linspace(1.0, -0.2, 10), np.full(10, 0.3)], GOOD),
+    # the toe never gets higher than the middle of the shank: the passage is too low
+    (np.r_[np.linspace(1.0, 0.5, 10), np.full(10, 0.5)], FAULT),
+])
+def test_a_developpe_passes_through_retire_when_its_toe_reaches_the_knee(toe_at_passe, verdict):
+    """The passage through retiré is reached when the toe gets at least up to the knee while the knee is
+    most bent (docs/ballet-criteria.md §2: |toe - knee| < 0.1 shank "reached", "or higher in the modern
+    style"): a toe above the knee is not corrected, and the frames MediaPipe reads most bent, late while
+    the leg already unfolds, don't decide alone."""
+    ref = REFS["developpe_a_la_seconde"]
+    j = judge(ref, developpe_measures(toe_at_passe), "front", np.ones(100, bool))
+    v = next(v for v in j.verdicts if v.criterion.id == "passe_height")
+    assert v.verdict == verdict, (v.value, v.verdict)
+    assert ("all the way up to the knee" in v.correction) == (verdict == FAULT)
