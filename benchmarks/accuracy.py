@@ -56,12 +56,14 @@ FAULT_CRITERIA = {
     "bent_working_knee": (("working_knee",), ("working_knee",)),
     "releve_too_low": (("releve_height", "height", "releve", "rise"), ("releve_lift", "releve")),
     "heels_up": (("heels_down", "heels"), ("releve_lift", "releve", "supporting_foot_lift")),
+    "passe_too_low": (("passe_height",), ("passe_toe_to_knee",)),
 }
 FLAGGED = ("fault", "acceptable")
 # the movements benchmarks/renders/make_specs.py renders with a fault, and those faults
 FAULTED_MOVEMENTS = {
     "arabesque": ("bent_supporting_knee", "working_leg_low"), "passe": ("bent_supporting_knee",),
-    "developpe_devant": ("working_leg_low",), "developpe_a_la_seconde": ("working_leg_low",),
+    "developpe_devant": ("working_leg_low", "passe_too_low"),
+    "developpe_a_la_seconde": ("working_leg_low", "passe_too_low"),
     "demi_plie_first": ("torso_leaning_forward", "heels_up"), "tendu_devant": ("bent_working_knee",),
     "tendu_a_la_seconde": ("bent_working_knee",), "releve": ("releve_too_low",),
 }

@@ -121,6 +121,9 @@ POSES["fouette_seconde"] = dict(POSES["developpe_a_la_seconde"], knee_flex_l=25,
 POSES["fouette_passe"] = dict(POSES["passe_releve"])
 POSES["port_de_bras_first"] = dict(arm_elev_l=60, arm_fwd_l=75, arm_elev_r=60, arm_fwd_r=75, elbow_flex_l=30,
                                    elbow_flex_r=30)
+# a passé too low for the développé's passage through retiré (fault passe_too_low): the knee bent less, so the
+# toe stops about mid-shank, not at the supporting knee. Not in POSES: no movement clip of its own.
+PASSE_LOW = dict(POSES["passe"], hip_flex_r=50, knee_flex_r=103)
 
 # Faults: (clip name, movement, fault name, pose it modifies, changes)
 FAULTS = [
@@ -138,6 +141,9 @@ FAULTS = [
                                                               toe_pf_r=-15)),
     ("demi_plie_heels_up", "demi_plie_first", "heels_up", "demi_plie_first",
      dict(ankle_pf_l=22, ankle_pf_r=22, toe_pf_l=-35, toe_pf_r=-35)),
+    # the extension held as clean; the fault is in the passé it unfolds from (PASSE_LOW)
+    ("developpe_a_la_seconde_low_passe", "developpe_a_la_seconde", "passe_too_low", "developpe_a_la_seconde", {}),
+    ("developpe_devant_low_passe", "developpe_devant", "passe_too_low", "developpe_devant", {}),
 ]
 FAULT_VIEWS = ["front", "side_right", "three_quarter", "three_quarter_left"]
 
@@ -156,8 +162,9 @@ def mirror(params: dict) -> dict:
     return out
 
 
-def timeline(movement: str, pose: str) -> tuple[float, list, list, list | None]:
-    """(seconds, keys, labels, yaw) of one clip of `movement` using pose `pose` for its held shape."""
+def timeline(movement: str, pose: str, passe: str = "passe") -> tuple[float, list, list, list | None]:
+    """(seconds, keys, labels, yaw) of one clip of `movement` using pose `pose` for its held shape
+    (and, in a développé, pose `passe` for the passé it unfolds from)."""
     first = "first_position"
     if movement == "first_position":
         return 2.6, [[0, first], [1.2, "port_de_bras_first"], [2.4, first]], [[0, 2.6, movement]], None
@@ -174,7 +181,7 @@ def timeline(movement: str, pose: str) -> tuple[float, list, list, list | None]:
         return up + 0.4, [[0, first], [0.4, first], [bottom, pose], [bottom + 0.2, pose], [up, first]], \
             [[bottom - 0.1, bottom + 0.3, movement]], None
     if movement.startswith("developpe"):
-        return 3.4, [[0, first], [0.3, first], [1.0, "passe"], [1.8, pose], [2.5, pose], [3.2, first]], \
+        return 3.4, [[0, first], [0.3, first], [1.0, passe], [1.8, pose], [2.5, pose], [3.2, first]], \
             [[0.95, 1.05, "passe"], [1.8, 2.5, movement]], None
     if movement.startswith("grand_battement"):
         keys, labels = [[0, first], [0.4, first]], []
@@ -233,10 +240,14 @@ def movement_clips(spec: dict) -> None:
 
 
 def fault_clips(spec: dict) -> None:
+    """Every fault clip: its faulted pose, and the low passé for the développés that pass too low."""
+    spec["poses"]["passe_low"] = dict(label="passe", fault="passe_too_low", working="r", params=PASSE_LOW,
+                                      render=False)
     for name, movement, fault, base, changes in FAULTS:
         spec["poses"][name] = dict(label=movement, fault=fault, working="r", params=dict(POSES[base], **changes),
                                    render=False)
-        seconds, keys, labels, yaw = timeline(movement, name)
+        passe = "passe_low" if fault == "passe_too_low" else "passe"
+        seconds, keys, labels, yaw = timeline(movement, name, passe)
         leg = None if movement in ("releve", "demi_plie_first") else "r"
         spec["clips"][name] = dict(seconds=seconds, working=leg, keys=keys, labels=labels,
                                    meta=dict(kind="fault", movement=movement, fault=fault, leg=leg, views=FAULT_VIEWS))
