@@ -168,12 +168,14 @@ def test_leg_direction_in_world_coordinates():
 # ----------------------------------------------------------------- where the leg goes, from the body itself
 
 def dancer(leg_azimuth: float, leg_height: float, yaw: float,
-           camera_m: float | None = None, pitch: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+           camera_m: float | None = None, pitch: float = 0.0, plie: dict | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
     """A dancer on her left leg, the right leg raised straight to `leg_height` (from straight down) in
     the direction `leg_azimuth` (0 devant, 90 à la seconde, 180 derrière), seen by a camera she is
     turned `yaw` degrees from (0: facing it, 90: her left side to the camera, facing the picture's left;
     -90: her right side to it), from far away, or `camera_m` metres from her hips (perspective: what is
-    nearer looks larger), looking down on her by `pitch` degrees.
+    nearer looks larger), looking down on her by `pitch` degrees. `plie` ({"left": 110, "right": 110},
+    with leg_height 0) bends both knees to those angles, both feet on the floor (bend_legs).
 
     Returns (pixels, world) in MediaPipe's conventions: pixels y down; world metres, x right, y down,
     z away from the camera. Her own frame: x her left, y up, z forward.
@@ -193,6 +195,8 @@ def dancer(leg_azimuth: float, leg_height: float, yaw: float,
     hip = body["right_hip"]
     put("right_knee", *(hip + 0.43 * direction)), put("right_ankle", *(hip + 0.85 * direction))
     put("right_heel", *(hip + 0.82 * direction)), put("right_foot_index", *(hip + 1.0 * direction))
+    if plie:
+        bend_legs(body, plie)
     t = np.radians(yaw)
     # camera frame: image x right, y down, z away; she faces the camera at yaw 0 (her left = image right)
     rot = np.array([[np.cos(t), 0, -np.sin(t)], [0, -1, 0], [-np.sin(t), 0, -np.cos(t)]])
@@ -204,6 +208,25 @@ def dancer(leg_azimuth: float, leg_height: float, yaw: float,
     pixels = np.array([320.0, 240.0]) + 250 * shown
     world[:, 2] /= DIRECTION.world_depth_scale  # MediaPipe's world depth reads shallow
     return pixels, world - (world[L.LEFT_HIP] + world[L.RIGHT_HIP]) / 2
+
+
+def bend_legs(body: dict, knees: dict) -> None:
+    """A plié: bend both knees of a dancer standing on both feet (her own frame, x her left, y up, z
+    forward) to the angles in `knees` ("left", "right"), thigh and shank equal, each hip straight above
+    its ankle, each knee turned out 45 deg from her front; the body above the hips sinks with them."""
+    half = 0.425
+    sink = 0.0
+    for side, knee in knees.items():
+        out = 1.0 if side == "left" else -1.0
+        ankle = body[f"{side}_ankle"]
+        hip_y = ankle[1] + 2 * half * np.sin(np.radians(knee) / 2)
+        sink = max(sink, body[f"{side}_hip"][1] - hip_y)
+        body[f"{side}_hip"] = np.array([ankle[0], hip_y, 0.0])
+        turned_out = np.array([out * np.sin(np.radians(45)), 0.0, np.cos(np.radians(45))])
+        body[f"{side}_knee"] = (body[f"{side}_hip"] + ankle) / 2 + half * np.cos(np.radians(knee) / 2) * turned_out
+    for name in ("left_shoulder", "right_shoulder", "nose", "left_ear", "right_ear", "left_wrist",
+                 "right_wrist", "left_elbow", "right_elbow"):
+        body[name] = body[name] - (0.0, sink, 0.0)
 
 
 def tilt_down(pitch: float) -> np.ndarray:
@@ -529,6 +552,29 @@ def test_a_plie_seen_from_the_side_is_as_deep_as_the_hip_sinks(knee):
     measures = held_clip(pixels, world, hanging=standing)
     assert float(measures["supporting_knee"][-1]) == pytest.approx(150, abs=2)  # what the picture shows
     assert float(measures["plie_knee"][-1]) == pytest.approx(knee, abs=5)
+
+
+@pytest.mark.parametrize("knee", [110.0, 55.0])  # a demi-plié's, a grand plié's
+@pytest.mark.parametrize("yaw", [0, 180, 45, 90])  # from the front, the back, three-quarter, the side
+def test_a_plie_is_as_deep_as_its_knees_bend_from_every_view(knee, yaw):
+    """Turned out, a plié's knees bend 45 deg off her front, out of the picture's plane: from the front
+    (or back) the picture shows them straighter than they are (a 110 deg demi-plié reads about 127) and
+    the hips' reach towards the ankles says how far they bend. From three-quarter one knee bends across
+    the picture and shows it."""
+    standing = dancer(0, 0, yaw)
+    measures = held_clip(*dancer(0, 0, yaw, plie={"left": knee, "right": knee}), hanging=standing)
+    if yaw in (0, 180):
+        assert float(measures["supporting_knee"][-1]) > knee + 8  # what the picture shows
+    assert float(measures["plie_knee"][-1]) == pytest.approx(knee, abs=5)
+
+
+def test_one_bent_knee_with_both_feet_down_is_no_plie_where_both_bends_are_seen():
+    """A plié bends both knees: where both bends are measured (from the front, in profile) the straighter
+    one is the plié's; a tendu's bent working knee beside a straight supporting one is no plié. From
+    three-quarter the far knee looks straighter than it bends, so the more bent one counts."""
+    supporting, working, height, rise = np.array([175.0]), np.array([128.0]), np.array([5.0]), np.array([0.0])
+    assert plie_knee(supporting, working, height, rise, both_shown=True)[0] == 175.0
+    assert plie_knee(supporting, working, height, rise, both_shown=False)[0] == 128.0
 
 
 @pytest.mark.parametrize("yaw, pointing_at_camera", [(90, False), (20, True)])

@@ -62,7 +62,8 @@ Angle conventions (documented once, here):
 - passe_toe_to_knee: height of the working toe below the supporting knee, in shank lengths
   (0 = toe at the knee, positive = below, negative = above).
 - plie_knee: the more bent knee while both feet are down (a plié); NaN while a foot is raised. In
-  profile, where turned-out knees bend towards the camera, from how far the hip sinks (bend_from_drop).
+  profile and from the front, where turned-out knees bend out of the picture's plane, from how near the
+  hip comes to the ankle (bend_from_reach).
 - feet_apart: distance between the ankles, in standing leg lengths (first ~0.1, second ~0.5).
 - feet_apart_shoulders: the ankles' distance across the picture in shoulder widths across the picture,
   the same from the front and three-quarter (second 1.0-1.6, §4); NaN in profile.
@@ -221,6 +222,16 @@ def hanging_lengths(pixels: np.ndarray, working: str) -> tuple[float, float]:
     return float(np.percentile(thigh[hanging], 95)), float(np.median(ratio[hanging]))
 
 
+def standing_length(pixels: np.ndarray, side: str, default: float) -> float:
+    """A leg's standing hip->ankle length in the picture over a clip (95th percentile, as body_scale's);
+    `default` for a single frame or a leg never seen."""
+    if np.ndim(pixels) != 3:
+        return default
+    i = SIDE_POINTS[side]
+    lengths = distance(pixels[:, i["hip"]], pixels[:, i["ankle"]])
+    return float(np.nanpercentile(lengths, 95)) if np.isfinite(lengths).sum() >= 5 else default
+
+
 def knee_to_camera(yaw: np.ndarray, knee_side_near: np.ndarray) -> np.ndarray:
     """How far (degrees) a turned-out knee points from the camera's line of sight (0: straight at it or
     straight away). It points MEASURING.knee_turnout out from her front, toward its own side: from the
@@ -363,34 +374,47 @@ def working_knee(hip: np.ndarray, knee: np.ndarray, seen: np.ndarray, knee_3d: n
     return np.where(end_on, knee_3d, seen)
 
 
-def bend_from_drop(hip: np.ndarray, ankle: np.ndarray, seen: np.ndarray, rest: float) -> np.ndarray:
-    """A plié's knee seen in profile, from how far the hip has sunk towards the ankle: thigh and shank
-    about equal and the hip straight above the foot, hip to ankle is 2 sin(knee / 2) of a half leg, so
-    knee = arccos(1 - 2 (drop / standing length)^2). Only where the picture's knee (`seen`) reads bent
-    (under 165; a straight knee reads 170-177), else the picture's: standing, the leg measures 0.97-1.0
-    of its length, which this formula reads as 152-180.
+def bend_from_reach(hip: np.ndarray, ankle: np.ndarray, seen: np.ndarray, rest: float, yaw: np.ndarray
+                    ) -> np.ndarray:
+    """A plié's knee from how near the hip has come to the ankle, where the picture's knee angle is
+    foreshortened: thigh and shank about equal, hip to ankle is 2 sin(knee / 2) of a half leg, so
+    knee = arccos(1 - 2 (reach / standing length)^2), `rest` the leg's own standing length in the picture.
+    From the front (or back) the reach is the picture's hip-to-ankle distance (in second the legs lean
+    apart across the picture); in profile, how far the hip has sunk above the ankle (a second's lean
+    points along the line of sight). Only where the picture's knee (`seen`) reads bent (under 165; a
+    straight knee reads 170-177), else the picture's: standing, the leg measures 0.97-1.0 of its length,
+    which this formula reads as 152-180. From three-quarter, the picture's (see below).
 
-    In profile a plié's turned-out knees bend towards the camera and look straighter than they are: dev
-    renders of demi- and grand pliés in first and second from the side read 137-149 and 72-105 in the
-    picture where they bend to 110-117 and 50-62; from the drop, 92-125 and 44-74 (in second the legs
-    also lean apart along the line of sight and read 10-20 more bent).
+    Turned out, a plié's knees bend 45 deg off her front (§4), out of the picture's plane: from the front
+    the picture shows demi-pliés 7-17 deg straighter than they are (dev renders, judged 117-131 for
+    110-116), the reach 0-6 off; in profile the knees bend towards the camera (demi-pliés 137-149 in the
+    picture where they bend to 110-117, grand pliés 72-105 for 50-62). From three-quarter one knee bends
+    across the picture and shows its bend, while the legs of a second lean partly along the line of
+    sight: the reach read pliés in second 6-12 deg too deep there.
     """
     with np.errstate(invalid="ignore", divide="ignore"):
-        sunk = np.degrees(np.arccos(np.clip(1 - 2 * ((ankle[..., 1] - hip[..., 1]) / rest) ** 2, -1.0, 1.0)))
-    return np.where(np.nan_to_num(seen, nan=180.0) < 165.0, sunk, seen)
+        d = ankle - hip
+        square = np.nan_to_num(yaw, nan=90.0) < DIRECTION.view_front_below
+        side_on = np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above
+        reach = np.where(square, np.hypot(d[..., 0], d[..., 1]), d[..., 1])
+        bend = np.degrees(np.arccos(np.clip(1 - 2 * (reach / rest) ** 2, -1.0, 1.0)))
+    return np.where((square | side_on) & (np.nan_to_num(seen, nan=180.0) < 165.0), bend, seen)
 
 
 def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray,
-              ankle_rise: np.ndarray) -> np.ndarray:
-    """The knees' bend in a plié: the more bent knee while both feet are down (NaN otherwise).
+              ankle_rise: np.ndarray, both_shown: np.ndarray | bool = False) -> np.ndarray:
+    """The knees' bend in a plié while both feet are down (NaN otherwise): the straighter of the two
+    where both bends are measured (`both_shown`: from the front and in profile, bend_from_reach), as
+    both knees bend in a plié (a tendu's bent working knee is no plié); else the more bent one.
 
-    Seen from three-quarter or in profile, the far knee bends along the line of sight and looks
-    straighter than it is; the near one shows the plié. A raised foot (passé, développé) is not a
-    plié, so its bent knee doesn't count.
+    Seen from three-quarter, the far knee bends along the line of sight and looks straighter than it
+    is; the near one shows the plié. A raised foot (passé, développé) is not a plié, so its bent knee
+    doesn't count.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        knees = np.nanmin(np.stack([supporting, working]), axis=0)
+        knees = np.where(both_shown, np.nanmax(np.stack([supporting, working]), axis=0),
+                         np.nanmin(np.stack([supporting, working]), axis=0))
     # a working leg not seen at all hides behind the supporting one (profile): it is down, not raised
     rise = np.abs(np.nan_to_num(ankle_rise, nan=0.0))
     # two feet down at different depths differ in height in the picture (up to MEASURING.plie_perspective_rise)
@@ -460,12 +484,14 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     level = body_scale(lp, working) if lp is not p else scale  # the levelled picture's own lengths
     height = leg_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level.leg, knee_3d,
                         angle_from_down_3d(lw[..., wi["hip"], :], lw[..., wi["ankle"], :]))
-    # in profile a plié's turned-out knees bend towards the camera: their bend from how far the hips sink
-    side_on = np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above
+    # a plié's turned-out knees bend out of the picture's plane: their bend from how near the hips come to
+    # the ankles, each leg against its own standing length (in profile the far leg looks smaller)
     supporting_bend, working_bend = (
-        np.where(side_on, bend_from_drop(p[..., i["hip"], :], p[..., i["ankle"], :], leg.knee, scale.leg), leg.knee)
-        for leg, i in ((s, si), (w, wi)))
-    plie = plie_knee(supporting_bend, working_bend, height, w.ankle_rise)
+        bend_from_reach(p[..., i["hip"], :], p[..., i["ankle"], :], leg.knee, rest, yaw)
+        for leg, i, rest in ((s, si, standing_length(p, OTHER[working], scale.leg)), (w, wi, scale.leg)))
+    square_or_side = ((np.nan_to_num(yaw, nan=90.0) < DIRECTION.view_front_below)
+                      | (np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above))
+    plie = plie_knee(supporting_bend, working_bend, height, w.ankle_rise, square_or_side)
     # in a plié both knees bend: the leg's drop is not its height, even where this knee bends along the line
     # of sight and looks straight (the far leg from three-quarter read 28-33 deg where it leans 8)
     height = np.where(np.nan_to_num(plie, nan=180.0) < MEASURING.plie_bent,
