@@ -232,7 +232,8 @@ RELEVE_HEIGHT = """    ideal: 0.1
 
 
 def releve(name, title, passe):
-    extra = ("  - {measure: passe_toe_to_knee, moment: top, min: -0.4, max: 0.4, margin: 0.3, says: the foot at the supporting knee}\n"
+    extra = ("  # needed: the foot at the knee makes it a passé; with the feet out of frame a bent knee may be anything\n  # (a render cropped above the feet, turning, was named a pirouette at 1.00)\n"
+             "  - {measure: passe_toe_to_knee, moment: top, min: -0.4, max: 0.4, margin: 0.3, says: the foot at the supporting knee, needed: true}\n"
              # the toe rests at the knee, as in the passé (passe.yaml)
              "  - {measure: passe_toe_off_leg, moment: top, max: 0.5, margin: 0.3, says: the toe against the supporting leg}\n"
              "  - {measure: working_knee, moment: top, max: 115, margin: 25, views: [side, three_quarter], says: the working knee bent (passé)}\n"
@@ -525,7 +526,9 @@ recognise:
   # one full turn (§3) reads 280-380 in body_turn (dev renders): passing profile MediaPipe's shoulder line
   # can flip and a quarter turn is lost, so three quarters seen is a turn
   - {measure: body_turn, moment: all, aggregate: range, min: 270, margin: 90, says: turning at least once}
-  - {measure: passe_toe_to_knee, moment: turn, min: -0.4, max: 0.4, margin: 0.3, says: the foot at the supporting knee}
+  # needed: the foot at the knee makes it a passé; with the feet out of frame a bent knee may be anything
+  # (a render cropped above the feet, turning, was named a pirouette at 1.00)
+  - {measure: passe_toe_to_knee, moment: turn, min: -0.4, max: 0.4, margin: 0.3, says: the foot at the supporting knee, needed: true}
   - {measure: working_leg_height, moment: all, aggregate: p95, max: 55, margin: 15, says: the leg staying in passé (no fouetté)}
   - {measure: hip_travel, moment: all, aggregate: range, max: 0.4, margin: 0.2, says: staying on the spot}
 criteria:

@@ -330,3 +330,33 @@ def test_a_developpe_passes_through_retire_when_its_toe_reaches_the_knee(toe_at_
     v = next(v for v in j.verdicts if v.criterion.id == "passe_height")
     assert v.verdict == verdict, (v.value, v.verdict)
     assert ("all the way up to the knee" in v.correction) == (verdict == FAULT)
+
+
+@pytest.mark.parametrize("movement", ["pirouette", "passe", "passe_releve"])
+def test_a_passe_whose_foot_is_not_seen_is_never_named_with_confidence(movement):
+    """The foot at the supporting knee is what makes a passé (and a pirouette's turn in passé) one: with
+    the feet out of frame (a cropped picture), a bent knee turning or held may be an attitude or anything
+    else, so the name is at most possible."""
+    from technique.judging.judge import JUDGING
+
+    n = 120
+    t = np.arange(n)
+    up = (t >= 20) & (t < 80)
+    on_toes = movement != "passe"
+    m = {name: np.full(n, np.nan) for name in MEASURE_NAMES}
+    m.update(
+        working_knee=np.where(up, 60.0, 175.0), passe_toe_to_knee=np.where(up, 0.0, 1.4),
+        passe_toe_off_leg=np.where(up, 0.1, 1.0), working_leg_height=np.where(up, 40.0, 3.0),
+        releve_lift=np.where(up & on_toes, 0.08, 0.0), heel_rise=np.where(up & on_toes, 0.08, 0.0),
+        supporting_knee=np.full(n, 176.0),
+        time_s=t / 30.0, facing_x=np.ones(n), body_yaw=np.full(n, 5.0), hip_travel=np.zeros(n),
+        supporting_foot_lift=np.zeros(n), torso_tilt=np.zeros(n),
+        body_turn=np.where(movement == "pirouette", np.clip((t - 20) * 6.0, 0, 360), 0.0),
+        facing_yaw=np.full(n, 5.0),
+    )
+    seen = fit_of(REFS[movement], m, np.ones(n, bool), "front")
+    m["passe_toe_to_knee"][:] = np.nan
+    m["passe_toe_off_leg"][:] = np.nan
+    unseen = fit_of(REFS[movement], m, np.ones(n, bool), "front")
+    assert seen.fit >= 0.9, seen.against()
+    assert unseen.fit <= JUDGING.unseen_cap, unseen.clues
