@@ -307,7 +307,8 @@ def developpe_measures(toe_at_passe: np.ndarray, n=100):
         working_knee=np.where(passe, np.where(t < 30, 95.0 - (t - 20), 70.0), np.where(out, 175.0, 176.0)),
         passe_toe_to_knee=np.where(out, -0.9, 1.4), working_leg_height=np.where(out, 90.0, np.where(passe, 40.0, 3.0)),
         working_leg_direction=np.full(n, 90.0), supporting_knee=np.full(n, 176.0), torso_tilt=np.zeros(n),
-        hip_hike=np.zeros(n), working_foot_point=np.full(n, 160.0), time_s=t / 30.0,
+        hip_hike=np.zeros(n), working_foot_point=np.full(n, 160.0), time_s=t / 30.0, facing_x=np.ones(n),
+        body_yaw=np.full(n, 5.0), hip_travel=np.zeros(n), supporting_foot_lift=np.zeros(n),
     )
     m["passe_toe_to_knee"][passe] = toe_at_passe
     return m
@@ -360,3 +361,14 @@ def test_a_passe_whose_foot_is_not_seen_is_never_named_with_confidence(movement)
     unseen = fit_of(REFS[movement], m, np.ones(n, bool), "front")
     assert seen.fit >= 0.9, seen.against()
     assert unseen.fit <= JUDGING.unseen_cap, unseen.clues
+
+
+def test_a_developpe_through_a_low_passe_is_a_developpe_told_to_pass_higher():
+    """A développé whose toe only reaches the middle of the shank (a render of one reads 0.5-0.68) is a
+    développé with a fault, not an unknown movement: named, and told to bring the foot up to the knee."""
+    m = developpe_measures(np.r_[np.linspace(1.0, 0.55, 10), np.full(10, 0.55)])
+    ranked = candidates(REFS, m, np.ones(100, bool), "front")
+    assert ranked[0].name == "developpe_a_la_seconde" and ranked[0].confidence >= 0.9, ranked[:3]
+    v = next(v for v in judge(REFS["developpe_a_la_seconde"], m, "front", np.ones(100, bool)).verdicts
+             if v.criterion.id == "passe_height")
+    assert v.verdict == FAULT and "all the way up to the knee" in v.correction
