@@ -168,14 +168,15 @@ def test_leg_direction_in_world_coordinates():
 # ----------------------------------------------------------------- where the leg goes, from the body itself
 
 def dancer(leg_azimuth: float, leg_height: float, yaw: float,
-           camera_m: float | None = None, pitch: float = 0.0, plie: dict | None = None
+           camera_m: float | None = None, pitch: float = 0.0, plie: dict | None = None, passe: bool = False
            ) -> tuple[np.ndarray, np.ndarray]:
     """A dancer on her left leg, the right leg raised straight to `leg_height` (from straight down) in
     the direction `leg_azimuth` (0 devant, 90 à la seconde, 180 derrière), seen by a camera she is
     turned `yaw` degrees from (0: facing it, 90: her left side to the camera, facing the picture's left;
     -90: her right side to it), from far away, or `camera_m` metres from her hips (perspective: what is
     nearer looks larger), looking down on her by `pitch` degrees. `plie` ({"left": 110, "right": 110},
-    with leg_height 0) bends both knees to those angles, both feet on the floor (bend_legs).
+    with leg_height 0) bends both knees to those angles, both feet on the floor (bend_legs); `passe`
+    draws the right foot up to the left knee, the thigh turned out.
 
     Returns (pixels, world) in MediaPipe's conventions: pixels y down; world metres, x right, y down,
     z away from the camera. Her own frame: x her left, y up, z forward.
@@ -197,6 +198,14 @@ def dancer(leg_azimuth: float, leg_height: float, yaw: float,
     put("right_heel", *(hip + 0.82 * direction)), put("right_foot_index", *(hip + 1.0 * direction))
     if plie:
         bend_legs(body, plie)
+    if passe:
+        # the thigh raised 70 deg, turned out 45 deg to her right; the foot at the supporting knee
+        out, up = np.radians(45), np.radians(70)
+        thigh = np.array([-np.sin(up) * np.sin(out), -np.cos(up), np.sin(up) * np.cos(out)])
+        put("right_knee", *(hip + 0.43 * thigh))
+        put("right_ankle", *(body["left_knee"] + (-0.07, 0.0, 0.04)))
+        put("right_heel", *(body["right_ankle"] + (-0.02, -0.02, -0.03)))
+        put("right_foot_index", *(body["left_knee"] + (-0.02, -0.08, 0.06)))
     t = np.radians(yaw)
     # camera frame: image x right, y down, z away; she faces the camera at yaw 0 (her left = image right)
     rot = np.array([[np.cos(t), 0, -np.sin(t)], [0, -1, 0], [-np.sin(t), 0, -np.cos(t)]])
@@ -575,6 +584,19 @@ def test_one_bent_knee_with_both_feet_down_is_no_plie_where_both_bends_are_seen(
     supporting, working, height, rise = np.array([175.0]), np.array([128.0]), np.array([5.0]), np.array([0.0])
     assert plie_knee(supporting, working, height, rise, both_shown=True)[0] == 175.0
     assert plie_knee(supporting, working, height, rise, both_shown=False)[0] == 128.0
+
+
+@pytest.mark.parametrize("yaw", [-45, -70])  # three-quarter; 70 deg off her front, read as a profile
+def test_a_passe_whose_knee_points_at_the_camera_reads_bent(yaw):
+    """Filmed from her working side, a turned-out passé's thigh points at the camera: the picture's knee,
+    between a short thigh and the shank, reads far straighter than it bends (a render from 70 deg read
+    153-176 for 41); MediaPipe's 3D knee reads the bend (55-85 for 45 on renders: its depth reads
+    shallow, as this dancer's)."""
+    pixels, world = dancer(0, 0, yaw, passe=True)
+    measures = held_clip(pixels, world, hanging=dancer(0, 0, yaw))
+    seen = joint_angle(pixels[L.RIGHT_HIP], pixels[L.RIGHT_KNEE], pixels[L.RIGHT_ANKLE])
+    assert seen > 105  # what the picture shows
+    assert float(measures["working_knee"][-1]) < 85
 
 
 @pytest.mark.parametrize("yaw, pointing_at_camera", [(90, False), (20, True)])

@@ -11,8 +11,9 @@ non-square frames). A missing joint gives NaN, never 0.
 Angle conventions (documented once, here):
 - joint angle (knee, hip, foot point): the interior angle at the middle joint, 180 = straight line.
   A "straight" knee measures about 170-177 on real bodies and on MediaPipe's skeleton. The working
-  knee is the picture's angle except from three-quarter with its thigh pointing at the camera and
-  MediaPipe's 3D knee clearly bent (a passé seen there): then the 3D knee (working_knee()).
+  knee is the picture's angle except with its thigh pointing at the camera (from three-quarter, or in
+  profile for the leg nearer the camera) and MediaPipe's 3D knee clearly bent (a passé seen there): then
+  the 3D knee (working_knee()).
 - height from vertical (working_leg_height, thigh height): angle between straight down and the
   hip->ankle (or hip->knee) vector. 0 = hanging, 45 = demi-hauteur, 90 = horizontal ("à la
   hauteur"), above 90 = higher than the hip.
@@ -355,21 +356,25 @@ def feet_apart_shoulders(p: np.ndarray, yaw: np.ndarray) -> np.ndarray:
 
 
 def working_knee(hip: np.ndarray, knee: np.ndarray, seen: np.ndarray, knee_3d: np.ndarray, rest: float,
-                 yaw: np.ndarray) -> np.ndarray:
-    """The working knee's angle: the picture's, unless seen from three-quarter with the thigh end-on and
-    MediaPipe's 3D knee clearly bent (a passé's knee pointing at the camera).
+                 yaw: np.ndarray, near: np.ndarray | bool = False) -> np.ndarray:
+    """The working knee's angle: the picture's, unless the thigh points at the camera (end-on) and
+    MediaPipe's 3D knee reads clearly bent (a passé's knee pointing at the camera): from three-quarter,
+    or in profile for the leg nearer the camera (`near`).
 
     The picture's angle is right when the leg lies across it (docs/ballet-criteria.md §0). From
     three-quarter a turned-out passé's knee points at the camera: the thigh shows under
     MEASURING.end_on_thigh of its length and the knee reads 105-125 where it bends to 45 (dev renders);
-    MediaPipe's 3D knee reads 55-85 there. Only there, and only a 3D knee bent past
-    MEASURING.end_on_bent: a straight leg seen end-on reads 140-150 in 3D, a straight leg pointing away
-    from a front camera reads bent in 3D, and in profile the picture's angle is the nearer of the two.
+    MediaPipe's 3D knee reads 55-85 there. A camera 70 deg off her front, on the working side, reads as a
+    profile: the passé's thigh shows 0.16 of its length, the knee 153-176, the 3D knee 79-95. Only there,
+    and only a 3D knee bent past MEASURING.end_on_bent: a straight leg seen end-on reads 140-150 in 3D, a
+    straight leg pointing away from a front camera reads bent in 3D, and the far leg in profile, its knee
+    pointing away behind her body, reads bent in 3D where it unfolds (développés à la seconde became passés).
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         thigh = distance(hip, knee) / (0.5 * rest)  # the thigh is about half the standing leg
-    three_quarter = in_three_quarter(yaw)
-    end_on = ((np.nan_to_num(thigh, nan=1.0) < MEASURING.end_on_thigh) & three_quarter
+    side_on = np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above
+    across = in_three_quarter(yaw) | (side_on & near)
+    end_on = ((np.nan_to_num(thigh, nan=1.0) < MEASURING.end_on_thigh) & across
               & (np.nan_to_num(knee_3d, nan=180.0) < MEASURING.end_on_bent))
     return np.where(end_on, knee_3d, seen)
 
@@ -502,7 +507,8 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "supporting_knee": s.knee,
         "supporting_knee_to_camera": knee_to_camera(yaw, near == OTHER[working]),
         "working_leg_to_camera": leg_to_camera(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level),
-        "working_knee": working_knee(p[..., wi["hip"], :], p[..., wi["knee"], :], w.knee, knee_3d, scale.leg, yaw),
+        "working_knee": working_knee(p[..., wi["hip"], :], p[..., wi["knee"], :], w.knee, knee_3d, scale.leg, yaw,
+                                     near == working),
         "plie_knee": plie,
         "working_leg_height": height,
         "working_thigh_height": thigh_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], level.thigh),
