@@ -372,3 +372,15 @@ def test_a_developpe_through_a_low_passe_is_a_developpe_told_to_pass_higher():
     v = next(v for v in judge(REFS["developpe_a_la_seconde"], m, "front", np.ones(100, bool)).verdicts
              if v.criterion.id == "passe_height")
     assert v.verdict == FAULT and "all the way up to the knee" in v.correction
+
+
+@pytest.mark.parametrize("movement, criterion, words", [
+    ("arabesque", "supporting_knee", "from 166"),       # a knee can't straighten past the band's top
+    ("developpe_a_la_seconde", "passe_height", "up to 0.1"),  # a toe above the knee is never corrected
+    ("developpe_a_la_seconde", "hip_level", "-5..12"),
+])
+def test_a_band_reads_as_a_teacher_would(movement, criterion, words):
+    from technique.wording import good_band
+
+    c = next(c for c in REFS[movement].criteria if c.id == criterion)
+    assert good_band(c.good, c.acceptable) == words

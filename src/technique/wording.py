@@ -28,6 +28,17 @@ def format_value(measure: str, value: float) -> str:
     return f"{value:.2f} {unit}" if unit else f"{value:.0f}°"
 
 
+def good_band(good: tuple[float, float], acceptable: tuple[float, float]) -> str:
+    """A criterion's good band as a teacher reads it: "from 166" where nothing above it is ever
+    corrected (its high end is the acceptable one: a knee can't straighten past 190), "up to 0.1" where
+    nothing below it is (a développé's toe above the knee), else "80..100"."""
+    if good[1] == acceptable[1] and good[0] != acceptable[0]:
+        return f"from {good[0]:g}"
+    if good[0] == acceptable[0] and good[1] != acceptable[1]:
+        return f"up to {good[1]:g}"
+    return f"{good[0]:g}..{good[1]:g}"
+
+
 def share_of_height(value: float) -> str:
     """A distance in body heights as a teacher reads it: \"1.2% of her height\"."""
     return f"{100 * value:.1f}% of her height"

@@ -167,10 +167,10 @@ def summary_text(analysis: Analysis) -> str:
         for v in j.verdicts:
             c = v.criterion
             if v.judged:
-                from technique.wording import format_value
+                from technique.wording import format_value, good_band
 
                 lines.append(f"  {SYMBOLS[v.verdict]} {c.name:<34} {format_value(c.measure, v.value):>16}  "
-                             f"{v.verdict} (good {c.good[0]:g}..{c.good[1]:g})")
+                             f"{v.verdict} (good {good_band(c.good, c.acceptable)})")
             else:
                 lines.append(f"  · {c.name:<34} {'':>16}  {v.note}")
         if j.corrections:
