@@ -384,3 +384,11 @@ def test_a_band_reads_as_a_teacher_would(movement, criterion, words):
 
     c = next(c for c in REFS[movement].criteria if c.id == criterion)
     assert good_band(c.good, c.acceptable) == words
+
+
+def test_a_moment_never_reached_is_said_in_a_teachers_words():
+    """ "The passe position was not reached" named the reference's key; the report says the moment as the
+    reference describes it."""
+    j = judge(ARABESQUE, arabesque_measures(height=20.0), "side", np.ones(90, bool))
+    said = ARABESQUE.moments["hold"].description
+    assert all(said in v.note for v in j.verdicts) and any(said in n for n in j.notes)

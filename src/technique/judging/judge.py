@@ -162,12 +162,14 @@ def bend_hidden(c: Criterion, measures: dict, frames: np.ndarray | None = None) 
 
 
 def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.ndarray | None,
-                    view: str, missing_parts: str) -> Verdict:
+                    view: str, missing_parts: str, moment_words: str = "") -> Verdict:
+    """One criterion's verdict on its moment's `frames`; `moment_words` says the moment as a teacher would
+    (the reference's description of it) when it never happens."""
     if view not in c.views:
         film = c.film or say("film_from", views=" or ".join(v.replace("_", "-") for v in c.views))
         return Verdict(c, NOT_ASSESSABLE, note=say("cant_judge_from", view=view.replace("_", "-"), film=film))
     if frames is None or frames.size == 0:
-        return Verdict(c, NOT_FOUND, note=say("moment_not_reached", moment=c.moment))
+        return Verdict(c, NOT_FOUND, note=say("moment_not_reached", moment=moment_words or c.moment))
     if bend_hidden(c, measures, frames):
         return Verdict(c, NOT_ASSESSABLE, note=say("bend_toward_camera", joint=LINE_OF_SIGHT[c.measure][1]))
     series = np.asarray(measures[c.measure], dtype=float)[frames]
@@ -219,7 +221,8 @@ def judge(reference: Reference, measures: dict[str, np.ndarray], view: str,
     """Judge every criterion of a reference on a clip's measures (working leg already chosen)."""
     spans = {name: find_moment(m, measures) for name, m in reference.moments.items()}
     verdicts = tuple(
-        judge_criterion(c, measures, moment_frames(c.moment, spans, active), view, missing_parts)
+        judge_criterion(c, measures, moment_frames(c.moment, spans, active), view, missing_parts,
+                        reference.moments[c.moment].description if c.moment in reference.moments else "")
         for c in reference.criteria
     )
     judged = [v for v in verdicts if v.judged]
@@ -234,7 +237,8 @@ def judge(reference: Reference, measures: dict[str, np.ndarray], view: str,
     notes = []
     missing_moments = [n for n, s in spans.items() if s is None]
     if missing_moments:
-        notes.append(say("moments_not_reached", moments=", ".join(missing_moments)))
+        notes.append(say("moments_not_reached", moments="; ".join(
+            reference.moments[n].description or n for n in missing_moments)))
     return Judgement(reference, view, verdicts, spans, score, worst_frame, tuple(notes))
 
 
