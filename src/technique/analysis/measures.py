@@ -62,9 +62,10 @@ Angle conventions (documented once, here):
   lengths: a passé's toe rests at the knee; an attitude's foot is held a thigh's length in front or behind.
 - passe_toe_to_knee: height of the working toe below the supporting knee, in shank lengths
   (0 = toe at the knee, positive = below, negative = above).
-- plie_knee: the more bent knee while both feet are down (a plié); NaN while a foot is raised. In
-  profile and from the front, where turned-out knees bend out of the picture's plane, from how near the
-  hip comes to the ankle (bend_from_reach).
+- plie_knee: the knees' bend while both feet are down (a plié); NaN while a foot is raised. From the
+  front, the back and in profile, where turned-out knees bend out of the picture's plane, each from how
+  near its hip comes to its ankle (bend_from_reach), and the straighter of the two counts (both bend in
+  a plié); from three-quarter the picture's more bent knee (the far one bends along the line of sight).
 - feet_apart: distance between the ankles, in standing leg lengths (first ~0.1, second ~0.5).
 - feet_apart_shoulders: the ankles' distance across the picture in shoulder widths across the picture,
   the same from the front and three-quarter (second 1.0-1.6, §4); NaN in profile.
@@ -397,13 +398,18 @@ def bend_from_reach(hip: np.ndarray, ankle: np.ndarray, seen: np.ndarray, rest: 
     across the picture and shows its bend, while the legs of a second lean partly along the line of
     sight: the reach read pliés in second 6-12 deg too deep there.
     """
+    square, side_on = square_or_side_on(yaw)
     with np.errstate(invalid="ignore", divide="ignore"):
         d = ankle - hip
-        square = np.nan_to_num(yaw, nan=90.0) < DIRECTION.view_front_below
-        side_on = np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above
         reach = np.where(square, np.hypot(d[..., 0], d[..., 1]), d[..., 1])
         bend = np.degrees(np.arccos(np.clip(1 - 2 * (reach / rest) ** 2, -1.0, 1.0)))
     return np.where((square | side_on) & (np.nan_to_num(seen, nan=180.0) < 165.0), bend, seen)
+
+
+def square_or_side_on(yaw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(from the front or back, in profile) per frame, by the views' bands of body_yaw."""
+    return (np.nan_to_num(yaw, nan=90.0) < DIRECTION.view_front_below,
+            np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above)
 
 
 def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray,
@@ -494,9 +500,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     supporting_bend, working_bend = (
         bend_from_reach(p[..., i["hip"], :], p[..., i["ankle"], :], leg.knee, rest, yaw)
         for leg, i, rest in ((s, si, standing_length(p, OTHER[working], scale.leg)), (w, wi, scale.leg)))
-    square_or_side = ((np.nan_to_num(yaw, nan=90.0) < DIRECTION.view_front_below)
-                      | (np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above))
-    plie = plie_knee(supporting_bend, working_bend, height, w.ankle_rise, square_or_side)
+    plie = plie_knee(supporting_bend, working_bend, height, w.ankle_rise, np.logical_or(*square_or_side_on(yaw)))
     # in a plié both knees bend: the leg's drop is not its height, even where this knee bends along the line
     # of sight and looks straight (the far leg from three-quarter read 28-33 deg where it leans 8)
     height = np.where(np.nan_to_num(plie, nan=180.0) < MEASURING.plie_bent,
