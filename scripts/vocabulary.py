@@ -232,7 +232,8 @@ RELEVE_HEIGHT = """    ideal: 0.1
 
 
 def releve(name, title, passe):
-    extra = ("  # needed: the foot at the knee makes it a passé; with the feet out of frame a bent knee may be anything\n  # (a render cropped above the feet, turning, was named a pirouette at 1.00)\n"
+    extra = ("  # needed: the foot at the knee makes it a passé; with the feet out of frame a bent knee may be anything\n"
+             "  # (a render cropped above the feet, turning, was named a pirouette at 1.00)\n"
              "  - {measure: passe_toe_to_knee, moment: top, min: -0.4, max: 0.4, margin: 0.3, says: the foot at the supporting knee, needed: true}\n"
              # the toe rests at the knee, as in the passé (passe.yaml)
              "  - {measure: passe_toe_off_leg, moment: top, max: 0.5, margin: 0.3, says: the toe against the supporting leg}\n"
