@@ -59,8 +59,9 @@ def rendered(renders: Path, spec: dict) -> list[tuple[str, Path, dict]]:
 
 def camera_label(spec: dict, clip: dict) -> dict:
     """{"camera": {"elevation_deg": .., "zoom": ..}} when the spec places the camera itself (camera.json),
-    so that a result says which placement filmed it; {} for the specs filmed by the renderer's default."""
-    keys = [k for k in ("elevation_deg", "zoom") if k in spec]
+    with "yfov_deg" when it also widens the lens (camera_wide.json), so that a result says which placement
+    filmed it; {} for the specs filmed by the renderer's default."""
+    keys = [k for k in ("elevation_deg", "zoom", "yfov_deg") if k in spec]
     return {"camera": {k: clip.get(k, spec[k]) for k in keys}} if keys else {}
 
 

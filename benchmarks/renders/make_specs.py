@@ -1,7 +1,7 @@
 """Write benchmarks/renders/vocabulary.json (the render spec of the issue-9 accuracy dataset), views.json,
-camera.json, camera_default.json and camera_low.json.
+camera.json, camera_default.json, camera_low.json and camera_wide.json.
 
-    python benchmarks/renders/make_specs.py          # rewrites the five specs beside this file
+    python benchmarks/renders/make_specs.py          # rewrites the six specs beside this file
 
 One clip per movement (the barre-and-centre vocabulary), its faulted variants and a few
 non-ballet or unseeable negatives. Each clip starts in first position, does the movement, holds
@@ -41,6 +41,15 @@ hides her entirely (attitude_derriere_r front rendered a blank floor). At -13 it
 edge-on; at -12, 8-25 cm above the floor (median 18-20), 3.4-3.9 m from her hips (adult_male 3.8-4.4),
 and she stands 295-345 px tall of 480 (her first-position frame; measured the same way camera.json
 gives 250-305 and the default camera 380-455), feet to raised hands within rows 60-425: whole.
+camera_wide.json films them as a phone does, through its wide lens: 65 deg vertical field of view
+(landscape) instead of the renderer's 40 ("yfov_deg", given to the renderer by lens.py; the ground truth's
+K holds it: focal length 377 px instead of 659), at hip height (5 deg) and zoom 1.0, so the renderer's fit
+brings the camera in until the movement fills the frame again. Measured on the renders: 1.6-2.1 m from her
+hips (median 1.65-1.75; adult_male 1.8-2.35, median 1.85-2.0) instead of 2.7-3.2 (3.0-3.6), the lens
+1.0-1.2 m above the floor; she is as tall in the picture (nose to feet in her first frame 311-431 px of
+480, median about 400, against 346-428, median 407), but a foot held toward the camera comes to 0.65 m
+from it and the two ankles' distances from the lens differ by up to 2.3 times (median 1.14-1.25) instead
+of 1.6 (1.08-1.15): the perspective of a dancer filming herself.
 """
 
 from __future__ import annotations
@@ -59,6 +68,8 @@ AZIMUTHS_L = ["az+30", "az-30", "az+70", "az-70"]
 CAMERA = {"elevation_deg": 25, "zoom": 0.7}
 # camera_low.json: the mirror placement, low and looking up; -12, not -15, keeps it above the floor (docstring)
 CAMERA_LOW = {"elevation_deg": -12, "zoom": 0.8}
+# camera_wide.json: a phone's wide lens (65 deg vertical, landscape) at the renderer's fitted distance (docstring)
+CAMERA_WIDE = {"yfov_deg": 65, "zoom": 1.0}
 CAMERA_VIEWS_R = ["side_right", "front", "three_quarter"]
 CAMERA_VIEWS_L = ["side_left", "front", "three_quarter_left"]
 
@@ -312,8 +323,8 @@ def build_views() -> dict:
 
 def build_camera(placement: dict | None = CAMERA) -> dict:
     """camera.json: the movement clips of vocabulary.json (both legs) filmed high and far (CAMERA);
-    camera_low.json: the same filmed low, looking up (CAMERA_LOW); camera_default.json (placement=None):
-    the same with the renderer's default camera."""
+    camera_low.json: the same filmed low, looking up (CAMERA_LOW); camera_wide.json: through a phone's wide
+    lens, close (CAMERA_WIDE); camera_default.json (placement=None): the same with the renderer's default camera."""
     spec = movement_poses()
     if placement:
         spec.update(placement)
@@ -339,7 +350,7 @@ def movement_poses() -> dict:
 if __name__ == "__main__":
     for name, spec in (("vocabulary.json", build()), ("views.json", build_views()),
                        ("camera.json", build_camera()), ("camera_default.json", build_camera(None)),
-                       ("camera_low.json", build_camera(CAMERA_LOW))):
+                       ("camera_low.json", build_camera(CAMERA_LOW)), ("camera_wide.json", build_camera(CAMERA_WIDE))):
         out = HERE / name
         out.write_text(json.dumps(spec, indent=1) + "\n")
         print(f"wrote {out}")

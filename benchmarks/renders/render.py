@@ -6,11 +6,13 @@
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera.json --out /work/data/renders_cam
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera_default.json --out /work/data/renders_cam0
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera_low.json --out /work/data/renders_camlow
+    "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera_wide.json --out /work/data/renders_camwide
 
 Bodies adult and adult_male are the DEV split; child and adult_short are HELD OUT (not for tuning).
 Output: OUT/<body>/videos/<clip>__<view>.mp4 + .json (the renderer's per-frame ground truth).
 A clip-view whose .json exists is skipped, so the command can be rerun or interrupted at any time.
-Runs with the synthetic dancer's own python (it needs pyrender); it only calls its render.py.
+Runs with the synthetic dancer's own python (it needs pyrender); it only calls its render.py, through
+lens.py when the spec asks for a vertical field of view ("yfov_deg", camera_wide.json).
 
 An azimuth view ("az+30", views.json) is given to the renderer as its number, rendered into
 OUT/<body>/.staging and moved to OUT/<body>/videos/<clip>__az+30.* once finished, so that the
@@ -59,13 +61,14 @@ TIERS = [
 # both bodies' right legs at 30 deg first, then at 70, then the left legs
 VIEW_TIERS = [((body,), which, views) for which in ("movement_r", "movement_l")
               for views in (slice(0, 2), slice(2, 4)) for body in DEV]
-# camera.json, its control camera_default.json and camera_low.json (DEV bodies; side_right, front, three_quarter):
+# camera.json, its control camera_default.json, camera_low.json and camera_wide.json (DEV bodies; side_right,
+# front, three_quarter):
 # one view of every right-leg and two-legged clip at a time, adult before adult_male, then the left legs
 CAMERA_TIERS = [((body,), which, slice(i, i + 1)) for which in ("movement_r", "movement_l")
                 for body in DEV for i in range(3)]
 # a spec's file stem -> its render order (default TIERS)
 TIERS_OF_SPEC = {"views": VIEW_TIERS, "camera": CAMERA_TIERS, "camera_default": CAMERA_TIERS,
-                 "camera_low": CAMERA_TIERS}
+                 "camera_low": CAMERA_TIERS, "camera_wide": CAMERA_TIERS}
 
 
 def selects(clip: dict, which: str) -> bool:
@@ -124,7 +127,8 @@ def render(spec: dict, body: str, clips: dict[str, list[str]], out: Path, python
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(sub, f)
     try:
-        cmd = [python, str(RENDERER), "--spec", f.name, "--out", str(folder), "--no-images",
+        lens = [str(HERE / "lens.py")] if "yfov_deg" in spec else []  # a wider lens: see lens.py
+        cmd = [python, *lens, str(RENDERER), "--spec", f.name, "--out", str(folder), "--no-images",
                "--only", ",".join(clips)]
         return subprocess.run(cmd, timeout=3 * 3600).returncode
     finally:
