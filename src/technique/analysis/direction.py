@@ -201,6 +201,12 @@ def in_three_quarter(yaw: np.ndarray) -> np.ndarray:
     return (yaw >= DIRECTION.view_front_below) & (yaw <= DIRECTION.view_side_above)
 
 
+def square_or_side_on(yaw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame: (from the front or back, in profile), by the bands of view_of; unknown yaw is neither."""
+    return (np.nan_to_num(yaw, nan=90.0) < DIRECTION.view_front_below,
+            np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above)
+
+
 def facing_x(pixels: np.ndarray, working: str = "right") -> np.ndarray:
     """Which way the dancer faces in the picture: +1 right, -1 left, near 0 towards (or away from) the camera.
 

@@ -94,7 +94,7 @@ import numpy as np
 from technique import landmarks as L
 from technique.series import rolling_percentile
 from technique.analysis.direction import (DIRECTION, ankle_nearer, body_yaw, camera_pitch, facing_x, facing_yaw, in_three_quarter, leg_direction, level_camera, nearer_side,
-                                        leg_height, steady_yaw, thigh_height)
+                                        leg_height, square_or_side_on, steady_yaw, thigh_height)
 from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, angle_from_down_3d, body_height, distance, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
 from technique.wording import UNITS
 
@@ -373,8 +373,7 @@ def working_knee(hip: np.ndarray, knee: np.ndarray, seen: np.ndarray, knee_3d: n
     """
     with np.errstate(invalid="ignore", divide="ignore"):
         thigh = distance(hip, knee) / (0.5 * rest)  # the thigh is about half the standing leg
-    side_on = np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above
-    across = in_three_quarter(yaw) | (side_on & near)
+    across = in_three_quarter(yaw) | (square_or_side_on(yaw)[1] & near)
     end_on = ((np.nan_to_num(thigh, nan=1.0) < MEASURING.end_on_thigh) & across
               & (np.nan_to_num(knee_3d, nan=180.0) < MEASURING.end_on_bent))
     return np.where(end_on, knee_3d, seen)
@@ -404,12 +403,6 @@ def bend_from_reach(hip: np.ndarray, ankle: np.ndarray, seen: np.ndarray, rest: 
         reach = np.where(square, np.hypot(d[..., 0], d[..., 1]), d[..., 1])
         bend = np.degrees(np.arccos(np.clip(1 - 2 * (reach / rest) ** 2, -1.0, 1.0)))
     return np.where((square | side_on) & (np.nan_to_num(seen, nan=180.0) < 165.0), bend, seen)
-
-
-def square_or_side_on(yaw: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(from the front or back, in profile) per frame, by the views' bands of body_yaw."""
-    return (np.nan_to_num(yaw, nan=90.0) < DIRECTION.view_front_below,
-            np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above)
 
 
 def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray,

@@ -169,7 +169,7 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
         film = c.film or say("film_from", views=" or ".join(v.replace("_", "-") for v in c.views))
         return Verdict(c, NOT_ASSESSABLE, note=say("cant_judge_from", view=view.replace("_", "-"), film=film))
     if frames is None or frames.size == 0:
-        return Verdict(c, NOT_FOUND, note=say("moment_not_reached", moment=moment_words or c.moment))
+        return Verdict(c, NOT_FOUND, note=say("moments_not_reached", moments=moment_words or c.moment))
     if bend_hidden(c, measures, frames):
         return Verdict(c, NOT_ASSESSABLE, note=say("bend_toward_camera", joint=LINE_OF_SIGHT[c.measure][1]))
     series = np.asarray(measures[c.measure], dtype=float)[frames]
@@ -222,7 +222,7 @@ def judge(reference: Reference, measures: dict[str, np.ndarray], view: str,
     spans = {name: find_moment(m, measures) for name, m in reference.moments.items()}
     verdicts = tuple(
         judge_criterion(c, measures, moment_frames(c.moment, spans, active), view, missing_parts,
-                        reference.moments[c.moment].description if c.moment in reference.moments else "")
+                        reference.moments[c.moment].words if c.moment in reference.moments else "")
         for c in reference.criteria
     )
     judged = [v for v in verdicts if v.judged]
@@ -237,8 +237,8 @@ def judge(reference: Reference, measures: dict[str, np.ndarray], view: str,
     notes = []
     missing_moments = [n for n, s in spans.items() if s is None]
     if missing_moments:
-        notes.append(say("moments_not_reached", moments="; ".join(
-            reference.moments[n].description or n for n in missing_moments)))
+        words = "; ".join(reference.moments[n].words for n in missing_moments)
+        notes.append(say("moments_not_reached", moments=words))
     return Judgement(reference, view, verdicts, spans, score, worst_frame, tuple(notes))
 
 

@@ -52,6 +52,11 @@ class Moment:
     within: float  # frames within this of the extreme belong to the moment
     description: str = ""
 
+    @property
+    def words(self) -> str:
+        """The moment as a teacher reads it: its description, else its name."""
+        return self.description or self.name
+
     def reached(self, driver):
         """Where the position is reached: the driver past the threshold (False where unmeasured).
         The one rule of "in position", for a clip's moments, the annotated video and live cues."""
