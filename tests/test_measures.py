@@ -729,6 +729,39 @@ def test_a_camera_looking_down_on_her_is_levelled(azimuth, height, yaw):
     assert np.isnan(direction) or int(np.digitize(direction, (45, 135))) == int(np.digitize(azimuth, (45, 135)))
 
 
+@pytest.mark.parametrize("yaw, away", [(0, False), (30, False), (90, False), (-90, False), (-135, True),
+                                       (150, True), (180, True)])
+def test_her_back_to_the_camera_is_told_by_her_nose_behind_her_ears(yaw, away):
+    """body_yaw reads a front and a back view alike; MediaPipe's nose, farther from the camera than her
+    ears, says her back is turned. In profile the nose lies beside the ears, and without a face nothing
+    is said."""
+    from technique.analysis.direction import facing_away
+
+    _, world = dancer(90, 45, yaw)
+    assert bool(facing_away(world)) == away
+    world[L.NOSE] = np.nan
+    assert not facing_away(world)
+
+
+@pytest.mark.parametrize("azimuth, height, yaw, camera_m, expected", [
+    (0, 30, 180, 3.0, 0),      # devant from behind: the foot farther from the camera stands higher
+    (90, 30, 180, 3.0, 90),
+    (0, 30, 160, 3.0, 0),
+    (90, 30, 160, 3.0, 90),
+    (0, 90, 150, None, 0),     # her back three-quarter to the camera: MediaPipe's 3D leg, as from her front
+    (180, 90, 150, None, 180),
+    (90, 90, -150, None, 90),
+])
+def test_where_the_leg_goes_with_her_back_to_the_camera(azimuth, height, yaw, camera_m, expected):
+    """Filmed from behind her (a class filmed from the back of the studio, facing the mirror), the foot
+    nearer the camera is behind her, not in front: a leg raised 30 deg devant read derrière, and from 20
+    deg off her back devant and à la seconde were unknown."""
+    pixels, world = dancer(azimuth, height, yaw, camera_m)
+    m = held_clip(pixels, world, hanging=dancer(0, 0, yaw, camera_m))
+    assert_direction(float(m["working_leg_direction"][-1]), expected)
+    assert float(m["facing_away"][-1]) == 1.0
+
+
 def test_the_far_leg_is_never_called_devant_when_its_3d_leg_reads_behind_her():
     """From three-quarter the far leg's picture fits devant or à la seconde; MediaPipe's 3D leg decides only
     when it reads clearly one of them. A 3D leg reading behind her (-160 deg) decides nothing."""

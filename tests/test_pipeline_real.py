@@ -213,6 +213,21 @@ def test_a_stream_fed_frame_by_frame_ends_in_the_clips_own_judgement(analyses):
 
 
 HIGH_CAMERA = Path(__file__).parent / "data" / "high_camera__degage_derriere_l__front.mp4"
+BACK = Path(__file__).parent / "data" / "back__tendu_devant_r__back.mp4"
+
+
+def test_a_leg_in_front_filmed_from_behind_her_is_in_front(analyses):
+    """A tendu devant filmed from behind her (benchmarks/renders/vocabulary.json, adult): the report says
+    she faces away from the camera, and the leg, while it is out, goes devant (it read derrière: the foot
+    nearer the camera was taken for a foot behind her)."""
+    from technique.outputs.report import facing_words
+
+    analysis = analyses(BACK)
+    assert facing_words(analysis) == "away from the camera (her back to it)"
+    m = analysis.measures
+    out = np.nan_to_num(m["working_leg_height"]) >= 20
+    assert out.sum() >= 5
+    assert np.nanmedian(m["working_leg_direction"][out]) < 45
 
 
 @pytest.mark.parametrize("clip, warned", [

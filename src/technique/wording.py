@@ -13,7 +13,7 @@ from typing import Callable
 UNITS = {
     "passe_toe_to_knee": "shank lengths", "passe_toe_off_leg": "shank lengths", "releve": "foot lengths", "working_ankle_rise": "leg lengths",
     "working_leg_forward": "leg lengths", "working_leg_side": "leg lengths", "working_toe_lift": "leg lengths",
-    "feet_apart": "leg lengths", "feet_apart_shoulders": "shoulder widths", "releve_lift": "leg lengths", "heel_rise": "leg lengths", "supporting_foot_lift": "leg lengths", "facing_x": "", "time_s": "s",
+    "feet_apart": "leg lengths", "feet_apart_shoulders": "shoulder widths", "releve_lift": "leg lengths", "heel_rise": "leg lengths", "supporting_foot_lift": "leg lengths", "facing_x": "", "facing_away": "", "time_s": "s",
     "hip_travel": "body heights",
     "body_height": "px", "hip_centre_x": "px", "hip_centre_y": "px",
     "supporting_ankle_x": "px", "supporting_ankle_y": "px",
@@ -121,7 +121,8 @@ WORDS = {
     "judged_of": "{judged} of {total} criteria judged, {view} view",
     "no_score": "- ({what}: too little can be judged for a score)",
     "facing_unknown": "unknown",
-    "facing_camera": "towards the camera (or away)",
+    "facing_camera": "towards the camera",
+    "facing_away": "away from the camera (her back to it)",
     "facing_right": "to the right of the picture",
     "facing_left": "to the left of the picture",
     "follows_closely": "Your movement follows the reference closely: within 1° at every moment.",

@@ -75,6 +75,9 @@ class DirectionConfig:
     held_gap_frames: int = 15
     # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
     yaw_uncertainty: float = 15.0
+    # metres MediaPipe's nose must lie behind her ears for her back to be turned to the camera (facing_away):
+    # a third of the 0.11-0.15 it reads from the back
+    nose_behind_ears_m: float = 0.04
 
 
 DIRECTION = DirectionConfig()
@@ -96,6 +99,17 @@ def facing_yaw(world: np.ndarray) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a frame with neither line is NaN, as it should be
         return np.nanmean(both, axis=0)
+
+
+def facing_away(world: np.ndarray) -> np.ndarray:
+    """Per frame, whether she turns her back to the camera: MediaPipe places her nose farther from the
+    camera than her ears. body_yaw reads a front and a back view alike (0); the nose tells them apart.
+    Renders of every body read the nose 0.11-0.15 m behind the ears from the back and 0.12-0.13 m in
+    front of them from the front; in profile it lies beside them (no depth), and without a face it is
+    unknown: both count as not away (the picture's own reading, as before).
+    """
+    nose = world[..., L.NOSE, 2] - 0.5 * (world[..., L.LEFT_EAR, 2] + world[..., L.RIGHT_EAR, 2])
+    return np.nan_to_num(nose, nan=0.0) > DIRECTION.nose_behind_ears_m
 
 
 def nearer_side(world: np.ndarray) -> np.ndarray:
@@ -376,8 +390,12 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     theta = np.radians(np.where(yaw > DIRECTION.view_side_above, 90.0, np.nan_to_num(yaw, nan=0.0)))
     s = np.where(np.nan_to_num(facing) < 0, -1.0, 1.0)
     o_s = np.where(p[..., i["hip"], 0] < p[..., o["hip"], 0], -1.0, 1.0)
-    fx, fz = s * np.sin(theta), np.cos(theta)
-    ox, oz = o_s * np.cos(theta), -o_s * s * np.sin(theta)
+    # her back to the camera (facing_away): her front points away from it and her sides turn the other way
+    # in depth, so the ankle nearer the camera is the one behind her
+    away = facing_away(world)
+    back = np.where(away, -1.0, 1.0)
+    fx, fz = s * np.sin(theta), back * np.cos(theta)
+    ox, oz = o_s * np.cos(theta), -back * o_s * s * np.sin(theta)
     a1, b1 = x * fx + depth * fz, x * ox + depth * oz  # the ankle nearer the camera than the hip
     a2, b2 = x * fx - depth * fz, x * ox - depth * oz  # ... or farther
     # only a leg clearly across the body is impossible (the facing itself is only known to ~20 deg)
@@ -390,7 +408,10 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
         # lower in the picture: nearer the camera. A turned-out foot at rest has its toe a hand ahead of
         # the heel (+0.1 on the renders); a toe pointed to the side at her depth +0.02; a tendu devant's
         # +0.3 or more, a tendu derrière's -0.2 or less
-        nearer, farther = floor > 0.15, floor < -0.08
+        # Her back to the camera, all of it mirrored (at rest -0.01..-0.04, a tendu devant -0.25, a tendu
+        # derrière +0.17)
+        nearer = np.where(away, floor > 0.08, floor > 0.15)
+        farther = np.where(away, floor < -0.15, floor < -0.08)
         level = low_foot & ~nearer & ~farther  # on the floor beside her: neither in front nor behind
         dz = world[..., i["ankle"], 2] - world[..., i["hip"], 2]
         deep_nearer = dz < 0  # MediaPipe: -z is nearer
@@ -404,7 +425,8 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     c1, c2 = np.degrees(np.arctan2(b1, a1)), np.degrees(np.arctan2(b2, a2))  # the two legs' directions
     to1, to2 = _apart(world_dir, c1), _apart(world_dir, c2)
     # ... for the leg nearer the camera; the far leg's devant and à la seconde read much alike in 3D too
-    near_leg = o_s != s  # her near hip lies opposite the way she faces in the picture
+    # her near hip lies opposite the way she faces in the picture (on the same side with her back turned)
+    near_leg = (o_s != s) != away
     world_says = three_quarter & near_leg & (np.abs(np.nan_to_num(to1 - to2)) > DIRECTION.world_pick_margin)
     # the far leg's devant reads -13..81 in 3D, its à la seconde 53..102 (dev renders, depth rescaled):
     # only the ends of those ranges decide, the middle stays unknown
@@ -412,7 +434,8 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
         far_devant = np.abs(world_dir) < DIRECTION.far_devant_below  # a leg behind her reads beyond 135
         far_seconde = (world_dir > DIRECTION.far_seconde_above) & (world_dir < CATEGORY_BOUNDS[1])
     far_says = three_quarter & ~near_leg & (far_devant | far_seconde)
-    far_pick = np.where(far_devant, c1 < c2, np.abs(c1 - 90.0) < np.abs(c2 - 90.0))
+    # (a direction is negative across the body: devant is the nearer to 0 either way)
+    far_pick = np.where(far_devant, np.abs(c1) < np.abs(c2), np.abs(c1 - 90.0) < np.abs(c2 - 90.0))
     # where the 3D leg places neither leg, perspective may: the foot looking nearer than its knee is the
     # picture's leg whose ankle is nearer the camera (ankle_nearer)
     sized = three_quarter & ~world_says & ~far_says & (np.asarray(foot_nearer) != 0)

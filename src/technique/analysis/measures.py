@@ -33,6 +33,8 @@ Angle conventions (documented once, here):
   0 = towards the camera (or away). body_yaw: how far she is turned from the camera, 0 = front (or
   back) view, 90 = profile: the apparent shoulder width against the torso length (2D), averaged with
   MediaPipe's world shoulder and hip lines, and steadied over a clip in which she doesn't turn.
+  facing_away: 1 where her back is turned to the camera (MediaPipe's nose behind her ears), else 0;
+  with it a leg nearer the camera is behind her, not in front (direction.leg_components).
 - working_leg_forward / working_leg_side: the hip->ankle vector in the dancer's own frame, in standing
   leg lengths: forward (+) or back (-), and out to the working side. The picture gives the leg's
   horizontal and vertical offsets, its length how much of it points along the line of sight (but not
@@ -93,7 +95,7 @@ import numpy as np
 
 from technique import landmarks as L
 from technique.series import rolling_percentile
-from technique.analysis.direction import (DIRECTION, ankle_nearer, body_yaw, camera_pitch, facing_x, facing_yaw, in_three_quarter, leg_direction, level_camera, nearer_side,
+from technique.analysis.direction import (DIRECTION, ankle_nearer, body_yaw, camera_pitch, facing_away, facing_x, facing_yaw, in_three_quarter, leg_direction, level_camera, nearer_side,
                                         leg_height, square_or_side_on, steady_yaw, thigh_height)
 from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, angle_from_down_3d, body_height, distance, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
 from technique.wording import UNITS
@@ -300,7 +302,7 @@ MEASURE_NAMES = (
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart", "feet_apart_shoulders",
     "working_ankle_rise", "passe_toe_to_knee", "passe_toe_off_leg", "releve", "releve_lift", "heel_rise", "supporting_foot_lift",
-    "torso_tilt", "hip_hike", "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "facing_x", "body_height", "hip_centre_x", "hip_centre_y",
+    "torso_tilt", "hip_hike", "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "facing_x", "facing_away", "body_height", "hip_centre_x", "hip_centre_y",
     "supporting_ankle_x", "supporting_ankle_y",
     "time_s", "body_turn", "hip_travel",  # whole-clip measures (motion.clip_measures)
 )
@@ -532,6 +534,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "facing_yaw": facing_yaw(world),
         "body_yaw": yaw,
         "facing_x": facing,
+        "facing_away": facing_away(world).astype(float),
         "body_height": body_height(p),
         "hip_centre_x": pelvis[..., 0],
         "hip_centre_y": pelvis[..., 1],

@@ -111,13 +111,14 @@ def score_line(j: Judgement, view: str) -> str:
 
 
 def facing_words(analysis: Analysis) -> str:
-    """Which way the dancer faces in the picture, from the body itself (measures.facing_x)."""
+    """Which way the dancer faces in the picture, from the body itself (measures.facing_x, facing_away)."""
     facing = analysis.measures.get("facing_x")
     if facing is None or not np.isfinite(facing).any():
         return say("facing_unknown")
     median = float(np.nanmedian(facing))
     if analysis.view == "front" or abs(median) < 0.3:
-        return say("facing_camera")
+        away = analysis.measures.get("facing_away")
+        return say("facing_away" if away is not None and np.nanmean(away) > 0.5 else "facing_camera")
     return say("facing_right" if median > 0 else "facing_left")
 
 
