@@ -138,6 +138,17 @@ def test_a_movement_not_quite_recognised_names_the_clue_that_held_it_back():
     assert "the standing leg straight" not in fit.because()
 
 
+def test_a_movement_this_view_cannot_show_says_which_view_can():
+    """An arabesque whose every clue holds, seen from the front, is only possible (its reference shows it
+    from the side): "not recognised" must say why, not "but ." with nothing after it."""
+    m = arabesque_measures()
+    m["body_yaw"] = np.full(90, 10.0)
+    fit = fit_of(REFS["arabesque"], m, np.ones(90, bool), "front")
+    assert fit.fit <= 0.6
+    assert "only a side view shows it" in fit.against()
+    assert fit_of(REFS["arabesque"], arabesque_measures(), np.ones(90, bool), "side").against() == ""
+
+
 def test_frame_cue_speaks_only_in_position():
     row = {k: float(v[50]) for k, v in arabesque_measures(supporting=150.0).items()}
     cue, criterion = frame_cue(ARABESQUE, row, "side")

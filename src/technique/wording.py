@@ -122,7 +122,7 @@ WORDS = {
     "no_score": "- ({what}: too little can be judged for a score)",
     "facing_unknown": "unknown",
     "facing_camera": "towards the camera",
-    "facing_away": "away from the camera (her back to it)",
+    "facing_away": "away from the camera",
     "facing_right": "to the right of the picture",
     "facing_left": "to the left of the picture",
     "follows_closely": "Your movement follows the reference closely: within 1° at every moment.",
@@ -161,6 +161,8 @@ WORDS = {
     "clues_missing": "missing {clues}",
     "clues_partly": "only partly {clues}",
     "view_cant_show": "this view can't show {clues}",
+    "shown_from": "only a {views} view shows it",
+    "few_clues_seen": "this view shows too few of its signs",
     # reading a file (capture.video)
     "frame_rate_assumed": "The file doesn't state its frame rate clearly; {fps:g} frames/s was assumed, so times "
                           "(how long a position is held, the tempo of turns) may be off.",

@@ -277,6 +277,10 @@ class Candidate:
     fit: float
     clues: tuple[Clue, ...]
     confidence: float = 0.0
+    # why it can be possible at most, beyond its clues: the views that can show it (this one can't), or
+    # that this view shows too few of its clues
+    shown_from: tuple[str, ...] = ()
+    few_seen: bool = False
 
     def because(self) -> str:
         """Why it is this movement: the clues that hold fully, in words ("the leg behind the hip (158°), held (1.0 s)")."""
@@ -293,6 +297,10 @@ class Candidate:
             parts.append(say("clues_partly", clues=", ".join(partly)))
         if unseen:
             parts.append(say("view_cant_show", clues=" or ".join(unseen)))
+        if self.shown_from:
+            parts.append(say("shown_from", views=" or ".join(v.replace("_", "-") for v in self.shown_from)))
+        elif self.few_seen and not parts:
+            parts.append(say("few_clues_seen"))
         return "; ".join(parts)
 
 
@@ -344,10 +352,12 @@ def fit_of(ref: Reference, measures: dict[str, np.ndarray], active: np.ndarray, 
     fit = float(seen.min())
     # a clue that tells siblings apart, or most of the clues, unseen, or a view the reference says
     # can't show the movement: possible, never confident
-    hidden = ref.recognisable_from and view not in ref.recognisable_from
-    if any(c.needed and not np.isfinite(c.score) for c in clues) or seen.size < 0.6 * scores.size or hidden:
+    hidden = bool(ref.recognisable_from) and view not in ref.recognisable_from
+    few = bool(seen.size < 0.6 * scores.size)
+    if any(c.needed and not np.isfinite(c.score) for c in clues) or few or hidden:
         fit = min(fit, JUDGING.unseen_cap)
-    return Candidate(ref.name, fit, tuple(clues))
+    return Candidate(ref.name, fit, tuple(clues), shown_from=ref.recognisable_from if hidden else (),
+                     few_seen=few)
 
 
 def candidates(references: dict[str, Reference], measures: dict[str, np.ndarray], active: np.ndarray,

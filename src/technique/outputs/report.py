@@ -110,6 +110,18 @@ def score_line(j: Judgement, view: str) -> str:
     return f"{score_text(j.score)}/100" + (f" ({what})" if judged < total else "")
 
 
+def turned_away(analysis: Analysis) -> bool:
+    """Whether she has her back to the camera over most of the clip (measures.facing_away)."""
+    away = analysis.measures.get("facing_away")
+    return away is not None and bool(np.nanmean(away) > 0.5)
+
+
+def view_words(analysis: Analysis) -> str:
+    """The view as a teacher says it: "front", "three-quarter", "side", or "back" for a front view with
+    her back to the camera (the product's views, which criteria name, count a back view as front)."""
+    return "back" if analysis.view == "front" and turned_away(analysis) else analysis.view.replace("_", "-")
+
+
 def facing_words(analysis: Analysis) -> str:
     """Which way the dancer faces in the picture, from the body itself (measures.facing_x, facing_away)."""
     facing = analysis.measures.get("facing_x")
@@ -117,8 +129,7 @@ def facing_words(analysis: Analysis) -> str:
         return say("facing_unknown")
     median = float(np.nanmedian(facing))
     if analysis.view == "front" or abs(median) < 0.3:
-        away = analysis.measures.get("facing_away")
-        return say("facing_away" if away is not None and np.nanmean(away) > 0.5 else "facing_camera")
+        return say("facing_away" if turned_away(analysis) else "facing_camera")
     return say("facing_right" if median > 0 else "facing_left")
 
 
@@ -143,10 +154,10 @@ def summary_text(analysis: Analysis) -> str:
     judged = [seg for seg in analysis.segments if seg.judgement]
     if j is None and len(judged) > 1:
         lines.append(say("summary_movements", name=name, count=len(judged), leg=analysis.working_leg,
-                         view=analysis.view.replace("_", "-")))
+                         view=view_words(analysis)))
         for k, seg in enumerate(judged, 1):
             sj = seg.judgement
-            score = score_line(sj, analysis.view)
+            score = score_line(sj, view_words(analysis))
             lines.append(f"  {k}. {sj.reference.title} ({analysis.track.times[seg.start]:.1f}–"
                          f"{analysis.track.times[seg.stop - 1]:.1f} s, {seg.confidence or 0:.0%}): score {score}")
             if seg.explanation:
@@ -154,15 +165,15 @@ def summary_text(analysis: Analysis) -> str:
             for v in sj.corrections:
                 lines.append("       - " + say("correction_at", correction=v.correction, at=analysis.track.times[v.worst_frame]))
     elif j is None:
-        lines.append(say("summary_not_recognised", name=name, view=analysis.view.replace("_", "-")))
+        lines.append(say("summary_not_recognised", name=name, view=view_words(analysis)))
     else:
         how = say("given") if analysis.movement_given else say(
             "recognised", confidence=dict(analysis.recognition).get(j.reference.name, 0))
         lines.append(say("summary_movement", name=name, title=j.reference.title, how=how, leg=analysis.working_leg,
-                         view=analysis.view.replace("_", "-"), facing=facing_words(analysis)))
+                         view=view_words(analysis), facing=facing_words(analysis)))
         if analysis.explanation:
             lines.append("  " + say("seen" if analysis.movement_given else "because", why=analysis.explanation))
-        score = score_line(j, analysis.view)
+        score = score_line(j, view_words(analysis))
         worst = "" if j.worst_frame is None else say("worst_at", at=analysis.track.times[j.worst_frame])
         lines.append("  " + say("score", score=score, worst=worst))
         for v in j.verdicts:
