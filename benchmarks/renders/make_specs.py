@@ -152,6 +152,10 @@ FAULTS = [
                                                               toe_pf_r=-15)),
     ("demi_plie_heels_up", "demi_plie_first", "heels_up", "demi_plie_first",
      dict(ankle_pf_l=22, ankle_pf_r=22, toe_pf_l=-35, toe_pf_r=-35)),
+    # the demi-plié's heel rise at the bottom of the grand plié in second, where the heels stay down: the toes stay
+    # on the floor, the heel points 15-26 cm above it instead of the clean render's 6-9 (ground truth, four bodies)
+    ("grand_plie_second_heels_up", "grand_plie_second", "heels_up", "grand_plie_second",
+     dict(ankle_pf_l=22, ankle_pf_r=22, toe_pf_l=-35, toe_pf_r=-35)),
     # the extension held as clean; the fault is in the passé it unfolds from (PASSE_LOW)
     ("developpe_a_la_seconde_low_passe", "developpe_a_la_seconde", "passe_too_low", "developpe_a_la_seconde", {}),
     ("developpe_devant_low_passe", "developpe_devant", "passe_too_low", "developpe_devant", {}),
@@ -259,7 +263,7 @@ def fault_clips(spec: dict) -> None:
                                    render=False)
         passe = "passe_low" if fault == "passe_too_low" else "passe"
         seconds, keys, labels, yaw = timeline(movement, name, passe)
-        leg = None if movement in ("releve", "demi_plie_first") else "r"
+        leg = None if movement in ("releve", "demi_plie_first", "grand_plie_second") else "r"
         spec["clips"][name] = dict(seconds=seconds, working=leg, keys=keys, labels=labels,
                                    meta=dict(kind="fault", movement=movement, fault=fault, leg=leg, views=FAULT_VIEWS))
 
