@@ -64,7 +64,8 @@ FAULTED_MOVEMENTS = {
     "arabesque": ("bent_supporting_knee", "working_leg_low"), "passe": ("bent_supporting_knee",),
     "developpe_devant": ("working_leg_low", "passe_too_low"),
     "developpe_a_la_seconde": ("working_leg_low", "passe_too_low"),
-    "demi_plie_first": ("torso_leaning_forward", "heels_up"), "tendu_devant": ("bent_working_knee",),
+    "demi_plie_first": ("torso_leaning_forward", "heels_up"), "grand_plie_second": ("heels_up",),
+    "tendu_devant": ("bent_working_knee",),
     "tendu_a_la_seconde": ("bent_working_knee",), "releve": ("releve_too_low",),
 }
 # measure -> ground truth per side ({w} / {s} = the dancer's working / supporting leg, from the renders)

@@ -93,8 +93,11 @@ POSES: dict[str, dict] = {
                              **{k: v for k, v in ARMS_SECOND.items()}),
     "demi_plie_second": dict(hip_abd_l=30, hip_abd_r=30, hip_flex_l=22, hip_flex_r=22, knee_flex_l=58,
                              knee_flex_r=58, ankle_pf_l=-26, ankle_pf_r=-26),
+    # heels on the floor at the bottom (criteria §5): ankle_pf -52 lays the foot as flat as in first position
+    # (ground truth, four bodies: heel points 2.7-3.7 cm up, toes 1.1-1.7, against first position's 2.4-3.6 and
+    # 1.4-1.8); -40 left the heels 5.9-8.6 cm up, the foot resting on its toes
     "grand_plie_second": dict(hip_flex_l=40, hip_abd_l=48, hip_flex_r=40, hip_abd_r=48, knee_flex_l=112,
-                              knee_flex_r=112, ankle_pf_l=-40, ankle_pf_r=-40, arm_elev_l=78, arm_elev_r=78,
+                              knee_flex_r=112, ankle_pf_l=-52, ankle_pf_r=-52, arm_elev_l=78, arm_elev_r=78,
                               arm_fwd_l=15, arm_fwd_r=15),
     "releve": dict(ankle_pf_l=55, ankle_pf_r=55, toe_pf_l=-50, toe_pf_r=-50),
     "passe": dict(hip_flex_r=69, hip_abd_r=45, hip_rot_r=70, knee_flex_r=131, ankle_pf_r=60, toe_pf_r=15,
@@ -151,6 +154,10 @@ FAULTS = [
     ("releve_low", "releve", "releve_too_low", "releve", dict(ankle_pf_l=18, ankle_pf_r=18, toe_pf_l=-15,
                                                               toe_pf_r=-15)),
     ("demi_plie_heels_up", "demi_plie_first", "heels_up", "demi_plie_first",
+     dict(ankle_pf_l=22, ankle_pf_r=22, toe_pf_l=-35, toe_pf_r=-35)),
+    # the demi-plié's heel rise at the bottom of the grand plié in second, where the heels stay down: the toes stay
+    # on the floor, the heel points 15-26 cm above it instead of the clean render's 3-4 (ground truth, four bodies)
+    ("grand_plie_second_heels_up", "grand_plie_second", "heels_up", "grand_plie_second",
      dict(ankle_pf_l=22, ankle_pf_r=22, toe_pf_l=-35, toe_pf_r=-35)),
     # the extension held as clean; the fault is in the passé it unfolds from (PASSE_LOW)
     ("developpe_a_la_seconde_low_passe", "developpe_a_la_seconde", "passe_too_low", "developpe_a_la_seconde", {}),
@@ -259,7 +266,7 @@ def fault_clips(spec: dict) -> None:
                                    render=False)
         passe = "passe_low" if fault == "passe_too_low" else "passe"
         seconds, keys, labels, yaw = timeline(movement, name, passe)
-        leg = None if movement in ("releve", "demi_plie_first") else "r"
+        leg = None if movement in ("releve", "demi_plie_first", "grand_plie_second") else "r"
         spec["clips"][name] = dict(seconds=seconds, working=leg, keys=keys, labels=labels,
                                    meta=dict(kind="fault", movement=movement, fault=fault, leg=leg, views=FAULT_VIEWS))
 
