@@ -620,6 +620,11 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def track_stamp(job: tuple[str, str]) -> list[int]:
+    """The size and modification time (ns) of a clip's track and label files: which version was judged."""
+    return [v for path in job for v in (Path(path).stat().st_size, Path(path).stat().st_mtime_ns)]
+
+
 def camera_placements(rows: list[dict]) -> dict:
     """Print and return the camera placements the clips were filmed from, when any clip was filmed from
     other than the renderer's default (benchmarks/renders/camera.json): the same keys, another camera."""
@@ -641,13 +646,15 @@ def tracks_main(a: argparse.Namespace) -> int:
         return 2
     store = folder / ".results" / f"{code_fingerprint()}.pkl"
     done = {} if a.fresh or not store.exists() else pickle.loads(store.read_bytes())
-    todo = [j for j in jobs if Path(j[1]).stem not in done]
+    # a clip's cached result holds while its track file is the one judged (a re-rendered clip is judged again)
+    stamp = {Path(j[1]).stem: track_stamp(j) for j in jobs}
+    todo = [j for j in jobs if done.get(Path(j[1]).stem, {}).get("track_stamp") != stamp[Path(j[1]).stem]]
     if a.workers > 1 and len(todo) > 8:
         with ProcessPoolExecutor(a.workers) as pool:
             fresh = list(pool.map(judge_one, todo, chunksize=4))
     else:
         fresh = [judge_one(j) for j in todo]
-    done.update({r["key"]: r for r in fresh})
+    done.update({r["key"]: dict(r, track_stamp=stamp[r["key"]]) for r in fresh})
     store.parent.mkdir(exist_ok=True)
     store.write_bytes(pickle.dumps(done))
     for old in sorted(store.parent.glob("*.pkl"), key=lambda p: p.stat().st_mtime)[:-5]:
