@@ -762,6 +762,39 @@ def test_where_the_leg_goes_with_her_back_to_the_camera(azimuth, height, yaw, ca
     assert float(m["facing_away"][-1]) == 1.0
 
 
+def test_the_hips_rise_on_straight_legs_is_the_releves_height():
+    """Hips 16 px (0.08 of a 200 px leg) above where they stood on flat feet read 0.08; lower in a plié
+    (legs bent: not the flat level) they read below 0; one frame alone has no flat level."""
+    from technique.analysis.measures import hips_rise
+
+    hip_y = np.array([300.0] * 10 + [284.0] * 10 + [320.0] * 10)
+    straight = np.array([True] * 20 + [False] * 10)
+    rise = hips_rise(hip_y, straight, 200.0)
+    assert rise[:10] == pytest.approx(0.0) and rise[10:20] == pytest.approx(0.08)
+    assert np.all(rise[20:] < 0)
+    assert np.isnan(hips_rise(np.float64(300.0), np.True_, 200.0))
+
+
+def test_a_heel_whose_rise_the_picture_hides_counts_once_the_hips_have_risen():
+    """Both heels must rise for a relevé, so the lower counts; but looking down on a foot pointing at
+    the camera its rise cancels in the picture. With the hips risen on straight legs both heels are up:
+    then the one the picture shows."""
+    from technique.analysis.measures import BodyScale, heel_rise
+
+    t = 30
+    p = np.full((t, L.COUNT, 2), np.nan)
+    up = np.zeros(t, bool)
+    up[10:20] = True
+    for ankle, toe in ((L.LEFT_ANKLE, L.LEFT_TOE), (L.RIGHT_ANKLE, L.RIGHT_TOE)):
+        p[:, toe] = (300.0, 400.0)
+        p[:, ankle] = (300.0, 380.0)
+    p[up, L.LEFT_ANKLE, 1] -= 12.0  # the left heel rises 0.06 of a 200 px leg; the right one looks flat
+    scale = BodyScale(leg=200.0, flat={})
+    assert heel_rise(p, "right", scale)[up] == pytest.approx(0.0)
+    assert heel_rise(p, "right", scale, hips_up=up)[up] == pytest.approx(0.06)
+    assert heel_rise(p, "right", scale, hips_up=up)[~up] == pytest.approx(0.0)
+
+
 def test_the_far_leg_is_never_called_devant_when_its_3d_leg_reads_behind_her():
     """From three-quarter the far leg's picture fits devant or à la seconde; MediaPipe's 3D leg decides only
     when it reads clearly one of them. A 3D leg reading behind her (-160 deg) decides nothing."""

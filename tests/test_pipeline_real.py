@@ -214,6 +214,17 @@ def test_a_stream_fed_frame_by_frame_ends_in_the_clips_own_judgement(analyses):
 
 HIGH_CAMERA = Path(__file__).parent / "data" / "high_camera__degage_derriere_l__front.mp4"
 BACK = Path(__file__).parent / "data" / "back__tendu_devant_r__back.mp4"
+WIDE_RELEVE = Path(__file__).parent / "data" / "wide_lens__releve__three_quarter.mp4"
+
+
+def test_a_releve_filmed_close_through_a_wide_lens_is_a_releve(analyses):
+    """A phone's wide lens close to her (benchmarks/renders/camera_wide.json, adult_male, three-quarter):
+    looking down on the foot that points at the camera, its heel's rise cancels in the picture, so the
+    lower heel said "flat" and the relevé went unnamed. Her hips rise on straight legs as her heels do."""
+    analysis = analyses(WIDE_RELEVE)
+    assert analysis.reference is not None and analysis.reference.name == "releve", analysis.warnings
+    top = analysis.judgement.spans["top"].frames
+    assert np.nanmedian(analysis.measures["hips_rise"][top]) > 0.05
 
 
 def test_a_leg_in_front_filmed_from_behind_her_is_in_front(analyses):

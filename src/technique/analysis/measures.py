@@ -84,6 +84,8 @@ Angle conventions (documented once, here):
   supporting_foot_lift: how far the supporting toes rose the same way (a jump, a step).
 - heel_rise: how far the heels rose above their own toes, in standing leg lengths: a heel off the floor,
   which a step to another depth is not (heel_rise()).
+- hips_rise: how far the hips stand above their height on flat feet with straight legs (the lowest in
+  the last few seconds), in standing leg lengths: on straight legs, the relevé's own height (hips_rise()).
 """
 
 from __future__ import annotations
@@ -130,6 +132,10 @@ class MeasureConfig:
     # end-on thigh, end_on_thigh); its knee and foot angles in the picture are then noise over a short
     # segment: a straight leg behind her seen from 30 deg off her front read 75-108 at the knee
     leg_seen_from: float = 37.0
+    # leg lengths the hips rise on straight legs in a relevé (dev renders: full relevés 0.056-0.108, from a
+    # wide lens close to her too; quarter relevés 0.027-0.047), against at most 0.046 (95th percentile) in
+    # the renders' other movements on straight legs, from a weight shift or MediaPipe's hip points
+    hips_risen: float = 0.05
 
 
 MEASURING = MeasureConfig()
@@ -301,7 +307,7 @@ MEASURE_NAMES = (
     "supporting_knee", "supporting_knee_to_camera", "working_knee", "working_leg_to_camera", "plie_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart", "feet_apart_shoulders",
-    "working_ankle_rise", "passe_toe_to_knee", "passe_toe_off_leg", "releve", "releve_lift", "heel_rise", "supporting_foot_lift",
+    "working_ankle_rise", "passe_toe_to_knee", "passe_toe_off_leg", "releve", "releve_lift", "heel_rise", "hips_rise", "supporting_foot_lift",
     "torso_tilt", "hip_hike", "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "facing_x", "facing_away", "body_height", "hip_centre_x", "hip_centre_y",
     "supporting_ankle_x", "supporting_ankle_y",
     "time_s", "body_turn", "hip_travel",  # whole-clip measures (motion.clip_measures)
@@ -321,15 +327,32 @@ def feet_turnout(pixels: np.ndarray) -> np.ndarray:
                        p[..., L.RIGHT_TOE, :] - p[..., L.RIGHT_HEEL, :])
 
 
-def heel_rise(pixels: np.ndarray, working: str, scale: BodyScale) -> np.ndarray:
+def hips_rise(hip_y: np.ndarray, straight: np.ndarray, leg: float) -> np.ndarray:
+    """How far the hips (`hip_y`, the picture's y of their midpoint, per frame) stand above their height
+    on flat feet, in standing leg lengths: the lowest they stood, on straight legs (`straight`), within
+    the last few seconds. With both legs straight the hips rise exactly as the ankles do, so this is the
+    relevé's own height seen where the heels hide it; a plié lowers them, which it does not count as
+    flat. NaN for a single frame or without a straight-legged moment."""
+    if np.ndim(hip_y) == 0:
+        return np.asarray(np.nan)
+    flat = rolling_percentile(np.where(straight, hip_y, np.nan), MEASURING.flat_window_frames, 90)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (flat - hip_y) / leg
+
+
+def heel_rise(pixels: np.ndarray, working: str, scale: BodyScale,
+              hips_up: np.ndarray | bool = False) -> np.ndarray:
     """How far the heels have risen above their own toes, in standing leg lengths (0 = flat).
 
     A heel that leaves the floor lifts the ankle above the toe of the same foot, which stays down; a
     foot that steps to a new place (into second, at another depth from the camera) moves ankle and toe
     together, which releve_lift, measured against where the foot stood, reads as a rise. Each foot's
     ankle-over-toe height is compared with its lowest over the last few seconds (the flat foot's); both
-    heels must rise, so the lower of the two counts. The toe is MediaPipe's least reliable point: this
-    tells a heel off the floor from a step, not a high relevé from a low one.
+    heels must rise, so the lower of the two counts; unless the hips have clearly risen on straight legs
+    (`hips_up`, hips_rise over MEASURING.hips_risen), when both heels have: then the higher. Looking down
+    on a foot that points at the camera (a phone close to her), the heel's rise cancels in the picture
+    itself (wide-lens renders: 0.003-0.011 where the other heel read 0.05-0.1). The toe is MediaPipe's
+    least reliable point: this tells a heel off the floor from a step, not a high relevé from a low one.
     """
     rises = []
     for side in (OTHER[working], working):
@@ -340,7 +363,8 @@ def heel_rise(pixels: np.ndarray, working: str, scale: BodyScale) -> np.ndarray:
         rises.append(over_toe - flat)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanmin(np.stack(rises), axis=0)
+        both = np.stack(rises)
+        return np.where(hips_up, np.nanmax(both, axis=0), np.nanmin(both, axis=0))
 
 
 def feet_apart_shoulders(p: np.ndarray, yaw: np.ndarray) -> np.ndarray:
@@ -501,6 +525,9 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     height = np.where(np.nan_to_num(plie, nan=180.0) < MEASURING.plie_bent,
                       from_vertical_down(p[..., wi["hip"], :], p[..., wi["ankle"], :]), height)
     foot_nearer = ankle_nearer(p, working, scale.shank_to_thigh, w.knee, height)
+    with np.errstate(invalid="ignore"):
+        straight = (s.knee > 165.0) & (w.knee > 165.0) & (np.nan_to_num(height, nan=90.0) < 10.0)
+    risen = hips_rise(pelvis[..., 1], straight, scale.leg)
     forward, lateral, direction = leg_direction(lp, lw, working, level.leg, facing, yaw, height, foot_nearer)
     return {
         "supporting_knee": s.knee,
@@ -525,7 +552,8 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "passe_toe_off_leg": toe_off_leg,
         "releve": s.heel_lift,
         "releve_lift": releve_lift,
-        "heel_rise": heel_rise(p, working, scale),
+        "heel_rise": heel_rise(p, working, scale, np.nan_to_num(risen, nan=0.0) > MEASURING.hips_risen),
+        "hips_rise": risen,
         "supporting_foot_lift": foot_lift,
         "torso_tilt": from_vertical_up(pelvis, midpoint(p, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)),
         "hip_hike": slope(p[..., si["hip"], :], p[..., wi["hip"], :]),
