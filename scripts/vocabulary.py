@@ -239,7 +239,11 @@ def releve(name, title, passe):
              "  - {measure: passe_toe_off_leg, moment: top, max: 0.5, margin: 0.3, says: the toe against the supporting leg}\n"
              "  - {measure: working_knee, moment: top, max: 115, margin: 25, views: [side, three_quarter], says: the working knee bent (passé)}\n"
              # a passé on relevé, as the passé: a développé passes through it and unfolds
-             "  - {measure: working_leg_height, moment: all, aggregate: p95, max: 45, margin: 8, says: the leg not unfolding}\n") if passe else \
+             "  - {measure: working_leg_height, moment: all, aggregate: p95, max: 45, margin: 8, says: the leg not unfolding}\n"
+             # on a straight supporting leg the hips rise as the heel does (§6: a relevé of acceptable height,
+             # 0.04 leg lengths, RELEVE_HEIGHT); the supporting ankle alone read 0.04-0.05 on flat passés
+             # through a phone's wide lens from three-quarter, where their hips rose 0.03 (passés relevés 0.07-0.14)
+             "  - {measure: hips_rise, moment: top, min: 0.04, margin: 0.02, says: the body lifted onto the toes}\n") if passe else \
             ("  - {measure: working_leg_height, moment: all, aggregate: p95, max: 20, margin: 8, says: both feet together}\n"
              "  - {measure: working_knee, moment: top, min: 155, margin: 15, says: both knees straight}\n"
              # a foot stepping along the line of sight moves in the picture as a lift would

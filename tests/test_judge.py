@@ -230,6 +230,7 @@ def passe_releve_measures(unfolds: bool, n=90):
     m.update(
         working_knee=np.where(up, 60.0, 175.0), passe_toe_to_knee=np.where(up, 0.0, 1.5),
         working_leg_height=np.where(up, 40.0, 3.0), releve_lift=np.where(up, 0.08, 0.0),
+        hips_rise=np.where(up, 0.08, 0.0),
         supporting_knee=np.full(n, 176.0), time_s=t / 30.0, facing_x=np.ones(n), body_yaw=np.full(n, 80.0),
         hip_travel=np.zeros(n), supporting_foot_lift=np.zeros(n),
     )
@@ -245,6 +246,17 @@ def test_a_passé_relevé_that_unfolds_is_not_a_passé_relevé():
     unfolded = fit_of(REFS["passe_releve"], passe_releve_measures(True), np.ones(90, bool), "side")
     assert held.fit >= 0.9
     assert unfolded.fit < 0.5 and "the leg not unfolding" in unfolded.against()
+
+
+def test_a_flat_passé_whose_ankle_seems_to_rise_is_no_passé_relevé():
+    """Through a phone's wide lens from three-quarter the supporting ankle of a flat passé read 0.04-0.05
+    leg lengths up; on a straight leg the hips rise as the heel does, and they stayed down (0.03)."""
+    m = passe_releve_measures(False)
+    m["releve_lift"] = np.where(m["releve_lift"] > 0, 0.05, 0.0)
+    assert fit_of(REFS["passe_releve"], m, np.ones(90, bool), "side").fit >= 0.9
+    m["hips_rise"] = np.where(m["hips_rise"] > 0, 0.03, 0.0)
+    flat = fit_of(REFS["passe_releve"], m, np.ones(90, bool), "three_quarter")
+    assert flat.fit < 0.85 and "the body lifted onto the toes" in flat.against()
 
 
 @pytest.mark.parametrize("joint, sight, degrees, view, verdict", [
