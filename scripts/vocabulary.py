@@ -164,7 +164,7 @@ moments:
 recognise:
   - {{measure: plie_knee, moment: bottom, {knees}, says: {"both knees fully bent (grand plié)" if deep else "both knees bent (demi-plié)"}}}
   - {{measure: working_leg_height, moment: all, aggregate: p95, max: {FEET_DOWN_HIP_TO_ANKLE[deep]}, margin: 10, says: both feet on the floor}}
-  - {{measure: working_ankle_rise, moment: all, aggregate: p95, max: 0.2, margin: 0.1, says: neither foot raised}}
+  - {{measure: working_foot_raised, moment: all, aggregate: p95, max: 0.2, margin: 0.1, says: neither foot raised}}
   - {{measure: feet_apart_shoulders, moment: bottom, {feet}, views: [front, three_quarter], needed: true, says: {feet_says}}}
 {PLIE_STILL}criteria:
   - id: depth

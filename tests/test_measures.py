@@ -795,6 +795,23 @@ def test_a_heel_whose_rise_the_picture_hides_counts_once_the_hips_have_risen():
     assert heel_rise(p, "right", scale, hips_up=up)[~up] == pytest.approx(0.0)
 
 
+def test_a_foot_standing_where_it_stood_is_not_raised_however_high_perspective_shows_it():
+    """Two feet down at different depths: the far one stands 0.3 leg lengths higher in the picture (a wide
+    lens close to her, from three-quarter), but where it stood; a passé's foot leaves both."""
+    from technique.analysis.measures import foot_raised, plie_knee
+
+    leg = 200.0
+    flat = np.full(4, 400.0)
+    far_foot = foot_raised(np.full(4, 0.3), np.full(4, 400.0), flat, leg)
+    assert far_foot == pytest.approx(0.0)
+    passe = foot_raised(np.full(4, 0.5), np.full(4, 300.0), flat, leg)
+    assert passe == pytest.approx(0.5)
+    assert foot_raised(np.float64(0.3), np.float64(400.0), 400.0, leg) == pytest.approx(0.3)  # one frame
+    bent = np.full(4, 120.0)
+    assert plie_knee(bent, bent, np.full(4, 25.0), far_foot) == pytest.approx(120.0)
+    assert np.all(np.isnan(plie_knee(bent, bent, np.full(4, 25.0), passe)))
+
+
 def test_the_far_leg_is_never_called_devant_when_its_3d_leg_reads_behind_her():
     """From three-quarter the far leg's picture fits devant or à la seconde; MediaPipe's 3D leg decides only
     when it reads clearly one of them. A 3D leg reading behind her (-160 deg) decides nothing."""

@@ -11,7 +11,7 @@ import math
 from typing import Callable
 
 UNITS = {
-    "passe_toe_to_knee": "shank lengths", "passe_toe_off_leg": "shank lengths", "releve": "foot lengths", "working_ankle_rise": "leg lengths",
+    "passe_toe_to_knee": "shank lengths", "passe_toe_off_leg": "shank lengths", "releve": "foot lengths", "working_ankle_rise": "leg lengths", "working_foot_raised": "leg lengths",
     "working_leg_forward": "leg lengths", "working_leg_side": "leg lengths", "working_toe_lift": "leg lengths",
     "feet_apart": "leg lengths", "feet_apart_shoulders": "shoulder widths", "releve_lift": "leg lengths", "heel_rise": "leg lengths", "hips_rise": "leg lengths", "supporting_foot_lift": "leg lengths", "facing_x": "", "facing_away": "", "time_s": "s",
     "hip_travel": "body heights",

@@ -64,6 +64,10 @@ Angle conventions (documented once, here):
   lengths: a passé's toe rests at the knee; an attitude's foot is held a thigh's length in front or behind.
 - passe_toe_to_knee: height of the working toe below the supporting knee, in shank lengths
   (0 = toe at the knee, positive = below, negative = above).
+- working_foot_raised: how far the working ankle stands raised, in standing leg lengths: above the other
+  ankle, or above where it stood flat (its own lowest on a straight leg in the last few seconds),
+  whichever is less (foot_raised()). Two feet down at different depths differ in height in the picture
+  (the far one higher), but each stands where it stood.
 - plie_knee: the knees' bend while both feet are down (a plié); NaN while a foot is raised. From the
   front, the back and in profile, where turned-out knees bend out of the picture's plane, each from how
   near its hip comes to its ankle (bend_from_reach), and the straighter of the two counts (both bend in
@@ -307,7 +311,7 @@ MEASURE_NAMES = (
     "supporting_knee", "supporting_knee_to_camera", "working_knee", "working_leg_to_camera", "plie_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart", "feet_apart_shoulders",
-    "working_ankle_rise", "passe_toe_to_knee", "passe_toe_off_leg", "releve", "releve_lift", "heel_rise", "hips_rise", "supporting_foot_lift",
+    "working_ankle_rise", "working_foot_raised", "passe_toe_to_knee", "passe_toe_off_leg", "releve", "releve_lift", "heel_rise", "hips_rise", "supporting_foot_lift",
     "torso_tilt", "hip_hike", "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "facing_x", "facing_away", "body_height", "hip_centre_x", "hip_centre_y",
     "supporting_ankle_x", "supporting_ankle_y",
     "time_s", "body_turn", "hip_travel",  # whole-clip measures (motion.clip_measures)
@@ -431,6 +435,21 @@ def bend_from_reach(hip: np.ndarray, ankle: np.ndarray, seen: np.ndarray, rest: 
     return np.where((square | side_on) & (np.nan_to_num(seen, nan=180.0) < 165.0), bend, seen)
 
 
+def foot_raised(ankle_rise: np.ndarray, ankle_y: np.ndarray, flat_y: np.ndarray | float, leg: float) -> np.ndarray:
+    """How far a foot is raised, in standing leg lengths: its ankle above the other ankle (`ankle_rise`,
+    signed), or above its own flat level (`flat_y`, BodyScale.flat; for a clip only), whichever is less.
+
+    The two ankles compared hold perspective: two feet down in second seen from three-quarter differ by
+    0.15-0.2 leg lengths in the picture from 3 m (dev renders), 0.25-0.34 through a phone's wide lens close
+    to her or from a camera looking down on her, where each stood within 0.1 of its own flat level
+    (a passé's foot 0.5 and more above both)."""
+    if np.ndim(ankle_y) == 0:
+        return np.abs(ankle_rise)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        own = (flat_y - ankle_y) / leg
+    return np.fmin(np.abs(ankle_rise), own)
+
+
 def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray,
               ankle_rise: np.ndarray, both_shown: np.ndarray | bool = False) -> np.ndarray:
     """The knees' bend in a plié while both feet are down (NaN otherwise): the straighter of the two
@@ -439,7 +458,7 @@ def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.nd
 
     Seen from three-quarter, the far knee bends along the line of sight and looks straighter than it
     is; the near one shows the plié. A raised foot (passé, développé) is not a plié, so its bent knee
-    doesn't count.
+    doesn't count: `ankle_rise` is how far the working foot is raised (foot_raised).
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -519,7 +538,8 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     supporting_bend, working_bend = (
         bend_from_reach(p[..., i["hip"], :], p[..., i["ankle"], :], leg.knee, rest, yaw)
         for leg, i, rest in ((s, si, standing_length(p, OTHER[working], scale.leg)), (w, wi, scale.leg)))
-    plie = plie_knee(supporting_bend, working_bend, height, w.ankle_rise, np.logical_or(*square_or_side_on(yaw)))
+    raised = foot_raised(w.ankle_rise, p[..., wi["ankle"], 1], scale.flat["working"][0], scale.leg)
+    plie = plie_knee(supporting_bend, working_bend, height, raised, np.logical_or(*square_or_side_on(yaw)))
     # in a plié both knees bend: the leg's drop is not its height, even where this knee bends along the line
     # of sight and looks straight (the far leg from three-quarter read 28-33 deg where it leans 8)
     height = np.where(np.nan_to_num(plie, nan=180.0) < MEASURING.plie_bent,
@@ -548,6 +568,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "feet_apart": feet_apart,
         "feet_apart_shoulders": feet_apart_shoulders(p, yaw),
         "working_ankle_rise": w.ankle_rise,
+        "working_foot_raised": raised,
         "passe_toe_to_knee": passe,
         "passe_toe_off_leg": toe_off_leg,
         "releve": s.heel_lift,
