@@ -248,6 +248,30 @@ def test_a_passé_relevé_that_unfolds_is_not_a_passé_relevé():
     assert unfolded.fit < 0.5 and "the leg not unfolding" in unfolded.against()
 
 
+def releve_measures(hips: float, n=90):
+    """Both feet rising onto demi-pointe from frame 30 to 60, knees straight: the supporting ankle 0.09 leg
+    lengths up, the heels 0.05 above their toes, the hips `hips` above where they stood."""
+    t = np.arange(n)
+    up = (t >= 30) & (t < 60)
+    m = {name: np.full(n, np.nan) for name in MEASURE_NAMES}
+    m.update(
+        releve_lift=np.where(up, 0.09, 0.0), heel_rise=np.where(up, 0.05, 0.0), hips_rise=np.where(up, hips, 0.0),
+        working_leg_height=np.full(n, 3.0), working_knee=np.full(n, 176.0), supporting_knee=np.full(n, 176.0),
+        feet_apart=np.full(n, 0.1), time_s=t / 30.0, facing_x=np.ones(n), body_yaw=np.full(n, 80.0),
+        hip_travel=np.zeros(n), supporting_foot_lift=np.zeros(n),
+    )
+    return m
+
+
+def test_a_relevé_lifts_the_body_not_only_the_heels():
+    """A tendu à la seconde seen end-on from a camera below her hips read 0.04-0.05 at the heels and
+    0.08-0.1 at the supporting ankle, and was named a relevé; her hips hadn't risen (0.00-0.04). On
+    straight legs the hips rise as the ankles do (renders' relevés 0.056-0.108)."""
+    assert fit_of(REFS["releve"], releve_measures(0.08), np.ones(90, bool), "side").fit >= 0.9
+    flat = fit_of(REFS["releve"], releve_measures(0.02), np.ones(90, bool), "side")
+    assert flat.fit < 0.5 and "the body lifted onto the toes" in flat.against()
+
+
 def test_a_flat_passé_whose_ankle_seems_to_rise_is_no_passé_relevé():
     """Through a phone's wide lens from three-quarter the supporting ankle of a flat passé read 0.04-0.05
     leg lengths up; on a straight leg the hips rise as the heel does, and they stayed down (0.03)."""

@@ -545,8 +545,10 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     height = np.where(np.nan_to_num(plie, nan=180.0) < MEASURING.plie_bent,
                       from_vertical_down(p[..., wi["hip"], :], p[..., wi["ankle"], :]), height)
     foot_nearer = ankle_nearer(p, working, scale.shank_to_thigh, w.knee, height)
-    with np.errstate(invalid="ignore"):
-        straight = (s.knee > 165.0) & (w.knee > 165.0) & (np.nan_to_num(height, nan=90.0) < 10.0)
+    # standing on straight legs (a knee or leg the picture doesn't show counts as straight and down: the hips'
+    # lowest level is what matters, which only a plié lowers)
+    straight = ((np.nan_to_num(s.knee, nan=180.0) > 165.0) & (np.nan_to_num(w.knee, nan=180.0) > 165.0)
+                & (np.nan_to_num(height, nan=0.0) < 10.0))
     risen = hips_rise(pelvis[..., 1], straight, scale.leg)
     forward, lateral, direction = leg_direction(lp, lw, working, level.leg, facing, yaw, height, foot_nearer)
     return {
