@@ -451,22 +451,24 @@ def foot_raised(ankle_rise: np.ndarray, ankle_y: np.ndarray, flat_y: np.ndarray 
 
 
 def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray,
-              ankle_rise: np.ndarray, both_shown: np.ndarray | bool = False) -> np.ndarray:
+              foot_up: np.ndarray, both_shown: np.ndarray | bool = False) -> np.ndarray:
     """The knees' bend in a plié while both feet are down (NaN otherwise): the straighter of the two
     where both bends are measured (`both_shown`: from the front and in profile, bend_from_reach), as
     both knees bend in a plié (a tendu's bent working knee is no plié); else the more bent one.
 
     Seen from three-quarter, the far knee bends along the line of sight and looks straighter than it
     is; the near one shows the plié. A raised foot (passé, développé) is not a plié, so its bent knee
-    doesn't count: `ankle_rise` is how far the working foot is raised (foot_raised).
+    doesn't count: `foot_up` is how far the working foot is raised (foot_raised).
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         knees = np.where(both_shown, np.nanmax(np.stack([supporting, working]), axis=0),
                          np.nanmin(np.stack([supporting, working]), axis=0))
-    # a working leg not seen at all hides behind the supporting one (profile): it is down, not raised
-    rise = np.abs(np.nan_to_num(ankle_rise, nan=0.0))
-    # two feet down at different depths differ in height in the picture (up to MEASURING.plie_perspective_rise)
+    # a working leg not seen at all hides behind the supporting one (profile): it is down, not raised; a
+    # foot below where it stood (MediaPipe's ankle slides down in a plié) is down too
+    rise = np.nan_to_num(foot_up, nan=0.0)
+    # two feet down at different depths differ in height in the picture (up to MEASURING.plie_perspective_rise
+    # from 3 m, where foot_raised's own flat level isn't known)
     level = (np.nan_to_num(working_height, nan=0.0) < 20.0) & (rise < MEASURING.plie_perspective_rise)
     # both knees bent (neither reads straight, 170+) with the feet apart seen from three-quarter: the far
     # foot stands higher in the picture (up to MEASURING.plie_perspective_rise) and a knee opened to the side takes
