@@ -156,6 +156,16 @@ def test_a_named_movement_and_leg_are_used(db):
     assert any("right leg working" in m for m in texts(at.markdown))
 
 
+def test_a_clip_filmed_from_behind_her_says_the_back_view(db):
+    """A tendu devant rendered from behind her (tests/data): the page says "back view", as the report does,
+    where it said "front view" (a back view counts as front for the criteria)."""
+    at = AppTest.from_function(review_script, default_timeout=180).run()
+    at.selectbox(key="review_movement").set_value("tendu_devant")
+    upload(at, Path(__file__).parent / "data" / "back__tendu_devant_r__back.mp4")
+    assert not at.exception
+    assert any("back view" in m for m in texts(at.markdown)), texts(at.markdown)
+
+
 def test_saving_needs_a_name(db):
     at = AppTest.from_function(review_script, default_timeout=180).run()
     upload(at, ARABESQUE)

@@ -13,7 +13,7 @@ from technique.apps.dashboard.services import (UPLOAD_TYPES, Review, cached_refe
                                                review_clip)
 from technique.apps.dashboard.server import MAX_UPLOAD_MB
 from technique.judging.judge import score_text
-from technique.outputs.report import story_rows, worst_moment
+from technique.outputs.report import story_rows, view_words, worst_moment
 from technique.wording import passe_words
 
 VERDICT_WORDS = {"good": "✓ good", "acceptable": "~ acceptable", "fault": "✗ fault",
@@ -79,10 +79,10 @@ def show_review(review: Review) -> None:
         st.subheader(f"{movement['title']} ({how})")
         score = "—" if report["score"] is None else f"{score_text(report['score'])}/100"
         st.markdown(f"**Score {score}** · {report['working_leg']} leg working · "
-                    f"{report['view'].replace('_', '-')} view")
+                    f"{view_words(analysis)} view")
     elif len(judged) > 1:
         st.subheader(f"{len(judged)} movements: " + ", ".join(segment_title(seg) for seg in judged))
-        st.markdown(f"{report['working_leg'].title()} leg working · {report['view'].replace('_', '-')} view · "
+        st.markdown(f"{report['working_leg'].title()} leg working · {view_words(analysis)} view · "
                     "each movement has its own score and corrections under the timeline")
     else:
         st.subheader("Movement not recognised")
