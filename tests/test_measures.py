@@ -733,12 +733,15 @@ def test_a_camera_looking_down_on_her_is_levelled(azimuth, height, yaw):
                                        (150, True), (180, True)])
 def test_her_back_to_the_camera_is_told_by_her_nose_behind_her_ears(yaw, away):
     """body_yaw reads a front and a back view alike; MediaPipe's nose, farther from the camera than her
-    ears, says her back is turned. In profile the nose lies beside the ears, and without a face nothing
-    is said."""
+    ears, says her back is turned. In profile the nose lies beside the ears, and without a face (or with
+    one the picture places below her shoulders, guessed) nothing is said."""
     from technique.analysis.direction import facing_away
 
-    _, world = dancer(90, 45, yaw)
-    assert bool(facing_away(world)) == away
+    pixels, world = dancer(90, 45, yaw)
+    assert bool(facing_away(world, pixels)) == away
+    guessed = pixels.copy()
+    guessed[L.NOSE, 1] = pixels[L.LEFT_SHOULDER, 1] + 40  # a face below the shoulders: a head out of frame
+    assert not facing_away(world, guessed)
     world[L.NOSE] = np.nan
     assert not facing_away(world)
 

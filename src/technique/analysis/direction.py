@@ -101,15 +101,22 @@ def facing_yaw(world: np.ndarray) -> np.ndarray:
         return np.nanmean(both, axis=0)
 
 
-def facing_away(world: np.ndarray) -> np.ndarray:
+def facing_away(world: np.ndarray, pixels: np.ndarray | None = None) -> np.ndarray:
     """Per frame, whether she turns her back to the camera: MediaPipe places her nose farther from the
     camera than her ears. body_yaw reads a front and a back view alike (0); the nose tells them apart.
-    Renders of every body read the nose 0.11-0.15 m behind the ears from the back and 0.12-0.13 m in
-    front of them from the front; in profile it lies beside them (no depth), and without a face it is
-    unknown: both count as not away (the picture's own reading, as before).
+    Renders read the nose 0.11-0.15 m behind the ears from the back (27 clips) and 0.12-0.13 m in front of
+    them from the front (all four bodies); in profile it lies beside them (no depth). Without a face it is
+    unknown, and so is a face the picture (`pixels`) places below her shoulders (a head out of frame,
+    guessed: a child's render cropped at the neck read "away" in 68 % of its frames): both count as not
+    away (the picture's own reading, as before).
     """
     nose = world[..., L.NOSE, 2] - 0.5 * (world[..., L.LEFT_EAR, 2] + world[..., L.RIGHT_EAR, 2])
-    return np.nan_to_num(nose, nan=0.0) > DIRECTION.nose_behind_ears_m
+    away = np.nan_to_num(nose, nan=0.0) > DIRECTION.nose_behind_ears_m
+    if pixels is None:
+        return away
+    with np.errstate(invalid="ignore"):
+        face_up = pixels[..., L.NOSE, 1] < midpoint(pixels, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)[..., 1]
+    return away & face_up
 
 
 def nearer_side(world: np.ndarray) -> np.ndarray:
@@ -392,7 +399,7 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     o_s = np.where(p[..., i["hip"], 0] < p[..., o["hip"], 0], -1.0, 1.0)
     # her back to the camera (facing_away): her front points away from it and her sides turn the other way
     # in depth, so the ankle nearer the camera is the one behind her
-    away = facing_away(world)
+    away = facing_away(world, pixels)
     back = np.where(away, -1.0, 1.0)
     fx, fz = s * np.sin(theta), back * np.cos(theta)
     ox, oz = o_s * np.cos(theta), -back * o_s * s * np.sin(theta)
