@@ -374,7 +374,8 @@ def _apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
                    yaw: np.ndarray, foot_nearer: np.ndarray | float = 0.0,
-                   check_3d: np.ndarray | bool = True) -> tuple[np.ndarray, np.ndarray]:
+                   check_3d: np.ndarray | bool = True, away: np.ndarray | bool = False
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """(forward, outward) of the working hip->ankle in standing leg lengths; NaN where the view can't tell.
 
     The picture gives the leg's horizontal and vertical offsets; its length says how much of it points
@@ -386,7 +387,8 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     only when it reads clearly in front or clearly to the side; where it places neither leg,
     perspective: `foot_nearer`, from ankle_nearer) or a clear depth decides; otherwise the forward
     part is unknown (NaN) and only "out to the side" is reported. With `check_3d`, a near leg's
-    picture leg far from its 3D leg is misplaced, and unknown too.
+    picture leg far from its 3D leg is misplaced, and unknown too. `away`: where her back is turned to
+    the camera (facing_away).
     """
     i, o = SIDE_POINTS[side], SIDE_POINTS[OTHER[side]]
     p = pixels
@@ -399,7 +401,7 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     o_s = np.where(p[..., i["hip"], 0] < p[..., o["hip"], 0], -1.0, 1.0)
     # her back to the camera (facing_away): her front points away from it and her sides turn the other way
     # in depth, so the ankle nearer the camera is the one behind her
-    away = facing_away(world, pixels)
+    away = np.asarray(away, dtype=bool)
     back = np.where(away, -1.0, 1.0)
     fx, fz = s * np.sin(theta), back * np.cos(theta)
     ox, oz = o_s * np.cos(theta), -back * o_s * s * np.sin(theta)
@@ -486,8 +488,8 @@ def _category(direction: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(direction), -1, np.digitize(direction, CATEGORY_BOUNDS))
 
 def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
-                  yaw: np.ndarray, height: np.ndarray, foot_nearer: np.ndarray | float = 0.0
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  yaw: np.ndarray, height: np.ndarray, foot_nearer: np.ndarray | float = 0.0,
+                  away: np.ndarray | bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(forward, outward, direction) of the working leg, said only where the view is sure.
 
     The body's yaw is an estimate: the leg is solved again with the yaw 15 deg either way, and where
@@ -508,7 +510,7 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
                          np.clip(yaw + offset, 0.0, DIRECTION.view_side_above))
         # (a profile tried as three-quarter is the picture's own reading: no 3D check, see leg_components)
         forward, outward = leg_components(pixels, world, side, rest, facing, tried, foot_nearer,
-                                          check_3d=~profile_as_three_quarter)
+                                          check_3d=~profile_as_three_quarter, away=away)
         runs.append((forward, outward, leg_direction_2d(forward, outward, height)))
     # a variant that can't tell (NaN) doesn't contradict; one that says otherwise does
     categories = [_category(d) for _, _, d in runs]

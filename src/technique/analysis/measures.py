@@ -200,13 +200,11 @@ def body_scale(pixels: np.ndarray, working: str = "right") -> BodyScale:
     p = np.asarray(pixels, dtype=float).reshape(-1, pixels.shape[-2], 2)
     # the working leg's own length: MediaPipe's two hip points are not mirror images, and a leg
     # farther from the camera looks shorter
-    i = SIDE_POINTS[working]
-    own = distance(p[:, i["hip"]], p[:, i["ankle"]])
-    both = np.concatenate([own, distance(p[:, SIDE_POINTS[OTHER[working]]["hip"]], p[:, SIDE_POINTS[OTHER[working]]["ankle"]])])
+    both = np.concatenate([distance(p[:, SIDE_POINTS[s]["hip"]], p[:, SIDE_POINTS[s]["ankle"]]) for s in SIDES])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        legs = own if np.isfinite(own).sum() >= 5 else both
-        leg = float(np.nanpercentile(legs, 95)) if np.isfinite(legs).any() else float("nan")
+        either = float(np.nanpercentile(both, 95)) if np.isfinite(both).any() else float("nan")
+    leg = standing_length(p, working, either)  # both legs' for a frame or a working leg never seen
     flat = {}
     for foot, side in (("supporting", OTHER[working]), ("working", working)):
         i = SIDE_POINTS[side]
@@ -552,7 +550,8 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     straight = ((np.nan_to_num(s.knee, nan=180.0) > 165.0) & (np.nan_to_num(w.knee, nan=180.0) > 165.0)
                 & (np.nan_to_num(height, nan=0.0) < 10.0))
     risen = hips_rise(pelvis[..., 1], straight, scale.leg)
-    forward, lateral, direction = leg_direction(lp, lw, working, level.leg, facing, yaw, height, foot_nearer)
+    away = facing_away(world, p)
+    forward, lateral, direction = leg_direction(lp, lw, working, level.leg, facing, yaw, height, foot_nearer, away)
     return {
         "supporting_knee": s.knee,
         "supporting_knee_to_camera": knee_to_camera(yaw, near == OTHER[working]),
@@ -587,7 +586,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "facing_yaw": facing_yaw(world),
         "body_yaw": yaw,
         "facing_x": facing,
-        "facing_away": facing_away(world, p).astype(float),
+        "facing_away": away.astype(float),
         "body_height": body_height(p),
         "hip_centre_x": pelvis[..., 0],
         "hip_centre_y": pelvis[..., 1],
