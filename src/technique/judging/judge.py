@@ -161,12 +161,17 @@ def bend_hidden(c: Criterion, measures: dict, frames: np.ndarray | None = None) 
     return finite_stat(np.median, values[frames] if frames is not None else values) < seen_from
 
 
+def views_said(views: tuple[str, ...]) -> str:
+    """Views as a teacher says them: "front or three-quarter"."""
+    return " or ".join(v.replace("_", "-") for v in views)
+
+
 def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.ndarray | None,
                     view: str, missing_parts: str, moment_words: str = "") -> Verdict:
     """One criterion's verdict on its moment's `frames`; `moment_words` says the moment as a teacher would
     (the reference's description of it) when it never happens."""
     if view not in c.views:
-        film = c.film or say("film_from", views=" or ".join(v.replace("_", "-") for v in c.views))
+        film = c.film or say("film_from", views=views_said(c.views))
         return Verdict(c, NOT_ASSESSABLE, note=say("cant_judge_from", view=view.replace("_", "-"), film=film))
     if frames is None or frames.size == 0:
         return Verdict(c, NOT_FOUND, note=say("moments_not_reached", moments=moment_words or c.moment))
@@ -298,7 +303,7 @@ class Candidate:
         if unseen:
             parts.append(say("view_cant_show", clues=" or ".join(unseen)))
         if self.shown_from:
-            parts.append(say("shown_from", views=" or ".join(v.replace("_", "-") for v in self.shown_from)))
+            parts.append(say("shown_from", views=views_said(self.shown_from)))
         elif self.few_seen and not parts:
             parts.append(say("few_clues_seen"))
         return "; ".join(parts)

@@ -152,12 +152,12 @@ def summary_text(analysis: Analysis) -> str:
     j = analysis.judgement
     lines = []
     judged = [seg for seg in analysis.segments if seg.judgement]
+    view = view_words(analysis)
     if j is None and len(judged) > 1:
-        lines.append(say("summary_movements", name=name, count=len(judged), leg=analysis.working_leg,
-                         view=view_words(analysis)))
+        lines.append(say("summary_movements", name=name, count=len(judged), leg=analysis.working_leg, view=view))
         for k, seg in enumerate(judged, 1):
             sj = seg.judgement
-            score = score_line(sj, view_words(analysis))
+            score = score_line(sj, view)
             lines.append(f"  {k}. {sj.reference.title} ({analysis.track.times[seg.start]:.1f}–"
                          f"{analysis.track.times[seg.stop - 1]:.1f} s, {seg.confidence or 0:.0%}): score {score}")
             if seg.explanation:
@@ -165,15 +165,15 @@ def summary_text(analysis: Analysis) -> str:
             for v in sj.corrections:
                 lines.append("       - " + say("correction_at", correction=v.correction, at=analysis.track.times[v.worst_frame]))
     elif j is None:
-        lines.append(say("summary_not_recognised", name=name, view=view_words(analysis)))
+        lines.append(say("summary_not_recognised", name=name, view=view))
     else:
         how = say("given") if analysis.movement_given else say(
             "recognised", confidence=dict(analysis.recognition).get(j.reference.name, 0))
         lines.append(say("summary_movement", name=name, title=j.reference.title, how=how, leg=analysis.working_leg,
-                         view=view_words(analysis), facing=facing_words(analysis)))
+                         view=view, facing=facing_words(analysis)))
         if analysis.explanation:
             lines.append("  " + say("seen" if analysis.movement_given else "because", why=analysis.explanation))
-        score = score_line(j, view_words(analysis))
+        score = score_line(j, view)
         worst = "" if j.worst_frame is None else say("worst_at", at=analysis.track.times[j.worst_frame])
         lines.append("  " + say("score", score=score, worst=worst))
         for v in j.verdicts:
