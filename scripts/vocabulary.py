@@ -230,6 +230,12 @@ RELEVE_HEIGHT = """    ideal: 0.1
     good: [0.06, 0.3]
     acceptable: [0.04, 0.3]"""
 
+# a relevé lifts the body with the heels: on straight legs the hips rise as the ankles do (measures.hips_rise;
+# renders' relevés 0.056-0.108 leg lengths, MEASURING.hips_risen 0.05). The heels or the supporting ankle alone
+# were fooled: flat passés through a phone's wide lens from three-quarter read the supporting ankle 0.04-0.05 up
+# (hips 0.03), tendus à la seconde seen end-on from a camera below her hips the heels 0.04-0.05 (hips 0.00-0.04)
+HIPS_LIFTED = "  - {measure: hips_rise, moment: top, min: 0.05, margin: 0.02, says: the body lifted onto the toes}\n"
+
 
 def releve(name, title, passe):
     extra = ("  # needed: the foot at the knee makes it a passé; with the feet out of frame a bent knee may be anything\n"
@@ -240,10 +246,7 @@ def releve(name, title, passe):
              "  - {measure: working_knee, moment: top, max: 115, margin: 25, views: [side, three_quarter], says: the working knee bent (passé)}\n"
              # a passé on relevé, as the passé: a développé passes through it and unfolds
              "  - {measure: working_leg_height, moment: all, aggregate: p95, max: 45, margin: 8, says: the leg not unfolding}\n"
-             # on a straight supporting leg the hips rise as the heel does (measures.MEASURING.hips_risen: 0.05 leg
-             # lengths); the supporting ankle alone read 0.04-0.05 on flat passés through a phone's wide lens from
-             # three-quarter, where their hips rose 0.03 (passés relevés 0.07-0.14)
-             "  - {measure: hips_rise, moment: top, min: 0.05, margin: 0.02, says: the body lifted onto the toes}\n") if passe else \
+             + HIPS_LIFTED) if passe else \
             ("  - {measure: working_leg_height, moment: all, aggregate: p95, max: 20, margin: 8, says: both feet together}\n"
              "  - {measure: working_knee, moment: top, min: 155, margin: 15, says: both knees straight}\n"
              # a foot stepping along the line of sight moves in the picture as a lift would
@@ -252,10 +255,7 @@ def releve(name, title, passe):
              # to another depth doesn't do (renders: relevés 0.025-0.065 leg lengths, low ones 0.017+, a step
              # into second 0.005-0.02)
              "  - {measure: heel_rise, moment: top, min: 0.02, margin: 0.015, says: the heels off the floor}\n"
-             # ... and the body with them (hips_rise: on straight legs the hips rise as the ankles do; renders'
-             # relevés 0.056-0.108, MEASURING.hips_risen); a tendu à la seconde seen end-on from a camera below her
-             # hips read 0.04-0.05 at the heels and 0.08-0.1 at the supporting ankle, its hips 0.00-0.04
-             "  - {measure: hips_rise, moment: top, min: 0.05, margin: 0.02, says: the body lifted onto the toes}\n")
+             + HIPS_LIFTED)
     crit_passe = toe_at_knee("toe_height", "top", "Bring the foot up to the knee.", "Retiré places the toe at the supporting knee (docs/ballet-criteria.md §7, [H] ±0.1 shank length good, ±0.2 acceptable).") if passe else ""
     # relevé: the top of the rise; passé relevé: the passé itself (its knee most bent), judged on relevé
     moment = """  top:
