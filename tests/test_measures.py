@@ -381,8 +381,13 @@ def test_a_held_leg_keeps_its_direction_through_a_short_unsure_stretch():
     lowered = raised.copy()
     lowered[3] = 5.0  # the leg came down in the gap: it may have gone anywhere
     assert np.isnan(held_through(held, lowered)[2:5]).all()
-    long_gap = np.concatenate([[112.0], np.full(DIRECTION.held_gap_frames + 1, nan), [113.0]])
-    assert np.isnan(held_through(long_gap, np.full(long_gap.size, 85.0))[1:-1]).all()
+    # a gap longer than DIRECTION.held_gap_s stays unknown, at any frame rate
+    for fps in (10, 30, 60):
+        frames = int(round(DIRECTION.held_gap_s * fps))
+        for gap, filled in ((frames, True), (frames + 1, False)):
+            stretch = np.concatenate([[112.0], np.full(gap, nan), [113.0]])
+            out = held_through(stretch, np.full(stretch.size, 85.0), 1.0 / fps)
+            assert np.isfinite(out[1:-1]).all() == filled, (fps, gap)
 
 
 def test_legs_are_re_paired_in_profile_but_not_for_two_feet_at_different_depths():
@@ -438,6 +443,26 @@ def test_a_step_to_another_depth_is_not_a_heel_rising():
     assert np.nanmax(step["releve_lift"]) == pytest.approx(0.08, abs=0.01)  # the old measure is fooled
     assert np.nanmax(np.abs(step["heel_rise"])) < 0.01
     assert np.nanmax(rise["heel_rise"]) == pytest.approx(0.08, abs=0.01)
+
+
+@pytest.mark.parametrize("fps", [10, 30, 60])
+def test_a_relevé_held_four_seconds_keeps_its_rise_at_any_frame_rate(fps):
+    """The flat levels a relevé rises from are looked for over seconds, not frames: a balance held 4 s
+    filmed at 60 frames a second once lost its rise in the middle of the hold (75 frames = 1.25 s)."""
+    from technique.analysis.measures import dancer_measures
+
+    frame, world = dancer(0, 0, 0)
+    count = 6 * fps  # 1 s flat, 4 s on relevé, 1 s flat
+    clip, clip_world = np.stack([frame] * count), np.stack([world] * count)
+    leg = np.linalg.norm(frame[L.LEFT_ANKLE] - frame[L.LEFT_HIP])
+    hold = slice(fps, 5 * fps)
+    rising = [j for j in range(33) if j not in (L.LEFT_TOE, L.RIGHT_TOE)]  # all but the toes rise
+    clip[hold, rising, 1] -= 0.08 * leg
+    m = dancer_measures(clip, clip_world, "right", frame_s=1.0 / fps)
+    middle = 3 * fps
+    for name in ("releve_lift", "heel_rise", "hips_rise"):
+        assert m[name][middle] == pytest.approx(0.08, abs=0.005), name
+        assert m[name][fps // 2] == pytest.approx(0.0, abs=0.005), name
 
 
 @pytest.mark.parametrize("yaw, expected", [

@@ -13,8 +13,19 @@ def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
 
 
-def rolling_percentile(values: np.ndarray, half_window: int, q: float) -> np.ndarray:
-    """Each frame's q-th percentile of the finite values within half_window frames of it (NaN if none)."""
+def frames_within(seconds: float, frame_s: float) -> int:
+    """How many frames (at least one) span `seconds` of a clip whose frames come every `frame_s` seconds:
+    a window measured in time reads the same at 10, 30 or 60 frames a second."""
+    if not np.isfinite(frame_s) or frame_s <= 0:
+        return 1
+    return max(1, int(round(seconds / frame_s)))
+
+
+def rolling_percentile(values: np.ndarray, half_window: int, q: float, rows: int = 4096) -> np.ndarray:
+    """Each frame's q-th percentile of the finite values within half_window frames of it (NaN if none).
+
+    Computed `rows` frames at a time: a long clip at 60 frames a second has wide windows, and all of them
+    at once would hold frames x window values in memory."""
     from numpy.lib.stride_tricks import sliding_window_view
 
     values = np.asarray(values, dtype=float)
@@ -24,4 +35,5 @@ def rolling_percentile(values: np.ndarray, half_window: int, q: float) -> np.nda
     windows = sliding_window_view(np.pad(values, half_window, constant_values=np.nan), 2 * half_window + 1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return np.nanpercentile(windows, q, axis=1)
+        return np.concatenate([np.nanpercentile(windows[i:i + rows], q, axis=1)
+                               for i in range(0, len(windows), rows)])

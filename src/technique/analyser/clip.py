@@ -154,14 +154,16 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     from technique.analysis.motion import clip_measures
 
     # the named leg is kept as named: re-pairing the legs would silently undo the user's choice
+    # the seconds between frames: the measures' windows are in time, whatever the frame rate
+    frame_s = float(np.median(np.diff(track.times))) if len(track.times) > 1 else 1.0 / max(info.fps, 1.0)
     if working == moving:
-        pixels, world = steady_legs(pixels, world, working)
+        pixels, world = steady_legs(pixels, world, working, frame_s)
     missing = missing_body_parts(track)
     unseen = not_seen_whole(track, missing)
     # how far the camera looks down on her: read from her line standing, shoulders to ankles, so only
     # where those are seen (a head out of frame doesn't matter)
     pitch = camera_pitch(pixels, world) if not (unseen or "shoulders" in missing) else float("nan")
-    measures = clip_measures(dancer_measures(pixels, world, working, pitch=pitch), track.times, world)
+    measures = clip_measures(dancer_measures(pixels, world, working, pitch=pitch, frame_s=frame_s), track.times, world)
     view = camera_view(measures, track.detected, config.motion)
     if missing:
         warnings.append(say("body_hidden", parts=", ".join(missing)))

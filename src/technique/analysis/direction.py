@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from technique import landmarks as L
-from technique.series import rolling_percentile, true_runs
+from technique.series import frames_within, rolling_percentile, true_runs
 from technique.analysis.geometry import OTHER, SIDE_POINTS, distance, from_vertical_down, midpoint
 
 
@@ -71,8 +71,14 @@ class DirectionConfig:
     # by less adds MediaPipe's depth noise for no gain (dev renders from 5 deg above, levelled by what
     # they read: leg height error 4.8 -> 5.1 deg, thigh 3.6 -> 4.8)
     level_from: float = 12.0
-    # frames (half a second at 30 fps): the longest unknown stretch of a held leg filled from both sides
-    held_gap_frames: int = 15
+    # seconds: the longest unknown stretch of a held leg filled from both sides (the renders were tuned at 10
+    # frames a second with 15 frames; filling only 0.5 s lost 9 dev clips' names, 5 of them from below her)
+    held_gap_s: float = 1.5
+    # seconds each side of a frame over which a turning dancer's yaw is steadied (steady_yaw; 5 frames of
+    # the 10-frame renders, as tuned)
+    yaw_steady_s: float = 0.5
+    # seconds between frames where a function is given none (a single frame or a constructed clip)
+    frame_s: float = 1 / 30
     # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
     yaw_uncertainty: float = 15.0
     # metres MediaPipe's nose must lie behind her ears for her back to be turned to the camera (facing_away):
@@ -261,9 +267,11 @@ def body_yaw(pixels: np.ndarray, world: np.ndarray) -> np.ndarray:
     deep = facing_yaw(world)
     return np.where(np.isfinite(deep), deep, flat)
 
-def steady_yaw(yaw: np.ndarray, facing: np.ndarray) -> np.ndarray:
+
+def steady_yaw(yaw: np.ndarray, facing: np.ndarray, frame_s: float = DIRECTION.frame_s) -> np.ndarray:
     """A clip's body yaw without frame-to-frame noise: the clip's median when the dancer doesn't turn
-    (the facing never swings from one side to the other), else a running median over half a second.
+    (the facing never swings from one side to the other), else a running median over
+    DIRECTION.yaw_steady_s each side, frames `frame_s` seconds apart.
 
     The yaw is read from the shoulders' apparent width, which raised arms and a leaning torso also
     change; a dancer who stays facing one way keeps one yaw.
@@ -275,7 +283,7 @@ def steady_yaw(yaw: np.ndarray, facing: np.ndarray) -> np.ndarray:
         swing = np.nanpercentile(facing, 95) - np.nanpercentile(facing, 5) if np.isfinite(facing).any() else 0.0
         if swing <= 1.0:
             return np.full_like(yaw, np.nanmedian(yaw))
-        return rolling_percentile(yaw, 7, 50)
+        return rolling_percentile(yaw, frames_within(DIRECTION.yaw_steady_s, frame_s), 50)
 
 def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float,
                knee_3d: np.ndarray | float = np.nan, height_3d: np.ndarray | float = np.nan) -> np.ndarray:
@@ -489,7 +497,8 @@ def _category(direction: np.ndarray) -> np.ndarray:
 
 def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
                   yaw: np.ndarray, height: np.ndarray, foot_nearer: np.ndarray | float = 0.0,
-                  away: np.ndarray | bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                  away: np.ndarray | bool = False, frame_s: float = DIRECTION.frame_s
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(forward, outward, direction) of the working leg, said only where the view is sure.
 
     The body's yaw is an estimate: the leg is solved again with the yaw 15 deg either way, and where
@@ -517,11 +526,11 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
     sure = (categories[0] >= 0) & np.all([(c == categories[0]) | (c < 0) for c in categories[1:]], axis=0)
     forward, outward, direction = runs[0]
     forward, direction = np.where(sure, forward, np.nan), np.where(sure, direction, np.nan)
-    held = held_through(direction, height)
+    held = held_through(direction, height, frame_s)
     return _bridged(forward, np.isnan(direction) & np.isfinite(held)), outward, held
 
 
-def held_through(direction: np.ndarray, height: np.ndarray) -> np.ndarray:
+def held_through(direction: np.ndarray, height: np.ndarray, frame_s: float = DIRECTION.frame_s) -> np.ndarray:
     """A clip's leg direction with short unknown gaps filled where the leg stays raised and the frames
     either side say the same (devant, à la seconde or derrière): a leg held out doesn't swap between the
     picture's two possible legs for a few frames; only the estimate of the yaw or MediaPipe's depth
@@ -529,9 +538,10 @@ def held_through(direction: np.ndarray, height: np.ndarray) -> np.ndarray:
     if np.ndim(direction) != 1:
         return direction
     gaps = np.zeros(len(direction), bool)
+    longest = frames_within(DIRECTION.held_gap_s, frame_s)
     raised = np.nan_to_num(height, nan=0.0) >= 10
     for start, stop in true_runs(np.isnan(direction)):
-        if start == 0 or stop == len(direction) or stop - start > DIRECTION.held_gap_frames:
+        if start == 0 or stop == len(direction) or stop - start > longest:
             continue
         if raised[start - 1:stop + 1].all() and _category(direction[start - 1]) == _category(direction[stop]):
             gaps[start:stop] = True

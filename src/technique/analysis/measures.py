@@ -100,7 +100,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from technique import landmarks as L
-from technique.series import rolling_percentile
+from technique.series import frames_within, rolling_percentile
 from technique.analysis.direction import (DIRECTION, ankle_nearer, body_yaw, camera_pitch, facing_away, facing_x, facing_yaw, in_three_quarter, leg_direction, level_camera, nearer_side,
                                         leg_height, square_or_side_on, steady_yaw, thigh_height)
 from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, angle_from_down_3d, body_height, distance, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
@@ -110,8 +110,12 @@ from technique.wording import UNITS
 @dataclass(frozen=True)
 class MeasureConfig:
     """The numbers the measures rest on."""
-    # frames each side (about 2.5 s at 30 fps) in which the feet are flat at some point
-    flat_window_frames: int = 75
+    # seconds each side in which the feet stand flat at some point: the flat levels a relevé rises from.
+    # A balance held on relevé for up to twice this still finds them; a longer window reaches across a
+    # cut or a dancer who travels (5 s moved an arabesque's start into the clip before it)
+    flat_window_s: float = 2.5
+    # seconds between frames where a function is given none (a single frame or a constructed clip)
+    frame_s: float = 1 / 30
     # leg lengths: two feet on the floor, apart, seen from three-quarter
     plie_perspective_rise: float = 0.2
     # leg lengths: the "working" ankle this far below the other one means the labels swapped
@@ -194,9 +198,10 @@ class BodyScale:
     thigh: float = float("nan")
 
 
-def body_scale(pixels: np.ndarray, working: str = "right") -> BodyScale:
+def body_scale(pixels: np.ndarray, working: str = "right", frame_s: float = MEASURING.frame_s) -> BodyScale:
     """Standing lengths from a clip (T, 33, 2) or a frame: the working leg's longest hip->ankle seen
-    (95th percentile; both legs' for a single frame), and each foot's flat levels."""
+    (95th percentile; both legs' for a single frame), and each foot's flat levels (over
+    MEASURING.flat_window_s each side, frames `frame_s` seconds apart)."""
     p = np.asarray(pixels, dtype=float).reshape(-1, pixels.shape[-2], 2)
     # the working leg's own length: MediaPipe's two hip points are not mirror images, and a leg
     # farther from the camera looks shorter
@@ -206,11 +211,12 @@ def body_scale(pixels: np.ndarray, working: str = "right") -> BodyScale:
         either = float(np.nanpercentile(both, 95)) if np.isfinite(both).any() else float("nan")
     leg = standing_length(p, working, either)  # both legs' for a frame or a working leg never seen
     flat = {}
+    flat_frames = frames_within(MEASURING.flat_window_s, frame_s)
     for foot, side in (("supporting", OTHER[working]), ("working", working)):
         i = SIDE_POINTS[side]
         # standing on a straight leg only: in a plié MediaPipe's ankle slides down the picture
         bent = joint_angle(p[:, i["hip"]], p[:, i["knee"]], p[:, i["ankle"]]) < 160
-        levels = [rolling_percentile(np.where(bent, np.nan, p[:, i[part], 1]), MEASURING.flat_window_frames, 90)
+        levels = [rolling_percentile(np.where(bent, np.nan, p[:, i[part], 1]), flat_frames, 90)
                   for part in ("ankle", "toe")]
         flat[foot] = tuple(levels) if pixels.ndim == 3 else tuple(float(v[0]) for v in levels)
     thigh, shank_to_thigh = hanging_lengths(pixels, working) if pixels.ndim == 3 else (float("nan"),) * 2
@@ -329,7 +335,7 @@ def feet_turnout(pixels: np.ndarray) -> np.ndarray:
                        p[..., L.RIGHT_TOE, :] - p[..., L.RIGHT_HEEL, :])
 
 
-def hips_rise(hip_y: np.ndarray, straight: np.ndarray, leg: float) -> np.ndarray:
+def hips_rise(hip_y: np.ndarray, straight: np.ndarray, leg: float, frame_s: float = MEASURING.frame_s) -> np.ndarray:
     """How far the hips (`hip_y`, the picture's y of their midpoint, per frame) stand above their height
     on flat feet, in standing leg lengths: the lowest they stood, on straight legs (`straight`), within
     the last few seconds. With both legs straight the hips rise exactly as the ankles do, so this is the
@@ -337,13 +343,13 @@ def hips_rise(hip_y: np.ndarray, straight: np.ndarray, leg: float) -> np.ndarray
     flat. NaN for a single frame or without a straight-legged moment."""
     if np.ndim(hip_y) == 0:
         return np.asarray(np.nan)
-    flat = rolling_percentile(np.where(straight, hip_y, np.nan), MEASURING.flat_window_frames, 90)
+    flat = rolling_percentile(np.where(straight, hip_y, np.nan), frames_within(MEASURING.flat_window_s, frame_s), 90)
     with np.errstate(invalid="ignore", divide="ignore"):
         return (flat - hip_y) / leg
 
 
 def heel_rise(pixels: np.ndarray, working: str, scale: BodyScale,
-              hips_up: np.ndarray | bool = False) -> np.ndarray:
+              hips_up: np.ndarray | bool = False, frame_s: float = MEASURING.frame_s) -> np.ndarray:
     """How far the heels have risen above their own toes, in standing leg lengths (0 = flat).
 
     A heel that leaves the floor lifts the ankle above the toe of the same foot, which stays down; a
@@ -361,7 +367,8 @@ def heel_rise(pixels: np.ndarray, working: str, scale: BodyScale,
         i = SIDE_POINTS[side]
         with np.errstate(invalid="ignore"):
             over_toe = (pixels[..., i["toe"], 1] - pixels[..., i["ankle"], 1]) / scale.leg
-        flat = rolling_percentile(over_toe, MEASURING.flat_window_frames, 10) if np.ndim(over_toe) else over_toe
+        flat = (rolling_percentile(over_toe, frames_within(MEASURING.flat_window_s, frame_s), 10)
+                if np.ndim(over_toe) else over_toe)
         rises.append(over_toe - flat)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -478,7 +485,8 @@ def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.nd
     return np.where(level | bent, knees, np.nan)
 
 
-def steady_legs(pixels: np.ndarray, world: np.ndarray, working: str) -> tuple[np.ndarray, np.ndarray]:
+def steady_legs(pixels: np.ndarray, world: np.ndarray, working: str,
+                frame_s: float = MEASURING.frame_s) -> tuple[np.ndarray, np.ndarray]:
     """The clip's landmarks with the legs exchanged in frames where the working leg is clearly the lower one.
 
     In profile MediaPipe sometimes names the near leg for the far one for a few frames; the
@@ -488,7 +496,7 @@ def steady_legs(pixels: np.ndarray, world: np.ndarray, working: str) -> tuple[np
     picture) unless the other leg is raised out from under her.
     """
     rise = side_measures(pixels, world, working).ankle_rise
-    profile = steady_yaw(body_yaw(pixels, world), facing_x(pixels, working)) > DIRECTION.view_side_above
+    profile = steady_yaw(body_yaw(pixels, world), facing_x(pixels, working), frame_s) > DIRECTION.view_side_above
     out = side_measures(pixels, world, OTHER[working]).leg_height
     raised = profile | (np.nan_to_num(out, nan=0.0) >= MEASURING.raised_leg)
     flip = (np.nan_to_num(rise, nan=0.0) < -MEASURING.leg_swap_rise) & raised
@@ -502,14 +510,16 @@ def steady_legs(pixels: np.ndarray, world: np.ndarray, working: str) -> tuple[np
 
 
 def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
-                    scale: BodyScale | None = None, pitch: float | None = None) -> dict[str, np.ndarray]:
+                    scale: BodyScale | None = None, pitch: float | None = None,
+                    frame_s: float = MEASURING.frame_s) -> dict[str, np.ndarray]:
     """All named measures for a known working leg ("left" or "right"), for one frame or a clip.
 
     `scale` is the dancer's standing lengths, `pitch` how far the camera looks down on her
     (direction.camera_pitch); by default both taken from the same pixels (a clip). Looking down on her
     clearly, the legs' heights and directions are measured on the picture levelled (level_camera).
+    `frame_s`: the seconds between a clip's frames, so that its windows in time read alike at any frame rate.
     """
-    scale = scale or body_scale(pixels, working)
+    scale = scale or body_scale(pixels, working, frame_s)
     w = side_measures(pixels, world, working)
     s = side_measures(pixels, world, OTHER[working])
     wi, si = SIDE_POINTS[working], SIDE_POINTS[OTHER[working]]
@@ -523,14 +533,14 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         feet_apart = distance(p[..., wi["ankle"], :], p[..., si["ankle"], :]) / scale.leg
     pelvis = midpoint(p, L.LEFT_HIP, L.RIGHT_HIP)
     facing = facing_x(p, working)
-    yaw = steady_yaw(body_yaw(p, world), facing)
+    yaw = steady_yaw(body_yaw(p, world), facing, frame_s)
     # without the face, a turned-out foot seen from the front points sideways: no facing from it there
     facing = np.where(~np.isfinite(p[..., L.NOSE, 0]) & (yaw < DIRECTION.view_front_below), 0.0, facing)
     near = nearer_side(world)
     releve_lift, foot_lift = releve_lifts(p, working, scale, near, yaw)
     knee_3d = joint_angle(world[..., wi["hip"], :], world[..., wi["knee"], :], world[..., wi["ankle"], :])
     lp, lw = level_camera(p, world, camera_pitch(p, world) if pitch is None else pitch, yaw)
-    level = body_scale(lp, working) if lp is not p else scale  # the levelled picture's own lengths
+    level = body_scale(lp, working, frame_s) if lp is not p else scale  # the levelled picture's own lengths
     height = leg_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level.leg, knee_3d,
                         angle_from_down_3d(lw[..., wi["hip"], :], lw[..., wi["ankle"], :]))
     # a plié's turned-out knees bend out of the picture's plane: their bend from how near the hips come to
@@ -549,9 +559,10 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     # lowest level is what matters, which only a plié lowers)
     straight = ((np.nan_to_num(s.knee, nan=180.0) > 165.0) & (np.nan_to_num(w.knee, nan=180.0) > 165.0)
                 & (np.nan_to_num(height, nan=0.0) < 10.0))
-    risen = hips_rise(pelvis[..., 1], straight, scale.leg)
+    risen = hips_rise(pelvis[..., 1], straight, scale.leg, frame_s)
     away = facing_away(world, p)
-    forward, lateral, direction = leg_direction(lp, lw, working, level.leg, facing, yaw, height, foot_nearer, away)
+    forward, lateral, direction = leg_direction(lp, lw, working, level.leg, facing, yaw, height, foot_nearer, away,
+                                                frame_s)
     return {
         "supporting_knee": s.knee,
         "supporting_knee_to_camera": knee_to_camera(yaw, near == OTHER[working]),
@@ -576,7 +587,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "passe_toe_off_leg": toe_off_leg,
         "releve": s.heel_lift,
         "releve_lift": releve_lift,
-        "heel_rise": heel_rise(p, working, scale, np.nan_to_num(risen, nan=0.0) > MEASURING.hips_risen),
+        "heel_rise": heel_rise(p, working, scale, np.nan_to_num(risen, nan=0.0) > MEASURING.hips_risen, frame_s),
         "hips_rise": risen,
         "supporting_foot_lift": foot_lift,
         "torso_tilt": from_vertical_up(pelvis, midpoint(p, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)),
