@@ -82,17 +82,20 @@ def test_developpe_passes_through_passe_before_unfolding():
     assert story.metrics["unfold_knee_rebend_deg"] == pytest.approx(0.0, abs=1e-6)
 
 
-def rotating_world(turns: float, n: int, flip_when_away: bool = False) -> np.ndarray:
-    """World landmarks of a body turning `turns` times about the vertical axis."""
+def rotating_world(turns: float, n: int, flip_when_away: bool = False, face: bool = False) -> np.ndarray:
+    """World landmarks of a body turning `turns` times about the vertical axis (with a face: the nose
+    0.1 m ahead of the ears, along the shoulders' normal)."""
     world = np.zeros((n, L.COUNT, 3))
     yaw = np.radians(np.linspace(0, 360 * turns, n))
     for side, sign in (("LEFT", 1), ("RIGHT", -1)):
-        for joint, half in (("SHOULDER", 0.18), ("HIP", 0.1)):
+        for joint, half in (("SHOULDER", 0.18), ("HIP", 0.1), ("EAR", 0.07 if face else 0.0)):
             world[:, getattr(L, f"{side}_{joint}"), 0] = sign * half * np.cos(yaw)
             world[:, getattr(L, f"{side}_{joint}"), 2] = sign * half * np.sin(yaw)
+    if face:
+        world[:, L.NOSE, 0], world[:, L.NOSE, 2] = -0.1 * np.sin(yaw), 0.1 * np.cos(yaw)
     if flip_when_away:  # MediaPipe exchanging left and right while the back faces the camera
         away = np.cos(yaw) < -0.3
-        for a, b in ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP)):
+        for a, b in ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_EAR, L.RIGHT_EAR)):
             world[away, a], world[away, b] = world[away, b].copy(), world[away, a].copy()
     return world
 
@@ -104,6 +107,18 @@ def test_turns_are_counted_exactly(turns, flip):
     rotation = body_rotation(world)
     assert abs(rotation[-1]) == pytest.approx(360 * turns, abs=2)
     assert len(find_turns(rotation, 0, n)) == int(turns)
+
+
+@pytest.mark.parametrize("turns", [2, 3])
+def test_fast_turns_are_counted_from_the_face_when_the_labels_swap(turns):
+    """A fouetté filmed at 10 frames a second turns 70-100 deg a frame: with MediaPipe exchanging her
+    left and right as she faces away, a step of 100 deg plus the swap read as -80 and turns were lost.
+    The shoulder line modulo 180 ignores the swap; her face tells which way along its normal she faces."""
+    n = int(360 * turns / 98) + 1  # about 98 deg a frame
+    world = rotating_world(turns, n, flip_when_away=True, face=True)
+    rotation = body_rotation(world)
+    assert abs(rotation[-1]) == pytest.approx(360 * turns, abs=2)
+    assert len(find_turns(rotation, 0, n)) == turns
 
 
 # ---------------------------------------------------------------- the real clips, the real model
