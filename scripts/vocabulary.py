@@ -523,6 +523,8 @@ write("pirouette", """# Pirouette en dehors from fifth or fourth: a demi-plié, 
 # pirouette's preparation: it is never judged as a bent supporting knee.
 name: pirouette
 title: Pirouette
+# told as turns: how many, which way, how many on relevé (a single, a double)
+story: turns
 description: A turn on one leg in passé on demi-pointe, from a demi-plié.
 moments:
   turn:

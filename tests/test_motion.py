@@ -177,14 +177,14 @@ def test_releve_is_the_supporting_ankle_rising_in_passe():
 
 
 def test_turns_through_a_gap_are_flagged():
-    from technique.judging.stories import fouette_story
+    from technique.judging.stories import turns_story
 
     n = 200
     m = blank(n)
     m["working_leg_height"][:] = 60.0
     world = rotating_world(2, n)
     world[80:120] = np.nan  # the dancer leaves the frame for 1.3 s
-    story = fouette_story(m, np.arange(n) / FPS, world, 0, n)
+    story = turns_story("fouette", m, np.arange(n) / FPS, world, 0, n)
     assert any("out of view" in note for note in story.notes)
 
 

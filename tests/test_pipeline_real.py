@@ -216,6 +216,32 @@ HIGH_CAMERA = Path(__file__).parent / "data" / "high_camera__degage_derriere_l__
 BACK = Path(__file__).parent / "data" / "back__tendu_devant_r__back.mp4"
 WIDE_RELEVE = Path(__file__).parent / "data" / "wide_lens__releve__three_quarter.mp4"
 WIDE_PLIE = Path(__file__).parent / "data" / "wide_lens__demi_plie_second__three_quarter.mp4"
+# benchmarks/renders/vocabulary.json at 10 fps, re-encoded small (crf 30): adult_male's left-leg triple
+# fouetté from three-quarter left, and adult's single pirouette from her right side
+FOUETTE_L = Path(__file__).parent / "data" / "fouette_l__three_quarter_left.mp4"
+PIROUETTE = Path(__file__).parent / "data" / "pirouette_r__side_right.mp4"
+
+
+def test_a_fast_triple_fouette_seen_from_her_left_counts_three_turns(analyses):
+    """At 10 frames a second the fouetté turns 70-100 deg a frame: a turn step plus MediaPipe exchanging
+    her left and right as she faces away read as a step back, and 1 turn of 3 was counted."""
+    analysis = analyses(FOUETTE_L)
+    stories = [seg.story for seg in analysis.segments if seg.movement == "fouette"]
+    assert len(stories) == 1, [seg.movement for seg in analysis.segments]
+    assert stories[0].metrics["turns"] == 3, stories[0].metrics
+
+
+def test_a_pirouette_is_told_as_its_turns(analyses, tmp_path):
+    """A pirouette's report counts its turns, as a teacher does (a single, a double), and says nothing of
+    a leg at second: that is a fouetté's."""
+    from technique.outputs.report import summary_text
+
+    analysis = analyses(PIROUETTE)
+    seg = next(seg for seg in analysis.segments if seg.movement == "pirouette")
+    assert seg.story.metrics["turns"] == 1
+    assert [p.name for p in seg.story.phases] == ["preparation", "turn 1", "close"]
+    text = summary_text(analysis)
+    assert "Turns: 1" in text and "leg at second" not in text, text
 
 
 def test_a_plie_in_second_filmed_close_from_three_quarter_is_a_plie(analyses):

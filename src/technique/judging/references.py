@@ -23,7 +23,7 @@ from technique.analysis.measures import MEASURE_NAMES
 ALL_VIEWS = tuple(VIEWS)
 AGGREGATES = ("median", "min", "max", "p05", "p95", "mean", "range")
 # how a movement is told in time (stories.py): the field `story:` of a reference file
-STORIES = ("arabesque", "developpe", "fouette", "plie", "hold")
+STORIES = ("arabesque", "developpe", "fouette", "turns", "plie", "hold")
 # the joints a teacher's reference keeps as curves over time (teacher.py aligns them with a student's)
 TRAJECTORY = ("working_knee", "supporting_knee", "working_leg_height", "working_thigh_height", "torso_tilt")
 MAX_FILE_BYTES = 1 << 20  # 1 MB: a teacher's reference is about 0.2 MB; larger files cost seconds on every command

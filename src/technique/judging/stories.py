@@ -7,6 +7,7 @@ the views where the reference judges its measure (a leg height from the front is
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -123,7 +124,10 @@ def _reversal(series: np.ndarray, phase: Phase) -> float | None:
     return float(np.max(np.maximum.accumulate(s) - s))
 
 
-def fouette_story(measures, times, world, start, stop) -> Story:
+def turns_story(movement: str, measures, times, world, start, stop, extension: bool = True) -> Story:
+    """Turns in time (a fouetté's, a pirouette's): preparation, each revolution, close; how many, which way,
+    how fast and how steadily, how many on relevé. `extension`: the working leg opens between turns (a
+    fouetté), so the steadiness of its height is told too."""
     # the clip's turning is already measured (clip_measures); only the segment's frames are read
     rotation = measures["body_turn"] if "body_turn" in measures else body_rotation(world)
     turns = find_turns(rotation, start, stop)
@@ -131,6 +135,8 @@ def fouette_story(measures, times, world, start, stop) -> Story:
     flat = finite_stat(np.median, measures["supporting_ankle_y"][rest]) if rest.any() else finite_stat(
         np.max, measures["supporting_ankle_y"][start:stop])
     details = turn_details(turns, measures, times, flat)
+    if not extension:  # a pirouette's leg stays in passé: no height at second to tell
+        details = [dataclasses.replace(t, extension_height=float("nan")) for t in details]
     notes = []
     total = rotation[start:stop]
     seen = total[np.isfinite(total)]
@@ -151,14 +157,15 @@ def fouette_story(measures, times, world, start, stop) -> Story:
         "direction": say("clockwise" if seen[-1] < seen[0] else "anticlockwise") if seen.size else None,
         "turns_per_second": float(len(details) / durations.sum()) if len(details) else None,
         "tempo_steadiness_cv": float(durations.std() / durations.mean()) if len(details) > 1 else None,
-        "extension_height_sd": float(np.nanstd([t.extension_height for t in details])) if len(details) > 1 else None,
+        "extension_height_sd": (float(np.nanstd([t.extension_height for t in details]))
+                                if extension and len(details) > 1 else None),
         "travel_body_heights": float(np.linalg.norm(hip[-1] - hip[0]) / height) if len(hip) >= 2 else None,
         "relevé_in_turns": int(sum(1 for t in details if np.isfinite(t.releve) and t.releve > RELEVE_LIFT)),
     }
     phases = tuple(Phase(f"turn {t.index}", t.start, t.stop) for t in details)
     lead = [Phase("preparation", start, phases[0].start)] if phases and phases[0].start > start else []
     tail = [Phase("close", phases[-1].stop, stop)] if phases and phases[-1].stop < stop else []
-    return Story("fouette", start, stop, tuple(lead) + phases + tuple(tail), metrics, tuple(details), tuple(notes))
+    return Story(movement, start, stop, tuple(lead) + phases + tuple(tail), metrics, tuple(details), tuple(notes))
 
 
 # The measure each story metric is read from: a metric is reported only in the views where the
@@ -253,8 +260,8 @@ def _tell(reference, measures: dict[str, np.ndarray], times: np.ndarray, world: 
         return arabesque_story(measures, times, spans, start, stop)
     if kind == "developpe":
         return developpe_story(movement, measures, times, spans, start, stop, view)
-    if kind == "fouette":
-        return fouette_story(measures, times, world, start, stop)
+    if kind in ("fouette", "turns"):
+        return turns_story(movement, measures, times, world, start, stop, extension=kind == "fouette")
     if kind == "plie":
         story = plie_story(measures, times, spans, start, stop)
         return Story(movement, story.start, story.stop, story.phases, story.metrics, notes=story.notes)

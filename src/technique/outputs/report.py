@@ -234,7 +234,8 @@ def story_lines(analysis: Analysis) -> list[str]:
         if facts:
             lines.append("    " + "; ".join(facts))
         for turn in story.turns:
-            lines.append(f"    turn {turn.index}: {turn.duration_s:.2f} s, leg at second {turn.extension_height:.0f}°, "
+            leg = f"leg at second {turn.extension_height:.0f}°, " if np.isfinite(turn.extension_height) else ""
+            lines.append(f"    turn {turn.index}: {turn.duration_s:.2f} s, {leg}"
                          f"passé {turn.passe_toe_to_knee:+.2f} shank from the knee, plié {turn.plie_depth:.0f}°, "
                          f"{'relevé' if turn.releve > RELEVE_LIFT else 'flat foot'}")
         for note in story.notes:

@@ -230,17 +230,20 @@ def criteria_rows(report: dict) -> list[dict]:
 
 
 def turn_rows(story, times: np.ndarray) -> list[dict]:
-    """One row per fouetté turn: what a teacher checks in it (from motion.Turn)."""
+    """One row per turn (a fouetté's, a pirouette's): what a teacher checks in it (from motion.Turn). The
+    leg's height at second only where the leg opens to second (a fouetté)."""
     rows = []
+    opens = any(np.isfinite(turn.extension_height) for turn in story.turns)
     for turn in story.turns:
         d = turn.to_dict(times)
 
         def shown(value, fmt):
             return "—" if value is None else fmt(value)
 
+        leg = {"Leg at second": shown(d["extension_height"], "{:.0f}°".format)} if opens else {}
         rows.append({
             "Turn": d["turn"], "From": f"{d['start_s']:.2f} s", "Duration": shown(d["duration_s"], "{:.2f} s".format),
-            "Leg at second": shown(d["extension_height"], "{:.0f}°".format),
+            **leg,
             "Passé: toe from the knee (shank lengths)": passe_words(d["passe_toe_to_knee"], short=True),
             "Plié": shown(d["plie_depth"], "{:.0f}°".format),
             "Relevé": {True: "yes", False: "flat foot", None: "—"}[d["relevé"]],
