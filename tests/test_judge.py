@@ -305,6 +305,22 @@ def test_a_joint_pointing_at_the_camera_is_not_judged(joint, sight, degrees, vie
     assert (cue is not None and cue.id == joint) == (verdict != NOT_ASSESSABLE)
 
 
+@pytest.mark.parametrize("hidden_share, verdict", [(0.6, FAULT), (0.8, NOT_ASSESSABLE)])
+def test_a_turning_supporting_knee_is_judged_where_its_bend_shows(hidden_share, verdict):
+    """In a turn the standing knee faces the camera for part of each revolution, where a bent knee reads
+    straight: it is judged on the frames that show its bend (if a third of the moment does), not on the
+    moment's median sight, which left most turns unjudged or judged them on straight-looking frames."""
+    m = arabesque_measures()
+    t = np.arange(90)
+    hidden = (t % 10) < 10 * hidden_share  # revolving: hidden for part of every 10 frames
+    m["supporting_knee_to_camera"] = np.where(hidden, 5.0, 60.0)
+    m["supporting_knee"] = np.where(hidden, 176.0, 150.0)  # bent, but straight-looking where hidden
+    knee = next(v for v in judge(ARABESQUE, m, "side", np.ones(90, bool)).verdicts if v.criterion.id == "supporting_knee")
+    assert knee.verdict == verdict, (knee.verdict, knee.value)
+    if verdict == FAULT:
+        assert knee.value == pytest.approx(150.0)
+
+
 @pytest.mark.parametrize("toe_off_leg, fits", [(0.1, True), (1.3, False)])
 def test_a_foot_held_away_from_the_supporting_leg_is_no_passé(toe_off_leg, fits):
     """A low attitude devant brings the foot to knee height too; a passé's toe rests against the knee."""

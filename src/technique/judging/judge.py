@@ -161,6 +161,17 @@ def bend_hidden(c: Criterion, measures: dict, frames: np.ndarray | None = None) 
     return finite_stat(np.median, values[frames] if frames is not None else values) < seen_from
 
 
+def bend_seen(c: Criterion, measures: dict, frames: np.ndarray) -> np.ndarray:
+    """The `frames` in which the joint `c` judges doesn't point at the camera, so that its bend can be seen
+    (all of them for a measure with no line of sight, or where it is unknown). In a turn the supporting knee
+    points at the camera for part of each revolution only."""
+    if c.measure not in LINE_OF_SIGHT or measures.get(LINE_OF_SIGHT[c.measure][0]) is None:
+        return frames
+    sight_measure, _, seen_from = LINE_OF_SIGHT[c.measure]
+    sight = np.asarray(measures[sight_measure], dtype=float)[frames]
+    return frames[~(sight < seen_from)]
+
+
 def views_said(views: tuple[str, ...]) -> str:
     """Views as a teacher says them: "front or three-quarter"."""
     return " or ".join(v.replace("_", "-") for v in views)
@@ -175,8 +186,13 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
         return Verdict(c, NOT_ASSESSABLE, note=say("cant_judge_from", view=view.replace("_", "-"), film=film))
     if frames is None or frames.size == 0:
         return Verdict(c, NOT_FOUND, note=say("moments_not_reached", moments=moment_words or c.moment))
-    if bend_hidden(c, measures, frames):
+    # the standing leg stays put as she turns, so its knee is judged on the frames that show its bend, if a
+    # third of the moment's do (a turn's knee faces the camera for part of each revolution); a working leg's
+    # sight changes with the movement itself, so it is judged over its whole moment or not at all
+    seen = bend_seen(c, measures, frames) if c.measure == "supporting_knee" else frames
+    if seen.size < frames.size / 3 or bend_hidden(c, measures, seen):
         return Verdict(c, NOT_ASSESSABLE, note=say("bend_toward_camera", joint=LINE_OF_SIGHT[c.measure][1]))
+    frames = seen
     series = np.asarray(measures[c.measure], dtype=float)[frames]
     value = aggregate(series, c.aggregate)
     # judged at the precision it is shown at, so "12°" is never "acceptable (good -5..12)"
