@@ -68,6 +68,8 @@ FAULTED_MOVEMENTS = {
     "tendu_devant": ("bent_working_knee",),
     "tendu_a_la_seconde": ("bent_working_knee",), "releve": ("releve_too_low",),
 }
+# the movements whose turns are counted (their renders turn her through whole revolutions)
+TURNING = ("pirouette", "fouette")
 # measure -> ground truth per side ({w} / {s} = the dancer's working / supporting leg, from the renders)
 MEASURE_TRUTH = {
     "supporting_knee": "knee_{s}", "working_knee": "knee_{w}", "working_leg_height": "leg_from_vertical_{w}",
@@ -223,7 +225,21 @@ def judge_one(args: tuple[str, str]) -> dict:
             row["clean_faults"] = [(v.criterion.id, v.value) for v in named.judgement.verdicts if v.verdict == "fault"]
         if not isinstance(named, str):
             row["verdict_errors"] = verdict_errors(named, labels)
+        if row["kind"] == "movement" and row["movement"] in TURNING and not isinstance(named, str):
+            row.update(turn_count(named, row["movement"], labels))
     return row
+
+
+def turn_count(analysis, name: str, labels: dict) -> dict:
+    """{"turns": counted in the segments judged as `name` (None if none is), "turns_truth": the yaw the
+    renderer turned her through, in whole revolutions}."""
+    gt = labels.get("ground_truth") or {}
+    yaw = np.array([np.nan if v is None else v for v in gt.get("yaw_deg", [])], dtype=float)
+    if not np.isfinite(yaw).any():
+        return {}
+    stories = [seg.story for seg in analysis.segments if seg.movement == name and seg.story is not None]
+    counted = sum(int(story.metrics.get("turns") or 0) for story in stories) if stories else None
+    return dict(turns=counted, turns_truth=int(round((np.nanmax(yaw) - np.nanmin(yaw)) / 360)))
 
 
 def verdict_errors(analysis, labels: dict) -> dict:
@@ -586,6 +602,20 @@ def clean_faults(rows: list[dict], title: str) -> dict:
     return dict(faulted=len(faulted), clips=len(clean), criteria=dict(by))
 
 
+def turn_counts(rows: list[dict], title: str) -> dict:
+    """Pirouettes and fouettés judged as their movement: turns counted against the renderer's, per view."""
+    turning = [r for r in rows if r.get("turns_truth") is not None]
+    if not turning:
+        return {}
+    right = [r for r in turning if r.get("turns") == r["turns_truth"]]
+    print(f"\n== Turns counted (pirouettes and fouettés, judged as their movement), {title}: "
+          f"{len(right)}/{len(turning)} right ==")
+    for r in sorted(turning, key=lambda r: r["key"]):
+        if r.get("turns") != r["turns_truth"]:
+            print(f"  {r['key']:<52} counted {r.get('turns')}, turned {r['turns_truth']}")
+    return dict(right=len(right), clips=len(turning))
+
+
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else float("nan")
     r = tp / (tp + fn) if tp + fn else float("nan")
@@ -678,7 +708,7 @@ def tracks_main(a: argparse.Namespace) -> int:
                              assessable_angles=assessable_angles(part, title),
                              verdict_angles=verdict_angles(part, title),
                              angles=angle_table(part, title), faults=fault_scores(part, title),
-                             clean_faults=clean_faults(part, title))
+                             clean_faults=clean_faults(part, title), turns=turn_counts(part, title))
     report["negatives"] = wrong_names(rows)
     if a.wrong:
         list_wrong(rows)
