@@ -13,6 +13,10 @@ def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)))
 
 
+# seconds between frames where a function is given none (a single frame, or a clip built in a test)
+FRAME_S = 1 / 30
+
+
 def frames_within(seconds: float, frame_s: float) -> int:
     """How many frames (at least one) span `seconds` of a clip whose frames come every `frame_s` seconds:
     a window measured in time reads the same at 10, 30 or 60 frames a second."""

@@ -153,9 +153,9 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
         warnings.append(say("other_leg_moves", named=working, moving=moving))
     from technique.analysis.motion import clip_measures
 
-    # the named leg is kept as named: re-pairing the legs would silently undo the user's choice
     # the seconds between frames: the measures' windows are in time, whatever the frame rate
     frame_s = float(np.median(np.diff(track.times))) if len(track.times) > 1 else 1.0 / max(info.fps, 1.0)
+    # the named leg is kept as named: re-pairing the legs would silently undo the user's choice
     if working == moving:
         pixels, world = steady_legs(pixels, world, working, frame_s)
     missing = missing_body_parts(track)

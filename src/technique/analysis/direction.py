@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from technique import landmarks as L
-from technique.series import frames_within, rolling_percentile, true_runs
+from technique.series import FRAME_S, frames_within, rolling_percentile, true_runs
 from technique.analysis.geometry import OTHER, SIDE_POINTS, distance, from_vertical_down, midpoint
 
 
@@ -77,8 +77,6 @@ class DirectionConfig:
     # seconds each side of a frame over which a turning dancer's yaw is steadied (steady_yaw; 5 frames of
     # the 10-frame renders, as tuned)
     yaw_steady_s: float = 0.5
-    # seconds between frames where a function is given none (a single frame or a constructed clip)
-    frame_s: float = 1 / 30
     # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
     yaw_uncertainty: float = 15.0
     # metres MediaPipe's nose must lie behind her ears for her back to be turned to the camera (facing_away):
@@ -268,7 +266,7 @@ def body_yaw(pixels: np.ndarray, world: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(deep), deep, flat)
 
 
-def steady_yaw(yaw: np.ndarray, facing: np.ndarray, frame_s: float = DIRECTION.frame_s) -> np.ndarray:
+def steady_yaw(yaw: np.ndarray, facing: np.ndarray, frame_s: float = FRAME_S) -> np.ndarray:
     """A clip's body yaw without frame-to-frame noise: the clip's median when the dancer doesn't turn
     (the facing never swings from one side to the other), else a running median over
     DIRECTION.yaw_steady_s each side, frames `frame_s` seconds apart.
@@ -284,6 +282,7 @@ def steady_yaw(yaw: np.ndarray, facing: np.ndarray, frame_s: float = DIRECTION.f
         if swing <= 1.0:
             return np.full_like(yaw, np.nanmedian(yaw))
         return rolling_percentile(yaw, frames_within(DIRECTION.yaw_steady_s, frame_s), 50)
+
 
 def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float,
                knee_3d: np.ndarray | float = np.nan, height_3d: np.ndarray | float = np.nan) -> np.ndarray:
@@ -497,7 +496,7 @@ def _category(direction: np.ndarray) -> np.ndarray:
 
 def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
                   yaw: np.ndarray, height: np.ndarray, foot_nearer: np.ndarray | float = 0.0,
-                  away: np.ndarray | bool = False, frame_s: float = DIRECTION.frame_s
+                  away: np.ndarray | bool = False, frame_s: float = FRAME_S
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(forward, outward, direction) of the working leg, said only where the view is sure.
 
@@ -530,7 +529,7 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
     return _bridged(forward, np.isnan(direction) & np.isfinite(held)), outward, held
 
 
-def held_through(direction: np.ndarray, height: np.ndarray, frame_s: float = DIRECTION.frame_s) -> np.ndarray:
+def held_through(direction: np.ndarray, height: np.ndarray, frame_s: float = FRAME_S) -> np.ndarray:
     """A clip's leg direction with short unknown gaps filled where the leg stays raised and the frames
     either side say the same (devant, à la seconde or derrière): a leg held out doesn't swap between the
     picture's two possible legs for a few frames; only the estimate of the yaw or MediaPipe's depth

@@ -100,7 +100,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from technique import landmarks as L
-from technique.series import frames_within, rolling_percentile
+from technique.series import FRAME_S, frames_within, rolling_percentile
 from technique.analysis.direction import (DIRECTION, ankle_nearer, body_yaw, camera_pitch, facing_away, facing_x, facing_yaw, in_three_quarter, leg_direction, level_camera, nearer_side,
                                         leg_height, square_or_side_on, steady_yaw, thigh_height)
 from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, angle_from_down_3d, body_height, distance, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
@@ -114,8 +114,6 @@ class MeasureConfig:
     # A balance held on relevé for up to twice this still finds them; a longer window reaches across a
     # cut or a dancer who travels (5 s moved an arabesque's start into the clip before it)
     flat_window_s: float = 2.5
-    # seconds between frames where a function is given none (a single frame or a constructed clip)
-    frame_s: float = 1 / 30
     # leg lengths: two feet on the floor, apart, seen from three-quarter
     plie_perspective_rise: float = 0.2
     # leg lengths: the "working" ankle this far below the other one means the labels swapped
@@ -198,7 +196,7 @@ class BodyScale:
     thigh: float = float("nan")
 
 
-def body_scale(pixels: np.ndarray, working: str = "right", frame_s: float = MEASURING.frame_s) -> BodyScale:
+def body_scale(pixels: np.ndarray, working: str = "right", frame_s: float = FRAME_S) -> BodyScale:
     """Standing lengths from a clip (T, 33, 2) or a frame: the working leg's longest hip->ankle seen
     (95th percentile; both legs' for a single frame), and each foot's flat levels (over
     MEASURING.flat_window_s each side, frames `frame_s` seconds apart)."""
@@ -335,7 +333,7 @@ def feet_turnout(pixels: np.ndarray) -> np.ndarray:
                        p[..., L.RIGHT_TOE, :] - p[..., L.RIGHT_HEEL, :])
 
 
-def hips_rise(hip_y: np.ndarray, straight: np.ndarray, leg: float, frame_s: float = MEASURING.frame_s) -> np.ndarray:
+def hips_rise(hip_y: np.ndarray, straight: np.ndarray, leg: float, frame_s: float = FRAME_S) -> np.ndarray:
     """How far the hips (`hip_y`, the picture's y of their midpoint, per frame) stand above their height
     on flat feet, in standing leg lengths: the lowest they stood, on straight legs (`straight`), within
     the last few seconds. With both legs straight the hips rise exactly as the ankles do, so this is the
@@ -349,7 +347,7 @@ def hips_rise(hip_y: np.ndarray, straight: np.ndarray, leg: float, frame_s: floa
 
 
 def heel_rise(pixels: np.ndarray, working: str, scale: BodyScale,
-              hips_up: np.ndarray | bool = False, frame_s: float = MEASURING.frame_s) -> np.ndarray:
+              hips_up: np.ndarray | bool = False, frame_s: float = FRAME_S) -> np.ndarray:
     """How far the heels have risen above their own toes, in standing leg lengths (0 = flat).
 
     A heel that leaves the floor lifts the ankle above the toe of the same foot, which stays down; a
@@ -486,7 +484,7 @@ def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.nd
 
 
 def steady_legs(pixels: np.ndarray, world: np.ndarray, working: str,
-                frame_s: float = MEASURING.frame_s) -> tuple[np.ndarray, np.ndarray]:
+                frame_s: float = FRAME_S) -> tuple[np.ndarray, np.ndarray]:
     """The clip's landmarks with the legs exchanged in frames where the working leg is clearly the lower one.
 
     In profile MediaPipe sometimes names the near leg for the far one for a few frames; the
@@ -511,7 +509,7 @@ def steady_legs(pixels: np.ndarray, world: np.ndarray, working: str,
 
 def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
                     scale: BodyScale | None = None, pitch: float | None = None,
-                    frame_s: float = MEASURING.frame_s) -> dict[str, np.ndarray]:
+                    frame_s: float = FRAME_S) -> dict[str, np.ndarray]:
     """All named measures for a known working leg ("left" or "right"), for one frame or a clip.
 
     `scale` is the dancer's standing lengths, `pitch` how far the camera looks down on her
