@@ -63,7 +63,7 @@ class Phase:
 
 @dataclass(frozen=True)
 class Turn:
-    """One revolution of a fouetté, with what a teacher checks in it."""
+    """One revolution of a fouetté or a pirouette, with what a teacher checks in it."""
 
     index: int
     start: int
