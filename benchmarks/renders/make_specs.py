@@ -1,5 +1,5 @@
 """Write benchmarks/renders/vocabulary.json (the render spec of the issue-9 accuracy dataset), views.json,
-camera.json, camera_default.json, camera_low.json, camera_wide.json and fps30.json.
+camera.json, camera_default.json, camera_low.json, camera_wide.json, fps30.json and portrait.json.
 
     python benchmarks/renders/make_specs.py          # rewrites the six specs beside this file
 
@@ -54,6 +54,9 @@ fps30.json holds the right-leg and two-legged movement clips at 30 frames a seco
 film (the other sets are rendered at 10-15 to save time), from the default camera in the views side_right,
 front and three_quarter: the adult_male body's (DEV) clips there are its 10 fps renders' twins, so the two
 tell whether what the benchmark measures at 10 fps holds at a real frame rate.
+portrait.json holds the same clips filmed upright, 480 x 640, as a phone held the way most people hold it
+(the other sets are landscape, 640 x 480), at 10 fps: the adult_male body's clips there are twins of its
+landscape renders.
 """
 
 from __future__ import annotations
@@ -345,10 +348,11 @@ def build_camera(placement: dict | None = CAMERA) -> dict:
     return spec
 
 
-def build_fps30() -> dict:
-    """fps30.json: the right-leg and two-legged movement clips at 30 fps, in the camera sets' views."""
+def build_fps30(settings: dict | None = None) -> dict:
+    """fps30.json: the right-leg and two-legged movement clips at 30 fps, in the camera sets' views;
+    portrait.json (settings={"size": [480, 640]}): the same clips at 10 fps, filmed upright."""
     spec = movement_poses()
-    spec["fps"] = 30
+    spec.update(settings if settings is not None else {"fps": 30})
     movement_clips(spec)
     spec["clips"] = {name: clip for name, clip in spec["clips"].items() if clip["meta"]["leg"] != "l"}
     for clip in spec["clips"].values():
@@ -373,7 +377,7 @@ if __name__ == "__main__":
     for name, spec in (("vocabulary.json", build()), ("views.json", build_views()),
                        ("camera.json", build_camera()), ("camera_default.json", build_camera(None)),
                        ("camera_low.json", build_camera(CAMERA_LOW)), ("camera_wide.json", build_camera(CAMERA_WIDE)),
-                       ("fps30.json", build_fps30())):
+                       ("fps30.json", build_fps30()), ("portrait.json", build_fps30({"size": [480, 640]}))):
         out = HERE / name
         out.write_text(json.dumps(spec, indent=1) + "\n")
         print(f"wrote {out}")

@@ -8,6 +8,7 @@
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera_low.json --out /work/data/renders_camlow
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera_wide.json --out /work/data/renders_camwide
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/fps30.json --out /work/data/renders_fps30
+    "$py" benchmarks/renders/render.py --spec benchmarks/renders/portrait.json --out /work/data/renders_portrait
 
 Bodies adult and adult_male are the DEV split; child and adult_short are HELD OUT (not for tuning).
 Output: OUT/<body>/videos/<clip>__<view>.mp4 + .json (the renderer's per-frame ground truth).
@@ -67,11 +68,12 @@ VIEW_TIERS = [((body,), which, views) for which in ("movement_r", "movement_l")
 # one view of every right-leg and two-legged clip at a time, adult before adult_male, then the left legs
 CAMERA_TIERS = [((body,), which, slice(i, i + 1)) for which in ("movement_r", "movement_l")
                 for body in DEV for i in range(3)]
-# fps30.json: the adult_male body, one view at a time (its 10 fps twins are in vocabulary.json's renders)
+# fps30.json and portrait.json: the adult_male body, one view at a time (their twins are vocabulary.json's)
 FPS_TIERS = [(("adult_male",), "movement_r", slice(i, i + 1)) for i in range(3)]
 # a spec's file stem -> its render order (default TIERS)
 TIERS_OF_SPEC = {"views": VIEW_TIERS, "camera": CAMERA_TIERS, "camera_default": CAMERA_TIERS,
-                 "camera_low": CAMERA_TIERS, "camera_wide": CAMERA_TIERS, "fps30": FPS_TIERS}
+                 "camera_low": CAMERA_TIERS, "camera_wide": CAMERA_TIERS, "fps30": FPS_TIERS,
+                 "portrait": FPS_TIERS}
 
 
 def selects(clip: dict, which: str) -> bool:
