@@ -603,7 +603,7 @@ def clean_faults(rows: list[dict], title: str) -> dict:
 
 
 def turn_counts(rows: list[dict], title: str) -> dict:
-    """Pirouettes and fouettés judged as their movement: turns counted against the renderer's, per view."""
+    """Pirouettes and fouettés judged as their movement: how many count the renderer's turns, and which don't."""
     turning = [r for r in rows if r.get("turns_truth") is not None]
     if not turning:
         return {}

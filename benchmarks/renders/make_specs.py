@@ -348,11 +348,11 @@ def build_camera(placement: dict | None = CAMERA) -> dict:
     return spec
 
 
-def build_fps30(settings: dict | None = None) -> dict:
-    """fps30.json: the right-leg and two-legged movement clips at 30 fps, in the camera sets' views;
-    portrait.json (settings={"size": [480, 640]}): the same clips at 10 fps, filmed upright."""
+def build_twins(settings: dict) -> dict:
+    """The right-leg and two-legged movement clips in the camera sets' views with other `settings`, twins of
+    vocabulary.json's: fps30.json ({"fps": 30}), portrait.json ({"size": [480, 640]}, filmed upright)."""
     spec = movement_poses()
-    spec.update(settings if settings is not None else {"fps": 30})
+    spec.update(settings)
     movement_clips(spec)
     spec["clips"] = {name: clip for name, clip in spec["clips"].items() if clip["meta"]["leg"] != "l"}
     for clip in spec["clips"].values():
@@ -377,7 +377,8 @@ if __name__ == "__main__":
     for name, spec in (("vocabulary.json", build()), ("views.json", build_views()),
                        ("camera.json", build_camera()), ("camera_default.json", build_camera(None)),
                        ("camera_low.json", build_camera(CAMERA_LOW)), ("camera_wide.json", build_camera(CAMERA_WIDE)),
-                       ("fps30.json", build_fps30()), ("portrait.json", build_fps30({"size": [480, 640]}))):
+                       ("fps30.json", build_twins({"fps": 30})),
+                       ("portrait.json", build_twins({"size": [480, 640]}))):
         out = HERE / name
         out.write_text(json.dumps(spec, indent=1) + "\n")
         print(f"wrote {out}")
