@@ -533,6 +533,8 @@ moments:
     select: min
     max: 110
     within: 15
+    # while she turns: the passé she rises into before the turn (or closes through after it) is not the turn's
+    turning: true
 recognise:
   # one full turn (§3) reads 280-380 in body_turn (dev renders): passing profile MediaPipe's shoulder line
   # can flip and a quarter turn is lost, so three quarters seen is a turn

@@ -57,6 +57,20 @@ def test_find_moment_peaks_for_repeated_cycles():
     assert len(span.peaks) == 3
 
 
+def test_a_pirouettes_turn_is_found_while_she_turns():
+    """The turn in passé is looked for while she turns: a deeper passé she rose into before turning (or
+    closed through after) is not the turn's, and the criteria of the turn are not judged on it."""
+    n = 90
+    t = np.arange(n)
+    m = {name: np.full(n, np.nan) for name in MEASURE_NAMES}
+    m["body_turn"] = np.clip((t - 40) * 12.0, 0, 360)  # one turn, frames 40-70
+    m["working_knee"] = np.where((t > 15) & (t < 25), 60.0, np.where((t > 42) & (t < 68), 80.0, 175.0))
+    span = find_moment(REFS["pirouette"].moments["turn"], m)
+    assert span is not None and span.frames.min() > 40 and span.frames.max() < 70, span.frames
+    m["body_turn"][:] = np.nan  # the rotation unknown: looked for everywhere, as before
+    assert find_moment(REFS["pirouette"].moments["turn"], m).frames.max() < 25
+
+
 def test_find_moment_not_reached():
     m = arabesque_measures(height=20.0)
     assert find_moment(ARABESQUE.moments["hold"], m) is None

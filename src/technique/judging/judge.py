@@ -87,11 +87,28 @@ class MomentSpan:
         }
 
 
+def turning_frames(turn: np.ndarray, settled: float = 20.0) -> np.ndarray:
+    """Where she is turning: past `settled` degrees from where the (segment's) rotation starts and short of
+    where it ends. All False when she never turns that far (the rotation unknown, or no turn)."""
+    turn = np.asarray(turn, dtype=float)
+    seen = np.flatnonzero(np.isfinite(turn))
+    if seen.size < 2:
+        return np.zeros(len(turn), bool)
+    with np.errstate(invalid="ignore"):
+        return (np.abs(turn - turn[seen[0]]) > settled) & (np.abs(turn - turn[seen[-1]]) > settled)
+
+
 def find_moment(moment: Moment, measures: dict[str, np.ndarray]) -> MomentSpan | None:
-    """Frames near the driver's extreme (or each cycle's), past the moment's threshold; None if never reached."""
+    """Frames near the driver's extreme (or each cycle's), past the moment's threshold; None if never reached.
+    A turning moment is looked for only while she turns, where the rotation shows it: a passé in the
+    preparation or the close is not the turn's."""
     driver = np.asarray(measures[moment.driver], dtype=float)
     d = (1.0 if moment.select in ("max", "peaks") else -1.0) * driver
     reached = moment.reached(driver)
+    if moment.turning and "body_turn" in measures:
+        turning = turning_frames(measures["body_turn"])
+        if turning.any():
+            reached &= turning
     if not reached.any():
         return None
     runs = true_runs(reached)

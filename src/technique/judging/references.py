@@ -51,6 +51,7 @@ class Moment:
     threshold: float  # min (for max/peaks) or max (for min/troughs) the driver must reach
     within: float  # frames within this of the extreme belong to the moment
     description: str = ""
+    turning: bool = False  # looked for only while she turns (a pirouette's turn, not its preparation)
 
     @property
     def words(self) -> str:
@@ -200,7 +201,8 @@ def _moment(name: str, data: object, source: str) -> Moment:
     within = f.get("within", float)
     if within < 0:
         raise f.fail("within", f"must be 0 or more, got {within:g}")
-    return Moment(name, f.measure("driver"), select, f.get(key, float), within, f.get("description", str, ""))
+    return Moment(name, f.measure("driver"), select, f.get(key, float), within, f.get("description", str, ""),
+                  f.get("turning", bool, False))
 
 
 def _condition(i: int, data: object, source: str, moments: dict) -> Condition:
