@@ -96,6 +96,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -146,11 +147,23 @@ class MeasureConfig:
 
 MEASURING = MeasureConfig()
 
-# a measure whose bend can point at the camera -> (the measure saying how far from the camera it points,
-# the joint's name in the report, the degrees under which it can't be judged)
-LINE_OF_SIGHT = {"supporting_knee": ("supporting_knee_to_camera", "supporting knee", MEASURING.bend_seen_from),
-                 "working_knee": ("working_leg_to_camera", "working leg", MEASURING.leg_seen_from),
-                 "working_foot_point": ("working_leg_to_camera", "working leg", MEASURING.leg_seen_from)}
+class LineOfSight(NamedTuple):
+    """How a measure's bend can point at the camera, where it can't be judged."""
+
+    sight: str  # the measure saying how far (degrees) from the camera the joint points
+    joint: str  # the joint's name in the report
+    seen_from: float  # degrees under which its bend can't be seen
+    # the joint stays put as she turns (the standing knee), so it is judged on the frames that show its bend;
+    # a working leg's sight changes with the movement itself, so over its whole moment or not at all
+    stays_put: bool = False
+
+
+# a measure whose bend can point at the camera -> how
+LINE_OF_SIGHT = {
+    "supporting_knee": LineOfSight("supporting_knee_to_camera", "supporting knee", MEASURING.bend_seen_from, True),
+    "working_knee": LineOfSight("working_leg_to_camera", "working leg", MEASURING.leg_seen_from),
+    "working_foot_point": LineOfSight("working_leg_to_camera", "working leg", MEASURING.leg_seen_from),
+}
 
 
 def working_side(pixels: np.ndarray, world: np.ndarray) -> str:

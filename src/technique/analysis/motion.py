@@ -224,6 +224,17 @@ def body_rotation(world: np.ndarray) -> np.ndarray:
     return out
 
 
+def turning_frames(turn: np.ndarray, settled: float = 20.0) -> np.ndarray:
+    """Where she is turning: past `settled` degrees from where the (segment's) rotation starts and short of
+    where it ends. All False when she never turns that far (the rotation unknown, or no turn)."""
+    turn = np.asarray(turn, dtype=float)
+    seen = np.flatnonzero(np.isfinite(turn))
+    if seen.size < 2:
+        return np.zeros(len(turn), bool)
+    with np.errstate(invalid="ignore"):
+        return (np.abs(turn - turn[seen[0]]) > settled) & (np.abs(turn - turn[seen[-1]]) > settled)
+
+
 def find_turns(rotation: np.ndarray, start: int, stop: int, config: MotionConfig = MOTION) -> list[tuple[int, int]]:
     """Frame ranges of complete revolutions between start and stop (either direction)."""
     r = rotation[start:stop]

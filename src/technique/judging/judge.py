@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from technique.analysis.measures import LINE_OF_SIGHT, precision
-from technique.analysis.motion import finite_stat
+from technique.analysis.motion import finite_stat, turning_frames
 from technique.judging.references import Condition, Criterion, Moment, Reference
 from technique.series import true_runs
 from technique.wording import UNITS, say
@@ -87,17 +87,6 @@ class MomentSpan:
         }
 
 
-def turning_frames(turn: np.ndarray, settled: float = 20.0) -> np.ndarray:
-    """Where she is turning: past `settled` degrees from where the (segment's) rotation starts and short of
-    where it ends. All False when she never turns that far (the rotation unknown, or no turn)."""
-    turn = np.asarray(turn, dtype=float)
-    seen = np.flatnonzero(np.isfinite(turn))
-    if seen.size < 2:
-        return np.zeros(len(turn), bool)
-    with np.errstate(invalid="ignore"):
-        return (np.abs(turn - turn[seen[0]]) > settled) & (np.abs(turn - turn[seen[-1]]) > settled)
-
-
 def find_moment(moment: Moment, measures: dict[str, np.ndarray]) -> MomentSpan | None:
     """Frames near the driver's extreme (or each cycle's), past the moment's threshold; None if never reached.
     A turning moment is looked for only while she turns, where the rotation shows it: a passé in the
@@ -165,28 +154,34 @@ def correction_for(value: float, c: Criterion) -> str:
     return c.correction_low if value < c.good[0] else c.correction_high
 
 
+def bend_sight(c: Criterion, measures: dict) -> tuple[np.ndarray, float] | None:
+    """(how far the joint `c` judges points from the camera, per frame or for a frame's row of values; the
+    degrees under which its bend can't be seen), or None for a measure with no line of sight (or unknown)."""
+    how = LINE_OF_SIGHT.get(c.measure)
+    sight = measures.get(how.sight) if how else None
+    return None if sight is None else (np.asarray(sight, dtype=float), how.seen_from)
+
+
 def bend_hidden(c: Criterion, measures: dict, frames: np.ndarray | None = None) -> bool:
     """Whether the joint `c` judges points at the camera (most of `frames`; or a frame's row of values),
     so that its bend can't be seen (measures.LINE_OF_SIGHT)."""
-    if c.measure not in LINE_OF_SIGHT:
-        return False
-    sight_measure, _, seen_from = LINE_OF_SIGHT[c.measure]
-    sight = measures.get(sight_measure)
+    sight = bend_sight(c, measures)
     if sight is None:
         return False
-    values = np.asarray(sight, dtype=float)
+    values, seen_from = sight
     return finite_stat(np.median, values[frames] if frames is not None else values) < seen_from
 
 
 def bend_seen(c: Criterion, measures: dict, frames: np.ndarray) -> np.ndarray:
-    """The `frames` in which the joint `c` judges doesn't point at the camera, so that its bend can be seen
-    (all of them for a measure with no line of sight, or where it is unknown). In a turn the supporting knee
-    points at the camera for part of each revolution only."""
-    if c.measure not in LINE_OF_SIGHT or measures.get(LINE_OF_SIGHT[c.measure][0]) is None:
+    """The `frames` to judge a joint that stays put as she turns on (LineOfSight.stays_put): those in which it
+    doesn't point at the camera, so that its bend can be seen (in a turn the supporting knee points at the
+    camera for part of each revolution only). All of them for any other measure."""
+    how = LINE_OF_SIGHT.get(c.measure)
+    sight = bend_sight(c, measures) if how and how.stays_put else None
+    if sight is None:
         return frames
-    sight_measure, _, seen_from = LINE_OF_SIGHT[c.measure]
-    sight = np.asarray(measures[sight_measure], dtype=float)[frames]
-    return frames[~(sight < seen_from)]
+    values, seen_from = sight
+    return frames[~(values[frames] < seen_from)]
 
 
 def views_said(views: tuple[str, ...]) -> str:
@@ -203,12 +198,11 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
         return Verdict(c, NOT_ASSESSABLE, note=say("cant_judge_from", view=view.replace("_", "-"), film=film))
     if frames is None or frames.size == 0:
         return Verdict(c, NOT_FOUND, note=say("moments_not_reached", moments=moment_words or c.moment))
-    # the standing leg stays put as she turns, so its knee is judged on the frames that show its bend, if a
-    # third of the moment's do (a turn's knee faces the camera for part of each revolution); a working leg's
-    # sight changes with the movement itself, so it is judged over its whole moment or not at all
-    seen = bend_seen(c, measures, frames) if c.measure == "supporting_knee" else frames
+    # a joint that stays put as she turns is judged on the frames that show its bend, if a third of the
+    # moment's do; any other over its whole moment, unless it points at the camera for most of it
+    seen = bend_seen(c, measures, frames)
     if seen.size < frames.size / 3 or bend_hidden(c, measures, seen):
-        return Verdict(c, NOT_ASSESSABLE, note=say("bend_toward_camera", joint=LINE_OF_SIGHT[c.measure][1]))
+        return Verdict(c, NOT_ASSESSABLE, note=say("bend_toward_camera", joint=LINE_OF_SIGHT[c.measure].joint))
     frames = seen
     series = np.asarray(measures[c.measure], dtype=float)[frames]
     value = aggregate(series, c.aggregate)
