@@ -369,6 +369,33 @@ def test_a_knee_pointing_at_the_camera_from_three_quarter_is_measured_in_3d(thig
     assert float(got) == pytest.approx(expected)
 
 
+def _reach_knee(reach: float) -> float:
+    """Interior knee angle of two equal segments whose ends lie `reach` standing lengths apart."""
+    return float(np.degrees(np.arccos(1 - 2 * reach ** 2)))
+
+
+@pytest.mark.parametrize("knee, ankle, seen, thigh, yaw, expected", [
+    # a passé in profile: the ankle hangs under the hip half a leg down, the shank (hanging 100 long)
+    # shows 0.64 of it; the picture reads the turned-out knee 85, the reach says 60
+    ((60.0, 60.0), (10.0, 100.0), 85.0, 60.0, 80.0, _reach_knee(np.hypot(10, 100) / 200)),
+    ((60.0, 60.0), (10.0, 100.0), 85.0, 60.0, 40.0, _reach_knee(np.hypot(10, 100) / 200)),  # three-quarter too
+    ((60.0, 60.0), (10.0, 100.0), 85.0, 60.0, 10.0, 85.0),    # from the front the picture shows the bend
+    ((60.0, 60.0), (10.0, 100.0), 170.0, 60.0, 80.0, 170.0),  # the picture's knee straight
+    # a straight leg raised towards the camera: as short, but its shank shows 0.2 of its length
+    ((5.0, 80.0), (10.0, 100.0), 85.0, 60.0, 80.0, 85.0),
+    ((60.0, 60.0), (10.0, 100.0), 85.0, 20.0, 80.0, 85.0),    # the thigh hanging (a tendu, a bent standing leg)
+    ((100.0, 0.0), (120.0, 80.0), 110.0, 90.0, 80.0, 110.0),  # an attitude's foot held out from under the hip
+    ((50.0, -80.0), (10.0, -30.0), 85.0, 90.0, 80.0, 85.0),   # the foot above the hip
+])
+def test_a_leg_folded_under_the_hip_is_measured_from_its_reach(knee, ankle, seen, thigh, yaw, expected):
+    from technique.analysis.measures import folded_knee
+
+    rest, shank = 200.0, 100.0  # standing hip->ankle and the hanging shank, in pixels
+    got = folded_knee(np.array([0.0, 0.0]), np.array(knee), np.array(ankle), np.array(seen), rest, shank,
+                      np.array(yaw), np.array(thigh))
+    assert float(got) == pytest.approx(expected)
+
+
 def test_a_held_leg_keeps_its_direction_through_a_short_unsure_stretch():
     from technique.analysis.direction import DIRECTION, held_through
 

@@ -220,6 +220,9 @@ WIDE_PLIE = Path(__file__).parent / "data" / "wide_lens__demi_plie_second__three
 # fouetté from three-quarter left, and adult's single pirouette from her right side
 FOUETTE_L = Path(__file__).parent / "data" / "fouette_l__three_quarter_left.mp4"
 PIROUETTE = Path(__file__).parent / "data" / "pirouette_r__side_right.mp4"
+# adult_male's développé devant from her right side through a passé too low (the toe at mid-shank, the knee
+# bent to 70 deg): 10 fps, re-encoded small (crf 30)
+LOW_PASSE = Path(__file__).parent / "data" / "developpe_devant_low_passe__side_right.mp4"
 
 
 def test_a_fast_triple_fouette_seen_from_her_left_counts_three_turns(analyses):
@@ -242,6 +245,17 @@ def test_a_pirouette_is_told_as_its_turns(analyses, tmp_path):
     assert [p.name for p in seg.story.phases] == ["preparation", "turn 1", "close"]
     text = summary_text(analysis)
     assert "Turns: 1" in text and "leg at second" not in text, text
+
+
+def test_a_developpe_through_a_low_passe_seen_from_the_side_is_named_and_the_passe_corrected(analyses):
+    """In profile a turned-out knee bends out of the picture: the low passé's 70 deg knee read 134-137 and
+    the développé's passage through retiré was never found, so the clip went unnamed and the teacher's
+    first correction (bring the foot up to the knee) was never given."""
+    analysis = analyses(LOW_PASSE)
+    assert analysis.judgement is not None and analysis.judgement.reference.name == "developpe_devant"
+    passe = verdicts(analysis)["passe_height"]
+    assert passe.verdict == "fault", (passe.verdict, passe.value)
+    assert passe.value > 0.2  # the toe below the knee
 
 
 def test_a_plie_in_second_filmed_close_from_three_quarter_is_a_plie(analyses):

@@ -13,7 +13,9 @@ Angle conventions (documented once, here):
   A "straight" knee measures about 170-177 on real bodies and on MediaPipe's skeleton. The working
   knee is the picture's angle except with its thigh pointing at the camera (from three-quarter, or in
   profile for the leg nearer the camera) and MediaPipe's 3D knee clearly bent (a passé seen there): then
-  the 3D knee (working_knee()).
+  the 3D knee (working_knee()); and a leg folded under her hip (a passé) seen from three-quarter or in
+  profile, where a turned-out knee bends out of the picture's plane: from how near the hip comes to the
+  ankle (folded_knee()).
 - height from vertical (working_leg_height, thigh height): angle between straight down and the
   hip->ankle (or hip->knee) vector. 0 = hanging, 45 = demi-hauteur, 90 = horizontal ("à la
   hauteur"), above 90 = higher than the hip.
@@ -127,6 +129,19 @@ class MeasureConfig:
     # degrees: a 3D knee bent past this is a bend (a passé's, 45 deg, reads 55-85), not depth noise on a
     # straight leg (140-150); the passé's own "knee bent" clue ends at 115
     end_on_bent: float = 115.0
+    # a folded working leg (folded_knee): the thigh raised at least this far from hanging (degrees; a
+    # tendu's thigh stays under 25, a passé's 45-80, a grand plié's 40-60) ...
+    folded_thigh: float = 30.0
+    # ... the picture's knee bent past this (degrees; a straight knee reads 170-177, an attitude's 95-150) ...
+    folded_bent: float = 150.0
+    # ... the ankle hanging under the hip: hip->ankle within this of straight down in the picture
+    # (degrees; a passé's 5-20, an attitude's 50-60) ...
+    folded_under_hip: float = 30.0
+    # ... and the shank showing at least this share of its hanging length: a straight leg raised towards
+    # the camera looks as short as a folded one, its ankle under its hip, but hides its shank too (dev
+    # renders, the frames the rest of the rule takes: straight legs 0.19-0.35 (5th-75th percentile),
+    # knees bent past 90 deg 0.49 and up (5th percentile))
+    folded_shank_shows: float = 0.45
     # degrees: both feet down with a knee bent past this is a plié (plie_knee); a straight knee reads 170-177
     plie_bent: float = 150.0
     # degrees a turned-out knee points out from her front: children's syllabus about 45 each, professionals'
@@ -406,7 +421,7 @@ def working_knee(hip: np.ndarray, knee: np.ndarray, seen: np.ndarray, knee_3d: n
                  yaw: np.ndarray, near: np.ndarray | bool = False) -> np.ndarray:
     """The working knee's angle: the picture's, unless the thigh points at the camera (end-on) and
     MediaPipe's 3D knee reads clearly bent (a passé's knee pointing at the camera): from three-quarter,
-    or in profile for the leg nearer the camera (`near`).
+    or in profile for the leg nearer the camera (`near`). A leg folded under her hip: folded_knee.
 
     The picture's angle is right when the leg lies across it (docs/ballet-criteria.md §0). From
     three-quarter a turned-out passé's knee points at the camera: the thigh shows under
@@ -423,6 +438,38 @@ def working_knee(hip: np.ndarray, knee: np.ndarray, seen: np.ndarray, knee_3d: n
     end_on = ((np.nan_to_num(thigh, nan=1.0) < MEASURING.end_on_thigh) & across
               & (np.nan_to_num(knee_3d, nan=180.0) < MEASURING.end_on_bent))
     return np.where(end_on, knee_3d, seen)
+
+
+def folded_knee(hip: np.ndarray, knee_point: np.ndarray, ankle: np.ndarray, knee: np.ndarray, rest: float,
+                shank: float, yaw: np.ndarray, thigh_height: np.ndarray) -> np.ndarray:
+    """`knee`, except where the working leg is folded under her hip (a passé, a développé's passage through
+    retiré, a grand plié's knee) seen from three-quarter or in profile: there the knee from how near the
+    hip comes to the ankle (bend_from_reach's formula), against the leg's standing length `rest`.
+
+    A turned-out knee folds out of the picture's plane from those views (its thigh points 45 deg off her
+    front), and the picture's angle reads far straighter than it is: a passé's 43 deg knee read 64-87 at
+    its most bent in profile, a passé too low for a développé (70 deg) 79-137, so the développé's passage
+    was often not found. The hip to the ankle hangs near vertical then, which a level camera sees at full
+    length from every side (a camera looking down: the levelled picture, level_camera). Dev renders, 16
+    passés from three-quarter and in profile: the reach's mean error over the folded frames 1-14 deg (13
+    under 6), the picture's 4-45 (12 over 20); the low passés' most bent frame from three-quarter 69-79.
+    Only where the picture's knee (`knee`) reads clearly bent (MEASURING.folded_bent), the thigh is
+    raised (folded_thigh), the ankle hangs within folded_under_hip of straight down in the picture (an
+    attitude's foot held out behind or in front keeps its reading) and the shank shows at least
+    folded_shank_shows of its hanging length `shank` (NaN: unknown, the picture's knee kept): a straight
+    leg raised à la seconde towards a camera at her side looks as short, its ankle under its hip, but
+    hides its shank. From the front the picture shows a passé's bend (read within 5-10 deg).
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = ankle - hip
+        reach = np.hypot(d[..., 0], d[..., 1])
+        under = np.degrees(np.arctan2(np.abs(d[..., 0]), d[..., 1])) <= MEASURING.folded_under_hip
+        from_reach = np.degrees(np.arccos(np.clip(1 - 2 * (reach / rest) ** 2, -1.0, 1.0)))
+        folded = (under & (np.nan_to_num(knee, nan=180.0) < MEASURING.folded_bent)
+                  & (np.nan_to_num(thigh_height, nan=0.0) >= MEASURING.folded_thigh)
+                  & (distance(knee_point, ankle) >= MEASURING.folded_shank_shows * shank)
+                  & (np.nan_to_num(yaw, nan=0.0) >= DIRECTION.view_front_below))
+    return np.where(folded & np.isfinite(from_reach), from_reach, knee)
 
 
 def bend_from_reach(hip: np.ndarray, ankle: np.ndarray, seen: np.ndarray, rest: float, yaw: np.ndarray
@@ -574,15 +621,18 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     away = facing_away(world, p)
     forward, lateral, direction = leg_direction(lp, lw, working, level.leg, facing, yaw, height, foot_nearer, away,
                                                 frame_s)
+    thigh = thigh_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], level.thigh)
     return {
         "supporting_knee": s.knee,
         "supporting_knee_to_camera": knee_to_camera(yaw, near == OTHER[working]),
         "working_leg_to_camera": leg_to_camera(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level),
-        "working_knee": working_knee(p[..., wi["hip"], :], p[..., wi["knee"], :], w.knee, knee_3d, scale.leg, yaw,
-                                     near == working),
+        "working_knee": folded_knee(
+            lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :],
+            working_knee(p[..., wi["hip"], :], p[..., wi["knee"], :], w.knee, knee_3d, scale.leg, yaw, near == working),
+            level.leg, level.thigh * level.shank_to_thigh, yaw, thigh),
         "plie_knee": plie,
         "working_leg_height": height,
-        "working_thigh_height": thigh_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], level.thigh),
+        "working_thigh_height": thigh,
         "working_hip_angle": w.hip,
         "working_foot_point": w.foot_point,
         "working_leg_height_3d": w.leg_height_3d,
