@@ -90,9 +90,18 @@ SECOND_STANDING = """    driver: feet_apart
     select: max
     min: 0.15
     within: 0.05"""
+# the heels down, in heel_rise (the heels against their own toes)
+FIRST_HEELS = """  # flat feet read at most 0.016 (95th percentile; dev renders from the front, the back, three-quarter, the
+  # camera level or 25 deg above her); a low relevé (ankles pointed 18 deg, a relevé's 55) 0.017-0.032, and was
+  # named first position: from 0.03 (2.5 cm on an adult) the heels are off the floor
+  - {measure: heel_rise, moment: all, aggregate: p95, max: 0.02, margin: 0.01, says: the heels down}"""
+SECOND_HEELS = """  # feet apart stand at two depths: flat, they read up to 0.024 (95th percentile; dev renders from the back,
+  # and from the front with the camera 25 deg above her)
+  - {measure: heel_rise, moment: all, aggregate: p95, max: 0.03, margin: 0.02, says: the heels down}"""
 
 
-def position(name, title, feet, feet_says, descr, why_feet, caveat="", still="", standing=FIRST_STANDING):
+def position(name, title, feet, feet_says, descr, why_feet, caveat="", still="", standing=FIRST_STANDING,
+             heels=FIRST_HEELS):
     # the positions are turned out (docs/ballet-criteria.md §4; a children's syllabus asks ~90° in all): feet
     # standing parallel, hip-width apart, are no position. From the front or three-quarter turned-out feet point
     # apart in the picture (renders: 55-140°), parallel ones the same way (under 25°); [H] 40° with a 15° margin
@@ -114,7 +123,7 @@ recognise:
   - {{measure: working_knee, moment: all, aggregate: p05, min: 160, margin: 10, says: both knees straight}}
   # the heels against their own toes (heel_rise): a step into second at another depth from the camera moves
   # the ankle and the toe together, which releve_lift, against where the foot stood, reads as a rise
-  - {{measure: heel_rise, moment: all, aggregate: p95, max: 0.03, margin: 0.02, says: the heels down}}
+{heels}
   - {{measure: feet_apart_shoulders, moment: all, aggregate: median, {feet}, views: [front, three_quarter], needed: true, says: {feet_says}}}
   - {{measure: feet_turnout, moment: all, aggregate: median, min: 40, margin: 15, views: [front, three_quarter], says: the feet turned out}}
 {still}{STILL}criteria:
@@ -204,7 +213,8 @@ position("first_position", "First position", *FIRST, "Standing in first position
          "  - {measure: feet_apart, moment: all, aggregate: range, max: 0.04, margin: 0.03, says: the feet still}\n")
 position("second_position", "Second position", *SECOND, "Standing in second position, feet a little wider than the shoulders, knees pulled up.",
          feet_band(1.3, "[1.0, 1.6]", "[0.85, 1.8]", "Open the feet a little wider than your shoulders.", "Bring the feet a little closer - just wider than the shoulders.", "Second: a little wider than shoulder width (docs/ballet-criteria.md §4: 1.0-1.6 x shoulder width; [H])."),
-         "fourth position (one foot in front) can look like second from the front", standing=SECOND_STANDING)
+         "fourth position (one foot in front) can look like second from the front", standing=SECOND_STANDING,
+         heels=SECOND_HEELS)
 DEMI_DEPTH = feet_band(120, "[100, 140]", "[95, 150]", "Don't go so low - a demi-plié keeps the heels down.", "Bend the knees more - a full demi-plié, as far as the heels stay down.", "Depth of a demi-plié: as deep as the heels allow (docs/ballet-criteria.md §5, [H]); the straighter knee's angle at the bottom.")
 GRAND_DEPTH = feet_band(75, "[40, 95]", "[30, 105]", "Control the bottom - don't sit in the plié.", "Go all the way down - thighs about level at the bottom.", "Grand plié: thighs about horizontal at the bottom (docs/ballet-criteria.md §5, [H]).")
 HEELS_DOWN = """    ideal: 0

@@ -223,6 +223,8 @@ PIROUETTE = Path(__file__).parent / "data" / "pirouette_r__side_right.mp4"
 # adult_male's développé devant from her right side through a passé too low (the toe at mid-shank, the knee
 # bent to 70 deg): 10 fps, re-encoded small (crf 30)
 LOW_PASSE = Path(__file__).parent / "data" / "developpe_devant_low_passe__side_right.mp4"
+# adult_male's relevé from the front too low (the ankles pointed 18 deg, a relevé's 55): 10 fps, crf 30
+LOW_RELEVE = Path(__file__).parent / "data" / "releve_low__front.mp4"
 
 
 def test_a_fast_triple_fouette_seen_from_her_left_counts_three_turns(analyses):
@@ -256,6 +258,15 @@ def test_a_developpe_through_a_low_passe_seen_from_the_side_is_named_and_the_pas
     passe = verdicts(analysis)["passe_height"]
     assert passe.verdict == "fault", (passe.verdict, passe.value)
     assert passe.value > 0.2  # the toe below the knee
+
+
+def test_a_low_releve_is_not_called_first_position(analyses):
+    """Heels a little off the floor are not first position (which scored it): the coach doesn't name it
+    rather than name it wrong, and judged as a relevé it says to rise higher."""
+    analysis = analyses(LOW_RELEVE)
+    assert analysis.judgement is None or analysis.judgement.reference.name != "first_position"
+    as_releve = analyses(LOW_RELEVE, "releve")
+    assert verdicts(as_releve)["height"].verdict == "fault"
 
 
 def test_a_plie_in_second_filmed_close_from_three_quarter_is_a_plie(analyses):
