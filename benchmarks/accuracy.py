@@ -602,6 +602,22 @@ def clean_faults(rows: list[dict], title: str) -> dict:
     return dict(faulted=len(faulted), clips=len(clean), criteria=dict(by))
 
 
+def faulted_named(rows: list[dict], title: str) -> dict:
+    """Renders of a movement done with a fault, in the views that show the movement: a student's faults
+    should still get the movement's name (and the corrections), not another name or none."""
+    faulted = [r for r in rows if r["kind"] == "fault" and can_be_seen(r)]
+    if not faulted:
+        return {}
+    right = [r for r in faulted if r["predicted"] == r["movement"]]
+    other = [r for r in faulted if r["predicted"] not in (r["movement"], "not recognised", "refused")]
+    print(f"\n== Renders with a fault, in the views that show the movement, {title}: named as it {len(right)}/"
+          f"{len(faulted)}, another name {len(other)} ==")
+    for (fault, movement), group in sorted(Counter((r["fault"], r["movement"]) for r in faulted).items()):
+        named = Counter(r["predicted"] for r in faulted if (r["fault"], r["movement"]) == (fault, movement))
+        print(f"  {fault:<22} {movement:<26} " + ", ".join(f"{k} x{v}" for k, v in named.most_common()))
+    return dict(named=len(right), other=len(other), clips=len(faulted))
+
+
 def turn_counts(rows: list[dict], title: str) -> dict:
     """Pirouettes and fouettés judged as their movement: how many count the renderer's turns, and which don't."""
     turning = [r for r in rows if r.get("turns_truth") is not None]
@@ -708,7 +724,8 @@ def tracks_main(a: argparse.Namespace) -> int:
                              assessable_angles=assessable_angles(part, title),
                              verdict_angles=verdict_angles(part, title),
                              angles=angle_table(part, title), faults=fault_scores(part, title),
-                             clean_faults=clean_faults(part, title), turns=turn_counts(part, title))
+                             clean_faults=clean_faults(part, title), faulted=faulted_named(part, title),
+                             turns=turn_counts(part, title))
     report["negatives"] = wrong_names(rows)
     if a.wrong:
         list_wrong(rows)

@@ -103,3 +103,14 @@ def test_angle_errors_compare_with_the_dancers_working_leg_not_the_side_the_code
     # without the renders' working leg (older truth files), the side the code named
     del gt["working"]
     assert list(acc.true_angles(gt, "3d", "working_leg_height", named_right)) == [0.0, 0.0]
+
+
+def test_faulted_renders_are_tallied_by_the_name_they_get_in_views_that_show_the_movement(acc, capsys):
+    rows = [row("releve", "first_position", kind="fault", fault="releve_too_low"),
+            row("releve", "releve", kind="fault", fault="releve_too_low"),
+            row("passe", "not recognised", kind="fault", fault="bent_supporting_knee"),
+            row("arabesque", "arabesque", kind="fault", fault="working_leg_low", view="front"),  # front can't show it
+            row("passe", "passe")]  # clean: not counted
+    out = acc.faulted_named(rows, "DEV")
+    assert out == dict(named=1, other=1, clips=3)
+    assert "first_position x1" in capsys.readouterr().out
