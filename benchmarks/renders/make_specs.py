@@ -147,9 +147,13 @@ POSES["port_de_bras_first"] = dict(arm_elev_l=60, arm_fwd_l=75, arm_elev_r=60, a
 PASSE_LOW = dict(POSES["passe"], hip_flex_r=50, knee_flex_r=103)
 
 # Faults: (clip name, movement, fault name, pose it modifies, changes)
+# A bent supporting knee keeps its heel down: the renderer holds the pelvis and grounds the lowest point, so a
+# knee bent alone tips the shank back and stands the foot on its toes (ground truth: the heel 9 cm up, read as
+# a relevé); the thigh and the ankle bend with it in a demi-plié's proportions (hip 0.38, ankle -0.45 of the knee)
+BENT_SUPPORTING_KNEE = dict(knee_flex_l=28, hip_flex_l=11, ankle_pf_l=-13)
 FAULTS = [
-    ("arabesque_bent_supporting_knee", "arabesque", "bent_supporting_knee", "arabesque", dict(knee_flex_l=28)),
-    ("passe_bent_supporting_knee", "passe", "bent_supporting_knee", "passe", dict(knee_flex_l=28)),
+    ("arabesque_bent_supporting_knee", "arabesque", "bent_supporting_knee", "arabesque", BENT_SUPPORTING_KNEE),
+    ("passe_bent_supporting_knee", "passe", "bent_supporting_knee", "passe", BENT_SUPPORTING_KNEE),
     ("arabesque_low", "arabesque", "working_leg_low", "arabesque", dict(hip_flex_r=-45, torso_lean=6)),
     ("developpe_devant_low", "developpe_devant", "working_leg_low", "developpe_devant", dict(hip_flex_r=50)),
     ("developpe_a_la_seconde_low", "developpe_a_la_seconde", "working_leg_low", "developpe_a_la_seconde",
