@@ -335,6 +335,19 @@ def test_a_turning_supporting_knee_is_judged_where_its_bend_shows(hidden_share, 
         assert knee.value == pytest.approx(150.0)
 
 
+@pytest.mark.parametrize("covered_share, verdict", [(0.0, FAULT), (0.5, FAULT), (0.8, NOT_ASSESSABLE)])
+def test_a_supporting_knee_the_working_leg_hides_is_not_judged(covered_share, verdict):
+    """In profile from her working side a passé's foot rests over the standing knee, and MediaPipe places
+    the knee it can't see straight: a knee bent to 144 deg read 167-171 and was judged straight. Where the
+    working leg covers it for most of the moment no verdict is given, with what to do instead."""
+    m = arabesque_measures(supporting=150.0)
+    t = np.arange(90)
+    m["supporting_knee_covered"] = ((t % 10) < 10 * covered_share).astype(float)
+    knee = next(v for v in judge(ARABESQUE, m, "side", np.ones(90, bool)).verdicts if v.criterion.id == "supporting_knee")
+    assert knee.verdict == verdict, (knee.verdict, knee.value)
+    assert ("working leg hides the supporting knee" in (knee.note or "")) == (verdict == NOT_ASSESSABLE)
+
+
 @pytest.mark.parametrize("toe_off_leg, fits", [(0.1, True), (1.3, False)])
 def test_a_foot_held_away_from_the_supporting_leg_is_no_passé(toe_off_leg, fits):
     """A low attitude devant brings the foot to knee height too; a passé's toe rests against the knee."""

@@ -526,6 +526,25 @@ def test_where_the_supporting_knee_points_against_the_camera(yaw, expected):
     assert float(m["supporting_knee_to_camera"]) == pytest.approx(expected, abs=8)
 
 
+@pytest.mark.parametrize("toe_at, yaw, working_near, covered", [
+    ("knee", 85.0, True, 1.0),    # a passé in profile from her working side: the foot over the standing knee
+    ("knee", 85.0, False, 0.0),   # from her other side the standing knee is in front of the foot
+    ("knee", 10.0, True, 0.0),    # from the front the foot sits beside the knee
+    ("away", 85.0, True, 0.0),    # a leg held away (an arabesque's) covers nothing
+])
+def test_the_working_leg_covers_the_supporting_knee_only_from_its_own_side_in_profile(toe_at, yaw, working_near,
+                                                                                       covered):
+    from technique.analysis.measures import knee_covered
+
+    p = np.full((33, 2), np.nan)
+    p[L.LEFT_KNEE], p[L.LEFT_ANKLE] = (100.0, 200.0), (100.0, 300.0)  # the standing leg, shank 100 px
+    p[L.RIGHT_KNEE] = (160.0, 150.0)
+    p[L.RIGHT_ANKLE] = (110.0, 190.0) if toe_at == "knee" else (300.0, 150.0)
+    p[L.RIGHT_TOE] = (102.0, 202.0) if toe_at == "knee" else (340.0, 150.0)
+    got = knee_covered(p, "right", np.array(yaw), np.array(working_near))
+    assert float(got) == covered
+
+
 @pytest.mark.parametrize("yaw", [0, 30, 45, 70])
 def test_the_body_turn_reads_the_same_for_broad_and_narrow_shoulders(yaw):
     """The turn from the camera is read from MediaPipe's world shoulder and hip lines (depth rescaled),

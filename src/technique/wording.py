@@ -152,6 +152,7 @@ WORDS = {
     "film_from": "Film from the {views} to judge this.",
     "cant_judge_from": "Can't be judged from the {view} view. {film}",
     "bend_toward_camera": "From this side the {joint} points at the camera, so its bend can't be seen: film from the front or the side to judge this.",
+    "covered_by_leg": "From this side the working leg hides the {joint}: film from the front or her other side to judge this.",
     "out_of_view": " ({parts} out of view)",
     "joints_not_visible": "The joints for this were not visible{where}: film the whole body.",
     "moments_not_reached": "Not reached in this clip: {moments}.",

@@ -53,6 +53,13 @@ def midpoint(points: np.ndarray, a: int, b: int) -> np.ndarray:
 def distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.linalg.norm(a - b, axis=-1)
 
+def distance_to_segment(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance from point `p` to the segment a-b (the nearest of its points), per frame."""
+    ab = b - a
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.clip(np.sum((p - a) * ab, axis=-1) / np.sum(ab * ab, axis=-1), 0.0, 1.0)
+    return distance(p, a + t[..., None] * ab)
+
 @dataclass(frozen=True)
 class SideMeasures:
     """Measures of one side of the body (arrays of shape () or (T,))."""

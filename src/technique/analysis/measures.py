@@ -57,6 +57,8 @@ Angle conventions (documented once, here):
 - supporting_knee_to_camera: how far the turned-out supporting knee points from the camera's line of
   sight, in degrees (knee_to_camera). Under MEASURING.bend_seen_from its bend can't be seen, and the
   criteria on the supporting knee are not judged (LINE_OF_SIGHT).
+  supporting_knee_covered: 1 where the working leg hides it (in profile from her working side, the
+  working shank or foot over it in the picture: a passé's), else 0; there it is not judged either.
 - working_leg_to_camera: how far the working leg points from the camera's line of sight, in degrees,
   from how long it looks against its standing length (asin): its thigh and its shank each against
   their hanging lengths, the more foreshortened counting (a bent knee shortens hip to ankle). Under
@@ -106,7 +108,7 @@ from technique import landmarks as L
 from technique.series import FRAME_S, frames_within, rolling_percentile
 from technique.analysis.direction import (DIRECTION, ankle_nearer, body_yaw, camera_pitch, facing_away, facing_x, facing_yaw, in_three_quarter, leg_direction, level_camera, nearer_side,
                                         leg_height, square_or_side_on, steady_yaw, thigh_height)
-from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, angle_from_down_3d, body_height, distance, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
+from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, angle_from_down_3d, body_height, distance, distance_to_segment, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
 from technique.wording import UNITS
 
 
@@ -150,6 +152,10 @@ class MeasureConfig:
     # degrees: a knee pointing closer than this to the camera shows under sin(25) = 0.42 of its bend, so a
     # clearly bent supporting knee (25-30 deg, §1) reads within 12 deg of straight, as a straight one may
     bend_seen_from: float = 25.0
+    # shank lengths: in profile from her working side, the working shank or foot this near the supporting
+    # knee in the picture covers it (a passé's toe rests at it: 0.00-0.17 in dev renders; an arabesque's leg
+    # 0.5 and more)
+    covered_within: float = 0.3
     # degrees: a raised leg pointing closer than this to the camera shows under 0.6 of its length (as an
     # end-on thigh, end_on_thigh); its knee and foot angles in the picture are then noise over a short
     # segment: a straight leg behind her seen from 30 deg off her front read 75-108 at the knee
@@ -171,11 +177,14 @@ class LineOfSight(NamedTuple):
     # the joint stays put as she turns (the standing knee), so it is judged on the frames that show its bend;
     # a working leg's sight changes with the movement itself, so over its whole moment or not at all
     stays_put: bool = False
+    # a measure that is 1 where another part of her body hides the joint (knee_covered), or "" for none
+    covered: str = ""
 
 
 # a measure whose bend can point at the camera -> how
 LINE_OF_SIGHT = {
-    "supporting_knee": LineOfSight("supporting_knee_to_camera", "supporting knee", MEASURING.bend_seen_from, True),
+    "supporting_knee": LineOfSight("supporting_knee_to_camera", "supporting knee", MEASURING.bend_seen_from, True,
+                                   "supporting_knee_covered"),
     "working_knee": LineOfSight("working_leg_to_camera", "working leg", MEASURING.leg_seen_from),
     "working_foot_point": LineOfSight("working_leg_to_camera", "working leg", MEASURING.leg_seen_from),
 }
@@ -285,6 +294,24 @@ def knee_to_camera(yaw: np.ndarray, knee_side_near: np.ndarray) -> np.ndarray:
     return np.where(knee_side_near, np.abs(yaw - MEASURING.knee_turnout), yaw + MEASURING.knee_turnout)
 
 
+def knee_covered(pixels: np.ndarray, working: str, yaw: np.ndarray, working_near: np.ndarray) -> np.ndarray:
+    """1 where the working leg hides the supporting knee, else 0: in profile from her working side (the
+    working leg nearer the camera), its shank or foot within MEASURING.covered_within shank lengths of that
+    knee in the picture. A passé's foot rests at the supporting knee, so seen from the working side the knee
+    is behind it, and MediaPipe places it straight: a supporting knee bent to 144 deg read 167-171 there
+    and was judged straight (dev renders of a passé)."""
+    wi, si = SIDE_POINTS[working], SIDE_POINTS[OTHER[working]]
+    p = pixels
+    knee = p[..., si["knee"], :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shank = distance(knee, p[..., si["ankle"], :])
+        near = np.fmin(distance_to_segment(knee, p[..., wi["knee"], :], p[..., wi["ankle"], :]),
+                       distance_to_segment(knee, p[..., wi["ankle"], :], p[..., wi["toe"], :])) / shank
+        covered = ((np.nan_to_num(yaw, nan=0.0) > DIRECTION.view_side_above) & np.asarray(working_near, bool)
+                   & (near < MEASURING.covered_within))
+    return covered.astype(float)
+
+
 def leg_to_camera(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, scale: BodyScale) -> np.ndarray:
     """How far (degrees) a leg points from the camera's line of sight: 90 across the picture, 0 straight
     at (or away from) the camera, from its length in the picture against its standing length.
@@ -338,7 +365,7 @@ def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale, near: np.nd
 
 # UNITS (each measure's unit, in words) lives in technique.wording
 MEASURE_NAMES = (
-    "supporting_knee", "supporting_knee_to_camera", "working_knee", "working_leg_to_camera", "plie_knee", "working_leg_height", "working_thigh_height",
+    "supporting_knee", "supporting_knee_to_camera", "supporting_knee_covered", "working_knee", "working_leg_to_camera", "plie_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart", "feet_apart_shoulders",
     "working_ankle_rise", "working_foot_raised", "passe_toe_to_knee", "passe_toe_off_leg", "releve", "releve_lift", "heel_rise", "hips_rise", "supporting_foot_lift",
@@ -625,6 +652,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     return {
         "supporting_knee": s.knee,
         "supporting_knee_to_camera": knee_to_camera(yaw, near == OTHER[working]),
+        "supporting_knee_covered": knee_covered(p, working, yaw, near == working),
         "working_leg_to_camera": leg_to_camera(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level),
         "working_knee": folded_knee(
             lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :],

@@ -184,6 +184,15 @@ def bend_seen(c: Criterion, measures: dict, frames: np.ndarray) -> np.ndarray:
     return frames[~(values[frames] < seen_from)]
 
 
+def uncovered(c: Criterion, measures: dict, frames: np.ndarray) -> np.ndarray:
+    """The `frames` in which no other part of her hides the joint `c` judges (LineOfSight.covered)."""
+    how = LINE_OF_SIGHT.get(c.measure)
+    covered = measures.get(how.covered) if how and how.covered else None
+    if covered is None:
+        return frames
+    return frames[~(np.asarray(covered, dtype=float)[frames] > 0.5)]
+
+
 def views_said(views: tuple[str, ...]) -> str:
     """Views as a teacher says them: "front or three-quarter"."""
     return " or ".join(v.replace("_", "-") for v in views)
@@ -203,7 +212,11 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
     seen = bend_seen(c, measures, frames)
     if seen.size < frames.size / 3 or bend_hidden(c, measures, seen):
         return Verdict(c, NOT_ASSESSABLE, note=say("bend_toward_camera", joint=LINE_OF_SIGHT[c.measure].joint))
-    frames = seen
+    # ... and, where another part of her hides it (the working leg over the standing knee), on the rest
+    shown = uncovered(c, measures, seen)
+    if shown.size < frames.size / 3:
+        return Verdict(c, NOT_ASSESSABLE, note=say("covered_by_leg", joint=LINE_OF_SIGHT[c.measure].joint))
+    frames = shown
     series = np.asarray(measures[c.measure], dtype=float)[frames]
     value = aggregate(series, c.aggregate)
     # judged at the precision it is shown at, so "12°" is never "acceptable (good -5..12)"
