@@ -400,6 +400,9 @@ def extension(name, title, kind, d):
         rec_views = "[front, three_quarter]" if d == "a_la_seconde" else "[side, three_quarter]"
     else:
         rec_views = "[front]" if d == "a_la_seconde" else "[side]"
+    # a tendu or a dégagé on a bent knee (a fault: the criterion) is still one, low and without a passé: dev
+    # renders bent 28 deg read 144; a battement's knee keeps 150, where an attitude (knee 100-140) begins
+    knee_min = 150 if kind == "battement" else 140
     write(name, f"""# {title}. docs/ballet-criteria.md §{"9" if kind == "battement" else "10"}. The moment that matters is
 # the full extension of the leg ({"each throw" if kind == "battement" else "the foot furthest from the body"}).
 name: {name}
@@ -416,7 +419,7 @@ moments:
 recognise:
   - {{measure: working_leg_height, moment: extended, {hclue}, says: {hsays}}}
 {special}  - {{measure: working_leg_direction, moment: extended, {dirclue}, margin: 20, needed: true, says: the leg {where}}}
-  - {{measure: working_knee, moment: extended, min: 150, margin: 15, views: {knee_views}, says: the knee straight}}
+  - {{measure: working_knee, moment: extended, min: {knee_min}, margin: 15, views: {knee_views}, says: the knee straight}}
   - {{measure: working_knee, moment: all, aggregate: p05, min: 135, margin: 20, views: {straight_views}, says: the leg straight all the way (no passé)}}
   - {{measure: supporting_knee, moment: extended, min: 150, margin: 15, says: the standing leg straight}}
 {STILL}criteria:

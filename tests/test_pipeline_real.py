@@ -225,6 +225,10 @@ PIROUETTE = Path(__file__).parent / "data" / "pirouette_r__side_right.mp4"
 LOW_PASSE = Path(__file__).parent / "data" / "developpe_devant_low_passe__side_right.mp4"
 # adult_male's relevé from the front too low (the ankles pointed 18 deg, a relevé's 55): 10 fps, crf 30
 LOW_RELEVE = Path(__file__).parent / "data" / "releve_low__front.mp4"
+# adult_male from the front: a tendu à la seconde on a knee bent 28 deg, and a développé à la seconde unfolded
+# to 50 deg (10 fps, crf 30)
+BENT_TENDU = Path(__file__).parent / "data" / "tendu_a_la_seconde_bent_knee__front.mp4"
+LOW_DEVELOPPE = Path(__file__).parent / "data" / "developpe_a_la_seconde_low__front.mp4"
 
 
 def test_a_fast_triple_fouette_seen_from_her_left_counts_three_turns(analyses):
@@ -267,6 +271,18 @@ def test_a_low_releve_is_not_called_first_position(analyses):
     assert analysis.judgement is None or analysis.judgement.reference.name != "first_position"
     as_releve = analyses(LOW_RELEVE, "releve")
     assert verdicts(as_releve)["height"].verdict == "fault"
+
+
+@pytest.mark.parametrize("clip, movement, criterion", [
+    (BENT_TENDU, "tendu_a_la_seconde", "working_knee"),
+    (LOW_DEVELOPPE, "developpe_a_la_seconde", "leg_height"),
+])
+def test_a_movement_done_with_a_fault_is_named_and_corrected(analyses, clip, movement, criterion):
+    """A student's fault is what the coach is for: a tendu on a bent knee (read 144) and a développé unfolded
+    to 50 deg went unnamed, their recognition asking for the straight knee and the height the criteria grade."""
+    analysis = analyses(clip)
+    assert analysis.judgement is not None and analysis.judgement.reference.name == movement
+    assert verdicts(analysis)[criterion].verdict == "fault"
 
 
 def test_a_plie_in_second_filmed_close_from_three_quarter_is_a_plie(analyses):
