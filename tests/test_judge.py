@@ -346,6 +346,10 @@ def test_a_supporting_knee_the_working_leg_hides_is_not_judged(covered_share, ve
     knee = next(v for v in judge(ARABESQUE, m, "side", np.ones(90, bool)).verdicts if v.criterion.id == "supporting_knee")
     assert knee.verdict == verdict, (knee.verdict, knee.value)
     assert ("working leg hides the supporting knee" in (knee.note or "")) == (verdict == NOT_ASSESSABLE)
+    for frame in (50, 59):  # live, mid-hold: no cue on a frame where the knee is hidden, the fault where it shows
+        _, cue = frame_cue(ARABESQUE, {k: float(v[frame]) for k, v in m.items()}, "side")
+        hidden = m["supporting_knee_covered"][frame] > 0.5
+        assert (cue is not None and cue.id == "supporting_knee") == (not hidden), frame
 
 
 @pytest.mark.parametrize("toe_off_leg, fits", [(0.1, True), (1.3, False)])

@@ -193,6 +193,12 @@ def uncovered(c: Criterion, measures: dict, frames: np.ndarray) -> np.ndarray:
     return frames[~(np.asarray(covered, dtype=float)[frames] > 0.5)]
 
 
+def covered_now(c: Criterion, row: dict[str, float]) -> bool:
+    """Whether another part of her hides the joint `c` judges on one frame (its row of values)."""
+    how = LINE_OF_SIGHT.get(c.measure)
+    return bool(how and how.covered and row.get(how.covered, 0.0) > 0.5)
+
+
 def views_said(views: tuple[str, ...]) -> str:
     """Views as a teacher says them: "front or three-quarter"."""
     return " or ".join(v.replace("_", "-") for v in views)
@@ -437,7 +443,8 @@ def frame_cue(reference: Reference, row: dict[str, float], view: str,
         if view not in c.views or c.moment == "all":
             continue
         value = row.get(c.measure, np.nan)
-        if not (np.isfinite(value) and in_moment(reference, c, row, judged_here)) or bend_hidden(c, row):
+        if (not (np.isfinite(value) and in_moment(reference, c, row, judged_here)) or bend_hidden(c, row)
+                or covered_now(c, row)):
             continue
         importance = c.weight * (100 - float(criterion_score(value, c)))
         if importance > best_importance:
