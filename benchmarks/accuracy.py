@@ -612,7 +612,7 @@ def faulted_named(rows: list[dict], title: str) -> dict:
     other = [r for r in faulted if r["predicted"] not in (r["movement"], "not recognised", "refused")]
     print(f"\n== Renders with a fault, in the views that show the movement, {title}: named as it {len(right)}/"
           f"{len(faulted)}, another name {len(other)} ==")
-    for (fault, movement), group in sorted(Counter((r["fault"], r["movement"]) for r in faulted).items()):
+    for fault, movement in sorted({(r["fault"], r["movement"]) for r in faulted}):
         named = Counter(r["predicted"] for r in faulted if (r["fault"], r["movement"]) == (fault, movement))
         print(f"  {fault:<22} {movement:<26} " + ", ".join(f"{k} x{v}" for k, v in named.most_common()))
     return dict(named=len(right), other=len(other), clips=len(faulted))
