@@ -396,6 +396,17 @@ def test_a_leg_folded_under_the_hip_is_measured_from_its_reach(knee, ankle, seen
     assert float(got) == pytest.approx(expected)
 
 
+def test_a_gap_with_nothing_known_around_it_stays_unknown():
+    """A leg read only as "out to the side" has a direction but no forward part anywhere: filling the
+    forward part's gaps from nothing crashed a passé seen from the front (np.interp on no points)."""
+    from technique.analysis.direction import _bridged
+
+    values = np.full(6, np.nan)
+    out = _bridged(values, np.array([False, True, True, False, False, False]))
+    assert np.isnan(out).all()
+    assert _bridged(np.array([1.0, np.nan, 3.0]), np.array([False, True, False]))[1] == pytest.approx(2.0)
+
+
 def test_a_held_leg_keeps_its_direction_through_a_short_unsure_stretch():
     from technique.analysis.direction import DIRECTION, held_through
 

@@ -548,10 +548,11 @@ def held_through(direction: np.ndarray, height: np.ndarray, frame_s: float = FRA
 
 
 def _bridged(values: np.ndarray, gaps: np.ndarray) -> np.ndarray:
-    """`values` with the frames in `gaps` interpolated between the finite values around them."""
-    if np.ndim(values) != 1 or not gaps.any():
+    """`values` with the frames in `gaps` interpolated between the finite values around them (none known:
+    unchanged; a leg's forward part is unknown wherever its direction is only "out to the side")."""
+    known = np.flatnonzero(np.isfinite(values)) if np.ndim(values) == 1 else np.array([], int)
+    if not gaps.any() or not known.size:
         return values
-    known = np.flatnonzero(np.isfinite(values))
     out = values.copy()
     out[gaps] = np.interp(np.flatnonzero(gaps), known, values[known])
     return out
