@@ -1,7 +1,7 @@
 """Write benchmarks/renders/vocabulary.json (the render spec of the issue-9 accuracy dataset), views.json,
 camera.json, camera_default.json, camera_low.json, camera_wide.json, fps30.json and portrait.json.
 
-    python benchmarks/renders/make_specs.py          # rewrites the six specs beside this file
+    python benchmarks/renders/make_specs.py          # rewrites the eight specs beside this file
 
 One clip per movement (the barre-and-centre vocabulary), its faulted variants and a few
 non-ballet or unseeable negatives. Each clip starts in first position, does the movement, holds

@@ -471,7 +471,7 @@ def folded_knee(hip: np.ndarray, knee_point: np.ndarray, ankle: np.ndarray, knee
                 shank: float, yaw: np.ndarray, thigh_height: np.ndarray) -> np.ndarray:
     """`knee`, except where the working leg is folded under her hip (a passé, a développé's passage through
     retiré, a grand plié's knee) seen from three-quarter or in profile: there the knee from how near the
-    hip comes to the ankle (bend_from_reach's formula), against the leg's standing length `rest`.
+    hip comes to the ankle (knee_from_reach), against the leg's standing length `rest`.
 
     A turned-out knee folds out of the picture's plane from those views (its thigh points 45 deg off her
     front), and the picture's angle reads far straighter than it is: a passé's 43 deg knee read 64-87 at
@@ -491,7 +491,7 @@ def folded_knee(hip: np.ndarray, knee_point: np.ndarray, ankle: np.ndarray, knee
         d = ankle - hip
         reach = np.hypot(d[..., 0], d[..., 1])
         under = np.degrees(np.arctan2(np.abs(d[..., 0]), d[..., 1])) <= MEASURING.folded_under_hip
-        from_reach = np.degrees(np.arccos(np.clip(1 - 2 * (reach / rest) ** 2, -1.0, 1.0)))
+        from_reach = knee_from_reach(reach, rest)
         folded = (under & (np.nan_to_num(knee, nan=180.0) < MEASURING.folded_bent)
                   & (np.nan_to_num(thigh_height, nan=0.0) >= MEASURING.folded_thigh)
                   & (distance(knee_point, ankle) >= MEASURING.folded_shank_shows * shank)
@@ -499,11 +499,18 @@ def folded_knee(hip: np.ndarray, knee_point: np.ndarray, ankle: np.ndarray, knee
     return np.where(folded & np.isfinite(from_reach), from_reach, knee)
 
 
+def knee_from_reach(reach: np.ndarray, rest: float) -> np.ndarray:
+    """A knee's angle from its hip-to-ankle distance `reach` against the leg's standing length `rest`:
+    thigh and shank about equal, hip to ankle is 2 sin(knee / 2) of a half leg, so
+    knee = arccos(1 - 2 (reach / rest)^2)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.degrees(np.arccos(np.clip(1 - 2 * (reach / rest) ** 2, -1.0, 1.0)))
+
+
 def bend_from_reach(hip: np.ndarray, ankle: np.ndarray, seen: np.ndarray, rest: float, yaw: np.ndarray
                     ) -> np.ndarray:
     """A plié's knee from how near the hip has come to the ankle, where the picture's knee angle is
-    foreshortened: thigh and shank about equal, hip to ankle is 2 sin(knee / 2) of a half leg, so
-    knee = arccos(1 - 2 (reach / standing length)^2), `rest` the leg's own standing length in the picture.
+    foreshortened (knee_from_reach), `rest` the leg's own standing length in the picture.
     From the front (or back) the reach is the picture's hip-to-ankle distance (in second the legs lean
     apart across the picture); in profile, how far the hip has sunk above the ankle (a second's lean
     points along the line of sight). Only where the picture's knee (`seen`) reads bent (under 165; a
@@ -521,7 +528,7 @@ def bend_from_reach(hip: np.ndarray, ankle: np.ndarray, seen: np.ndarray, rest: 
     with np.errstate(invalid="ignore", divide="ignore"):
         d = ankle - hip
         reach = np.where(square, np.hypot(d[..., 0], d[..., 1]), d[..., 1])
-        bend = np.degrees(np.arccos(np.clip(1 - 2 * (reach / rest) ** 2, -1.0, 1.0)))
+        bend = knee_from_reach(reach, rest)
     return np.where((square | side_on) & (np.nan_to_num(seen, nan=180.0) < 165.0), bend, seen)
 
 

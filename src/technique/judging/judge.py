@@ -184,19 +184,18 @@ def bend_seen(c: Criterion, measures: dict, frames: np.ndarray) -> np.ndarray:
     return frames[~(values[frames] < seen_from)]
 
 
+def covered(c: Criterion, measures: dict) -> np.ndarray | None:
+    """Where another part of her hides the joint `c` judges (LineOfSight.covered), per frame or for a frame's
+    row of values; None for a joint nothing is known to hide."""
+    how = LINE_OF_SIGHT.get(c.measure)
+    hidden = measures.get(how.covered) if how and how.covered else None
+    return None if hidden is None else np.asarray(hidden, dtype=float) > 0.5
+
+
 def uncovered(c: Criterion, measures: dict, frames: np.ndarray) -> np.ndarray:
-    """The `frames` in which no other part of her hides the joint `c` judges (LineOfSight.covered)."""
-    how = LINE_OF_SIGHT.get(c.measure)
-    covered = measures.get(how.covered) if how and how.covered else None
-    if covered is None:
-        return frames
-    return frames[~(np.asarray(covered, dtype=float)[frames] > 0.5)]
-
-
-def covered_now(c: Criterion, row: dict[str, float]) -> bool:
-    """Whether another part of her hides the joint `c` judges on one frame (its row of values)."""
-    how = LINE_OF_SIGHT.get(c.measure)
-    return bool(how and how.covered and row.get(how.covered, 0.0) > 0.5)
+    """The `frames` in which no other part of her hides the joint `c` judges."""
+    hidden = covered(c, measures)
+    return frames if hidden is None else frames[~hidden[frames]]
 
 
 def views_said(views: tuple[str, ...]) -> str:
@@ -444,7 +443,7 @@ def frame_cue(reference: Reference, row: dict[str, float], view: str,
             continue
         value = row.get(c.measure, np.nan)
         if (not (np.isfinite(value) and in_moment(reference, c, row, judged_here)) or bend_hidden(c, row)
-                or covered_now(c, row)):
+                or bool(covered(c, row))):
             continue
         importance = c.weight * (100 - float(criterion_score(value, c)))
         if importance > best_importance:
