@@ -486,3 +486,38 @@ def test_a_moment_never_reached_is_said_in_a_teachers_words():
     j = judge(ARABESQUE, arabesque_measures(height=20.0), "side", np.ones(90, bool))
     said = ARABESQUE.moments["hold"].description
     assert all(said in v.note for v in j.verdicts) and any(said in n for n in j.notes)
+
+
+@pytest.mark.parametrize("view, pitch, judged", [
+    ("three_quarter", 10.0, True),   # about level (a camera at her hips reads up to 10 from three-quarter)
+    ("three_quarter", 14.0, False),  # clearly above: from three-quarter the leg leaves the picture's plane
+    ("side", 18.0, True),            # in profile the arabesque's leg moves across the picture
+    ("side", np.nan, True),          # pitch unknown (her line standing never seen): judged as before
+])
+def test_a_leg_height_a_camera_above_her_can_t_show_is_not_judged(view, pitch, judged):
+    """From 25 deg above her, a leg at 90 à la seconde seen from three-quarter reads 67 (its foot comes
+    towards the camera, which looking down turns into a drop) and MediaPipe's depth can't level it: "lift
+    the leg" was said of legs at 90. Its height is judged only where the leg moves across the picture."""
+    m = arabesque_measures(height=90.0)
+    m["camera_pitch"] = np.full(90, pitch)
+    height = next(v for v in judge(ARABESQUE, m, view, np.ones(90, bool)).verdicts if v.criterion.id == "leg_height")
+    assert (height.verdict == GOOD) == judged, (height.verdict, height.note)
+    assert ("camera looks down on her (about 14°)" in (height.note or "")) == (not judged)
+    m["working_leg_height"] = m["working_leg_height"] * 0.7  # live, mid-hold, a leg held at 63: corrected or not
+    _, cue = frame_cue(ARABESQUE, {k: float(v[50]) for k, v in m.items()}, view)
+    assert (cue is not None and cue.id == "leg_height") == judged
+
+
+def test_a_turned_out_thigh_is_judged_from_the_side_only_below_the_high_camera_warning():
+    """In profile a level camera's pitch reads up to 11 deg (dev renders), and an attitude's turned-out thigh
+    leaves the picture's plane: from 25 deg above it read 10-19 deg off. Judged from a camera the report
+    doesn't call high, not from one it does."""
+    attitude = REFS["attitude_derriere"]
+    m = arabesque_measures(height=90.0, working=120.0)
+    m["working_thigh_height"] = m["working_leg_height"]
+    verdicts = {}
+    for pitch in (11.0, 18.0):
+        m["camera_pitch"] = np.full(90, pitch)
+        verdicts[pitch] = next(v for v in judge(attitude, m, "side", np.ones(90, bool)).verdicts
+                               if v.criterion.measure == "working_thigh_height")
+    assert verdicts[11.0].judged and verdicts[18.0].verdict == NOT_ASSESSABLE, verdicts

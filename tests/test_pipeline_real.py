@@ -213,6 +213,8 @@ def test_a_stream_fed_frame_by_frame_ends_in_the_clips_own_judgement(analyses):
 
 
 HIGH_CAMERA = Path(__file__).parent / "data" / "high_camera__degage_derriere_l__front.mp4"
+# the same camera (adult_male): a grand battement à la seconde at 90 deg from three-quarter (10 fps, crf 30)
+HIGH_CAMERA_SECONDE = Path(__file__).parent / "data" / "high_camera__grand_battement_a_la_seconde_r__three_quarter.mp4"
 BACK = Path(__file__).parent / "data" / "back__tendu_devant_r__back.mp4"
 WIDE_RELEVE = Path(__file__).parent / "data" / "wide_lens__releve__three_quarter.mp4"
 WIDE_PLIE = Path(__file__).parent / "data" / "wide_lens__demi_plie_second__three_quarter.mp4"
@@ -326,8 +328,21 @@ def test_a_leg_in_front_filmed_from_behind_her_is_in_front(analyses):
     (sample("fouette_turns__side_right"), False),
 ])
 def test_a_camera_looking_down_on_her_is_said(analyses, clip, warned):
-    """The legs' heights are levelled from a camera looking down, less surely than a level camera shows
-    them: a camera on a high shelf is named in the report, with how far it looks down, and a level one
+    """A camera looking down changes the legs' heights (they are judged only where the leg moves across the
+    picture): a camera on a high shelf is named in the report, with how far it looks down, and a level one
     is not."""
     said = [w for w in analyses(clip).warnings if w.startswith("The camera seems to look down on her")]
     assert bool(said) == warned, said
+
+
+def test_a_leg_height_a_high_camera_can_t_show_is_not_faulted(analyses):
+    """From 25 deg above her and three-quarter, her foot at 90 à la seconde comes towards the camera, which
+    looking down turns into a drop: the leg read 67 and was faulted ("keep the leg up"). Not judged there,
+    with why and what to do; what the view does show is still judged."""
+    analysis = analyses(HIGH_CAMERA_SECONDE, "grand_battement_a_la_seconde")
+    assert analysis.view == "three_quarter"
+    found = verdicts(analysis)
+    assert found["leg_height"].verdict == "not_assessable", (found["leg_height"].verdict, found["leg_height"].value)
+    assert "camera looks down on her" in found["leg_height"].note
+    assert found["supporting_knee"].verdict == "good"
+

@@ -135,9 +135,10 @@ WORDS = {
     "upside_down": "The video was upside down; analysed upright.",
     "not_upright": "The dancer is not upright in the picture (lying down, upside down or a tilted camera?): "
                    "the scores assume an upright dancer and may be wrong.",
-    "camera_high": "The camera seems to look down on her (about {degrees:.0f}° from her pose): the legs' heights "
-                   "are corrected for it, but less surely (about twice a level camera's error). Film with the "
-                   "camera at hip height.",
+    "camera_high": "The camera seems to look down on her (about {degrees:.0f}° from her pose): a raised leg's "
+                   "height is judged only where the leg moves across the picture (à la seconde from the front, "
+                   "devant and derrière from the side), and the foot at the knee only from the side. Film with "
+                   "the camera at hip height.",
     "small_dancer": "The dancer is small (about {share:.0%} of the picture's height) and was found by looking "
                     "closer; film closer for finer detail.",
     "on_the_left": "on the left", "on_the_right": "on the right", "in_the_centre": "in the centre",
@@ -152,6 +153,8 @@ WORDS = {
     "film_from": "Film from the {views} to judge this.",
     "cant_judge_from": "Can't be judged from the {view} view. {film}",
     "bend_toward_camera": "From this side the {joint} points at the camera, so its bend can't be seen: film from the front or the side to judge this.",
+    "height_from_above": "The camera looks down on her (about {degrees:.0f}°): from the {view} view a raised leg's height "
+                         "can't be measured. Film with the camera at hip height to judge this.",
     "covered_by_leg": "From this side the working leg hides the {joint}: film from the front or her other side to judge this.",
     "out_of_view": " ({parts} out of view)",
     "joints_not_visible": "The joints for this were not visible{where}: film the whole body.",

@@ -15,7 +15,7 @@ import numpy as np
 
 from technique import landmarks as L
 from technique.judging.judge import Candidate, Judgement, candidates, fit_of, judge
-from technique.analysis.direction import DIRECTION, camera_pitch, view_of
+from technique.analysis.direction import camera_pitch, looks_down, view_of
 from technique.analysis.measures import dancer_measures, steady_legs, working_side
 from technique.analysis.motion import MOTION, MotionConfig
 from technique.capture.framing import head_directions, mostly_upright
@@ -170,8 +170,8 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     if unseen:  # what the measures rest on is not in the picture: judged if named, never named from it
         warnings.append(say("not_named_unseen", why=unseen))
         config = dataclasses.replace(config, recognised_above=math.inf)
-    # the legs' heights are levelled (measures.py), less surely than a level camera shows them
-    if pitch > DIRECTION.camera_high_above:
+    # what it hides is not judged (judge.looked_down_on)
+    if looks_down(pitch, view):
         warnings.append(say("camera_high", degrees=pitch))
     active = track.detected
     ranked = candidates(references, measures, active, view)

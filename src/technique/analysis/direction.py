@@ -60,11 +60,12 @@ class DirectionConfig:
     # degrees: a knee straighter than this leaves thigh and shank in one line (a straight knee reads 170-177;
     # the recognition clues' "knee straight" starts at 150)
     size_straight_knee: float = 150.0
-    # degrees the camera may look down on her before the report says so (camera_pitch): the 943 dev
-    # clips filmed from 5 deg above her hips with the body whole (named and in-between views) read at most
-    # 11.4 (median 4-7), the same movements filmed from 25 deg above 12-27 (218 of 270 over 16). Levelled
-    # (level_camera), the legs' heights are still less sure: the judged leg height's error 6.5 deg there,
-    # 3.6 from 5 deg above (before levelling 9.4: a leg raised towards or away from it read 15-22 off)
+    # degrees the camera may look down on her in profile before the report says so (camera_pitch; looks_down):
+    # the 943 dev clips filmed from 5 deg above her hips with the body whole (named and in-between views)
+    # read at most 11.4 (median 4-7; in profile median 8.6, from the front and three-quarter at most 10.1,
+    # where level_from says so), the same movements filmed from 25 deg above 12-27 (218 of 270 over 16).
+    # Levelled (level_camera), a leg raised towards or away from it still read 10-22 deg off from
+    # three-quarter: there its height is not judged (measures.HIGH_CAMERA_VIEWS)
     camera_high_above: float = 16.0
     # degrees of camera_pitch from which the picture is levelled (level_camera) before the legs' heights
     # and directions are measured: beyond the 11.4 a camera 5 deg above her hips reads at most. Levelling
@@ -176,6 +177,13 @@ def camera_pitch(pixels: np.ndarray, world: np.ndarray) -> float:
     leans = body[standing]
     leans = leans[np.isfinite(leans)]
     return float(np.median(leans)) if leans.size >= 3 else float("nan")
+
+
+def looks_down(pitch: float, view: str) -> bool:
+    """Whether a clip's camera clearly looks down on her (camera_pitch): past what a camera at her hips'
+    height reads, from the front and three-quarter (level_from) and in profile, where it reads higher
+    (camera_high_above). The report says so, and doesn't judge what that hides (measures.HIGH_CAMERA_VIEWS)."""
+    return bool(pitch >= (DIRECTION.camera_high_above if view == "side" else DIRECTION.level_from))
 
 
 def level_camera(pixels: np.ndarray, world: np.ndarray, pitch: float, yaw: np.ndarray

@@ -30,6 +30,9 @@ Angle conventions (documented once, here):
   level (direction.level_camera), for the heights and the leg's direction. A leg pointing almost
   straight at the camera shows neither: MediaPipe's 3D height is used there.
   working_thigh_height (hip->knee) likewise, against the thigh's length while the leg hung.
+- camera_pitch: how far (degrees) the camera looks down on her, the clip's one value in every frame
+  (direction.camera_pitch; NaN for a frame alone or where her line standing is never seen). Looking down
+  clearly, a leg raised out of the picture's plane can't have its height judged (HIGH_CAMERA_VIEWS).
 - facing_x: which way the dancer faces in the picture, from the body itself: the nose ahead of the
   ears and the supporting foot's toes ahead of its heel. +1 = towards the picture's right, -1 = left,
   0 = towards the camera (or away). body_yaw: how far she is turned from the camera, 0 = front (or
@@ -188,6 +191,20 @@ LINE_OF_SIGHT = {
     "working_knee": LineOfSight("working_leg_to_camera", "working leg", MEASURING.leg_seen_from),
     "working_foot_point": LineOfSight("working_leg_to_camera", "working leg", MEASURING.leg_seen_from),
 }
+
+# a height measure -> the views from which a camera clearly looking down on her (camera_pitch at least
+# DIRECTION.level_from) still shows it. Looking down by p, a leg raised a degrees out of the picture's plane
+# reads up to atan(tan(a) sin(p)) off, and MediaPipe's depth is too shallow to level it (a leg at 90 a la
+# seconde from three-quarter, 25 deg above, reads 67 levelled; its foot 0.56 m nearer the camera than the
+# hip, MediaPipe says 0.08): from three-quarter every leg is 45 deg out of the plane, 12 deg off and more
+# beyond the 11.4 deg a level camera's pitch reads. From the front (à la seconde) and the side (devant,
+# derrière) the legs the criteria judge move across the picture (dev renders from 25 deg above: 1-6 deg
+# off). A turned-out attitude's thigh leaves the plane in every view (10-19 deg off in profile). A passé's
+# toe rests in front of the supporting knee: from the front and three-quarter that is depth, which looking
+# down turns into height (the same renders' medians 0.10-0.17 shank lengths lower than from 5 deg above,
+# the good band's width; in profile 0.00-0.04).
+HIGH_CAMERA_VIEWS = {"working_leg_height": ("front", "side"), "working_thigh_height": (),
+                     "passe_toe_to_knee": ("side",)}
 
 
 def working_side(pixels: np.ndarray, world: np.ndarray) -> str:
@@ -369,7 +386,7 @@ MEASURE_NAMES = (
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart", "feet_apart_shoulders",
     "working_ankle_rise", "working_foot_raised", "passe_toe_to_knee", "passe_toe_off_leg", "releve", "releve_lift", "heel_rise", "hips_rise", "supporting_foot_lift",
-    "torso_tilt", "hip_hike", "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "facing_x", "facing_away", "body_height", "hip_centre_x", "hip_centre_y",
+    "torso_tilt", "hip_hike", "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "camera_pitch", "facing_x", "facing_away", "body_height", "hip_centre_x", "hip_centre_y",
     "supporting_ankle_x", "supporting_ankle_y",
     "time_s", "body_turn", "hip_travel",  # whole-clip measures (motion.clip_measures)
 )
@@ -631,7 +648,8 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     near = nearer_side(world)
     releve_lift, foot_lift = releve_lifts(p, working, scale, near, yaw)
     knee_3d = joint_angle(world[..., wi["hip"], :], world[..., wi["knee"], :], world[..., wi["ankle"], :])
-    lp, lw = level_camera(p, world, camera_pitch(p, world) if pitch is None else pitch, yaw)
+    pitch = camera_pitch(p, world) if pitch is None else pitch
+    lp, lw = level_camera(p, world, pitch, yaw)
     level = body_scale(lp, working, frame_s) if lp is not p else scale  # the levelled picture's own lengths
     height = leg_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level.leg, knee_3d,
                         angle_from_down_3d(lw[..., wi["hip"], :], lw[..., wi["ankle"], :]))
@@ -692,6 +710,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "feet_turnout": feet_turnout(p),
         "facing_yaw": facing_yaw(world),
         "body_yaw": yaw,
+        "camera_pitch": np.full(np.shape(yaw), pitch, dtype=float),
         "facing_x": facing,
         "facing_away": away.astype(float),
         "body_height": body_height(p),

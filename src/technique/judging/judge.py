@@ -13,7 +13,8 @@ from typing import Callable
 
 import numpy as np
 
-from technique.analysis.measures import LINE_OF_SIGHT, precision
+from technique.analysis.direction import looks_down
+from technique.analysis.measures import HIGH_CAMERA_VIEWS, LINE_OF_SIGHT, precision
 from technique.analysis.motion import finite_stat, turning_frames
 from technique.judging.references import Condition, Criterion, Moment, Reference
 from technique.series import true_runs
@@ -198,6 +199,15 @@ def uncovered(c: Criterion, measures: dict, frames: np.ndarray) -> np.ndarray:
     return frames if hidden is None else frames[~hidden[frames]]
 
 
+def looked_down_on(c: Criterion, measures: dict, view: str) -> float | None:
+    """The camera's pitch (degrees) where it looks down on her too clearly for `c`'s height to be judged
+    from this view (measures.HIGH_CAMERA_VIEWS), else None; per frame or for a frame's row of values."""
+    shown_from = HIGH_CAMERA_VIEWS.get(c.measure)
+    pitch = measures.get("camera_pitch") if shown_from is not None and view not in shown_from else None
+    pitch = finite_stat(np.median, np.asarray(pitch, dtype=float)) if pitch is not None else float("nan")
+    return pitch if looks_down(pitch, view) else None
+
+
 def views_said(views: tuple[str, ...]) -> str:
     """Views as a teacher says them: "front or three-quarter"."""
     return " or ".join(v.replace("_", "-") for v in views)
@@ -210,6 +220,9 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
     if view not in c.views:
         film = c.film or say("film_from", views=views_said(c.views))
         return Verdict(c, NOT_ASSESSABLE, note=say("cant_judge_from", view=view.replace("_", "-"), film=film))
+    pitch = looked_down_on(c, measures, view)
+    if pitch is not None:
+        return Verdict(c, NOT_ASSESSABLE, note=say("height_from_above", degrees=pitch, view=view.replace("_", "-")))
     if frames is None or frames.size == 0:
         return Verdict(c, NOT_FOUND, note=say("moments_not_reached", moments=moment_words or c.moment))
     # a joint that stays put as she turns is judged on the frames that show its bend, if a third of the
@@ -443,7 +456,7 @@ def frame_cue(reference: Reference, row: dict[str, float], view: str,
             continue
         value = row.get(c.measure, np.nan)
         if (not (np.isfinite(value) and in_moment(reference, c, row, judged_here)) or bend_hidden(c, row)
-                or bool(covered(c, row))):
+                or bool(covered(c, row)) or looked_down_on(c, row, view) is not None):
             continue
         importance = c.weight * (100 - float(criterion_score(value, c)))
         if importance > best_importance:
