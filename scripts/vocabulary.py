@@ -548,6 +548,15 @@ moments:
     within: 15
     # while she turns: the passé she rises into before the turn (or closes through after it) is not the turn's
     turning: true
+  spin:
+    description: the whole turn in passé
+    driver: working_knee
+    select: min
+    max: 110
+    # every frame of the turn in passé, not only its deepest: the standing knee turns with her and shows its
+    # bend only part of the time (dev renders: within 15 of the deepest it pointed at the camera in 11 of 42)
+    within: 180
+    turning: true
 recognise:
   # one full turn (§3) reads 280-380 in body_turn (dev renders): passing profile MediaPipe's shoulder line
   # can flip and a quarter turn is lost, so three quarters seen is a turn
@@ -561,7 +570,7 @@ criteria:
 """ + toe_at_knee("passe_height", "turn", "Bring the foot up to the knee for the turn.", "The turn is held in retiré with the toe at the supporting knee (docs/ballet-criteria.md §7).") + """  - id: supporting_knee
     name: Straight supporting knee in the turn
     measure: supporting_knee
-    moment: turn
+    moment: spin
     ideal: 175
     good: [168, 190]
     acceptable: [160, 190]

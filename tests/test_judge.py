@@ -521,3 +521,21 @@ def test_a_turned_out_thigh_is_judged_from_the_side_only_below_the_high_camera_w
         verdicts[pitch] = next(v for v in judge(attitude, m, "side", np.ones(90, bool)).verdicts
                                if v.criterion.measure == "working_thigh_height")
     assert verdicts[11.0].judged and verdicts[18.0].verdict == NOT_ASSESSABLE, verdicts
+
+
+def test_a_turn_s_passe_is_found_where_she_is_seen_not_in_a_turned_away_glimpse():
+    """Turned away from the camera MediaPipe misplaces her legs: a pirouette's passé read 10-30 deg at the
+    knee on the frame she faced away, and the turn's moment was that frame alone (its foot 0.6 shank lengths
+    above the knee: "place the toe at the knee"). The deepest passé is looked for where she is seen; the
+    glimpse stays in the hold, which the median outvotes."""
+    pirouette = REFS["pirouette"]
+    n = 30
+    t = np.arange(n)
+    m = {"body_turn": np.clip((t - 8) * 30.0, 0, 360), "working_knee": np.where((t >= 10) & (t <= 20), 45.0, 175.0),
+         "facing_away": ((t >= 14) & (t <= 15)).astype(float)}
+    m["working_knee"][14] = 12.0  # the turned-away glimpse
+    span = find_moment(pirouette.moments["turn"], m)
+    assert span.peaks[0] not in (14, 15) and 14 in span.frames
+    assert len(span.frames) >= 5, span.frames
+    m["facing_away"] = np.ones(n)  # seen only from behind: nothing better to go on
+    assert find_moment(pirouette.moments["turn"], m).peaks == (14,)

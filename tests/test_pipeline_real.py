@@ -214,6 +214,8 @@ def test_a_stream_fed_frame_by_frame_ends_in_the_clips_own_judgement(analyses):
 
 HIGH_CAMERA = Path(__file__).parent / "data" / "high_camera__degage_derriere_l__front.mp4"
 # the same camera (adult_male): a grand battement à la seconde at 90 deg from three-quarter (10 fps, crf 30)
+# adult_male's single pirouette from 70 deg round to her right (benchmarks/renders/views.json; 10 fps, crf 30)
+PIROUETTE_70 = Path(__file__).parent / "data" / "pirouette_l__az-70.mp4"
 HIGH_CAMERA_SECONDE = Path(__file__).parent / "data" / "high_camera__grand_battement_a_la_seconde_r__three_quarter.mp4"
 BACK = Path(__file__).parent / "data" / "back__tendu_devant_r__back.mp4"
 WIDE_RELEVE = Path(__file__).parent / "data" / "wide_lens__releve__three_quarter.mp4"
@@ -240,6 +242,16 @@ def test_a_fast_triple_fouette_seen_from_her_left_counts_three_turns(analyses):
     stories = [seg.story for seg in analysis.segments if seg.movement == "fouette"]
     assert len(stories) == 1, [seg.movement for seg in analysis.segments]
     assert stories[0].metrics["turns"] == 3, stories[0].metrics
+
+
+def test_a_pirouette_is_named_from_the_frames_that_show_her_legs(analyses):
+    """Turned away from the camera MediaPipe read her passé's knee at 10 deg and its foot above the knee:
+    the turn's moment was that frame, so the pirouette went unnamed and its passé was faulted. Its deepest
+    passé is now looked for where she is seen from the front or the side."""
+    analysis = analyses(PIROUETTE_70)
+    assert [seg.movement for seg in analysis.segments] == ["pirouette"]
+    assert verdicts(analysis)["passe_height"].verdict == "good", verdicts(analysis)["passe_height"].value
+    assert analysis.segments[0].story.metrics["turns"] == 1
 
 
 def test_a_pirouette_is_told_as_its_turns(analyses, tmp_path):

@@ -91,25 +91,34 @@ class MomentSpan:
 def find_moment(moment: Moment, measures: dict[str, np.ndarray]) -> MomentSpan | None:
     """Frames near the driver's extreme (or each cycle's), past the moment's threshold; None if never reached.
     A turning moment is looked for only while she turns, where the rotation shows it: a passé in the
-    preparation or the close is not the turn's."""
+    preparation or the close is not the turn's. Its deepest frame is looked for where she is seen from the
+    front or the side, if it is ever reached there: turned away, MediaPipe misplaces her legs (dev renders'
+    pirouettes: a passé's knee read 10-30, its toe 0.3-1.3 shank lengths above the knee, facing_away), and
+    the moment was that one frame. A turned-away glimpse within the hold stays in it."""
     driver = np.asarray(measures[moment.driver], dtype=float)
     d = (1.0 if moment.select in ("max", "peaks") else -1.0) * driver
     reached = moment.reached(driver)
+    turned_away = np.zeros(reached.shape, bool)
     if moment.turning and "body_turn" in measures:
         turning = turning_frames(measures["body_turn"])
         if turning.any():
             reached &= turning
+        away = reached & (np.nan_to_num(np.asarray(measures.get("facing_away", 0.0), dtype=float)) > 0.5)
+        if (reached & ~away).any():
+            turned_away = away
     if not reached.any():
         return None
+    shown = np.where(turned_away, -np.inf, d)
     runs = true_runs(reached)
     if moment.select in ("max", "min"):
-        best = int(np.nanargmax(np.where(reached, d, -np.inf)))
+        best = int(np.nanargmax(np.where(reached, shown, -np.inf)))
         runs = [r for r in runs if r[0] <= best < r[1]]
     frames, peaks = [], []
     for start, stop in runs:
-        segment = d[start:stop]
-        peak = start + int(np.nanargmax(segment))
-        near = np.flatnonzero(segment >= d[peak] - moment.within) + start
+        if turned_away[start:stop].all():
+            continue
+        peak = start + int(np.nanargmax(shown[start:stop]))
+        near = np.flatnonzero((shown[start:stop] >= d[peak] - moment.within) | turned_away[start:stop]) + start
         # keep the contiguous stretch around the peak: a hold, not scattered frames
         run = [r for r in true_runs(np.isin(np.arange(len(d)), near)) if r[0] <= peak < r[1]][0]
         frames.append(np.arange(*run))
