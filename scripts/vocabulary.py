@@ -565,6 +565,9 @@ recognise:
   # (a render cropped above the feet, turning, was named a pirouette at 1.00)
   - {measure: passe_toe_to_knee, moment: turn, min: -0.4, max: 0.4, margin: 0.3, says: the foot at the supporting knee, needed: true}
   - {measure: working_leg_height, moment: all, aggregate: p95, max: 55, margin: 15, says: the leg staying in passé (no fouetté)}
+  # from her side a fouetté's leg at second points at the camera and reads low, but its knee opening between
+  # the turns shows (0.2-0.5 s; motion.leg_openings): a pirouette holds the passé through them
+  - {measure: leg_opened_s, moment: all, aggregate: max, max: 0.15, margin: 0.3, says: the passé held through the turns (no opening between them)}
   - {measure: hip_travel, moment: all, aggregate: range, max: 0.4, margin: 0.2, says: staying on the spot}
 criteria:
 """ + toe_at_knee("passe_height", "turn", "Bring the foot up to the knee for the turn.", "The turn is held in retiré with the toe at the supporting knee (docs/ballet-criteria.md §7).") + """  - id: supporting_knee

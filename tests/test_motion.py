@@ -246,3 +246,25 @@ def test_a_glitch_of_two_frames_is_not_a_plie_in_a_turn():
     m["supporting_knee"][20:30] = 150.0  # a real plié, a third of a second
     real = turn_details([(0, n)], m, np.arange(n) / FPS, 420.0)[0]
     assert real.plie_depth == pytest.approx(30.0)
+
+
+def test_a_leg_opened_between_turns_is_timed_and_a_held_passe_is_not():
+    """A fouetté opens the leg à la seconde between its turns; a pirouette holds the passé through them.
+    From her side the fouetté's leg points at the camera and its height doesn't show, so two fouettés
+    were named pirouettes; its knee straightening for 0.3 s between two passés does show. A knee misread
+    for one frame mid-turn, and the leg opening to close after the last passé, are no such opening."""
+    from technique.analysis.motion import leg_openings
+
+    times = np.arange(40) / 10.0
+    turn = np.clip((np.arange(40) - 5) * 40.0, 0, 1000)  # turning from frame 6 to the end of the rotation
+    turn[30:] = turn[29]
+    knee = np.full(40, 175.0)
+    knee[8:14] = 45.0   # passé
+    knee[14:17] = 165.0  # opened for 0.3 s
+    knee[17:22] = 45.0  # passé again
+    knee[22] = 168.0    # one misread frame
+    knee[23:27] = 45.0
+    opened = leg_openings(knee, turn, times)
+    assert opened[14:17] == pytest.approx([0.3] * 3)
+    assert opened[22] == pytest.approx(0.1)
+    assert not opened[27:].any() and not opened[:8].any()  # the close, and before the turn

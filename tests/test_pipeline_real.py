@@ -215,6 +215,8 @@ def test_a_stream_fed_frame_by_frame_ends_in_the_clips_own_judgement(analyses):
 HIGH_CAMERA = Path(__file__).parent / "data" / "high_camera__degage_derriere_l__front.mp4"
 # the same camera (adult_male): a grand battement à la seconde at 90 deg from three-quarter (10 fps, crf 30)
 # adult_male's single pirouette from 70 deg round to her right (benchmarks/renders/views.json; 10 fps, crf 30)
+# adult's double fouetté from her right side, 25 deg above (camera.json; 10 fps, crf 30)
+HIGH_FOUETTE = Path(__file__).parent / "data" / "high_camera__fouette_r__side_right.mp4"
 PIROUETTE_70 = Path(__file__).parent / "data" / "pirouette_l__az-70.mp4"
 HIGH_CAMERA_SECONDE = Path(__file__).parent / "data" / "high_camera__grand_battement_a_la_seconde_r__three_quarter.mp4"
 BACK = Path(__file__).parent / "data" / "back__tendu_devant_r__back.mp4"
@@ -252,6 +254,15 @@ def test_a_pirouette_is_named_from_the_frames_that_show_her_legs(analyses):
     assert [seg.movement for seg in analysis.segments] == ["pirouette"]
     assert verdicts(analysis)["passe_height"].verdict == "good", verdicts(analysis)["passe_height"].value
     assert analysis.segments[0].story.metrics["turns"] == 1
+
+
+def test_a_fouette_whose_leg_at_second_points_at_the_camera_is_not_called_a_pirouette(analyses):
+    """From her side a fouetté's leg at second points at the camera and reads low (53-57 deg), so it looked
+    like turns in passé: named a pirouette at 100 %. Its knee opening between the turns shows: not named,
+    and the report says what didn't fit."""
+    analysis = analyses(HIGH_FOUETTE)
+    assert "pirouette" not in [seg.movement for seg in analysis.segments]
+    assert "the passé held through the turns" in analysis.explanation
 
 
 def test_a_pirouette_is_told_as_its_turns(analyses, tmp_path):

@@ -13,7 +13,7 @@ from typing import Callable
 UNITS = {
     "passe_toe_to_knee": "shank lengths", "passe_toe_off_leg": "shank lengths", "releve": "foot lengths", "working_ankle_rise": "leg lengths", "working_foot_raised": "leg lengths",
     "working_leg_forward": "leg lengths", "working_leg_side": "leg lengths", "working_toe_lift": "leg lengths",
-    "feet_apart": "leg lengths", "feet_apart_shoulders": "shoulder widths", "releve_lift": "leg lengths", "heel_rise": "leg lengths", "hips_rise": "leg lengths", "supporting_foot_lift": "leg lengths", "facing_x": "", "facing_away": "", "time_s": "s",
+    "feet_apart": "leg lengths", "feet_apart_shoulders": "shoulder widths", "releve_lift": "leg lengths", "heel_rise": "leg lengths", "hips_rise": "leg lengths", "supporting_foot_lift": "leg lengths", "facing_x": "", "facing_away": "", "time_s": "s", "leg_opened_s": "s",
     "hip_travel": "body heights",
     "body_height": "px", "hip_centre_x": "px", "hip_centre_y": "px",
     "supporting_ankle_x": "px", "supporting_ankle_y": "px",

@@ -388,7 +388,7 @@ MEASURE_NAMES = (
     "working_ankle_rise", "working_foot_raised", "passe_toe_to_knee", "passe_toe_off_leg", "releve", "releve_lift", "heel_rise", "hips_rise", "supporting_foot_lift",
     "torso_tilt", "hip_hike", "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "camera_pitch", "facing_x", "facing_away", "body_height", "hip_centre_x", "hip_centre_y",
     "supporting_ankle_x", "supporting_ankle_y",
-    "time_s", "body_turn", "hip_travel",  # whole-clip measures (motion.clip_measures)
+    "time_s", "body_turn", "hip_travel", "leg_opened_s",  # whole-clip measures (motion.clip_measures)
 )
 
 

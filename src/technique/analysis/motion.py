@@ -30,6 +30,9 @@ class MotionConfig:
     min_movement_s, merge_gap_s: a movement lasts at least this; a rest shorter than merge_gap_s (a
         breath between two counts) does not split one; edge_s of rest is kept on each side of it.
     turn_slack: degrees; a revolution counts once the body has turned 360 minus this.
+    opened_knee, passe_knee: degrees of the working knee; straighter than opened_knee between two passés
+        (bent past passe_knee) while she turns, the leg opened between turns: a fouetté's (dev renders:
+        157-171 for 0.2-0.5 s; a pirouette's knee, misread for a frame as she turns, for at most 0.13 s).
     turn_releve_lift: body heights (about 4 cm) the supporting ankle must rise in a turn to count as
         relevé. The heel-above-toe angle is not used in turns: the foot is seen from every side as
         the body rotates, which changes that angle without any relevé.
@@ -44,6 +47,8 @@ class MotionConfig:
     merge_gap_s: float = 0.5
     edge_s: float = 0.5
     turn_slack: float = 45.0
+    opened_knee: float = 140.0
+    passe_knee: float = 110.0
     turn_releve_lift: float = 0.025
 
 
@@ -154,12 +159,37 @@ def clip_measures(measures: dict[str, np.ndarray], times: np.ndarray, world: np.
 
     - time_s: the frame's time (a moment's duration is the range of time_s over it);
     - body_turn: degrees turned about the vertical since the start (see body_rotation);
-    - hip_travel: the hip centre's horizontal offset from its median place, in body heights.
+    - hip_travel: the hip centre's horizontal offset from its median place, in body heights;
+    - leg_opened_s: on each frame of an opening of the working leg between two passés while she turns
+      (leg_openings), how long that opening lasts, in seconds; 0 elsewhere.
     """
     height = finite_stat(np.median, measures["body_height"])
     x = measures["hip_centre_x"]
-    return {**measures, "time_s": np.asarray(times, dtype=float), "body_turn": body_rotation(world),
-            "hip_travel": (x - finite_stat(np.median, x)) / height}
+    turn = body_rotation(world)
+    return {**measures, "time_s": np.asarray(times, dtype=float), "body_turn": turn,
+            "hip_travel": (x - finite_stat(np.median, x)) / height,
+            "leg_opened_s": leg_openings(measures["working_knee"], turn, times)}
+
+
+def leg_openings(knee: np.ndarray, turn: np.ndarray, times: np.ndarray, config: MotionConfig = MOTION) -> np.ndarray:
+    """Per frame, the seconds of the working leg's opening it lies in (knee straighter than
+    config.opened_knee), where that opening comes between two passés (knee bent past config.passe_knee)
+    while she turns; 0 elsewhere. A fouetté opens the leg à la seconde between its turns, a pirouette
+    holds the passé through them: from her side the fouetté's leg points at the camera and its height
+    doesn't show, but its knee straightening does."""
+    knee = np.asarray(knee, dtype=float)
+    times = np.asarray(times, dtype=float)
+    out = np.zeros(len(knee))
+    turning = np.flatnonzero(turning_frames(turn))
+    if turning.size < 2 or len(times) < 2:
+        return out
+    first, last = turning[0], turning[-1] + 1
+    passes = first + np.flatnonzero(np.nan_to_num(knee[first:last], nan=180.0) <= config.passe_knee)
+    frame_s = float(np.median(np.diff(times)))
+    for start, stop in true_runs(np.nan_to_num(knee, nan=0.0) >= config.opened_knee):
+        if passes.size and passes[0] < start and stop <= passes[-1]:
+            out[start:stop] = times[stop - 1] - times[start] + frame_s
+    return out
 
 
 def only(measures: dict[str, np.ndarray], start: int, stop: int) -> dict[str, np.ndarray]:
