@@ -660,12 +660,15 @@ def test_a_plie_is_as_deep_as_its_knees_bend_from_every_view(knee, yaw):
 
 
 def test_one_bent_knee_with_both_feet_down_is_no_plie_where_both_bends_are_seen():
-    """A plié bends both knees: where both bends are measured (from the front, in profile) the straighter
-    one is the plié's; a tendu's bent working knee beside a straight supporting one is no plié. From
-    three-quarter the far knee looks straighter than it bends, so the more bent one counts."""
+    """A plié bends both knees: where both bends are measured (from the front, in profile) a tendu's bent
+    working knee beside a straight supporting one is no plié (the straighter counts), and two bent knees
+    are the plié's, each leg's reach misreading its own bend (in profile the near one straighter from her
+    right, more bent from her left): their mean. From three-quarter the far knee looks straighter than it
+    bends, so the more bent one counts."""
     supporting, working, height, rise = np.array([175.0]), np.array([128.0]), np.array([5.0]), np.array([0.0])
     assert plie_knee(supporting, working, height, rise, both_shown=True)[0] == 175.0
     assert plie_knee(supporting, working, height, rise, both_shown=False)[0] == 128.0
+    assert plie_knee(np.array([104.0]), working, height, rise, both_shown=True)[0] == pytest.approx(116.0)
 
 
 @pytest.mark.parametrize("yaw", [-45, -70])  # three-quarter; 70 deg off her front, read as a profile

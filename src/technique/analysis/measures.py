@@ -566,9 +566,10 @@ def foot_raised(ankle_rise: np.ndarray, ankle_y: np.ndarray, flat_y: np.ndarray 
 
 def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.ndarray,
               foot_up: np.ndarray, both_shown: np.ndarray | bool = False) -> np.ndarray:
-    """The knees' bend in a plié while both feet are down (NaN otherwise): the straighter of the two
-    where both bends are measured (`both_shown`: from the front and in profile, bend_from_reach), as
-    both knees bend in a plié (a tendu's bent working knee is no plié); else the more bent one.
+    """The knees' bend in a plié while both feet are down (NaN otherwise): where both bends are measured
+    (`both_shown`: from the front and in profile, bend_from_reach) their mean if both are bent, else the
+    straighter, as both knees bend in a plié (a tendu's bent working knee is no plié); else the more
+    bent one.
 
     Seen from three-quarter, the far knee bends along the line of sight and looks straighter than it
     is; the near one shows the plié. A raised foot (passé, développé) is not a plié, so its bent knee
@@ -576,8 +577,12 @@ def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.nd
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        knees = np.where(both_shown, np.nanmax(np.stack([supporting, working]), axis=0),
-                         np.nanmin(np.stack([supporting, working]), axis=0))
+        pair = np.stack([supporting, working])
+        # both bent: their mean (in profile each leg's reach misreads its bend, the near one straighter
+        # from her right and more bent from her left: dev demi-pliés in second 104/129 and 117/98 for 114)
+        shown = np.where(np.nanmax(pair, axis=0) < MEASURING.plie_bent, np.nanmean(pair, axis=0),
+                         np.nanmax(pair, axis=0))
+        knees = np.where(both_shown, shown, np.nanmin(pair, axis=0))
     # a working leg not seen at all hides behind the supporting one (profile): it is down, not raised; a
     # foot below where it stood (MediaPipe's ankle slides down in a plié) is down too
     rise = np.nan_to_num(foot_up, nan=0.0)
