@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from technique import landmarks as L
-from technique.analysis.direction import DIRECTION, view_of
+from technique.analysis.direction import DIRECTION, body_yaw, facing_yaw, steady_away, view_of
 from technique.analysis.geometry import from_vertical_down, from_vertical_up, joint_angle, slope
 from technique.analysis.measures import MEASURING, dancer_measures, plie_knee, working_side
 
@@ -907,3 +907,25 @@ def test_the_far_leg_is_never_called_devant_when_its_3d_leg_reads_behind_her():
     _, world = dancer(200, 90, 45)     # ... with a 3D leg behind her and a little across
     m = dancer_measures(np.stack([pixels] * 3), np.stack([world] * 3), "right")
     assert np.isnan(m["working_leg_direction"][0])
+
+
+@pytest.mark.parametrize("yaw", [45, 135])
+def test_her_turn_from_the_camera_reads_alike_from_in_front_and_from_behind(yaw):
+    """MediaPipe's depth reads her shoulder and hip lines 1.35 times too shallow while she faces the
+    camera, and about right with her back turned: seen 135 deg round from her front, the front's rescaling
+    read 56-65 deg, a profile."""
+    pixels, world = dancer(0, 0, yaw)
+    if yaw > 90:
+        world[:, 2] *= DIRECTION.world_depth_scale  # her back turned: MediaPipe's depth is not shallow
+    assert float(facing_yaw(world)) == pytest.approx(45, abs=3)
+    assert view_of(body_yaw(pixels, world)) == "three_quarter"
+
+
+def test_her_back_stays_turned_while_she_does_not_turn():
+    """From behind her at three-quarter MediaPipe's nose came forward of her ears on a raised leg's
+    frames; while she keeps facing one way her back stays turned. Turning, each frame says its own."""
+    away = np.array([1, 1, 0, 0, 1, 0, 1, 1], dtype=bool)
+    assert steady_away(away, np.ones(8)).all()
+    turning = np.array([1, 1, -1, -1, 1, -1, 1, 1], dtype=float)
+    assert (steady_away(away, turning) == away).all()
+

@@ -216,6 +216,9 @@ HIGH_CAMERA = Path(__file__).parent / "data" / "high_camera__degage_derriere_l__
 # the same camera (adult_male): a grand battement à la seconde at 90 deg from three-quarter (10 fps, crf 30)
 # adult_male's single pirouette from 70 deg round to her right (benchmarks/renders/views.json; 10 fps, crf 30)
 # adult's double fouetté from her right side, 25 deg above (camera.json; 10 fps, crf 30)
+# adult_male's grand battement à la seconde seen from behind her right shoulder, 135 deg round from her
+# front (benchmarks/renders/views_back.json; 10 fps, crf 30)
+BACK_SECONDE = Path(__file__).parent / "data" / "grand_battement_a_la_seconde_r__az-135.mp4"
 HIGH_FOUETTE = Path(__file__).parent / "data" / "high_camera__fouette_r__side_right.mp4"
 PIROUETTE_70 = Path(__file__).parent / "data" / "pirouette_l__az-70.mp4"
 HIGH_CAMERA_SECONDE = Path(__file__).parent / "data" / "high_camera__grand_battement_a_la_seconde_r__three_quarter.mp4"
@@ -263,6 +266,17 @@ def test_a_fouette_whose_leg_at_second_points_at_the_camera_is_not_called_a_piro
     analysis = analyses(HIGH_FOUETTE)
     assert "pirouette" not in [seg.movement for seg in analysis.segments]
     assert "the passé held through the turns" in analysis.explanation
+
+
+def test_a_leg_to_the_side_seen_from_behind_her_shoulder_is_a_la_seconde(analyses):
+    """From behind her at three-quarter the view read as a profile (MediaPipe's depth rescaled as for a
+    dancer facing the camera), her back seemed to turn to the camera and away on the battement's frames,
+    and its 3D leg placed the leg coming towards the camera in front of her: "grand battement devant" at
+    100 %. Her turn is read with the depth as it comes with her back turned, her back stays turned while
+    she doesn't turn, and the 3D leg doesn't choose from behind."""
+    analysis = analyses(BACK_SECONDE)
+    assert analysis.view == "three_quarter"
+    assert [seg.movement for seg in analysis.segments] == ["grand_battement_a_la_seconde"]
 
 
 def test_a_pirouette_is_told_as_its_turns(analyses, tmp_path):

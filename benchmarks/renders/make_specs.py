@@ -21,6 +21,10 @@ named three_quarter view, 45 deg toward her right, is azimuth -45, and a dancer 
 seen from the front gives the same picture): negative = the camera toward her right, positive =
 toward her left.
 
+views_back.json holds them seen from behind her, three-quarter: 135 deg round from her front, to either
+side (the working leg's side first). Only the back view (180) was rendered from behind before; a
+teacher at the back of the studio sees a class this way.
+
 camera.json holds the same movement clips seen from the named views front, side_right and
 three_quarter by a camera placed high and far, as a phone on a high shelf at the back of the studio:
 25 deg above hip height instead of 5, and zoom 0.7. The renderer's zoom divides the distance at
@@ -71,6 +75,9 @@ VIEWS_BOTH = ["front", "side_right", "three_quarter", "side_left", "three_quarte
 # views.json: 30 and 70 deg from facing the camera, the working leg's side first (see the docstring for the sign)
 AZIMUTHS_R = ["az-30", "az+30", "az-70", "az+70"]
 AZIMUTHS_L = ["az+30", "az-30", "az+70", "az-70"]
+# views_back.json: three-quarter from behind her
+AZIMUTHS_BACK_R = ["az-135", "az+135"]
+AZIMUTHS_BACK_L = ["az+135", "az-135"]
 # camera.json: one placement, high and far (see the docstring), in three named views, the profile first
 CAMERA = {"elevation_deg": 25, "zoom": 0.7}
 # camera_low.json: the mirror placement, low and looking up; -12, not -15, keeps it above the floor (docstring)
@@ -330,12 +337,13 @@ def build() -> dict:
     return spec
 
 
-def build_views() -> dict:
-    """views.json: the movement clips of vocabulary.json (both legs) at in-between azimuths."""
+def build_views(right: list[str] = AZIMUTHS_R, left: list[str] = AZIMUTHS_L) -> dict:
+    """views.json: the movement clips of vocabulary.json (both legs) at in-between azimuths (views_back.json:
+    from behind her)."""
     spec = movement_poses()
     movement_clips(spec)
     for clip in spec["clips"].values():
-        clip["meta"]["views"] = AZIMUTHS_L if clip["meta"]["leg"] == "l" else AZIMUTHS_R
+        clip["meta"]["views"] = left if clip["meta"]["leg"] == "l" else right
     return spec
 
 
@@ -379,6 +387,7 @@ def movement_poses() -> dict:
 
 if __name__ == "__main__":
     for name, spec in (("vocabulary.json", build()), ("views.json", build_views()),
+                       ("views_back.json", build_views(AZIMUTHS_BACK_R, AZIMUTHS_BACK_L)),
                        ("camera.json", build_camera()), ("camera_default.json", build_camera(None)),
                        ("camera_low.json", build_camera(CAMERA_LOW)), ("camera_wide.json", build_camera(CAMERA_WIDE)),
                        ("fps30.json", build_twins({"fps": 30})),

@@ -32,6 +32,9 @@ class DirectionConfig:
     # yaw read from them is within 5 deg of the camera's true angle at 0, 30, 45 and 70 deg for two dev
     # bodies (without it 3/4 read 35-41, 30 deg read 20-23)
     world_depth_scale: float = 1.35
+    # ... and with her back to the camera (facing_away) about right: seen 45 deg off her back (135 round
+    # from her front) the raw lines read 45-52, rescaled 56-65, which called the view a profile
+    world_depth_scale_away: float = 1.0
     # metres of MediaPipe depth between hip and ankle that are trusted to say front from back
     depth_clear_m: float = 0.3
     # degrees: in a three-quarter view, MediaPipe's own 3D leg picks one of the picture's two possible
@@ -90,15 +93,19 @@ DIRECTION = DirectionConfig()
 CATEGORY_BOUNDS = (45.0, 135.0)
 
 
-def facing_yaw(world: np.ndarray) -> np.ndarray:
+def facing_yaw(world: np.ndarray, away: np.ndarray | bool | None = None) -> np.ndarray:
     """How far the body is turned from facing the camera, 0 (front or back) to 90 (profile), in degrees.
 
     Taken from the shoulder and hip lines in MediaPipe's world coordinates (depth is noisier than
-    x and y, so both lines are averaged), its depth scaled by DIRECTION.world_depth_scale.
+    x and y, so both lines are averaged), its depth scaled by DIRECTION.world_depth_scale, or where her
+    back is turned to the camera (`away`, by default facing_away) by DIRECTION.world_depth_scale_away.
     """
+    away = facing_away(world) if away is None else away
+    scale = np.where(away, DIRECTION.world_depth_scale_away, DIRECTION.world_depth_scale)
+
     def yaw(a: int, b: int) -> np.ndarray:
         d = world[..., b, :] - world[..., a, :]
-        return np.degrees(np.arctan2(DIRECTION.world_depth_scale * np.abs(d[..., 2]), np.abs(d[..., 0])))
+        return np.degrees(np.arctan2(scale * np.abs(d[..., 2]), np.abs(d[..., 0])))
 
     both = np.stack([yaw(L.LEFT_SHOULDER, L.RIGHT_SHOULDER), yaw(L.LEFT_HIP, L.RIGHT_HIP)])
     with warnings.catch_warnings():
@@ -270,7 +277,7 @@ def body_yaw(pixels: np.ndarray, world: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = distance(p[..., L.LEFT_SHOULDER, :], p[..., L.RIGHT_SHOULDER, :]) / torso
     flat = np.degrees(np.arccos(np.clip(ratio / DIRECTION.frontal_shoulder_width, 0.0, 1.0)))
-    deep = facing_yaw(world)
+    deep = facing_yaw(world, facing_away(world, pixels))
     return np.where(np.isfinite(deep), deep, flat)
 
 
@@ -286,10 +293,28 @@ def steady_yaw(yaw: np.ndarray, facing: np.ndarray, frame_s: float = FRAME_S) ->
         return yaw
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        swing = np.nanpercentile(facing, 95) - np.nanpercentile(facing, 5) if np.isfinite(facing).any() else 0.0
-        if swing <= 1.0:
+        if faces_one_way(facing):
             return np.full_like(yaw, np.nanmedian(yaw))
         return rolling_percentile(yaw, frames_within(DIRECTION.yaw_steady_s, frame_s), 50)
+
+
+def faces_one_way(facing: np.ndarray) -> bool:
+    """Whether a clip's dancer keeps facing one way (facing_x never swings from one side to the other)."""
+    facing = np.asarray(facing, dtype=float)
+    if not np.isfinite(facing).any():
+        return True
+    return bool(np.nanpercentile(facing, 95) - np.nanpercentile(facing, 5) <= 1.0)
+
+
+def steady_away(away: np.ndarray, facing: np.ndarray) -> np.ndarray:
+    """facing_away over a clip in which she keeps facing one way: its most frequent reading on every frame.
+    From behind her at three-quarter MediaPipe's nose comes forward of her ears on a raised leg's frames
+    (dev renders 135 deg round: a grand battement à la seconde read "facing the camera" at its top, and
+    its leg devant); her back stays turned while she doesn't turn."""
+    away = np.asarray(away, dtype=bool)
+    if np.ndim(away) == 0 or not faces_one_way(facing):
+        return away
+    return np.full(away.shape, bool(away.mean() > 0.5))
 
 
 def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float,
@@ -361,7 +386,7 @@ def ankle_nearer(pixels: np.ndarray, side: str, shank_to_thigh: float, knee: np.
                         np.where(shows & (growth < DIRECTION.size_farther_below), -1.0, 0.0))
 
 
-def world_leg_direction(world: np.ndarray, side: str) -> np.ndarray:
+def world_leg_direction(world: np.ndarray, side: str, away: np.ndarray | bool = False) -> np.ndarray:
     """Where MediaPipe's 3D leg points in its own 3D body frame, degrees: 0 devant, 90 out to the working
     side, 180 derrière, negative across the body.
 
@@ -371,7 +396,8 @@ def world_leg_direction(world: np.ndarray, side: str) -> np.ndarray:
     i = SIDE_POINTS[side]
     right = (world[..., L.RIGHT_HIP, :] - world[..., L.LEFT_HIP, :]
              + world[..., L.RIGHT_SHOULDER, :] - world[..., L.LEFT_SHOULDER, :])
-    k = DIRECTION.world_depth_scale  # its depth reads shallow (facing_yaw)
+    # its depth reads shallow (facing_yaw), but for her back turned
+    k = np.where(away, DIRECTION.world_depth_scale_away, DIRECTION.world_depth_scale)
     across = np.stack([right[..., 0], k * right[..., 2]], axis=-1)  # the floor plane (y points down)
     with np.errstate(invalid="ignore", divide="ignore"):
         across = across / np.linalg.norm(across, axis=-1, keepdims=True)
@@ -445,19 +471,21 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     # ... and in a front view within the yaw's uncertainty of that band (read 19-20 at 30 deg off her front)
     three_quarter = in_three_quarter(yaw) | (np.abs(yaw - DIRECTION.view_front_below) <= DIRECTION.yaw_uncertainty)
     # there, MediaPipe's own 3D leg picks the nearer of the two, when it is clearly nearer to one
-    world_dir = world_leg_direction(world, side)
+    world_dir = world_leg_direction(world, side, away)
     c1, c2 = np.degrees(np.arctan2(b1, a1)), np.degrees(np.arctan2(b2, a2))  # the two legs' directions
     to1, to2 = _apart(world_dir, c1), _apart(world_dir, c2)
     # ... for the leg nearer the camera; the far leg's devant and à la seconde read much alike in 3D too
     # her near hip lies opposite the way she faces in the picture (on the same side with her back turned)
     near_leg = (o_s != s) != away
-    world_says = three_quarter & near_leg & (np.abs(np.nan_to_num(to1 - to2)) > DIRECTION.world_pick_margin)
+    # ... but not with her back turned: 135 deg round from her front its 3D leg read a raised leg à la seconde
+    # coming towards the camera as devant, going away from it (dev renders)
+    world_says = three_quarter & near_leg & ~away & (np.abs(np.nan_to_num(to1 - to2)) > DIRECTION.world_pick_margin)
     # the far leg's devant reads -13..81 in 3D, its à la seconde 53..102 (dev renders, depth rescaled):
     # only the ends of those ranges decide, the middle stays unknown
     with np.errstate(invalid="ignore"):
         far_devant = np.abs(world_dir) < DIRECTION.far_devant_below  # a leg behind her reads beyond 135
         far_seconde = (world_dir > DIRECTION.far_seconde_above) & (world_dir < CATEGORY_BOUNDS[1])
-    far_says = three_quarter & ~near_leg & (far_devant | far_seconde)
+    far_says = three_quarter & ~near_leg & ~away & (far_devant | far_seconde)
     # (a direction is negative across the body: devant is the nearer to 0 either way)
     far_pick = np.where(far_devant, np.abs(c1) < np.abs(c2), np.abs(c1 - 90.0) < np.abs(c2 - 90.0))
     # where the 3D leg places neither leg, perspective may: the foot looking nearer than its knee is the

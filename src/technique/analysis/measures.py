@@ -110,7 +110,7 @@ import numpy as np
 from technique import landmarks as L
 from technique.series import FRAME_S, frames_within, rolling_percentile
 from technique.analysis.direction import (DIRECTION, ankle_nearer, body_yaw, camera_pitch, facing_away, facing_x, facing_yaw, in_three_quarter, leg_direction, level_camera, nearer_side,
-                                        leg_height, square_or_side_on, steady_yaw, thigh_height)
+                                        leg_height, square_or_side_on, steady_away, steady_yaw, thigh_height)
 from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, angle_from_down_3d, body_height, distance, distance_to_segment, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
 from technique.wording import UNITS
 
@@ -675,7 +675,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     straight = ((np.nan_to_num(s.knee, nan=180.0) > 165.0) & (np.nan_to_num(w.knee, nan=180.0) > 165.0)
                 & (np.nan_to_num(height, nan=0.0) < 10.0))
     risen = hips_rise(pelvis[..., 1], straight, scale.leg, frame_s)
-    away = facing_away(world, p)
+    away = steady_away(facing_away(world, p), facing)
     forward, lateral, direction = leg_direction(lp, lw, working, level.leg, facing, yaw, height, foot_nearer, away,
                                                 frame_s)
     thigh = thigh_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], level.thigh)
@@ -713,7 +713,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "hip_hike": slope(p[..., si["hip"], :], p[..., wi["hip"], :]),
         "shoulder_level": slope(p[..., si["shoulder"], :], p[..., wi["shoulder"], :]),
         "feet_turnout": feet_turnout(p),
-        "facing_yaw": facing_yaw(world),
+        "facing_yaw": facing_yaw(world, away),
         "body_yaw": yaw,
         "camera_pitch": np.full(np.shape(yaw), pitch, dtype=float),
         "facing_x": facing,
