@@ -396,7 +396,7 @@ def world_leg_direction(world: np.ndarray, side: str, away: np.ndarray | bool = 
     i = SIDE_POINTS[side]
     right = (world[..., L.RIGHT_HIP, :] - world[..., L.LEFT_HIP, :]
              + world[..., L.RIGHT_SHOULDER, :] - world[..., L.LEFT_SHOULDER, :])
-    # its depth reads shallow (facing_yaw), but for her back turned
+    # its depth reads shallow while she faces the camera, about right with her back turned (facing_yaw)
     k = np.where(away, DIRECTION.world_depth_scale_away, DIRECTION.world_depth_scale)
     across = np.stack([right[..., 0], k * right[..., 2]], axis=-1)  # the floor plane (y points down)
     with np.errstate(invalid="ignore", divide="ignore"):

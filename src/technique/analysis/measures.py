@@ -192,9 +192,9 @@ LINE_OF_SIGHT = {
     "working_foot_point": LineOfSight("working_leg_to_camera", "working leg", MEASURING.leg_seen_from),
 }
 
-# a height measure -> the views from which a camera clearly looking down on her (camera_pitch at least
-# DIRECTION.level_from) still shows it. Looking down by p, a leg raised a degrees out of the picture's plane
-# reads up to atan(tan(a) sin(p)) off, and MediaPipe's depth is too shallow to level it (a leg at 90 a la
+# a height measure -> the views from which a camera clearly looking down on her (direction.looks_down)
+# still shows it. Looking down by p, a leg raised a degrees out of the picture's plane reads up to
+# atan(tan(a) sin(p)) off, and MediaPipe's depth is too shallow to level it (a leg at 90 à la
 # seconde from three-quarter, 25 deg above, reads 67 levelled; its foot 0.56 m nearer the camera than the
 # hip, MediaPipe says 0.08): from three-quarter every leg is 45 deg out of the plane, 12 deg off and more
 # beyond the 11.4 deg a level camera's pitch reads. From the front (à la seconde) and the side (devant,
