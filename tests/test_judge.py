@@ -539,3 +539,15 @@ def test_a_turn_s_passe_is_found_where_she_is_seen_not_in_a_turned_away_glimpse(
     assert len(span.frames) >= 5, span.frames
     m["facing_away"] = np.ones(n)  # seen only from behind: nothing better to go on
     assert find_moment(pirouette.moments["turn"], m).peaks == (14,)
+
+
+@pytest.mark.parametrize("heel_rise, fits", [(0.01, True), (0.06, False)])
+def test_a_passe_whose_heel_is_off_the_floor_is_no_flat_passe(heel_rise, fits):
+    """From a phone on the floor a passé relevé's supporting ankle seemed to rise 0.015-0.04 leg lengths,
+    under the flat passé's 0.03, and it was named a passé at 100 %; its heel stood 0.05-0.07 above its own
+    toe (flat passés at most 0.04)."""
+    m = passe_releve_measures(False)
+    m["releve_lift"] = np.where(m["releve_lift"] > 0, 0.02, 0.0)
+    m["heel_rise"] = np.where(m["releve_lift"] > 0, heel_rise, 0.0)
+    fit = fit_of(REFS["passe"], m, np.ones(90, bool), "side")
+    assert (fit.fit >= 0.9) == fits, fit.against()
