@@ -554,7 +554,7 @@ moments:
     select: min
     max: 110
     # every frame of the turn in passé, not only its deepest: the standing knee turns with her and shows its
-    # bend only part of the time (dev renders: within 15 of the deepest it pointed at the camera in 11 of 42)
+    # bend only part of the time, which the few frames of the deepest passé may miss
     within: 180
     turning: true
 recognise:
