@@ -200,7 +200,7 @@ def name_the_clip(movement: str | None, ranked: list[Candidate], segments: list[
     recognised = [seg for seg in segments if seg.movement]
     if movement:
         reference = get_reference(movement, references)
-        given = fit_of(reference, measures, active, view)
+        given = fit_of(reference, measures, active, view, as_judged=True)
         if given.fit < config.recognised_above and reference.recognise:
             warnings.append(say("not_as_named", title=reference.title.lower(), against=given.against()))
         return reference, given.because()

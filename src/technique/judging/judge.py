@@ -208,9 +208,10 @@ def uncovered(c: Criterion, measures: dict, frames: np.ndarray) -> np.ndarray:
     return frames if hidden is None else frames[~hidden[frames]]
 
 
-def looked_down_on(c: Criterion, measures: dict, view: str) -> float | None:
-    """The camera's pitch (degrees) where it looks down on her too clearly for `c`'s height to be judged
-    from this view (measures.HIGH_CAMERA_VIEWS), else None; per frame or for a frame's row of values."""
+def looked_down_on(c: Criterion | Condition, measures: dict, view: str) -> float | None:
+    """The camera's pitch (degrees) where it looks down on her too clearly for `c`'s height (a criterion's
+    or a clue's) to be judged from this view (measures.HIGH_CAMERA_VIEWS), else None; per frame or for a
+    frame's row of values."""
     shown_from = HIGH_CAMERA_VIEWS.get(c.measure)
     pitch = measures.get("camera_pitch") if shown_from is not None and view not in shown_from else None
     pitch = finite_stat(np.median, np.asarray(pitch, dtype=float)) if pitch is not None else float("nan")
@@ -407,12 +408,16 @@ def score_of(cond: Condition, value: float) -> float:
     return score
 
 
-def fit_of(ref: Reference, measures: dict[str, np.ndarray], active: np.ndarray, view: str) -> Candidate:
-    """How well the clip fits one movement: each clue measured and scored, the weakest deciding."""
+def fit_of(ref: Reference, measures: dict[str, np.ndarray], active: np.ndarray, view: str,
+           as_judged: bool = False) -> Candidate:
+    """How well the clip fits one movement: each clue measured and scored, the weakest deciding.
+    `as_judged`: a clue on what a camera looking down hides from this view (looked_down_on) is unseen, as
+    its verdict is. Only for a movement the user named: recognition tells a tendu, a dégagé and a grand
+    battement apart by the leg's height, biased or not."""
     spans = {name: find_moment(m, measures) for name, m in ref.moments.items()}
     clues = []
     for cond in ref.recognise:
-        seen = view in cond.views
+        seen = view in cond.views and not (as_judged and looked_down_on(cond, measures, view) is not None)
         value = condition_value(cond, measures, spans, active) if seen else float("nan")
         clues.append(Clue(cond.says or cond.measure.replace("_", " "), value,
                           score_of(cond, value) if seen else float("nan"), cond.needed, cond.measure,
