@@ -250,8 +250,8 @@ def test_a_glitch_of_two_frames_is_not_a_plie_in_a_turn():
 
 def test_a_leg_opened_between_turns_is_timed_and_a_held_passe_is_not():
     """A fouetté opens the leg à la seconde between its turns; a pirouette holds the passé through them.
-    From her side the fouetté's leg points at the camera and its height doesn't show, so two fouettés
-    were named pirouettes; its knee straightening for 0.3 s between two passés does show. A knee misread
+    From her side the fouetté's leg points at the camera and its height doesn't show, so fouettés filmed
+    from there were named pirouettes; its knee straightening for 0.3 s between two passés does show. A knee misread
     for one frame mid-turn, and the leg opening to close after the last passé, are no such opening."""
     from technique.analysis.motion import leg_openings
 
