@@ -264,10 +264,11 @@ def facing_x(pixels: np.ndarray, working: str = "right") -> np.ndarray:
     return np.clip(cue / 0.15, -1.0, 1.0)
 
 
-def body_yaw(pixels: np.ndarray, world: np.ndarray) -> np.ndarray:
+def body_yaw(pixels: np.ndarray, world: np.ndarray, away: np.ndarray | None = None) -> np.ndarray:
     """0 = square to the camera (front or back view), 90 = profile, per frame.
 
-    From MediaPipe's world shoulder and hip lines, their depth rescaled (facing_yaw); from the apparent
+    From MediaPipe's world shoulder and hip lines, their depth rescaled (facing_yaw; `away`: facing_away,
+    computed here unless given); from the apparent
     shoulder width against the torso length (2D) only where those are unknown. The 2D width depends on
     her build: broad shoulders read square (a male body seen 30 deg off her front read 3-18, at
     three-quarter 28-30), where the rescaled world lines read every dev body within 5 deg.
@@ -277,7 +278,7 @@ def body_yaw(pixels: np.ndarray, world: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = distance(p[..., L.LEFT_SHOULDER, :], p[..., L.RIGHT_SHOULDER, :]) / torso
     flat = np.degrees(np.arccos(np.clip(ratio / DIRECTION.frontal_shoulder_width, 0.0, 1.0)))
-    deep = facing_yaw(world, facing_away(world, pixels))
+    deep = facing_yaw(world, facing_away(world, pixels) if away is None else away)
     return np.where(np.isfinite(deep), deep, flat)
 
 

@@ -578,10 +578,10 @@ def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.nd
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         pair = np.stack([supporting, working])
+        straighter = np.nanmax(pair, axis=0)
         # both bent: their mean (in profile each leg's reach misreads its bend, the near one straighter
         # from her right and more bent from her left: dev demi-pliés in second 104/129 and 117/98 for 114)
-        shown = np.where(np.nanmax(pair, axis=0) < MEASURING.plie_bent, np.nanmean(pair, axis=0),
-                         np.nanmax(pair, axis=0))
+        shown = np.where(straighter < MEASURING.plie_bent, np.nanmean(pair, axis=0), straighter)
         knees = np.where(both_shown, shown, np.nanmin(pair, axis=0))
     # a working leg not seen at all hides behind the supporting one (profile): it is down, not raised; a
     # foot below where it stood (MediaPipe's ankle slides down in a plié) is down too
@@ -592,9 +592,6 @@ def plie_knee(supporting: np.ndarray, working: np.ndarray, working_height: np.nd
     # both knees bent (neither reads straight, 170+) with the feet apart seen from three-quarter: the far
     # foot stands higher in the picture (up to MEASURING.plie_perspective_rise) and a knee opened to the side takes
     # the ankle out from under the hip. A foot lifting into passé leaves the supporting knee straight.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        straighter = np.nanmax(np.stack([supporting, working]), axis=0)
     bent = (knees < MEASURING.plie_bent) & (straighter < 170.0) & (rise < MEASURING.plie_perspective_rise)
     return np.where(level | bent, knees, np.nan)
 
@@ -647,7 +644,8 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         feet_apart = distance(p[..., wi["ankle"], :], p[..., si["ankle"], :]) / scale.leg
     pelvis = midpoint(p, L.LEFT_HIP, L.RIGHT_HIP)
     facing = facing_x(p, working)
-    yaw = steady_yaw(body_yaw(p, world), facing, frame_s)
+    turned = facing_away(world, p)  # per frame; steadied below, once the facing is known
+    yaw = steady_yaw(body_yaw(p, world, turned), facing, frame_s)
     # without the face, a turned-out foot seen from the front points sideways: no facing from it there
     facing = np.where(~np.isfinite(p[..., L.NOSE, 0]) & (yaw < DIRECTION.view_front_below), 0.0, facing)
     near = nearer_side(world)
@@ -675,7 +673,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     straight = ((np.nan_to_num(s.knee, nan=180.0) > 165.0) & (np.nan_to_num(w.knee, nan=180.0) > 165.0)
                 & (np.nan_to_num(height, nan=0.0) < 10.0))
     risen = hips_rise(pelvis[..., 1], straight, scale.leg, frame_s)
-    away = steady_away(facing_away(world, p), facing)
+    away = steady_away(turned, facing)
     forward, lateral, direction = leg_direction(lp, lw, working, level.leg, facing, yaw, height, foot_nearer, away,
                                                 frame_s)
     thigh = thigh_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], level.thigh)
