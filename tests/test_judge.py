@@ -551,3 +551,30 @@ def test_a_passe_whose_heel_is_off_the_floor_is_no_flat_passe(heel_rise, fits):
     m["heel_rise"] = np.where(m["releve_lift"] > 0, heel_rise, 0.0)
     fit = fit_of(REFS["passe"], m, np.ones(90, bool), "side")
     assert (fit.fit >= 0.9) == fits, fit.against()
+
+
+@pytest.mark.parametrize("view, height, verdict", [
+    ("three_quarter", 64.0, ACCEPTABLE),  # 6 under the band: within what three-quarter misreads
+    ("three_quarter", 58.0, FAULT),       # 12 under: past the doubt, a fault as before
+    ("side", 64.0, FAULT),                # in profile the leg moves across the picture: no doubt
+])
+def test_a_leg_height_from_three_quarter_is_a_fault_only_past_what_the_view_misreads(view, height, verdict):
+    """From three-quarter a raised leg leaves the picture's plane and perspective makes its foot look nearer
+    or farther: grand battements derrière at 75 read 60-68 from behind her shoulder and from a low or
+    wide-lens camera ("lift the leg"). Past its band by no more than that doubt a height is at worst
+    acceptable, its correction still given; further past, a fault, scored as if the doubt were right."""
+    from technique.judging.judge import judge_criterion
+
+    battement = REFS["grand_battement_derriere"]
+    c = next(c for c in battement.criteria if c.measure == "working_leg_height")
+    m = arabesque_measures()
+    m["working_leg_height"] = np.full(90, height)
+    v = judge_criterion(c, m, np.arange(40, 70), view, "")
+    assert v.value == height and v.verdict == verdict, (v.verdict, v.note)
+    assert v.correction == c.correction_low
+    assert ("reads up to 8° off" in v.note) == (view == "three_quarter")
+    if verdict == ACCEPTABLE:
+        assert v.score == pytest.approx(60.0)  # at the acceptable band's edge
+    else:
+        undoubted = float(criterion_score(height, c))
+        assert (v.score > undoubted) == (view == "three_quarter") and v.score < 60.0

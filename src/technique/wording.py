@@ -155,6 +155,7 @@ WORDS = {
     "bend_toward_camera": "From this side the {joint} points at the camera, so its bend can't be seen: film from the front or the side to judge this.",
     "height_from_above": "The camera looks down on her (about {degrees:.0f}°): from the {view} view a raised leg's height "
                          "can't be measured. Film with the camera at hip height to judge this.",
+    "doubt_given": "From the {view} view this reads up to {doubt} off: not called a fault within that.",
     "covered_by_leg": "From this side the working leg hides the {joint}: film from the front or her other side to judge this.",
     "out_of_view": " ({parts} out of view)",
     "joints_not_visible": "The joints for this were not visible{where}: film the whole body.",

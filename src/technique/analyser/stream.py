@@ -22,7 +22,7 @@ from technique.analysis.geometry import OTHER, SIDES, side_measures
 from technique.analysis.measures import dancer_measures
 from technique.capture.video import VideoInfo
 from technique.errors import NoPersonError, VideoError
-from technique.judging.judge import band_of, frame_cue, in_moment, key_criteria
+from technique.judging.judge import band_of, doubt_given, frame_cue, in_moment, key_criteria
 from technique.judging.references import Criterion, Reference
 from technique.wording import FREE_PRACTICE, format_value
 from technique.wording import say
@@ -114,7 +114,8 @@ def frame_values(reference: Reference | None, measures: dict[str, float], view: 
     for c in shown:
         value = measures[c.measure]
         judged = person and math.isfinite(value) and in_moment(reference, c, measures)
-        out.append(KeyValue(c.name, format_value(c.measure, value), band_of(value, c) if judged else ""))
+        band = band_of(doubt_given(value, c, view), c) if judged else ""
+        out.append(KeyValue(c.name, format_value(c.measure, value), band))
     return tuple(out)
 
 

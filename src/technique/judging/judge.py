@@ -14,11 +14,11 @@ from typing import Callable
 import numpy as np
 
 from technique.analysis.direction import looks_down
-from technique.analysis.measures import HIGH_CAMERA_VIEWS, LINE_OF_SIGHT, precision
+from technique.analysis.measures import HIGH_CAMERA_VIEWS, LINE_OF_SIGHT, MEASURE_DOUBT, precision
 from technique.analysis.motion import finite_stat, turning_frames
 from technique.judging.references import Condition, Criterion, Moment, Reference
 from technique.series import true_runs
-from technique.wording import UNITS, say
+from technique.wording import UNITS, format_value, say
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,25 @@ def band_of(value: float, c: Criterion) -> str:
     if c.acceptable[0] <= value <= c.acceptable[1]:
         return ACCEPTABLE
     return FAULT
+
+
+def doubt_of(c: Criterion | Condition, view: str) -> float:
+    """How far `c`'s measure reads off from this view (measures.MEASURE_DOUBT; 0 if not known to): of its
+    level, not of how much it varies (a "range")."""
+    return 0.0 if c.aggregate == "range" else MEASURE_DOUBT.get(c.measure, {}).get(view, 0.0)
+
+
+def doubt_given(value: float, c: Criterion, view: str) -> float:
+    """`value` given the benefit of the doubt its measure has from this view (doubt_of): moved towards
+    the acceptable band by up to that doubt, no further than its edge. So a fault is said only past the
+    band by more than the view misreads it by; nearer, it is at worst acceptable (and its correction
+    still given); a value inside the band is left as it is."""
+    doubt = doubt_of(c, view)
+    if value < c.acceptable[0]:
+        return min(value + doubt, c.acceptable[0])
+    if value > c.acceptable[1]:
+        return max(value - doubt, c.acceptable[1])
+    return value
 
 
 def aggregate(values: np.ndarray, how: str) -> float:
@@ -255,9 +274,12 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
     # the worst moment is the frame furthest outside the good band (scores stop at 0, distances don't)
     outside = np.fmax(np.fmax(c.good[0] - series, series - c.good[1]), 0.0)
     worst = int(frames[int(np.nanargmax(np.where(np.isfinite(series), outside, -1.0)))])
+    given = doubt_given(value, c, view)
+    note = "" if given == value else say("doubt_given", view=view.replace("_", "-"),
+                                         doubt=format_value(c.measure, doubt_of(c, view)))
     return Verdict(
-        c, band_of(value, c), value, float(criterion_score(value, c)),
-        float(np.asarray(measures[c.measure])[worst]), worst, correction_for(value, c),
+        c, band_of(given, c), value, float(criterion_score(given, c)),
+        float(np.asarray(measures[c.measure])[worst]), worst, correction_for(given, c), note,
     )
 
 
@@ -393,13 +415,18 @@ def condition_value(cond: Condition, measures: dict[str, np.ndarray], spans: dic
     return aggregate(values, cond.aggregate)
 
 
-def score_of(cond: Condition, value: float) -> float:
-    """How well a clue's value holds: 1 inside its range, falling to 0 over its margin; NaN when it
-    can't be seen (its joints hidden), 0 when its moment never happens (an arabesque needs its hold)."""
+def score_of(cond: Condition, value: float, doubt: float = 0.0) -> float:
+    """How well a clue's value holds: 1 inside its range (or within `doubt` of it), falling to 0 over its
+    margin; NaN when it can't be seen (its joints hidden), 0 when its moment never happens (an arabesque
+    needs its hold)."""
     if value == -np.inf:
         return 0.0
     if not np.isfinite(value):
         return float("nan")
+    if cond.low is not None and value < cond.low:
+        value = min(value + doubt, cond.low)
+    if cond.high is not None and value > cond.high:
+        value = max(value - doubt, cond.high)
     score = 1.0
     if cond.low is not None and value < cond.low:
         score = min(score, max(0.0, 1 - (cond.low - value) / cond.margin))
@@ -411,16 +438,18 @@ def score_of(cond: Condition, value: float) -> float:
 def fit_of(ref: Reference, measures: dict[str, np.ndarray], active: np.ndarray, view: str,
            as_judged: bool = False) -> Candidate:
     """How well the clip fits one movement: each clue measured and scored, the weakest deciding.
-    `as_judged`: a clue on what a camera looking down hides from this view (looked_down_on) is unseen, as
-    its verdict is. Only for a movement the user named: recognition tells a tendu, a dégagé and a grand
-    battement apart by the leg's height, biased or not."""
+    `as_judged`: a clue on what a camera looking down hides from this view (looked_down_on) is unseen, and
+    one the view misreads is given the benefit of that doubt (doubt_of), as its verdict is. Only for a
+    movement the user named: recognition tells a tendu, a dégagé and a grand battement apart by the leg's
+    height, biased or not."""
     spans = {name: find_moment(m, measures) for name, m in ref.moments.items()}
     clues = []
     for cond in ref.recognise:
         seen = view in cond.views and not (as_judged and looked_down_on(cond, measures, view) is not None)
         value = condition_value(cond, measures, spans, active) if seen else float("nan")
+        doubt = doubt_of(cond, view) if as_judged else 0.0
         clues.append(Clue(cond.says or cond.measure.replace("_", " "), value,
-                          score_of(cond, value) if seen else float("nan"), cond.needed, cond.measure,
+                          score_of(cond, value, doubt) if seen else float("nan"), cond.needed, cond.measure,
                           cond.aggregate))
     scores = np.array([c.score for c in clues])
     seen = scores[np.isfinite(scores)]
@@ -472,6 +501,7 @@ def frame_cue(reference: Reference, row: dict[str, float], view: str,
         if (not (np.isfinite(value) and in_moment(reference, c, row, judged_here)) or bend_hidden(c, row)
                 or bool(covered(c, row)) or looked_down_on(c, row, view) is not None):
             continue
+        value = doubt_given(value, c, view)
         importance = c.weight * (100 - float(criterion_score(value, c)))
         if importance > best_importance:
             best, best_importance = (correction_for(value, c), c), importance

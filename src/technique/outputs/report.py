@@ -182,7 +182,7 @@ def summary_text(analysis: Analysis) -> str:
                 from technique.wording import format_value, good_band
 
                 lines.append(f"  {SYMBOLS[v.verdict]} {c.name:<34} {format_value(c.measure, v.value):>16}  "
-                             f"{v.verdict} (good {good_band(c.good, c.acceptable)})")
+                             f"{v.verdict} (good {good_band(c.good, c.acceptable)})" + (f" {v.note}" if v.note else ""))
             else:
                 lines.append(f"  · {c.name:<34} {'':>16}  {v.note}")
         if j.corrections:
@@ -297,7 +297,7 @@ def frame_marks(analysis: Analysis, index: int) -> FrameMarks:
     """The annotated video's decisions for frame `index`: key angles and their bands, the correction,
     whether it is the worst moment. The correction is live practice's rule (judge.frame_cue) on the
     frames of the moments found in the whole clip."""
-    from technique.judging.judge import frame_cue, key_criteria
+    from technique.judging.judge import doubt_given, frame_cue, key_criteria
     from technique.wording import format_value
 
     j = analysis.judgement or next((seg.judgement for seg in analysis.segments
@@ -314,7 +314,7 @@ def frame_marks(analysis: Analysis, index: int) -> FrameMarks:
     lines = []
     for c in key_criteria(j.reference, j.view, judged=lambda c: any(c is k for k in judged)):
         value = row[c.measure]
-        band = band_of(value, c) if np.isfinite(value) and here(c) else None
+        band = band_of(doubt_given(value, c, j.view), c) if np.isfinite(value) and here(c) else None
         lines.append(KeyLine(f"{c.name}: {format_value(c.measure, value)}", band))
     cue, _ = frame_cue(j.reference, row, j.view, judged_here=here)
     worst = worst_moment(j)

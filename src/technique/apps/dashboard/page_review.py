@@ -222,7 +222,7 @@ def criteria_rows(report: dict) -> list[dict]:
             "Value": shown,
             "Good": f"{c['good'][0]:g} to {c['good'][1]:g}" + ("" if c["unit"] == "degrees" else f" {c['unit']}"),
             "Verdict": VERDICT_WORDS.get(c["verdict"], c["verdict"]),
-            "Correction": c["correction"] or c["note"] or "",
+            "Correction": " ".join(part for part in (c["correction"], c["note"]) if part),
             # the chart's dark cross; only where there is something to correct ("worst" is the red line's word)
             "Lowest score at": "" if c["worst_time_s"] is None or not c["correction"] else f"{c['worst_time_s']:.2f} s",
         })
