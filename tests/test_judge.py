@@ -578,3 +578,17 @@ def test_a_leg_height_from_three_quarter_is_a_fault_only_past_what_the_view_misr
     else:
         undoubted = float(criterion_score(height, c))
         assert (v.score > undoubted) == (view == "three_quarter") and v.score < 60.0
+
+
+@pytest.mark.parametrize("view, verdict", [("three_quarter", ACCEPTABLE), ("side", FAULT)])
+def test_a_pointed_foot_from_three_quarter_is_a_fault_only_past_what_the_view_misreads(view, verdict):
+    """From three-quarter the foot points partly along the line of sight and its angle in the picture opens
+    or closes with the view (12 deg off in 80 % of the dev renders, 7 in profile): a foot read 10 under its
+    band there is not called flexed; in profile it is."""
+    from technique.judging.judge import judge_criterion
+
+    c = next(c for c in ARABESQUE.criteria if c.measure == "working_foot_point")
+    m = arabesque_measures()
+    m["working_foot_point"] = np.full(90, c.acceptable[0] - 10.0)
+    v = judge_criterion(c, m, np.arange(40, 70), view, "")
+    assert v.verdict == verdict and v.correction == c.correction_low, (v.verdict, v.note)
