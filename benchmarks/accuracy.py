@@ -75,6 +75,7 @@ MEASURE_TRUTH = {
     "supporting_knee": "knee_{s}", "working_knee": "knee_{w}", "working_leg_height": "leg_from_vertical_{w}",
     "working_thigh_height": "thigh_from_vertical_{w}", "torso_tilt": "torso_tilt",
     "plie_knee": ("knee_l", "knee_r"),  # a plié's more bent knee, as the measure
+    "working_foot_point": "ankle_{w}",  # knee-ankle-toe
 }
 
 

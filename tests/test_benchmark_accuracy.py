@@ -114,3 +114,19 @@ def test_faulted_renders_are_tallied_by_the_name_they_get_in_views_that_show_the
     out = acc.faulted_named(rows, "DEV")
     assert out == dict(named=1, other=1, clips=3)
     assert "first_position x1" in capsys.readouterr().out
+
+
+def test_the_doubt_table_pools_clean_dev_renders_by_the_view_seen():
+    """benchmarks/doubt.py: the figures behind measures.MEASURE_DOUBT, from accuracy.py's dumps."""
+    spec = importlib.util.spec_from_file_location("bench_doubt", SCRIPT.parent / "doubt.py")
+    doubt = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(doubt)
+
+    def judged(error, view, kind="movement", split="dev"):
+        return dict(kind=kind, split=split, view_seen=view, verdict_errors={"working_leg_height": error})
+
+    one = {"rows": [judged(2.0, "side"), judged(9.0, "three_quarter"), judged(30.0, "three_quarter", kind="fault"),
+                    judged(40.0, "three_quarter", split="heldout")]}
+    two = {"rows": [judged(5.0, "three_quarter"), dict(kind="negative", split="dev", view_seen="front")]}
+    table = doubt.errors_by_view([one, two])
+    assert table == {("working_leg_height", "side"): [2.0], ("working_leg_height", "three_quarter"): [9.0, 5.0]}

@@ -209,7 +209,8 @@ HIGH_CAMERA_VIEWS = {"working_leg_height": ("front", "side"), "working_thigh_hei
 # a measure -> {view: how far it reads off from that view, in its own units}: a fault is said only past the
 # criterion's band by more than that (judge.doubt_given). Only where a view misreads a measure clearly more
 # than the view that shows it best, for a reason the picture can't undo; the figures are the 80th
-# percentile of the judged value's error on the clean dev renders of every benchmark set.
+# percentile of the judged value's error on the clean dev renders of every benchmark set
+# (benchmarks/doubt.py over their accuracy.py --json reports).
 # - working_leg_height from three-quarter: a raised leg is 45 deg out of the picture's plane, its foot
 #   0.5-0.7 leg lengths nearer the camera than the hip or farther, which perspective enlarges or shrinks by
 #   15-35 % at 2.5-4 leg lengths away (a phone's or a webcam's lens) and a camera a little above the hip
