@@ -76,6 +76,8 @@ MEASURE_TRUTH = {
     "working_thigh_height": "thigh_from_vertical_{w}", "torso_tilt": "torso_tilt",
     "plie_knee": ("knee_l", "knee_r"),  # a plié's more bent knee, as the measure
     "working_foot_point": "ankle_{w}",  # knee-ankle-toe
+    # the working toe below the supporting knee, in that leg's shank lengths (with_toe_truth)
+    "passe_toe_to_knee": "toe_below_knee_{w}",
 }
 
 
@@ -190,13 +192,34 @@ def angle_errors(analysis, labels: dict) -> dict:
     return out
 
 
+def with_toe_truth(labels: dict) -> dict:
+    """The labels with each leg's toe below the other leg's knee per frame, in that leg's shank lengths
+    (passe_toe_to_knee's truth: 3D from the render's joints, height up; 2D from its picture, y down), read
+    from the render's own ground truth file when it is there."""
+    gt, path = labels.get("ground_truth"), labels.get("truth")
+    if not gt or not path or not Path(path).exists():
+        return labels
+    frames = json.loads(Path(path).read_text())["frames"]
+    for space, up in (("3d", 1.0), ("2d", -1.0)):
+        for w, s in (("l", "right"), ("r", "left")):
+            toe = "left_foot_index" if w == "l" else "right_foot_index"
+            values = []
+            for f in frames:
+                j = f[f"joints_{space}"]
+                knee, ankle, tip = (np.array(j[k][:3 if space == "3d" else 2], float)
+                                    for k in (f"{s}_knee", f"{s}_ankle", toe))
+                values.append(float(up * (knee[1] - tip[1]) / np.linalg.norm(knee - ankle)))
+            gt[f"angles_{space}"][f"toe_below_knee_{w}"] = values
+    return labels
+
+
 def judge_one(args: tuple[str, str]) -> dict:
     """Judge one cached clip: the recognised name, segment names, verdicts for its fault, angle errors."""
     pkl, sidecar = args
     import warnings as python_warnings
 
     python_warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices of hidden joints: expected
-    labels = json.loads(Path(sidecar).read_text())
+    labels = with_toe_truth(json.loads(Path(sidecar).read_text()))
     refs = references()
     row = dict(key=labels["key"], movement=labels["movement"], expected=labels.get("expected", []),
                view=labels.get("view"), body=labels.get("body"), split=labels.get("split"), kind=labels.get("kind"),

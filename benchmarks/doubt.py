@@ -41,7 +41,7 @@ def main(paths: list[str]) -> int:
     print(f"{'measure':<24}{'view seen':<16}{'clips':>6}{'mean':>7}{'p80':>7}{'p90':>7}")
     for (measure, view), values in sorted(table.items()):
         v = np.array(values)
-        print(f"{measure:<24}{view:<16}{v.size:>6}{v.mean():>7.1f}{np.percentile(v, 80):>7.1f}{np.percentile(v, 90):>7.1f}")
+        print(f"{measure:<24}{view:<16}{v.size:>6}{v.mean():>7.2f}{np.percentile(v, 80):>7.2f}{np.percentile(v, 90):>7.2f}")
     return 0
 
 

@@ -592,3 +592,18 @@ def test_a_pointed_foot_from_three_quarter_is_a_fault_only_past_what_the_view_mi
     m["working_foot_point"] = np.full(90, c.acceptable[0] - 10.0)
     v = judge_criterion(c, m, np.arange(40, 70), view, "")
     assert v.verdict == verdict and v.correction == c.correction_low, (v.verdict, v.note)
+
+
+@pytest.mark.parametrize("view, verdict", [("side", ACCEPTABLE), ("three_quarter", ACCEPTABLE), ("front", FAULT)])
+def test_a_passe_toe_in_profile_is_a_fault_only_past_what_the_view_misreads(view, verdict):
+    """In profile the turned-out passé's foot lies along the line of sight and MediaPipe's toe can't be told
+    from its heel (0.14 shank lengths off in 80 % of the dev renders, 0.11 from three-quarter, 0.07 from the
+    front): a toe read 0.08 above the acceptable band there is not "any higher and the hip lifts"."""
+    from technique.judging.judge import judge_criterion
+
+    c = next(c for c in REFS["passe"].criteria if c.measure == "passe_toe_to_knee")
+    m = arabesque_measures()
+    m["passe_toe_to_knee"] = np.full(90, c.acceptable[0] - 0.08)
+    v = judge_criterion(c, m, np.arange(40, 70), view, "")
+    assert v.verdict == verdict and v.correction == c.correction_low, (v.verdict, v.note)
+    assert ("reads up to 0.1" in v.note) == (verdict == ACCEPTABLE), v.note

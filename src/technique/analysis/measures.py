@@ -219,7 +219,12 @@ HIGH_CAMERA_VIEWS = {"working_leg_height": ("front", "side"), "working_thigh_hei
 # - working_foot_point from three-quarter: the foot points partly along the line of sight, so the picture's
 #   knee-ankle-toe angle opens or closes with the view, and MediaPipe's toe is its least sure point: 12.3
 #   deg (profile: 6.7, the foot across the picture).
-MEASURE_DOUBT = {"working_leg_height": {"three_quarter": 8.0}, "working_foot_point": {"three_quarter": 12.0}}
+# - passe_toe_to_knee in profile and from three-quarter: the turned-out passé's foot lies across her body,
+#   along the line of sight in profile (half of it from three-quarter), and MediaPipe's toe can't be told
+#   from its heel there, which stands a foot's slope higher: 0.14 shank lengths in profile, 0.11 from
+#   three-quarter (front: 0.07, the foot across the picture).
+MEASURE_DOUBT = {"working_leg_height": {"three_quarter": 8.0}, "working_foot_point": {"three_quarter": 12.0},
+                 "passe_toe_to_knee": {"side": 0.14, "three_quarter": 0.11}}
 
 
 def working_side(pixels: np.ndarray, world: np.ndarray) -> str:
