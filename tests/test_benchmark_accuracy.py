@@ -130,3 +130,21 @@ def test_the_doubt_table_pools_clean_dev_renders_by_the_view_seen():
     two = {"rows": [judged(5.0, "three_quarter"), dict(kind="negative", split="dev", view_seen="front")]}
     table = doubt.errors_by_view([one, two])
     assert table == {("working_leg_height", "side"): [2.0], ("working_leg_height", "three_quarter"): [9.0, 5.0]}
+
+
+def test_the_passe_toe_truth_is_the_toe_below_the_other_knee_in_its_shank_lengths(acc, tmp_path):
+    """accuracy.with_toe_truth: passe_toe_to_knee's truth from the render's joints, positive below the knee,
+    in 3D (height up) and in the picture (y down) alike."""
+    import json
+
+    joints_3d = {"right_knee": [0.1, 0.5, 0.0], "right_ankle": [0.1, 0.1, 0.0], "left_foot_index": [0.0, 0.45, 0.1],
+                 "left_knee": [-0.1, 0.5, 0.0], "left_ankle": [-0.1, 0.1, 0.0], "right_foot_index": [0.1, 0.7, 0.0]}
+    joints_2d = {k: [100 * v[0] + 300, 400 - 100 * v[1], 3.0] for k, v in joints_3d.items()}
+    truth = tmp_path / "clip.json"
+    truth.write_text(json.dumps({"frames": [{"joints_3d": joints_3d, "joints_2d": joints_2d}]}))
+    labels = acc.with_toe_truth({"truth": str(truth), "ground_truth": {"angles_3d": {}, "angles_2d": {}}})
+    for space in ("3d", "2d"):
+        got = labels["ground_truth"][f"angles_{space}"]
+        assert got["toe_below_knee_l"] == [pytest.approx(0.125)]  # 0.05 below a 0.4 shank
+        assert got["toe_below_knee_r"] == [pytest.approx(-0.5)]   # 0.2 above
+    assert acc.with_toe_truth({"ground_truth": {}}) == {"ground_truth": {}}  # no render file: as it was

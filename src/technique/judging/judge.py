@@ -60,8 +60,8 @@ def band_of(value: float, c: Criterion) -> str:
 
 
 def doubt_of(c: Criterion | Condition, view: str) -> float:
-    """How far `c`'s measure reads off from this view (measures.MEASURE_DOUBT; 0 if not known to): of its
-    level, not of how much it varies (a "range")."""
+    """How far `c`'s measure reads off from this view (measures.MEASURE_DOUBT; 0 where none is recorded):
+    a doubt about its level, so none for how much it varies (a "range")."""
     return 0.0 if c.aggregate == "range" else MEASURE_DOUBT.get(c.measure, {}).get(view, 0.0)
 
 
