@@ -401,3 +401,17 @@ def test_a_leg_height_read_from_three_quarter_is_not_a_fault_within_what_the_vie
     assert 62 <= height.value < 70 and height.verdict == "acceptable", (height.value, height.verdict)
     assert "reads up to 8° off" in height.note and height.correction
     assert not [w for w in analysis.warnings if "doesn't look like" in w], analysis.warnings
+
+
+@pytest.mark.parametrize("clip, warned", [
+    (BACK, True),           # from behind her (180 deg round)
+    (BACK_SECONDE, True),   # from behind her right shoulder (135 deg round)
+    (sample("first_to_arabesque__front"), False),
+    (PIROUETTE_70, False),  # her back turns to the camera within each turn: not filmed from behind
+])
+def test_a_dancer_filmed_from_behind_is_told_what_that_costs(analyses, clip, warned):
+    """From behind MediaPipe reads her feet and far leg less surely (renders from behind her at
+    three-quarter: 49 % named where the front named 98 %): the report says so and asks for the front or
+    the side, but not for a turn that shows her back for a moment."""
+    said = [w for w in analyses(clip).warnings if w.startswith("Her back is turned to the camera")]
+    assert bool(said) == warned, analyses(clip).warnings

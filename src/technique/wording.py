@@ -135,6 +135,9 @@ WORDS = {
     "upside_down": "The video was upside down; analysed upright.",
     "not_upright": "The dancer is not upright in the picture (lying down, upside down or a tilted camera?): "
                    "the scores assume an upright dancer and may be wrong.",
+    "back_to_camera": "Her back is turned to the camera: from behind, MediaPipe places her feet and the leg "
+                      "farther from the camera less surely, so fewer movements are named and her turnout, heels "
+                      "and passé are read less well. Film her from the front or the side to be judged fully.",
     "camera_high": "The camera seems to look down on her (about {degrees:.0f}° from her pose): a raised leg's "
                    "height is judged only where the leg moves across the picture (à la seconde from the front, "
                    "devant and derrière from the side), and the foot at the knee only from the side. Film with "

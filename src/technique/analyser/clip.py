@@ -15,7 +15,7 @@ import numpy as np
 
 from technique import landmarks as L
 from technique.judging.judge import Candidate, Judgement, candidates, fit_of, judge
-from technique.analysis.direction import camera_pitch, looks_down, view_of
+from technique.analysis.direction import back_turned, camera_pitch, faces_one_way, looks_down, view_of
 from technique.analysis.measures import dancer_measures, steady_legs, working_side
 from technique.analysis.motion import MOTION, MotionConfig
 from technique.capture.framing import head_directions, mostly_upright
@@ -173,6 +173,9 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     # what it hides is not judged (judge.looked_down_on)
     if looks_down(pitch, view):
         warnings.append(say("camera_high", degrees=pitch))
+    # filmed from behind (the back of the studio), not a turn that shows her back for a moment
+    if back_turned(measures["facing_away"]) and faces_one_way(measures["facing_x"]):
+        warnings.append(say("back_to_camera"))
     active = track.detected
     ranked = candidates(references, measures, active, view)
     recognition = [(c.name, c.confidence) for c in ranked]

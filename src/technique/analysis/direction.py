@@ -307,6 +307,12 @@ def faces_one_way(facing: np.ndarray) -> bool:
     return bool(np.nanpercentile(facing, 95) - np.nanpercentile(facing, 5) <= 1.0)
 
 
+def back_turned(away: np.ndarray) -> bool:
+    """Whether her back is turned to the camera over most of a clip (facing_away, per frame)."""
+    away = np.asarray(away, dtype=float)
+    return bool(np.isfinite(away).any() and np.nanmean(away) > 0.5)
+
+
 def steady_away(away: np.ndarray, facing: np.ndarray) -> np.ndarray:
     """facing_away over a clip in which she keeps facing one way: its most frequent reading on every frame.
     From behind her at three-quarter MediaPipe's nose comes forward of her ears on a raised leg's frames

@@ -112,8 +112,10 @@ def score_line(j: Judgement, view: str) -> str:
 
 def turned_away(analysis: Analysis) -> bool:
     """Whether she has her back to the camera over most of the clip (measures.facing_away)."""
+    from technique.analysis.direction import back_turned
+
     away = analysis.measures.get("facing_away")
-    return away is not None and bool(np.nanmean(away) > 0.5)
+    return away is not None and back_turned(away)
 
 
 def view_words(analysis: Analysis) -> str:
