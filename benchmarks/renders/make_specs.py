@@ -24,6 +24,8 @@ toward her left.
 views_back.json holds them seen from behind her, three-quarter: 135 deg round from her front, to either
 side (the working leg's side first). Only the back view (180) was rendered from behind before; a
 teacher at the back of the studio sees a class this way.
+views_far.json: the same just behind her profile (110 deg round) and nearly behind her (160 deg), either
+side; a check that views no set was tuned on say nothing confidently wrong.
 
 camera.json holds the same movement clips seen from the named views front, side_right and
 three_quarter by a camera placed high and far, as a phone on a high shelf at the back of the studio:
@@ -78,6 +80,9 @@ AZIMUTHS_L = ["az+30", "az-30", "az+70", "az-70"]
 # views_back.json: three-quarter from behind her
 AZIMUTHS_BACK_R = ["az-135", "az+135"]
 AZIMUTHS_BACK_L = ["az+135", "az-135"]
+# views_far.json: just behind her profile (110 deg round) and nearly behind her (160 deg), either side
+AZIMUTHS_FAR_R = ["az-110", "az+110", "az-160", "az+160"]
+AZIMUTHS_FAR_L = ["az+110", "az-110", "az+160", "az-160"]
 # camera.json: one placement, high and far (see the docstring), in three named views, the profile first
 CAMERA = {"elevation_deg": 25, "zoom": 0.7}
 # camera_low.json: the mirror placement, low and looking up; -12, not -15, keeps it above the floor (docstring)
@@ -388,6 +393,7 @@ def movement_poses() -> dict:
 if __name__ == "__main__":
     for name, spec in (("vocabulary.json", build()), ("views.json", build_views()),
                        ("views_back.json", build_views(AZIMUTHS_BACK_R, AZIMUTHS_BACK_L)),
+                       ("views_far.json", build_views(AZIMUTHS_FAR_R, AZIMUTHS_FAR_L)),
                        ("camera.json", build_camera()), ("camera_default.json", build_camera(None)),
                        ("camera_low.json", build_camera(CAMERA_LOW)), ("camera_wide.json", build_camera(CAMERA_WIDE)),
                        ("fps30.json", build_twins({"fps": 30})),

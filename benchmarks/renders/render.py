@@ -4,6 +4,7 @@
     "$py" benchmarks/renders/render.py --out /work/data/renders [--tiers 1-3] [--dry-run]
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/views.json --out /work/data/renders_views
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/views_back.json --out /work/data/renders_back
+    "$py" benchmarks/renders/render.py --spec benchmarks/renders/views_far.json --out /work/data/renders_far
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera.json --out /work/data/renders_cam
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera_default.json --out /work/data/renders_cam0
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera_low.json --out /work/data/renders_camlow
@@ -72,7 +73,7 @@ CAMERA_TIERS = [((body,), which, slice(i, i + 1)) for which in ("movement_r", "m
 # fps30.json and portrait.json: the adult_male body, one view at a time (their twins are vocabulary.json's)
 FPS_TIERS = [(("adult_male",), "movement_r", slice(i, i + 1)) for i in range(3)]
 # a spec's file stem -> its render order (default TIERS)
-TIERS_OF_SPEC = {"views": VIEW_TIERS, "views_back": VIEW_TIERS, "camera": CAMERA_TIERS, "camera_default": CAMERA_TIERS,
+TIERS_OF_SPEC = {"views": VIEW_TIERS, "views_back": VIEW_TIERS, "views_far": VIEW_TIERS, "camera": CAMERA_TIERS, "camera_default": CAMERA_TIERS,
                  "camera_low": CAMERA_TIERS, "camera_wide": CAMERA_TIERS, "fps30": FPS_TIERS,
                  "portrait": FPS_TIERS}
 
