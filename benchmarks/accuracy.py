@@ -491,6 +491,8 @@ def wrong_names(rows: list[dict]) -> list[dict]:
 
 def angle_table(rows: list[dict], title: str) -> dict:
     """Mean of the per-clip mean absolute errors, per measure x view, against 3D and 2D truth."""
+    from technique.wording import UNITS
+
     cells, bias = defaultdict(list), defaultdict(list)
     for r in rows:
         for measure, spaces in (r.get("errors") or {}).items():
@@ -511,8 +513,9 @@ def angle_table(rows: list[dict], title: str) -> dict:
             keys = [(space, measure, v) for v in views]
             if not any(cells.get(k) for k in keys):
                 continue
-            texts = [f"{np.mean(cells[k]):5.1f}/{np.nanmean(bias[k]):+5.1f} ({len(cells[k])})" if cells.get(k) else "-"
-                     for k in keys]
+            digits = 2 if UNITS.get(measure) else 1  # the passé's toe is in shank lengths, not degrees
+            texts = [f"{np.mean(cells[k]):5.{digits}f}/{np.nanmean(bias[k]):+5.{digits}f} ({len(cells[k])})"
+                     if cells.get(k) else "-" for k in keys]
             print(f"{measure:<24}" + "".join(f"{t:>18}" for t in texts))
             out.update({f"{space}|{measure}|{k[2]}": dict(mae=float(np.mean(cells[k])), bias=float(np.nanmean(bias[k])),
                                                           clips=len(cells[k])) for k in keys if cells.get(k)})
@@ -562,8 +565,13 @@ def error_table(errors: dict[str, list[float]], heading: str) -> dict:
     """Print and return each measure's mean and median error over the clips."""
     print(f"\n== {heading} ==")
     out = {}
+    from technique.wording import UNITS
+
     for measure, values in sorted(errors.items()):
-        print(f"  {measure:<24} {np.mean(values):5.1f} deg  (median {np.median(values):4.1f}, {len(values)} clips)")
+        unit = UNITS.get(measure)  # degrees unless the measure has a unit of its own (the passé's toe)
+        size = (lambda x: f"{x:5.2f}") if unit else (lambda x: f"{x:5.1f}")
+        print(f"  {measure:<24} {size(np.mean(values))} {unit or 'deg'}  (median {size(np.median(values)).strip()}, "
+              f"{len(values)} clips)")
         out[measure] = dict(mae=float(np.mean(values)), median=float(np.median(values)), clips=len(values))
     return out
 
