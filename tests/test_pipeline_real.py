@@ -237,10 +237,10 @@ LOW_RELEVE = Path(__file__).parent / "data" / "releve_low__front.mp4"
 # adult_male from the front: a tendu à la seconde on a knee bent 28 deg, and a développé à la seconde unfolded
 # to 50 deg (10 fps, crf 30)
 BENT_TENDU = Path(__file__).parent / "data" / "tendu_a_la_seconde_bent_knee__front.mp4"
+LOW_DEVELOPPE = Path(__file__).parent / "data" / "developpe_a_la_seconde_low__front.mp4"
 # adult's grand battement derrière to 75 deg from three-quarter, the camera 12 deg below her hips
 # (benchmarks/renders/camera_low.json; 10 fps, crf 28)
 LOW_CAMERA_BATTEMENT = Path(__file__).parent / "data" / "low_camera__grand_battement_derriere_r__three_quarter.mp4"
-LOW_DEVELOPPE = Path(__file__).parent / "data" / "developpe_a_la_seconde_low__front.mp4"
 
 
 def test_a_fast_triple_fouette_seen_from_her_left_counts_three_turns(analyses):
@@ -387,7 +387,6 @@ def test_a_leg_height_a_high_camera_can_t_show_is_not_faulted(analyses):
     assert found["supporting_knee"].verdict == "good"
     # nor is the movement she named doubted for the height the camera hides
     assert not [w for w in analysis.warnings if "doesn't look like" in w], analysis.warnings
-
 
 
 def test_a_leg_height_read_from_three_quarter_is_not_a_fault_within_what_the_view_misreads(analyses):
