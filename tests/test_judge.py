@@ -561,7 +561,7 @@ def test_a_passe_whose_heel_is_off_the_floor_is_no_flat_passe(heel_rise, fits):
 def test_a_leg_height_from_three_quarter_is_a_fault_only_past_what_the_view_misreads(view, height, verdict):
     """From three-quarter a raised leg leaves the picture's plane and perspective makes its foot look nearer
     or farther: grand battements derrière at 75 read 60-68 from behind her shoulder and from a low or
-    wide-lens camera ("lift the leg"). Past its band by no more than that doubt a height is at worst
+    wide-lens camera, a fault ("throw the leg up"). Past its band by no more than that doubt a height is at worst
     acceptable, its correction still given; further past, a fault, scored as if the doubt were right."""
     from technique.judging.judge import judge_criterion
 
