@@ -321,7 +321,7 @@ def steady_away(away: np.ndarray, facing: np.ndarray) -> np.ndarray:
     away = np.asarray(away, dtype=bool)
     if np.ndim(away) == 0 or not faces_one_way(facing):
         return away
-    return np.full(away.shape, bool(away.mean() > 0.5))
+    return np.full(away.shape, back_turned(away))
 
 
 def leg_height(hip: np.ndarray, knee: np.ndarray, ankle: np.ndarray, rest: float,

@@ -65,17 +65,21 @@ def doubt_of(c: Criterion | Condition, view: str) -> float:
     return 0.0 if c.aggregate == "range" else MEASURE_DOUBT.get(c.measure, {}).get(view, 0.0)
 
 
+def toward(value: float, low: float | None, high: float | None, doubt: float) -> float:
+    """`value` moved towards [low, high] (None: open that side) by up to `doubt`, no further than its edge."""
+    if low is not None and value < low:
+        return min(value + doubt, low)
+    if high is not None and value > high:
+        return max(value - doubt, high)
+    return value
+
+
 def doubt_given(value: float, c: Criterion, view: str) -> float:
     """`value` given the benefit of the doubt its measure has from this view (doubt_of): moved towards
     the acceptable band by up to that doubt, no further than its edge. So a fault is said only past the
     band by more than the view misreads it by; nearer, it is at worst acceptable (and its correction
     still given); a value inside the band is left as it is."""
-    doubt = doubt_of(c, view)
-    if value < c.acceptable[0]:
-        return min(value + doubt, c.acceptable[0])
-    if value > c.acceptable[1]:
-        return max(value - doubt, c.acceptable[1])
-    return value
+    return toward(value, c.acceptable[0], c.acceptable[1], doubt_of(c, view))
 
 
 def aggregate(values: np.ndarray, how: str) -> float:
@@ -423,10 +427,7 @@ def score_of(cond: Condition, value: float, doubt: float = 0.0) -> float:
         return 0.0
     if not np.isfinite(value):
         return float("nan")
-    if cond.low is not None and value < cond.low:
-        value = min(value + doubt, cond.low)
-    if cond.high is not None and value > cond.high:
-        value = max(value - doubt, cond.high)
+    value = toward(value, cond.low, cond.high, doubt)
     score = 1.0
     if cond.low is not None and value < cond.low:
         score = min(score, max(0.0, 1 - (cond.low - value) / cond.margin))
