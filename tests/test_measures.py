@@ -611,6 +611,34 @@ def test_standing_on_both_feet_at_different_depths_is_no_jump():
     assert np.nanmax(jumped) == pytest.approx(0.2, abs=0.02)
 
 
+@pytest.mark.parametrize("azimuth, height, yaw, expected", [
+    (0, 0, 70, True),      # standing on both feet, seen 70 deg off her front
+    (0, 0, 30, True),
+    (90, 60, 0, False),    # a leg raised to the side
+    (0, 60, 10, False),    # a leg raised towards the camera: it hangs in the picture, foreshortened
+    (180, 30, 90, False),  # a leg behind her
+])
+def test_standing_still_is_both_legs_straight_and_down(azimuth, height, yaw, expected):
+    from technique.analysis.direction import standing_still
+
+    standing, world = dancer(0, 0, yaw)
+    pose, _ = dancer(azimuth, height, yaw)
+    # over a clip, so that the working leg's standing length is known
+    assert bool(standing_still(np.stack([standing] * 3 + [pose]), "right")[-1]) is expected
+
+
+def test_a_dancer_facing_one_way_takes_her_yaw_from_the_frames_she_stands():
+    """A raised leg moves MediaPipe's hip line: a développé devant filmed 70 deg off her front read 50-58
+    over the whole clip, 62-68 while she stood. Her yaw is the standing frames', so the view is a profile."""
+    from technique.analysis.measures import dancer_measures
+
+    frames = [dancer(0, 0, 70)] * 6 + [dancer(0, 80, 52)] * 10  # the leg devant reads 18 deg squarer
+    measures = dancer_measures(np.stack([f[0] for f in frames]), np.stack([f[1] for f in frames]), "right",
+                               frame_s=0.1)  # 0.6 s standing
+    assert measures["body_yaw"] == pytest.approx(np.full(16, 70.0), abs=3)
+    assert view_of(measures["body_yaw"]) == "side"
+
+
 @pytest.mark.parametrize("azimuth, yaw, expected", [
     (180, 90, 90),   # an arabesque seen from the side: across the picture
     (180, 60, 60),   # seen 60 deg off her front, the leg behind her points 60 deg from the line of sight

@@ -14,7 +14,7 @@ import numpy as np
 
 from technique import landmarks as L
 from technique.series import FRAME_S, frames_within, rolling_percentile, true_runs
-from technique.analysis.geometry import OTHER, SIDE_POINTS, distance, from_vertical_down, midpoint
+from technique.analysis.geometry import OTHER, SIDE_POINTS, distance, from_vertical_down, joint_angle, midpoint
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,11 @@ class DirectionConfig:
     # seconds each side of a frame over which a turning dancer's yaw is steadied (steady_yaw; 5 frames of
     # the 10-frame renders, as tuned)
     yaw_steady_s: float = 0.5
+    # seconds of standing on both straight legs (standing_still) from which a dancer facing one way takes her
+    # yaw from those frames alone: a raised leg or a bent knee moves MediaPipe's hip line (a développé devant
+    # filmed 70 deg off her front read 50-58 over the whole clip, 62-68 standing; dev renders 30 and 70 deg
+    # off: 11 of 104 clips at 70 read as three-quarter over the whole clip, 1 standing)
+    yaw_standing_s: float = 0.5
     # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
     yaw_uncertainty: float = 15.0
     # metres MediaPipe's nose must lie behind her ears for her back to be turned to the camera (facing_away):
@@ -282,21 +287,43 @@ def body_yaw(pixels: np.ndarray, world: np.ndarray, away: np.ndarray | None = No
     return np.where(np.isfinite(deep), deep, flat)
 
 
-def steady_yaw(yaw: np.ndarray, facing: np.ndarray, frame_s: float = FRAME_S) -> np.ndarray:
-    """A clip's body yaw without frame-to-frame noise: the clip's median when the dancer doesn't turn
-    (the facing never swings from one side to the other), else a running median over
-    DIRECTION.yaw_steady_s each side, frames `frame_s` seconds apart.
+def steady_yaw(yaw: np.ndarray, facing: np.ndarray, frame_s: float = FRAME_S,
+               standing: np.ndarray | None = None) -> np.ndarray:
+    """A clip's body yaw without frame-to-frame noise: when the dancer doesn't turn (the facing never
+    swings from one side to the other), the median of the frames she stands on both straight legs
+    (`standing`, standing_still) if they last DIRECTION.yaw_standing_s, else the clip's median; when she
+    turns, a running median over DIRECTION.yaw_steady_s each side, frames `frame_s` seconds apart.
 
-    The yaw is read from the shoulders' apparent width, which raised arms and a leaning torso also
-    change; a dancer who stays facing one way keeps one yaw.
+    The yaw is read from her shoulder and hip lines, which raised arms, a leaning torso and a raised leg
+    also move; a dancer who stays facing one way keeps one yaw, best read while she stands.
     """
     if np.ndim(yaw) == 0 or not np.isfinite(yaw).any():
         return yaw
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         if faces_one_way(facing):
-            return np.full_like(yaw, np.nanmedian(yaw))
+            still = yaw[standing] if standing is not None else yaw[:0]
+            enough = np.isfinite(still).sum() >= max(frames_within(DIRECTION.yaw_standing_s, frame_s), 2)
+            return np.full_like(yaw, np.nanmedian(still if enough else yaw))
         return rolling_percentile(yaw, frames_within(DIRECTION.yaw_steady_s, frame_s), 50)
+
+
+def standing_still(pixels: np.ndarray, working: str) -> np.ndarray:
+    """Per frame of a clip: whether she stands on both legs straight and hanging in the picture (each
+    hip->ankle within 10 deg of vertical, knee over 165, the working leg as long as it stands: a leg raised
+    towards the camera is foreshortened, and may hang in the picture)."""
+    out = np.ones(pixels.shape[:-2], dtype=bool)
+    lengths = {}
+    for side in (working, OTHER[working]):
+        i = SIDE_POINTS[side]
+        hip, knee, ankle = pixels[..., i["hip"], :], pixels[..., i["knee"], :], pixels[..., i["ankle"], :]
+        with np.errstate(invalid="ignore"):
+            out &= (from_vertical_down(hip, ankle) < 10.0) & (joint_angle(hip, knee, ankle) > 165.0)
+        lengths[side] = distance(hip, ankle)
+    if np.ndim(out) == 0 or not np.isfinite(lengths[working]).any():
+        return out
+    with np.errstate(invalid="ignore"):
+        return out & (lengths[working] >= 0.9 * np.nanpercentile(lengths[working], 95))
 
 
 def faces_one_way(facing: np.ndarray) -> bool:

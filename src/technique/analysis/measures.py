@@ -110,7 +110,8 @@ import numpy as np
 from technique import landmarks as L
 from technique.series import FRAME_S, frames_within, rolling_percentile
 from technique.analysis.direction import (DIRECTION, ankle_nearer, body_yaw, camera_pitch, facing_away, facing_x, facing_yaw, in_three_quarter, leg_direction, level_camera, nearer_side,
-                                        leg_height, square_or_side_on, steady_away, steady_yaw, thigh_height)
+                                        leg_height, square_or_side_on, standing_still, steady_away, steady_yaw,
+                                        thigh_height)
 from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, angle_from_down_3d, body_height, distance, distance_to_segment, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
 from technique.wording import UNITS
 
@@ -627,7 +628,8 @@ def steady_legs(pixels: np.ndarray, world: np.ndarray, working: str,
     picture) unless the other leg is raised out from under her.
     """
     rise = side_measures(pixels, world, working).ankle_rise
-    profile = steady_yaw(body_yaw(pixels, world), facing_x(pixels, working), frame_s) > DIRECTION.view_side_above
+    profile = (steady_yaw(body_yaw(pixels, world), facing_x(pixels, working), frame_s, standing_still(pixels, working))
+               > DIRECTION.view_side_above)
     out = side_measures(pixels, world, OTHER[working]).leg_height
     raised = profile | (np.nan_to_num(out, nan=0.0) >= MEASURING.raised_leg)
     flip = (np.nan_to_num(rise, nan=0.0) < -MEASURING.leg_swap_rise) & raised
@@ -665,7 +667,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     pelvis = midpoint(p, L.LEFT_HIP, L.RIGHT_HIP)
     facing = facing_x(p, working)
     turned = facing_away(world, p)  # per frame; steadied below, once the facing is known
-    yaw = steady_yaw(body_yaw(p, world, turned), facing, frame_s)
+    yaw = steady_yaw(body_yaw(p, world, turned), facing, frame_s, standing_still(p, working))
     # without the face, a turned-out foot seen from the front points sideways: no facing from it there
     facing = np.where(~np.isfinite(p[..., L.NOSE, 0]) & (yaw < DIRECTION.view_front_below), 0.0, facing)
     near = nearer_side(world)
