@@ -168,15 +168,16 @@ def test_leg_direction_in_world_coordinates():
 # ----------------------------------------------------------------- where the leg goes, from the body itself
 
 def dancer(leg_azimuth: float, leg_height: float, yaw: float,
-           camera_m: float | None = None, pitch: float = 0.0, plie: dict | None = None, passe: bool = False
-           ) -> tuple[np.ndarray, np.ndarray]:
+           camera_m: float | None = None, pitch: float = 0.0, plie: dict | None = None, passe: bool = False,
+           knee: float = 180.0) -> tuple[np.ndarray, np.ndarray]:
     """A dancer on her left leg, the right leg raised straight to `leg_height` (from straight down) in
     the direction `leg_azimuth` (0 devant, 90 à la seconde, 180 derrière), seen by a camera she is
     turned `yaw` degrees from (0: facing it, 90: her left side to the camera, facing the picture's left;
     -90: her right side to it), from far away, or `camera_m` metres from her hips (perspective: what is
     nearer looks larger), looking down on her by `pitch` degrees. `plie` ({"left": 110, "right": 110},
     with leg_height 0) bends both knees to those angles, both feet on the floor (bend_legs); `passe`
-    draws the right foot up to the left knee, the thigh turned out.
+    draws the right foot up to the left knee, the thigh turned out. `knee` under 180 bends the raised leg
+    there, the thigh at `leg_height` and the shank dropping towards the floor (an attitude).
 
     Returns (pixels, world) in MediaPipe's conventions: pixels y down; world metres, x right, y down,
     z away from the camera. Her own frame: x her left, y up, z forward.
@@ -196,6 +197,14 @@ def dancer(leg_azimuth: float, leg_height: float, yaw: float,
     hip = body["right_hip"]
     put("right_knee", *(hip + 0.43 * direction)), put("right_ankle", *(hip + 0.85 * direction))
     put("right_heel", *(hip + 0.82 * direction)), put("right_foot_index", *(hip + 1.0 * direction))
+    if knee < 180:
+        down = np.array([0.0, -1.0, 0.0])
+        across = down - (down @ direction) * direction
+        across = across / np.linalg.norm(across)
+        b = np.radians(180 - knee)
+        shank = np.cos(b) * direction + np.sin(b) * across
+        put("right_ankle", *(body["right_knee"] + 0.42 * shank))
+        put("right_heel", *(body["right_ankle"] - 0.03 * shank)), put("right_foot_index", *(body["right_ankle"] + 0.15 * shank))
     if plie:
         bend_legs(body, plie)
     if passe:
@@ -611,6 +620,20 @@ def test_standing_on_both_feet_at_different_depths_is_no_jump():
     assert np.nanmax(jumped) == pytest.approx(0.2, abs=0.02)
 
 
+@pytest.mark.parametrize("azimuth, yaw, expected", [
+    (180, 90, 180), (180, 70, 180), (180, -70, 180),  # attitude derrière, in profile and 70 deg off her front
+    (0, 90, 0), (0, 70, 0), (0, -70, 0),              # attitude devant
+])
+def test_a_bent_leg_is_placed_by_its_own_reach(azimuth, yaw, expected):
+    """An attitude's hip->ankle is shorter than the leg because the knee bends, not because it points along
+    the line of sight: read as a straight leg, the attitude derrière seen 70 deg off her front came out
+    118-132 deg (à la seconde) in profile and 180 as three-quarter, and was said to be unknown."""
+    standing = dancer(0, 0, yaw)
+    pose = dancer(azimuth, 80, yaw, knee=95)
+    measures = held_clip(*pose, hanging=standing)
+    assert_direction(measures["working_leg_direction"][-1], expected, within=30)
+
+
 @pytest.mark.parametrize("azimuth, height, yaw, expected", [
     (0, 0, 70, True),      # standing on both feet, seen 70 deg off her front
     (0, 0, 30, True),
@@ -628,8 +651,8 @@ def test_standing_still_is_both_legs_straight_and_down(azimuth, height, yaw, exp
 
 
 def test_a_dancer_facing_one_way_takes_her_yaw_from_the_frames_she_stands():
-    """A raised leg moves MediaPipe's hip line: a développé devant filmed 70 deg off her front read 50-58
-    over the whole clip, 62-68 while she stood. Her yaw is the standing frames', so the view is a profile."""
+    """A raised leg moves MediaPipe's hip line: a développé devant filmed 70 deg off her front read 50-56
+    over the whole clip, 61-68 while she stood. Her yaw is the standing frames', so the view is a profile."""
     from technique.analysis.measures import dancer_measures
 
     frames = [dancer(0, 0, 70)] * 6 + [dancer(0, 80, 52)] * 10  # the leg devant reads 18 deg squarer

@@ -83,7 +83,7 @@ class DirectionConfig:
     yaw_steady_s: float = 0.5
     # seconds of standing on both straight legs (standing_still) from which a dancer facing one way takes her
     # yaw from those frames alone: a raised leg or a bent knee moves MediaPipe's hip line (a développé devant
-    # filmed 70 deg off her front read 50-58 over the whole clip, 62-68 standing; dev renders 30 and 70 deg
+    # filmed 70 deg off her front read 50-56 over the whole clip, 61-68 standing; dev renders 30 and 70 deg
     # off: 11 of 104 clips at 70 read as three-quarter over the whole clip, 1 standing)
     yaw_standing_s: float = 0.5
     # degrees: how far body_yaw may be off (renders at 45 deg read 26-36)
@@ -449,8 +449,8 @@ def _apart(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
                    yaw: np.ndarray, foot_nearer: np.ndarray | float = 0.0,
-                   check_3d: np.ndarray | bool = True, away: np.ndarray | bool = False
-                   ) -> tuple[np.ndarray, np.ndarray]:
+                   check_3d: np.ndarray | bool = True, away: np.ndarray | bool = False,
+                   reach: np.ndarray | float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """(forward, outward) of the working hip->ankle in standing leg lengths; NaN where the view can't tell.
 
     The picture gives the leg's horizontal and vertical offsets; its length says how much of it points
@@ -469,7 +469,7 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     p = pixels
     d = (p[..., i["ankle"], :] - p[..., i["hip"], :]) / rest
     x = d[..., 0]
-    depth = np.sqrt(np.clip(1.0 - x ** 2 - d[..., 1] ** 2, 0.0, None))
+    depth = np.sqrt(np.clip(np.asarray(reach) ** 2 - x ** 2 - d[..., 1] ** 2, 0.0, None))
     # in a side view the hips overlap in the picture: take it as a true profile (forward = horizontal)
     theta = np.radians(np.where(yaw > DIRECTION.view_side_above, 90.0, np.nan_to_num(yaw, nan=0.0)))
     s = np.where(np.nan_to_num(facing) < 0, -1.0, 1.0)
@@ -566,7 +566,7 @@ def _category(direction: np.ndarray) -> np.ndarray:
 
 def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float, facing: np.ndarray,
                   yaw: np.ndarray, height: np.ndarray, foot_nearer: np.ndarray | float = 0.0,
-                  away: np.ndarray | bool = False, frame_s: float = FRAME_S
+                  away: np.ndarray | bool = False, frame_s: float = FRAME_S, reach: np.ndarray | float = 1.0
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(forward, outward, direction) of the working leg, said only where the view is sure.
 
@@ -588,7 +588,7 @@ def leg_direction(pixels: np.ndarray, world: np.ndarray, side: str, rest: float,
                          np.clip(yaw + offset, 0.0, DIRECTION.view_side_above))
         # (a profile tried as three-quarter is the picture's own reading: no 3D check, see leg_components)
         forward, outward = leg_components(pixels, world, side, rest, facing, tried, foot_nearer,
-                                          check_3d=~profile_as_three_quarter, away=away)
+                                          check_3d=~profile_as_three_quarter, away=away, reach=reach)
         runs.append((forward, outward, leg_direction_2d(forward, outward, height)))
     # a variant that can't tell (NaN) doesn't contradict; one that says otherwise does
     categories = [_category(d) for _, _, d in runs]

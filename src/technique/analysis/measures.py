@@ -36,15 +36,17 @@ Angle conventions (documented once, here):
 - facing_x: which way the dancer faces in the picture, from the body itself: the nose ahead of the
   ears and the supporting foot's toes ahead of its heel. +1 = towards the picture's right, -1 = left,
   0 = towards the camera (or away). body_yaw: how far she is turned from the camera, 0 = front (or
-  back) view, 90 = profile: the apparent shoulder width against the torso length (2D), averaged with
-  MediaPipe's world shoulder and hip lines, and steadied over a clip in which she doesn't turn.
+  back) view, 90 = profile: MediaPipe's world shoulder and hip lines (the apparent shoulder width
+  against the torso length only where those are unknown), steadied over a clip in which she doesn't
+  turn: there read from the frames she stands on both straight legs (a raised leg moves the hip line).
   facing_away: 1 where her back is turned to the camera (MediaPipe's nose behind her ears), else 0;
   with it a leg nearer the camera is behind her, not in front (direction.leg_components).
 - working_leg_forward / working_leg_side: the hip->ankle vector in the dancer's own frame, in standing
   leg lengths: forward (+) or back (-), and out to the working side. The picture gives the leg's
   horizontal and vertical offsets, its length how much of it points along the line of sight (but not
-  whether towards the camera or away); body_yaw and facing_x turn the two possible legs into her
-  frame. A leg can't point across the body, so usually one of them is impossible. When both are
+  whether towards the camera or away; a bent knee's leg is shorter by its bend, bent_reach); body_yaw
+  and facing_x turn the two possible legs into her frame. A leg can't point across the body, so
+  usually one of them is impossible. When both are
   possible a foot on the floor is placed by perspective against the supporting heel (in front of her
   stands lower in the picture); in a three-quarter view MediaPipe's 3D leg, in its own 3D body frame,
   picks the one it lies clearly nearer to (for the far leg, whose devant and à la seconde read much
@@ -135,6 +137,8 @@ class MeasureConfig:
     # degrees: a 3D knee bent past this is a bend (a passé's, 45 deg, reads 55-85), not depth noise on a
     # straight leg (140-150); the passé's own "knee bent" clue ends at 115
     end_on_bent: float = 115.0
+    # degrees: a working knee bent past this shortens the leg's reach (bent_reach) when where it goes is read
+    reach_bent: float = 150.0
     # a folded working leg (folded_knee): the thigh raised at least this far from hanging (degrees; a
     # tendu's thigh stays under 25, a passé's 45-80, a grand plié's 40-60) ...
     folded_thigh: float = 30.0
@@ -505,6 +509,18 @@ def working_knee(hip: np.ndarray, knee: np.ndarray, seen: np.ndarray, knee_3d: n
     return np.where(end_on, knee_3d, seen)
 
 
+def bent_reach(knee: np.ndarray, shank_to_thigh: float) -> np.ndarray:
+    """How far the hip lies from the ankle for a knee bent to `knee` degrees, in standing leg lengths (1 for
+    a straight knee, or an unknown one): a bent leg is shorter, and the part of its length the picture
+    doesn't show is not all pointing along the line of sight. Only a knee clearly bent (under
+    MEASURING.reach_bent) shortens it: a straight knee reads 165-177."""
+    r = shank_to_thigh if np.isfinite(shank_to_thigh) and shank_to_thigh > 0 else 1.0
+    thigh, shank = 1.0 / (1.0 + r), r / (1.0 + r)
+    k = np.radians(np.nan_to_num(knee, nan=180.0))
+    reach = np.sqrt(np.clip(thigh ** 2 + shank ** 2 - 2 * thigh * shank * np.cos(k), 0.0, None))
+    return np.where(np.nan_to_num(knee, nan=180.0) < MEASURING.reach_bent, reach, 1.0)
+
+
 def folded_knee(hip: np.ndarray, knee_point: np.ndarray, ankle: np.ndarray, knee: np.ndarray, rest: float,
                 shank: float, yaw: np.ndarray, thigh_height: np.ndarray) -> np.ndarray:
     """`knee`, except where the working leg is folded under her hip (a passé, a développé's passage through
@@ -696,18 +712,19 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
                 & (np.nan_to_num(height, nan=0.0) < 10.0))
     risen = hips_rise(pelvis[..., 1], straight, scale.leg, frame_s)
     away = steady_away(turned, facing)
-    forward, lateral, direction = leg_direction(lp, lw, working, level.leg, facing, yaw, height, foot_nearer, away,
-                                                frame_s)
     thigh = thigh_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], level.thigh)
+    knee = folded_knee(
+        lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :],
+        working_knee(p[..., wi["hip"], :], p[..., wi["knee"], :], w.knee, knee_3d, scale.leg, yaw, near == working),
+        level.leg, level.thigh * level.shank_to_thigh, yaw, thigh)
+    forward, lateral, direction = leg_direction(lp, lw, working, level.leg, facing, yaw, height, foot_nearer, away,
+                                                frame_s, bent_reach(knee, level.shank_to_thigh))
     return {
         "supporting_knee": s.knee,
         "supporting_knee_to_camera": knee_to_camera(yaw, near == OTHER[working]),
         "supporting_knee_covered": knee_covered(p, working, yaw, near == working),
         "working_leg_to_camera": leg_to_camera(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level),
-        "working_knee": folded_knee(
-            lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :],
-            working_knee(p[..., wi["hip"], :], p[..., wi["knee"], :], w.knee, knee_3d, scale.leg, yaw, near == working),
-            level.leg, level.thigh * level.shank_to_thigh, yaw, thigh),
+        "working_knee": knee,
         "plie_knee": plie,
         "working_leg_height": height,
         "working_thigh_height": thigh,
