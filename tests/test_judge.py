@@ -379,6 +379,23 @@ def test_a_position_s_heels_are_judged_against_the_toes(heel_rise, releve_lift, 
     assert (heels.score == 1.0) == down and (heels.score < 0.5) == (not down)
 
 
+@pytest.mark.parametrize("away, verdict", [(0.0, FAULT), (1.0, NOT_ASSESSABLE)])
+def test_heels_are_not_judged_from_behind(away, verdict):
+    """From behind her heel hides her toe, and a flat heel reads raised (clean grands pliés in second read
+    0.05-0.06 leg lengths from behind, where good ends at 0.03): no heel verdict with her back turned."""
+    n = 90
+    t = np.arange(n)
+    m = {name: np.full(n, np.nan) for name in MEASURE_NAMES}
+    m.update(plie_knee=np.where((t > 30) & (t < 60), 90.0, 178.0), heel_rise=np.full(n, 0.06),
+             facing_away=np.full(n, away), time_s=t / 30.0, working_leg_height=np.full(n, 5.0))
+    reference = REFS["grand_plie_second"]
+    heels = next(v for v in judge(reference, m, "front", np.ones(n, bool)).verdicts if v.criterion.id == "heels_down")
+    assert heels.verdict == verdict, (heels.verdict, heels.value)
+    assert ("her heels hide her toes" in (heels.note or "")) == (verdict == NOT_ASSESSABLE)
+    _, cue = frame_cue(reference, {k: float(v[45]) for k, v in m.items()}, "front")  # live, at the bottom
+    assert (cue is not None and cue.id == "heels_down") == (verdict == FAULT)
+
+
 @pytest.mark.parametrize("top_s, thrown", [(0.2, True), (0.6, False)])  # a top held over half a second: no throw
 def test_a_grand_battement_is_thrown_not_held(top_s, thrown):
     n, fps = 90, 30.0

@@ -136,8 +136,9 @@ WORDS = {
     "not_upright": "The dancer is not upright in the picture (lying down, upside down or a tilted camera?): "
                    "the scores assume an upright dancer and may be wrong.",
     "back_to_camera": "Her back is turned to the camera: from behind, MediaPipe places her feet and the leg "
-                      "farther from the camera less surely, so fewer movements are named and her turnout, heels "
-                      "and passé are read less well. Film her from the front or the side to be judged fully.",
+                      "farther from the camera less surely, so fewer movements are named, her turnout and passé "
+                      "are read less well and her heels are not judged. Film her from the front or the side "
+                      "to be judged fully.",
     "camera_high": "The camera seems to look down on her (about {degrees:.0f}° from her pose): a raised leg's "
                    "height is judged only where the leg moves across the picture (à la seconde from the front, "
                    "devant and derrière from the side), and the foot at the knee only from the side. Film with "
@@ -160,6 +161,7 @@ WORDS = {
                          "can't be measured. Film with the camera at hip height to judge this.",
     "doubt_given": "From the {view} view this reads up to {doubt} off: not called a fault within that.",
     "covered_by_leg": "From this side the working leg hides the {joint}: film from the front or her other side to judge this.",
+    "hidden_from_behind": "With her back to the camera {why}: film from the front or the side to judge this.",
     "out_of_view": " ({parts} out of view)",
     "joints_not_visible": "The joints for this were not visible{where}: film the whole body.",
     "moments_not_reached": "Not reached in this clip: {moments}.",

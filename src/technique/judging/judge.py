@@ -13,8 +13,8 @@ from typing import Callable
 
 import numpy as np
 
-from technique.analysis.direction import looks_down
-from technique.analysis.measures import HIGH_CAMERA_VIEWS, LINE_OF_SIGHT, MEASURE_DOUBT, precision
+from technique.analysis.direction import back_turned, looks_down
+from technique.analysis.measures import HIDDEN_FROM_BEHIND, HIGH_CAMERA_VIEWS, LINE_OF_SIGHT, MEASURE_DOUBT, precision
 from technique.analysis.motion import finite_stat, turning_frames
 from technique.judging.references import Condition, Criterion, Moment, Reference
 from technique.series import true_runs
@@ -241,6 +241,14 @@ def looked_down_on(c: Criterion | Condition, measures: dict, view: str) -> float
     return pitch if looks_down(pitch, view) else None
 
 
+def hidden_from_behind(c: Criterion, measures: dict) -> str:
+    """What hides the part `c` judges with her back turned to the camera (measures.HIDDEN_FROM_BEHIND), over
+    most of a clip or in a frame's row of values; "" where it shows."""
+    why = HIDDEN_FROM_BEHIND.get(c.measure, "")
+    away = measures.get("facing_away") if why else None
+    return why if away is not None and back_turned(np.atleast_1d(np.asarray(away, dtype=float))) else ""
+
+
 def views_said(views: tuple[str, ...]) -> str:
     """Views as a teacher says them: "front or three-quarter"."""
     return " or ".join(v.replace("_", "-") for v in views)
@@ -256,6 +264,9 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
     pitch = looked_down_on(c, measures, view)
     if pitch is not None:
         return Verdict(c, NOT_ASSESSABLE, note=say("height_from_above", degrees=pitch, view=view.replace("_", "-")))
+    behind = hidden_from_behind(c, measures)
+    if behind:
+        return Verdict(c, NOT_ASSESSABLE, note=say("hidden_from_behind", why=behind))
     if frames is None or frames.size == 0:
         return Verdict(c, NOT_FOUND, note=say("moments_not_reached", moments=moment_words or c.moment))
     # a joint that stays put as she turns is judged on the frames that show its bend, if a third of the
@@ -500,7 +511,7 @@ def frame_cue(reference: Reference, row: dict[str, float], view: str,
             continue
         value = row.get(c.measure, np.nan)
         if (not (np.isfinite(value) and in_moment(reference, c, row, judged_here)) or bend_hidden(c, row)
-                or bool(covered(c, row)) or looked_down_on(c, row, view) is not None):
+                or bool(covered(c, row)) or looked_down_on(c, row, view) is not None or hidden_from_behind(c, row)):
             continue
         value = doubt_given(value, c, view)
         importance = c.weight * (100 - float(criterion_score(value, c)))
