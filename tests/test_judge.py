@@ -396,6 +396,18 @@ def test_heels_are_not_judged_from_behind(away, verdict):
     assert (cue is not None and cue.id == "heels_down") == (verdict == FAULT)
 
 
+def test_a_position_s_heels_are_not_a_clue_from_behind():
+    """From behind her heels read raised (her heel hides her toe): a second position filmed from the back read
+    "only partly the heels down" and went unnamed. The clue is unseen there, as its criterion is unjudged."""
+    n = 60
+    m = {name: np.full(n, np.nan) for name in MEASURE_NAMES}
+    m.update(heel_rise=np.full(n, 0.05), releve_lift=np.zeros(n), time_s=np.arange(n) / 30.0)
+    facing = fit_of(REFS["second_position"], m, np.ones(n, bool), "front")
+    behind = fit_of(REFS["second_position"], dict(m, facing_away=np.ones(n)), np.ones(n, bool), "front")
+    assert clue(facing, "the heels down").score < 0.5
+    assert np.isnan(clue(behind, "the heels down").score)
+
+
 @pytest.mark.parametrize("top_s, thrown", [(0.2, True), (0.6, False)])  # a top held over half a second: no throw
 def test_a_grand_battement_is_thrown_not_held(top_s, thrown):
     n, fps = 90, 30.0

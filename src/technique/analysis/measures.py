@@ -212,9 +212,10 @@ HIGH_CAMERA_VIEWS = {"working_leg_height": ("front", "side"), "working_thigh_hei
                      "passe_toe_to_knee": ("side",)}
 
 # a measure -> what hides it with her back to the camera (facing_away over most of the clip; judge.judge_criterion
-# and frame_cue don't judge it there). From behind her heel hides her toe, which MediaPipe then guesses, and
-# a flat heel reads raised: dev renders from behind, clean grands pliés read 0.05-0.07 leg lengths higher
-# than from the front (in second 0.05-0.06, where good ends at 0.03; in first 0.11-0.15 against 0.06-0.08).
+# and frame_cue don't judge it there, and fit_of takes no clue from it). From behind her heel hides her toe,
+# which MediaPipe then guesses, and a flat heel reads raised: dev renders from behind, clean grands pliés
+# read 0.05-0.07 leg lengths higher than from the front (in second 0.05-0.06, where good ends at 0.03; in
+# first 0.11-0.15 against 0.06-0.08), and a second position "only partly the heels down".
 HIDDEN_FROM_BEHIND = {"heel_rise": "her heels hide her toes"}
 
 # a measure -> {view: how far it reads off from that view, in its own units}: a fault is said only past the

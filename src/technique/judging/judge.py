@@ -241,8 +241,8 @@ def looked_down_on(c: Criterion | Condition, measures: dict, view: str) -> float
     return pitch if looks_down(pitch, view) else None
 
 
-def hidden_from_behind(c: Criterion, measures: dict) -> str:
-    """What hides the part `c` judges with her back turned to the camera (measures.HIDDEN_FROM_BEHIND), over
+def hidden_from_behind(c: Criterion | Condition, measures: dict) -> str:
+    """What hides the part `c` judges (a criterion's or a clue's) with her back turned to the camera (measures.HIDDEN_FROM_BEHIND), over
     most of a clip or in a frame's row of values; "" where it shows."""
     why = HIDDEN_FROM_BEHIND.get(c.measure, "")
     away = measures.get("facing_away") if why else None
@@ -457,7 +457,8 @@ def fit_of(ref: Reference, measures: dict[str, np.ndarray], active: np.ndarray, 
     spans = {name: find_moment(m, measures) for name, m in ref.moments.items()}
     clues = []
     for cond in ref.recognise:
-        seen = view in cond.views and not (as_judged and looked_down_on(cond, measures, view) is not None)
+        seen = (view in cond.views and not (as_judged and looked_down_on(cond, measures, view) is not None)
+                and not hidden_from_behind(cond, measures))
         value = condition_value(cond, measures, spans, active) if seen else float("nan")
         doubt = doubt_of(cond, view) if as_judged else 0.0
         clues.append(Clue(cond.says or cond.measure.replace("_", " "), value,
