@@ -242,8 +242,8 @@ def looked_down_on(c: Criterion | Condition, measures: dict, view: str) -> float
 
 
 def hidden_from_behind(c: Criterion | Condition, measures: dict) -> str:
-    """What hides the part `c` judges (a criterion's or a clue's) with her back turned to the camera (measures.HIDDEN_FROM_BEHIND), over
-    most of a clip or in a frame's row of values; "" where it shows."""
+    """What hides the part `c` judges (a criterion's or a clue's) with her back turned to the camera
+    (measures.HIDDEN_FROM_BEHIND), over most of a clip or in a frame's row of values; "" where it shows."""
     why = HIDDEN_FROM_BEHIND.get(c.measure, "")
     away = measures.get("facing_away") if why else None
     return why if away is not None and back_turned(np.atleast_1d(np.asarray(away, dtype=float))) else ""
