@@ -310,8 +310,8 @@ def steady_yaw(yaw: np.ndarray, facing: np.ndarray, frame_s: float = FRAME_S,
 
 def standing_still(pixels: np.ndarray, working: str) -> np.ndarray:
     """Per frame of a clip: whether she stands on both legs straight and hanging in the picture (each
-    hip->ankle within 10 deg of vertical, knee over 165, the working leg as long as it stands: a leg raised
-    towards the camera is foreshortened, and may hang in the picture)."""
+    hip->ankle within 10 deg of vertical, knee over 165, and the working leg at least 0.9 of its standing
+    length: a leg raised towards the camera is foreshortened, and may hang in the picture)."""
     out = np.ones(pixels.shape[:-2], dtype=bool)
     lengths = {}
     for side in (working, OTHER[working]):
@@ -463,7 +463,8 @@ def leg_components(pixels: np.ndarray, world: np.ndarray, side: str, rest: float
     perspective: `foot_nearer`, from ankle_nearer) or a clear depth decides; otherwise the forward
     part is unknown (NaN) and only "out to the side" is reported. With `check_3d`, a near leg's
     picture leg far from its 3D leg is misplaced, and unknown too. `away`: where her back is turned to
-    the camera (facing_away).
+    the camera (facing_away). `reach`: the leg's hip-to-ankle length for its knee's bend, in standing leg
+    lengths (measures.bent_reach; 1 for a straight leg): only what the picture lacks beyond it is depth.
     """
     i, o = SIDE_POINTS[side], SIDE_POINTS[OTHER[side]]
     p = pixels
