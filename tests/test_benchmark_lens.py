@@ -35,7 +35,9 @@ def main(argv=None):
         for view in clip["views"]:
             cam = fit_camera(0, None, 640, 480, margin=0.05, elev=spec.get("elevation_deg", 5.0),
                              zoom=spec.get("zoom", 1.0))
-            json.dump(cam, open(os.path.join(a.out, "videos", f"{name}__{view}.json"), "w"))
+            stem = os.path.join(a.out, "videos", f"{name}__{view}")
+            open(stem + ".mp4", "wb").close()  # the video first, its ground truth last, as the renderer does
+            json.dump(dict(cam, out=os.path.basename(a.out)), open(stem + ".json", "w"))
     return 0
 
 if __name__ == "__main__":
@@ -58,7 +60,12 @@ def render_one(tmp_path: Path, spec_name: str, **placement) -> dict:
                           env=dict(os.environ, SYNTHETIC_DANCER=str(tool)), capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
-    return json.loads((out / "adult" / "videos" / "passe_r__side_right.json").read_text())
+    cam = json.loads((out / "adult" / "videos" / "passe_r__side_right.json").read_text())
+    # rendered aside and moved in whole: tracks.py --follow never reads a ground truth being written
+    assert cam.pop("out") == ".staging"
+    assert (out / "adult" / "videos" / "passe_r__side_right.mp4").exists()
+    assert not list((out / "adult" / ".staging" / "videos").glob("*"))
+    return cam
 
 
 @pytest.mark.parametrize("yfov", [65, 58.5])

@@ -18,9 +18,10 @@ A clip-view whose .json exists is skipped, so the command can be rerun or interr
 Runs with the synthetic dancer's own python (it needs pyrender); it only calls its render.py, through
 lens.py when the spec asks for a vertical field of view ("yfov_deg", camera_wide.json).
 
-An azimuth view ("az+30", views.json) is given to the renderer as its number, rendered into
-OUT/<body>/.staging and moved to OUT/<body>/videos/<clip>__az+30.* once finished, so that the
-view's name says it is an azimuth and benchmarks/tracks.py never sees a half-named clip.
+Every view is rendered into OUT/<body>/.staging and moved to OUT/<body>/videos/ once finished (the video,
+then its ground truth), so that benchmarks/tracks.py --follow never reads a ground truth still being written
+(it once did, and lost the clip). An azimuth view ("az+30", views.json) is given to the renderer as its
+number and moved as <clip>__az+30.*, so that the view's name says it is an azimuth.
 """
 
 from __future__ import annotations
@@ -125,12 +126,11 @@ def missing_work(spec: dict, out: Path, tiers: list, tier: int) -> dict[str, dic
 
 
 def render(spec: dict, body: str, clips: dict[str, list[str]], out: Path, python: str) -> int:
-    """One renderer run for one body: a temporary spec holding only the clips and views still to do.
-    Azimuth views go through OUT/<body>/.staging (see the module's docstring)."""
+    """One renderer run for one body: a temporary spec holding only the clips and views still to do,
+    rendered through OUT/<body>/.staging (see the module's docstring)."""
     sub = dict(spec, body=body, clips={n: dict(spec["clips"][n], views=[renderer_view(x) for x in v])
                                        for n, v in clips.items()})
-    staged = any(x.startswith("az") for v in clips.values() for x in v)
-    folder = out / body / ".staging" if staged else out / body
+    folder = out / body / ".staging"
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(sub, f)
     try:
@@ -140,8 +140,7 @@ def render(spec: dict, body: str, clips: dict[str, list[str]], out: Path, python
         return subprocess.run(cmd, timeout=3 * 3600).returncode
     finally:
         os.unlink(f.name)
-        if staged:
-            adopt_staged(out / body)
+        adopt_staged(out / body)
 
 
 def adopt_staged(body_folder: Path) -> None:
