@@ -204,7 +204,8 @@ def dancer(leg_azimuth: float, leg_height: float, yaw: float,
         b = np.radians(180 - knee)
         shank = np.cos(b) * direction + np.sin(b) * across
         put("right_ankle", *(body["right_knee"] + 0.42 * shank))
-        put("right_heel", *(body["right_ankle"] - 0.03 * shank)), put("right_foot_index", *(body["right_ankle"] + 0.15 * shank))
+        put("right_heel", *(body["right_ankle"] - 0.03 * shank))
+        put("right_foot_index", *(body["right_ankle"] + 0.15 * shank))
     if plie:
         bend_legs(body, plie)
     if passe:
@@ -644,7 +645,7 @@ def test_a_bent_leg_is_placed_by_its_own_reach(azimuth, yaw, expected):
 def test_standing_still_is_both_legs_straight_and_down(azimuth, height, yaw, expected):
     from technique.analysis.direction import standing_still
 
-    standing, world = dancer(0, 0, yaw)
+    standing, _ = dancer(0, 0, yaw)
     pose, _ = dancer(azimuth, height, yaw)
     # over a clip, so that the working leg's standing length is known
     assert bool(standing_still(np.stack([standing] * 3 + [pose]), "right")[-1]) is expected
