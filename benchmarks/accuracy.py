@@ -489,10 +489,16 @@ def wrong_names(rows: list[dict]) -> list[dict]:
     return out
 
 
-def angle_table(rows: list[dict], title: str) -> dict:
-    """Mean of the per-clip mean absolute errors, per measure x view, against 3D and 2D truth."""
+def decimals(measure: str) -> int:
+    """Decimals an error is printed with: tenths of a degree, hundredths of a measure with a unit of its own
+    (the passé's toe, in shank lengths)."""
     from technique.wording import UNITS
 
+    return 2 if UNITS.get(measure) else 1
+
+
+def angle_table(rows: list[dict], title: str) -> dict:
+    """Mean of the per-clip mean absolute errors, per measure x view, against 3D and 2D truth."""
     cells, bias = defaultdict(list), defaultdict(list)
     for r in rows:
         for measure, spaces in (r.get("errors") or {}).items():
@@ -513,7 +519,7 @@ def angle_table(rows: list[dict], title: str) -> dict:
             keys = [(space, measure, v) for v in views]
             if not any(cells.get(k) for k in keys):
                 continue
-            digits = 2 if UNITS.get(measure) else 1  # the passé's toe is in shank lengths, not degrees
+            digits = decimals(measure)
             texts = [f"{np.mean(cells[k]):5.{digits}f}/{np.nanmean(bias[k]):+5.{digits}f} ({len(cells[k])})"
                      if cells.get(k) else "-" for k in keys]
             print(f"{measure:<24}" + "".join(f"{t:>18}" for t in texts))
@@ -568,9 +574,8 @@ def error_table(errors: dict[str, list[float]], heading: str) -> dict:
     from technique.wording import UNITS
 
     for measure, values in sorted(errors.items()):
-        unit = UNITS.get(measure)  # degrees unless the measure has a unit of its own (the passé's toe)
-        size = (lambda x: f"{x:5.2f}") if unit else (lambda x: f"{x:5.1f}")
-        print(f"  {measure:<24} {size(np.mean(values))} {unit or 'deg'}  (median {size(np.median(values)).strip()}, "
+        d = decimals(measure)
+        print(f"  {measure:<24} {np.mean(values):5.{d}f} {UNITS.get(measure) or 'deg'}  (median {np.median(values):.{d}f}, "
               f"{len(values)} clips)")
         out[measure] = dict(mae=float(np.mean(values)), median=float(np.median(values)), clips=len(values))
     return out

@@ -74,9 +74,9 @@ CAMERA_TIERS = [((body,), which, slice(i, i + 1)) for which in ("movement_r", "m
 # fps30.json and portrait.json: the adult_male body, one view at a time (their twins are vocabulary.json's)
 FPS_TIERS = [(("adult_male",), "movement_r", slice(i, i + 1)) for i in range(3)]
 # a spec's file stem -> its render order (default TIERS)
-TIERS_OF_SPEC = {"views": VIEW_TIERS, "views_back": VIEW_TIERS, "views_far": VIEW_TIERS, "camera": CAMERA_TIERS, "camera_default": CAMERA_TIERS,
-                 "camera_low": CAMERA_TIERS, "camera_wide": CAMERA_TIERS, "fps30": FPS_TIERS,
-                 "portrait": FPS_TIERS}
+TIERS_OF_SPEC = {"views": VIEW_TIERS, "views_back": VIEW_TIERS, "views_far": VIEW_TIERS,
+                 "camera": CAMERA_TIERS, "camera_default": CAMERA_TIERS, "camera_low": CAMERA_TIERS,
+                 "camera_wide": CAMERA_TIERS, "fps30": FPS_TIERS, "portrait": FPS_TIERS}
 
 
 def selects(clip: dict, which: str) -> bool:

@@ -14,7 +14,7 @@ import numpy as np
 
 from technique import landmarks as L
 from technique.series import FRAME_S, frames_within, rolling_percentile, true_runs
-from technique.analysis.geometry import OTHER, SIDE_POINTS, distance, from_vertical_down, joint_angle, midpoint
+from technique.analysis.geometry import OTHER, SIDE_POINTS, distance, from_vertical_down, hangs_straight, midpoint
 
 
 @dataclass(frozen=True)
@@ -312,18 +312,13 @@ def standing_still(pixels: np.ndarray, working: str) -> np.ndarray:
     """Per frame of a clip: whether she stands on both legs straight and hanging in the picture (each
     hip->ankle within 10 deg of vertical, knee over 165, and the working leg at least 0.9 of its standing
     length: a leg raised towards the camera is foreshortened, and may hang in the picture)."""
-    out = np.ones(pixels.shape[:-2], dtype=bool)
-    lengths = {}
-    for side in (working, OTHER[working]):
-        i = SIDE_POINTS[side]
-        hip, knee, ankle = pixels[..., i["hip"], :], pixels[..., i["knee"], :], pixels[..., i["ankle"], :]
-        with np.errstate(invalid="ignore"):
-            out &= (from_vertical_down(hip, ankle) < 10.0) & (joint_angle(hip, knee, ankle) > 165.0)
-        lengths[side] = distance(hip, ankle)
-    if np.ndim(out) == 0 or not np.isfinite(lengths[working]).any():
+    out = hangs_straight(pixels, working) & hangs_straight(pixels, OTHER[working])
+    i = SIDE_POINTS[working]
+    length = distance(pixels[..., i["hip"], :], pixels[..., i["ankle"], :])
+    if np.ndim(out) == 0 or not np.isfinite(length).any():
         return out
     with np.errstate(invalid="ignore"):
-        return out & (lengths[working] >= 0.9 * np.nanpercentile(lengths[working], 95))
+        return out & (length >= 0.9 * np.nanpercentile(length, 95))
 
 
 def faces_one_way(facing: np.ndarray) -> bool:

@@ -37,6 +37,15 @@ def from_vertical_down(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:
     d = bottom - top
     return np.degrees(np.arctan2(np.abs(d[..., 0]), d[..., 1]))
 
+def hangs_straight(pixels: np.ndarray, side: str) -> np.ndarray:
+    """Per frame: whether the `side` leg hangs straight in the picture (hip->ankle within 10 deg of vertical,
+    knee over 165 deg); False where a point is unseen."""
+    i = SIDE_POINTS[side]
+    hip, knee, ankle = pixels[..., i["hip"], :], pixels[..., i["knee"], :], pixels[..., i["ankle"], :]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (from_vertical_down(hip, ankle) < 10.0) & (joint_angle(hip, knee, ankle) > 165.0)
+
+
 def from_vertical_up(bottom: np.ndarray, top: np.ndarray) -> np.ndarray:
     """Angle between bottom->top and straight up: 0 = upright."""
     d = top - bottom

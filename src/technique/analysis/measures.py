@@ -114,7 +114,7 @@ from technique.series import FRAME_S, frames_within, rolling_percentile
 from technique.analysis.direction import (DIRECTION, ankle_nearer, body_yaw, camera_pitch, facing_away, facing_x, facing_yaw, in_three_quarter, leg_direction, level_camera, nearer_side,
                                         leg_height, square_or_side_on, standing_still, steady_away, steady_yaw,
                                         thigh_height)
-from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, angle_from_down_3d, body_height, distance, distance_to_segment, from_vertical_down, from_vertical_up, joint_angle, midpoint, side_measures, slope
+from technique.analysis.geometry import OTHER, SIDES, SIDE_POINTS, angle_from_down_3d, body_height, distance, distance_to_segment, from_vertical_down, from_vertical_up, hangs_straight, joint_angle, midpoint, side_measures, slope
 from technique.wording import UNITS
 
 
@@ -314,8 +314,8 @@ def hanging_lengths(pixels: np.ndarray, working: str) -> tuple[float, float]:
     without such frames."""
     i = SIDE_POINTS[working]
     hip, knee, ankle = pixels[:, i["hip"]], pixels[:, i["knee"]], pixels[:, i["ankle"]]
+    hanging = hangs_straight(pixels, working)
     with np.errstate(invalid="ignore", divide="ignore"):
-        hanging = (from_vertical_down(hip, ankle) < 10.0) & (joint_angle(hip, knee, ankle) > 165.0)
         thigh = distance(hip, knee)
         ratio = distance(knee, ankle) / thigh
     hanging &= np.isfinite(ratio)

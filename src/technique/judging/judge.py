@@ -246,7 +246,7 @@ def hidden_from_behind(c: Criterion | Condition, measures: dict) -> str:
     (measures.HIDDEN_FROM_BEHIND), over most of a clip or in a frame's row of values; "" where it shows."""
     why = HIDDEN_FROM_BEHIND.get(c.measure, "")
     away = measures.get("facing_away") if why else None
-    return why if away is not None and back_turned(np.atleast_1d(np.asarray(away, dtype=float))) else ""
+    return why if away is not None and back_turned(away) else ""
 
 
 def views_said(views: tuple[str, ...]) -> str:
