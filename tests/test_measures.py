@@ -635,6 +635,20 @@ def test_a_bent_leg_is_placed_by_its_own_reach(azimuth, yaw, expected):
     assert_direction(measures["working_leg_direction"][-1], expected, within=30)
 
 
+@pytest.mark.parametrize("yaw", [-45, -30])
+def test_a_leg_stretched_towards_the_camera_leaves_her_standing_leg_down(yaw):
+    """A tendu à la seconde seen from three-quarter on her working side stretches the leg towards a camera
+    2 m off, where it looks longer than it stood: measured against that length, her standing leg read
+    13-19 deg raised, and the tendu's moment was found while she stood (dev renders: its pointed foot
+    judged on the flat foot of the preparation). The leg's standing length is its length hanging."""
+    from technique.analysis.measures import dancer_measures
+
+    frames = [dancer(0, 0, yaw, camera_m=2.0)] * 10 + [dancer(90, 30, yaw, camera_m=2.0)] * 10
+    m = dancer_measures(np.stack([f[0] for f in frames]), np.stack([f[1] for f in frames]), "right", frame_s=0.1)
+    assert np.all(m["working_leg_height"][:10] < 3.0)
+    assert np.all(m["working_leg_height"][10:] > 20.0)
+
+
 @pytest.mark.parametrize("azimuth, height, yaw, expected", [
     (0, 0, 70, True),      # standing on both feet, seen 70 deg off her front
     (0, 0, 30, True),

@@ -24,7 +24,8 @@ Angle conventions (documented once, here):
   working side is higher. Meaningful only when the line lies across the picture (front view).
 - working_leg_height: hip->ankle from straight down as above. In the image plane it is the 2D angle;
   a straight leg pointing partly at (or away from) the camera looks short, so then the height comes
-  from how far the ankle drops below the hip against the leg's standing length: arccos(drop /
+  from how far the ankle drops below the hip against the leg's standing length (its length while it
+  hung: a leg stretched towards the camera looks longer than that, as nearer things do): arccos(drop /
   standing length). That needs no depth and holds in every view for a camera about level with her; a
   camera clearly looking down on her (direction.camera_pitch, DIRECTION.level_from) is first turned
   level (direction.level_camera), for the heights and the leg's direction. A leg pointing almost
@@ -268,10 +269,12 @@ def working_side(pixels: np.ndarray, world: np.ndarray) -> str:
 class BodyScale:
     """The dancer's standing lengths in pixels, from the clip itself (for foreshortening and relevé).
 
-    leg: hip->ankle of a straight, hanging leg. flat: for each foot ("supporting", "working"), the
+    leg: the working leg's longest hip->ankle seen. flat: for each foot ("supporting", "working"), the
     image y of its ankle and toe standing flat (per frame for a clip: its lowest place in the picture
     over the last few seconds; a number for a single frame). While the working leg hangs straight
-    (NaN for a single frame): thigh, its hip->knee (the thigh's height against foreshortening,
+    (NaN for a single frame or a clip without such frames): hanging, its hip->ankle, the leg's length in
+    the picture's plane (`leg` overstates it where a leg stretched towards the camera looks longer, as
+    nearer things do); thigh, its hip->knee (the thigh's height against foreshortening,
     direction.thigh_height); shank_to_thigh, its knee->ankle over hip->knee, against which perspective
     shows a raised leg's foot coming nearer or going away (direction.ankle_nearer).
     """
@@ -280,6 +283,12 @@ class BodyScale:
     flat: dict  # foot -> (ankle_y, toe_y)
     shank_to_thigh: float = float("nan")
     thigh: float = float("nan")
+    hanging: float = float("nan")
+
+    @property
+    def standing(self) -> float:
+        """The leg's length in the picture's plane: hanging, or its longest seen where it never hangs."""
+        return self.hanging if np.isfinite(self.hanging) else self.leg
 
 
 def body_scale(pixels: np.ndarray, working: str = "right", frame_s: float = FRAME_S) -> BodyScale:
@@ -303,15 +312,15 @@ def body_scale(pixels: np.ndarray, working: str = "right", frame_s: float = FRAM
         levels = [rolling_percentile(np.where(bent, np.nan, p[:, i[part], 1]), flat_frames, 90)
                   for part in ("ankle", "toe")]
         flat[foot] = tuple(levels) if pixels.ndim == 3 else tuple(float(v[0]) for v in levels)
-    thigh, shank_to_thigh = hanging_lengths(pixels, working) if pixels.ndim == 3 else (float("nan"),) * 2
-    return BodyScale(leg, flat, shank_to_thigh, thigh)
+    hanging, thigh, shank_to_thigh = hanging_lengths(pixels, working) if pixels.ndim == 3 else (float("nan"),) * 3
+    return BodyScale(leg, flat, shank_to_thigh, thigh, hanging)
 
 
-def hanging_lengths(pixels: np.ndarray, working: str) -> tuple[float, float]:
-    """(thigh, shank / thigh) of the working leg in the picture over the frames where it hangs straight
+def hanging_lengths(pixels: np.ndarray, working: str) -> tuple[float, float, float]:
+    """(leg, thigh, shank / thigh) of the working leg in the picture over the frames where it hangs straight
     (within 10 deg of vertical, knee over 165), across the line of sight at the hip's depth whatever
-    the view: the thigh's longest (95th percentile, as the leg's) and the proportion's median. NaN
-    without such frames."""
+    the view: the hip->ankle's and the thigh's longest (95th percentile, as body_scale's leg) and the
+    proportion's median. NaN without such frames."""
     i = SIDE_POINTS[working]
     hip, knee, ankle = pixels[:, i["hip"]], pixels[:, i["knee"]], pixels[:, i["ankle"]]
     hanging = hangs_straight(pixels, working)
@@ -320,8 +329,9 @@ def hanging_lengths(pixels: np.ndarray, working: str) -> tuple[float, float]:
         ratio = distance(knee, ankle) / thigh
     hanging &= np.isfinite(ratio)
     if not hanging.any():
-        return float("nan"), float("nan")
-    return float(np.percentile(thigh[hanging], 95)), float(np.median(ratio[hanging]))
+        return float("nan"), float("nan"), float("nan")
+    return (float(np.percentile(distance(hip, ankle)[hanging], 95)), float(np.percentile(thigh[hanging], 95)),
+            float(np.median(ratio[hanging])))
 
 
 def standing_length(pixels: np.ndarray, side: str, default: float) -> float:
@@ -699,7 +709,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     pitch = camera_pitch(p, world) if pitch is None else pitch
     lp, lw = level_camera(p, world, pitch, yaw)
     level = body_scale(lp, working, frame_s) if lp is not p else scale  # the levelled picture's own lengths
-    height = leg_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level.leg, knee_3d,
+    height = leg_height(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level.standing, knee_3d,
                         angle_from_down_3d(lw[..., wi["hip"], :], lw[..., wi["ankle"], :]))
     # a plié's turned-out knees bend out of the picture's plane: their bend from how near the hips come to
     # the ankles, each leg against its own standing length (in profile the far leg looks smaller)
