@@ -287,8 +287,9 @@ class BodyScale:
 
     @property
     def standing(self) -> float:
-        """The leg's length in the picture's plane: hanging, or its longest seen where it never hangs."""
-        return self.hanging if np.isfinite(self.hanging) else self.leg
+        """The leg's length in the picture's plane: its longest seen, or hanging where that is clearly shorter
+        (by more than the 3 % a standing leg's length varies in the picture, direction.leg_height)."""
+        return self.hanging if self.hanging < 0.97 * self.leg else self.leg
 
 
 def body_scale(pixels: np.ndarray, working: str = "right", frame_s: float = FRAME_S) -> BodyScale:
