@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from technique.judging.judge import (
-    ACCEPTABLE, FAULT, GOOD, NOT_ASSESSABLE, NOT_FOUND, NOT_VISIBLE, criterion_score, find_moment, frame_cue,
+    ACCEPTABLE, FAULT, GOOD, JUDGING, NOT_ASSESSABLE, NOT_FOUND, NOT_VISIBLE, criterion_score, find_moment, frame_cue,
     candidates, fit_of, judge,
 )
 from technique.analysis.measures import MEASURE_NAMES
@@ -408,6 +408,27 @@ def test_a_position_s_heels_are_not_a_clue_from_behind():
     assert np.isnan(clue(behind, "the heels down").score)
 
 
+@pytest.mark.parametrize("view, yaw, hidden", [("three_quarter", 50.0, True), ("front", 15.0, False)])
+def test_turnout_is_not_a_clue_from_behind_at_three_quarter(view, yaw, hidden):
+    """From behind her at three-quarter one turned-out foot points straight away from the camera, its toe
+    behind its heel, and the feet read parallel: a first position there was "missing the feet turned out".
+    The clue is unseen there, and the position only possible ("this view can't show the feet turned out");
+    from straight behind both feet cross the picture and the clue holds."""
+    n = 60
+    m = {name: np.full(n, np.nan) for name in MEASURE_NAMES}
+    standing = dict(working_leg_height=3.0, plie_knee=176.0, working_knee=176.0, heel_rise=0.0, feet_apart=0.1,
+                    feet_apart_shoulders=0.3, facing_x=0.0, body_yaw=yaw, hip_travel=0.0, supporting_foot_lift=0.0)
+    m.update({k: np.full(n, v) for k, v in standing.items()})
+    m.update(feet_turnout=np.full(n, 15.0), facing_away=np.ones(n), time_s=np.arange(n) / 30.0)
+    fit = fit_of(REFS["first_position"], m, np.ones(n, bool), view)
+    turnout = clue(fit, "the feet turned out")
+    if hidden:
+        assert np.isnan(turnout.score) and fit.fit == JUDGING.unseen_cap
+        assert fit.against() == "this view can't show the feet turned out"
+    else:
+        assert turnout.score < 0.5 and fit.fit < 0.5 and "missing the feet turned out" in fit.against()
+
+
 @pytest.mark.parametrize("top_s, thrown", [(0.2, True), (0.6, False)])  # a top held over half a second: no throw
 def test_a_grand_battement_is_thrown_not_held(top_s, thrown):
     n, fps = 90, 30.0
@@ -461,7 +482,6 @@ def test_a_passe_whose_foot_is_not_seen_is_never_named_with_confidence(movement)
     """The foot at the supporting knee is what makes a passé (and a pirouette's turn in passé) one: with
     the feet out of frame (a cropped picture), a bent knee turning or held may be an attitude or anything
     else, so the name is at most possible."""
-    from technique.judging.judge import JUDGING
 
     n = 120
     t = np.arange(n)

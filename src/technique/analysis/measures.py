@@ -212,12 +212,25 @@ LINE_OF_SIGHT = {
 HIGH_CAMERA_VIEWS = {"working_leg_height": ("front", "side"), "working_thigh_height": (),
                      "passe_toe_to_knee": ("side",)}
 
-# a measure -> what hides it with her back to the camera (facing_away over most of the clip; judge.judge_criterion
-# and frame_cue don't judge it there, and fit_of takes no clue from it). From behind her heel hides her toe,
-# which MediaPipe then guesses, and a flat heel reads raised: dev renders from behind, clean grands pliés
-# read 0.05-0.07 leg lengths higher than from the front (in second 0.05-0.06, where good ends at 0.03; in
-# first 0.11-0.15 against 0.06-0.08), and a second position "only partly the heels down".
-HIDDEN_FROM_BEHIND = {"heel_rise": "her heels hide her toes"}
+# a measure -> (what hides it with her back to the camera, the body_yaw band it hides it in). With her back
+# turned (facing_away over most of the clip) judge.judge_criterion and frame_cue don't judge it there, and
+# fit_of takes no clue from it.
+# - heel_rise: from behind her heel hides her toe, which MediaPipe then guesses, and a flat heel reads
+#   raised: dev renders from behind, clean grands pliés read 0.05-0.07 leg lengths higher than from the
+#   front (in second 0.05-0.06, where good ends at 0.03; in first 0.11-0.15 against 0.06-0.08), and a
+#   second position "only partly the heels down". At any yaw.
+# - feet_turnout: a turned-out foot points MEASURING.knee_turnout off her front, so from behind at that yaw
+#   (within the yaw's own uncertainty, DIRECTION.yaw_uncertainty) one foot points straight away from the
+#   camera, its toe behind its heel, and MediaPipe lays it parallel to the other: dev renders of first and
+#   second positions 135 deg round (yaw read 46-61) read 3-19 deg between the feet (from the front
+#   104-141, from three-quarter in front of her 59-113, from 160 deg round, yaw 12-28, 27-135), and the
+#   coach said "missing the feet turned out".
+HIDDEN_FROM_BEHIND = {
+    "heel_rise": ("her heels hide her toes", (0.0, 90.0)),
+    "feet_turnout": ("one foot points away from the camera, its toes behind its heel",
+                     (MEASURING.knee_turnout - DIRECTION.yaw_uncertainty,
+                      MEASURING.knee_turnout + DIRECTION.yaw_uncertainty)),
+}
 
 # a measure -> {view: how far it reads off from that view, in its own units}: a fault is said only past the
 # criterion's band by more than that (judge.doubt_given). Only where a view misreads a measure clearly more

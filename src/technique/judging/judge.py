@@ -243,10 +243,14 @@ def looked_down_on(c: Criterion | Condition, measures: dict, view: str) -> float
 
 def hidden_from_behind(c: Criterion | Condition, measures: dict) -> str:
     """What hides the part `c` judges (a criterion's or a clue's) with her back turned to the camera
-    (measures.HIDDEN_FROM_BEHIND), over most of a clip or in a frame's row of values; "" where it shows."""
-    why = HIDDEN_FROM_BEHIND.get(c.measure, "")
+    (measures.HIDDEN_FROM_BEHIND), over most of a clip or in a frame's row of values, at the body_yaw
+    it hides it from; "" where it shows."""
+    why, (low, high) = HIDDEN_FROM_BEHIND.get(c.measure, ("", (0.0, 90.0)))
     away = measures.get("facing_away") if why else None
-    return why if away is not None and back_turned(away) else ""
+    if away is None or not back_turned(away):
+        return ""
+    yaw = finite_stat(np.median, np.asarray(measures.get("body_yaw", np.nan), dtype=float))
+    return why if not np.isfinite(yaw) or low <= yaw <= high else ""
 
 
 def views_said(views: tuple[str, ...]) -> str:
