@@ -125,7 +125,9 @@ recognise:
   # the ankle and the toe together, which releve_lift, against where the foot stood, reads as a rise
 {heels}
   - {{measure: feet_apart_shoulders, moment: all, aggregate: median, {feet}, views: [front, three_quarter], needed: true, says: {feet_says}}}
-  - {{measure: feet_turnout, moment: all, aggregate: median, min: 40, margin: 15, views: [front, three_quarter], says: the feet turned out}}
+  # needed: turnout tells a position from merely standing, so where it is unseen (from behind her at three-quarter,
+  # measures.HIDDEN_FROM_BEHIND) the position is possible, never named
+  - {{measure: feet_turnout, moment: all, aggregate: median, min: 40, margin: 15, views: [front, three_quarter], needed: true, says: the feet turned out}}
 {still}{STILL}criteria:
   - id: supporting_knee
     name: Knees pulled up
