@@ -277,7 +277,8 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
     # moment's do; any other over its whole moment, unless it points at the camera for most of it
     seen = bend_seen(c, measures, frames)
     if seen.size < frames.size / 3 or bend_hidden(c, measures, seen):
-        return Verdict(c, NOT_ASSESSABLE, note=say("bend_toward_camera", joint=LINE_OF_SIGHT[c.measure].joint))
+        how = LINE_OF_SIGHT[c.measure]
+        return Verdict(c, NOT_ASSESSABLE, note=say("bend_toward_camera", joint=how.joint, shows=how.shows))
     # ... and, where another part of her hides it (the working leg over the standing knee), on the rest
     shown = uncovered(c, measures, seen)
     if shown.size < frames.size / 3:
