@@ -486,6 +486,7 @@ moments:
     select: max
     min: 45
     within: 8
+    held: true
 recognise:
   - {{measure: working_thigh_height, moment: hold, min: 60, margin: 15, says: the thigh raised}}
   - {{measure: working_knee, moment: hold, min: 75, max: 150, margin: 15, views: [side], needed: true, says: the knee bent}}

@@ -335,6 +335,24 @@ def test_a_leg_pointing_at_the_camera_has_no_height_verdict(degrees, verdict):
     assert (cue is not None and cue.id == "leg_height") == (verdict != NOT_ASSESSABLE)
 
 
+@pytest.mark.parametrize("spike, judged", [(25.0, False), (0.0, True)])
+def test_a_hold_seen_for_a_glimpse_leaves_the_working_leg_unjudged(spike, judged):
+    """MediaPipe's leg can jump for a frame above where it is held (a développé's unfolding read 53 deg
+    where the hold read 40): the arabesque's hold is then found on that frame alone, and the leg judged
+    there (dev renders' single-frame holds: the pointed foot 55 deg off on average). The leg's own criteria
+    get no verdict, and say why; the standing knee and the torso are judged as ever."""
+    m = arabesque_measures(height=90.0, working=150.0)  # a bent working knee: a fault where it is judged
+    m["working_leg_height"][40] += spike
+    j = judge(ARABESQUE, m, "side", np.ones(90, bool))
+    assert (j.spans["hold"].frames.size == 1) == (not judged)
+    verdicts = {v.criterion.id: v for v in j.verdicts}
+    for leg in ("leg_height", "working_knee", "pointed_foot"):
+        assert verdicts[leg].judged == judged, leg
+        assert ("for only a moment" in verdicts[leg].note) == (not judged)
+    assert verdicts["working_knee"].verdict == (FAULT if judged else NOT_ASSESSABLE)
+    assert verdicts["supporting_knee"].judged and verdicts["torso"].judged
+
+
 @pytest.mark.parametrize("hidden_share, verdict", [(0.6, FAULT), (0.8, NOT_ASSESSABLE)])
 def test_a_turning_supporting_knee_is_judged_where_its_bend_shows(hidden_share, verdict):
     """In a turn the standing knee faces the camera for part of each revolution, where a bent knee reads

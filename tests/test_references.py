@@ -60,6 +60,8 @@ def valid() -> dict:
     (lambda d: d.update(criteria=[]), "criteria"),
     # what once validated and then broke every score (issue 12, item 13)
     (lambda d: d["moments"]["retire"].update(within=-5), "moments.retire.within"),
+    (lambda d: d["moments"]["retire"].update(select="troughs", held=True), "moments.retire.held"),  # a repeat is no hold
+    (lambda d: d["moments"]["retire"].update(held="yes"), "moments.retire.held"),
     (lambda d: d["recognise"][0].update(margin=0), "recognise[0].margin"),
     (lambda d: d["recognise"][0].update(margin=-10), "recognise[0].margin"),
     (lambda d: d["criteria"][0].update(weight=float("nan")), "criteria[0].weight"),

@@ -206,6 +206,10 @@ LINE_OF_SIGHT = {
                                       shows="how high it is"),
 }
 
+# the measures read on the working leg alone: where a held position's moment is only glimpsed (a frame or two,
+# judge.JudgingConfig.held_seen_s), the leg's reading that found it jumped, and these are not judged there
+WORKING_LEG = ("working_leg_height", "working_thigh_height", "working_knee", "working_foot_point")
+
 # a height measure -> the views from which a camera clearly looking down on her (direction.looks_down)
 # still shows it. Looking down by p, a leg raised a degrees out of the picture's plane reads up to
 # atan(tan(a) sin(p)) off, and MediaPipe's depth is too shallow to level it (a leg at 90 à la

@@ -52,6 +52,9 @@ class Moment:
     within: float  # frames within this of the extreme belong to the moment
     description: str = ""
     turning: bool = False  # looked for only while she turns (a pirouette's turn, not its preparation)
+    # a position held (an arabesque, an attitude, a développé's extension): seen for only a glimpse, the
+    # reading of the leg that found it is a jump of MediaPipe's, and that leg is not judged there
+    held: bool = False
 
     @property
     def words(self) -> str:
@@ -201,8 +204,11 @@ def _moment(name: str, data: object, source: str) -> Moment:
     within = f.get("within", float)
     if within < 0:
         raise f.fail("within", f"must be 0 or more, got {within:g}")
+    held = f.get("held", bool, False)
+    if held and select not in ("max", "min"):
+        raise f.fail("held", f"a held position is a max or a min, not {select}")
     return Moment(name, f.measure("driver"), select, f.get(key, float), within, f.get("description", str, ""),
-                  f.get("turning", bool, False))
+                  f.get("turning", bool, False), held)
 
 
 def _condition(i: int, data: object, source: str, moments: dict) -> Condition:

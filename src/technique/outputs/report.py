@@ -310,8 +310,8 @@ def frame_marks(analysis: Analysis, index: int) -> FrameMarks:
     row = {k: float(v[index]) for k, v in analysis.measures.items()}
     judged = [v.criterion for v in j.verdicts if v.judged]
 
-    def here(c) -> bool:
-        return judging_frame(c, j, analysis, index)
+    def here(c) -> bool:  # only what the clip's verdicts judge is corrected on its frames
+        return any(c is k for k in judged) and judging_frame(c, j, analysis, index)
 
     lines = []
     for c in key_criteria(j.reference, j.view, judged=lambda c: any(c is k for k in judged)):
