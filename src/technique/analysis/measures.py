@@ -196,7 +196,7 @@ class LineOfSight(NamedTuple):
     shows: str = "its bend"  # what the picture can't show of it, in the report's words
 
 
-# a measure whose bend can point at the camera -> how
+# a measure whose bend (or a leg's height) can point at the camera -> how
 LINE_OF_SIGHT = {
     "supporting_knee": LineOfSight("supporting_knee_to_camera", "supporting knee", MEASURING.bend_seen_from, True,
                                    "supporting_knee_covered"),

@@ -310,11 +310,14 @@ def frame_marks(analysis: Analysis, index: int) -> FrameMarks:
     row = {k: float(v[index]) for k, v in analysis.measures.items()}
     judged = [v.criterion for v in j.verdicts if v.judged]
 
+    def in_verdicts(c) -> bool:
+        return any(c is k for k in judged)
+
     def here(c) -> bool:  # only what the clip's verdicts judge is corrected on its frames
-        return any(c is k for k in judged) and judging_frame(c, j, analysis, index)
+        return in_verdicts(c) and judging_frame(c, j, analysis, index)
 
     lines = []
-    for c in key_criteria(j.reference, j.view, judged=lambda c: any(c is k for k in judged)):
+    for c in key_criteria(j.reference, j.view, judged=in_verdicts):
         value = row[c.measure]
         band = band_of(doubt_given(value, c, j.view), c) if np.isfinite(value) and here(c) else None
         lines.append(KeyLine(f"{c.name}: {format_value(c.measure, value)}", band))
