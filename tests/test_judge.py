@@ -348,7 +348,7 @@ def test_a_hold_seen_for_a_glimpse_leaves_the_working_leg_unjudged(spike, judged
     verdicts = {v.criterion.id: v for v in j.verdicts}
     for leg in ("leg_height", "working_knee", "pointed_foot"):
         assert verdicts[leg].judged == judged, leg
-        assert ("for only a moment" in verdicts[leg].note) == (not judged)
+        assert ("Only a glimpse of the arabesque held" in verdicts[leg].note) == (not judged)
     assert verdicts["working_knee"].verdict == (FAULT if judged else NOT_ASSESSABLE)
     assert verdicts["supporting_knee"].judged and verdicts["torso"].judged
 

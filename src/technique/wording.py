@@ -161,8 +161,8 @@ WORDS = {
                          "can't be measured. Film with the camera at hip height to judge this.",
     "doubt_given": "From the {view} view this reads up to {doubt} off: not called a fault within that.",
     "covered_by_leg": "From this side the working leg hides the {joint}: film from the front or her other side to judge this.",
-    "hold_glimpsed": "Seen at {moment} for only a moment (the leg's reading jumped there): the working leg is "
-                     "not judged; film so the whole leg stays in view through the hold.",
+    "hold_glimpsed": "Only a glimpse of {moment} (the leg's reading jumped there): the working leg is not "
+                     "judged; film so the whole leg stays in view through the hold.",
     "hidden_from_behind": "With her back to the camera {why}: film from the front or the side to judge this.",
     "out_of_view": " ({parts} out of view)",
     "joints_not_visible": "The joints for this were not visible{where}: film the whole body.",
