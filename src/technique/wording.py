@@ -156,7 +156,8 @@ WORDS = {
     # verdicts and recognition (judging.judge)
     "film_from": "Film from the {views} to judge this.",
     "cant_judge_from": "Can't be judged from the {view} view. {film}",
-    "bend_toward_camera": "From this side the {joint} points at the camera, so {shows} can't be seen: film from the front or the side to judge this.",
+    "bend_toward_camera": "From this side the {joint} points at the camera, so {shows} can't be seen. {film}",
+    "film_front_or_side": "Film from the front or the side to judge this.",
     "height_from_above": "The camera looks down on her (about {degrees:.0f}°): from the {view} view a raised leg's height "
                          "can't be measured. Film with the camera at hip height to judge this.",
     "doubt_given": "From the {view} view this reads up to {doubt} off: not called a fault within that.",

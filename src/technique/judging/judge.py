@@ -287,7 +287,8 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
     seen = bend_seen(c, measures, frames)
     if seen.size < frames.size / 3 or bend_hidden(c, measures, seen):
         how = LINE_OF_SIGHT[c.measure]
-        return Verdict(c, NOT_ASSESSABLE, note=say("bend_toward_camera", joint=how.joint, shows=how.shows))
+        return Verdict(c, NOT_ASSESSABLE, note=say("bend_toward_camera", joint=how.joint, shows=how.shows,
+                                                   film=c.film or say("film_front_or_side")))
     # ... and, where another part of her hides it (the working leg over the standing knee), on the rest
     shown = uncovered(c, measures, seen)
     if shown.size < frames.size / 3:
