@@ -331,6 +331,8 @@ def test_a_leg_pointing_at_the_camera_has_no_height_verdict(degrees, verdict):
     assert height.verdict == verdict
     assert ("working leg points at the camera, so how high it is can't be seen" in height.note) == (
         verdict == NOT_ASSESSABLE)
+    if verdict == NOT_ASSESSABLE:  # where to film from, in the criterion's own words
+        assert height.criterion.film and height.note.endswith(height.criterion.film)
     _, cue = frame_cue(ARABESQUE, {k: float(v[50]) for k, v in m.items()}, "three_quarter")  # live, mid-hold
     assert (cue is not None and cue.id == "leg_height") == (verdict != NOT_ASSESSABLE)
 
