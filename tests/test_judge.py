@@ -449,7 +449,7 @@ def test_turnout_is_not_a_clue_from_behind_at_three_quarter(view, yaw, hidden):
     """From behind her at three-quarter one turned-out foot points straight away from the camera, its toe
     behind its heel, and the feet read parallel: a first position there was "missing the feet turned out".
     The clue is unseen there, and the position only possible ("this view can't show the feet turned out");
-    from straight behind both feet cross the picture and the clue holds."""
+    from straight behind both feet cross the picture and the clue is read."""
     n = 60
     m = {name: np.full(n, np.nan) for name in MEASURE_NAMES}
     standing = dict(working_leg_height=3.0, plie_knee=176.0, working_knee=176.0, heel_rise=0.0, feet_apart=0.1,
@@ -518,7 +518,6 @@ def test_a_passe_whose_foot_is_not_seen_is_never_named_with_confidence(movement)
     """The foot at the supporting knee is what makes a passé (and a pirouette's turn in passé) one: with
     the feet out of frame (a cropped picture), a bent knee turning or held may be an attitude or anything
     else, so the name is at most possible."""
-
     n = 120
     t = np.arange(n)
     up = (t >= 20) & (t < 80)
