@@ -353,6 +353,9 @@ def test_a_hold_seen_for_a_glimpse_leaves_the_working_leg_unjudged(spike, judged
         assert ("Only a glimpse of the arabesque held" in verdicts[leg].note) == (not judged)
     assert verdicts["working_knee"].verdict == (FAULT if judged else NOT_ASSESSABLE)
     assert verdicts["supporting_knee"].judged and verdicts["torso"].judged
+    # a criterion this view can't judge anyway keeps that reason, glimpse or not
+    front = {v.criterion.id: v for v in judge(ARABESQUE, m, "front", np.ones(90, bool)).verdicts}
+    assert front["working_knee"].note.startswith("Can't be judged from the front view")
 
 
 @pytest.mark.parametrize("hidden_share, verdict", [(0.6, FAULT), (0.8, NOT_ASSESSABLE)])

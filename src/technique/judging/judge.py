@@ -344,7 +344,7 @@ class Judgement:
 def glimpsed(c: Criterion, reference: Reference, spans: dict[str, MomentSpan | None],
              measures: dict[str, np.ndarray]) -> Verdict | None:
     """No verdict (NOT_ASSESSABLE, with why) for a working-leg criterion of a held position seen only for a
-    glimpse (JudgingConfig.held_seen_s); None where it is judged as usual."""
+    glimpse (JudgingConfig.held_seen_s), in place of the one its moment would give; None where that stands."""
     moment, span = reference.moments.get(c.moment), spans.get(c.moment)
     if moment is None or not moment.held or span is None or c.measure not in WORKING_LEG:
         return None
@@ -361,12 +361,13 @@ def judge(reference: Reference, measures: dict[str, np.ndarray], view: str,
           active: np.ndarray, missing_parts: str = "") -> Judgement:
     """Judge every criterion of a reference on a clip's measures (working leg already chosen)."""
     spans = {name: find_moment(m, measures) for name, m in reference.moments.items()}
-    verdicts = tuple(
-        glimpsed(c, reference, spans, measures)
-        or judge_criterion(c, measures, moment_frames(c.moment, spans, active), view, missing_parts,
-                           reference.moments[c.moment].words if c.moment in reference.moments else "")
-        for c in reference.criteria
-    )
+    verdicts = []
+    for c in reference.criteria:
+        verdict = judge_criterion(c, measures, moment_frames(c.moment, spans, active), view, missing_parts,
+                                  reference.moments[c.moment].words if c.moment in reference.moments else "")
+        # a verdict resting on a glimpsed hold is withdrawn; one not given keeps its own reason (the view, ...)
+        verdicts.append((verdict.judged and glimpsed(c, reference, spans, measures)) or verdict)
+    verdicts = tuple(verdicts)
     judged = [v for v in verdicts if v.judged]
     weights = sum(v.criterion.weight for v in judged)
     total = sum(c.weight for c in reference.criteria)
