@@ -45,6 +45,23 @@ def test_arabesque_hold_length_and_time_to_reach(hold_s):
     assert [p.name for p in story.phases] == ["preparation", "rise", "hold", "close"]
 
 
+@pytest.mark.parametrize("fps", [10.0, 30.0])
+def test_the_supporting_knee_at_its_most_bent_is_a_bend_not_a_jump(fps):
+    """The story's "supporting knee at its most bent" once read 50-124 deg where her knee never bent past
+    170: a single frame of MediaPipe's leg jumping as the working leg rose. A knee that bends stays bent."""
+    n = int(5 * fps)
+    m = blank(n)
+    m["working_leg_height"] = trapezoid(n, int(1.0 * fps), int(1.5 * fps), int(3.5 * fps), int(4.0 * fps), 90.0)
+    times = np.arange(n) / fps
+    span = find_moment(REFS["arabesque"].moments["hold"], m)
+    m["supporting_knee"][int(1.2 * fps)] = 60.0  # one frame, on the way up
+    jumped = arabesque_story(m, times, {"hold": span}, 0, n)
+    assert jumped.metrics["supporting_knee_lowest"] == pytest.approx(176.0)
+    m["supporting_knee"][int(1.1 * fps):int(1.4 * fps)] = 150.0  # bent for 0.3 s
+    bent = arabesque_story(m, times, {"hold": span}, 0, n)
+    assert bent.metrics["supporting_knee_lowest"] == pytest.approx(150.0)
+
+
 def test_balance_is_sway_in_body_heights():
     n = 150
     m = blank(n)

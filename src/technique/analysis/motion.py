@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from technique.series import true_runs
+from technique.series import frames_within, rolling_percentile, true_runs
 
 
 
@@ -107,6 +107,22 @@ def finite_stat(f, values: np.ndarray) -> float:
     values = np.asarray(values, dtype=float)
     values = values[np.isfinite(values)]
     return float(f(values)) if values.size else float("nan")
+
+
+def held_extreme(values: np.ndarray, times: np.ndarray, lowest: bool, config: MotionConfig = MOTION) -> float:
+    """The lowest (or highest) value the series stays at or beyond for a blip on each side of a frame
+    (MotionConfig.blip_s before and after it): the extreme of the movement, not of tracking noise. A
+    single frame where MediaPipe's leg jumps reads a supporting knee 50-120 deg more bent than it ever
+    was (dev renders); a knee that bends stays bent longer than a blip. NaN if nothing is finite."""
+    values = np.asarray(values, dtype=float)
+    times = np.asarray(times, dtype=float)
+    if not np.isfinite(values).any():
+        return float("nan")
+    frame_s = float(np.median(np.diff(times))) if times.size > 1 else float("nan")
+    half = frames_within(config.blip_s, frame_s)
+    if lowest:
+        return finite_stat(np.min, rolling_percentile(values, half, 100))
+    return finite_stat(np.max, rolling_percentile(values, half, 0))
 
 
 # ---------------------------------------------------------------- segmentation

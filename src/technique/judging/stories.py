@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from technique.analysis.motion import (
-    RELEVE_LIFT, Phase, Turn, active_frames, balance, body_rotation, find_turns, finite_stat, rise_start, rounded,
+    RELEVE_LIFT, Phase, Turn, active_frames, balance, body_rotation, find_turns, finite_stat, held_extreme, rise_start,
+    rounded,
     time_at, turn_details,
 )
 from technique.judging.judge import MomentSpan
@@ -66,7 +67,8 @@ def arabesque_story(measures, times, spans, start, stop) -> Story:
         "height_at_hold": finite_stat(np.median, driver[hold]),
         "height_steadiness_sd": finite_stat(np.std, driver[hold]),
         **balance(measures, hold),
-        "supporting_knee_lowest": finite_stat(np.min, measures["supporting_knee"][named.get("rise", named["hold"]).start:hold[-1] + 1]),
+        "supporting_knee_lowest": _lowest(measures["supporting_knee"], times, named.get("rise", named["hold"]).start,
+                                          int(hold[-1]) + 1),
     }
     return Story("arabesque", start, stop, phases, metrics)
 
@@ -105,10 +107,15 @@ def developpe_story(name, measures, times, spans, start, stop, view: str = "unkn
         "knee_at_end": finite_stat(np.median, knee[hold]),
         "height_at_extension": finite_stat(np.median, measures["working_leg_height"][hold]),
         # the hip line is only seen across the picture from the front
-        "hip_hike_highest": finite_stat(np.max, measures["hip_hike"][hold]) if view == "front" else None,
-        "supporting_knee_lowest": finite_stat(np.min, measures["supporting_knee"][start:int(hold[-1]) + 1]),
+        "hip_hike_highest": held_extreme(measures["hip_hike"][hold], times[hold], lowest=False) if view == "front" else None,
+        "supporting_knee_lowest": _lowest(measures["supporting_knee"], times, start, int(hold[-1]) + 1),
     }
     return Story(name, start, stop, phases, metrics, notes=tuple(notes))
+
+
+def _lowest(series: np.ndarray, times: np.ndarray, start: int, stop: int) -> float:
+    """The lowest the series stays over frames start:stop, past a single frame's jump (held_extreme)."""
+    return held_extreme(series[start:stop], times[start:stop], lowest=True)
 
 
 def _reversal(series: np.ndarray, phase: Phase) -> float | None:
@@ -231,8 +238,8 @@ def plie_story(measures, times, spans, start, stop) -> Story:
         "plie_down_s": down_s, "plie_up_s": up_s,
         "plie_rhythm": down_s / up_s if np.isfinite(down_s) and np.isfinite(up_s) and up_s > 0 else None,
         "plie_bottom_s": float(times[bottom1 - 1] - times[bottom0]),
-        "plie_knee_lowest": finite_stat(np.nanmin, knees[start:stop]),
-        "heels_rise_highest": finite_stat(np.nanmax, measures["releve_lift"][start:stop]),
+        "plie_knee_lowest": _lowest(knees, times, start, stop),
+        "heels_rise_highest": held_extreme(measures["releve_lift"][start:stop], times[start:stop], lowest=False),
     }
     return Story("plie", start, stop, phases, metrics)
 
