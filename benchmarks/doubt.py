@@ -6,8 +6,10 @@ measures.MEASURE_DOUBT.
 Each REPORT is an `accuracy.py --tracks ... --json REPORT` dump. Over the DEV renders of movements (not
 the faulted ones) of all of them together, the error of each criterion's judged value against the true
 angle over its moment (accuracy.verdict_errors), per measure and view seen: clips, mean, 80th and 90th
-percentiles. A view is given a doubt where it misreads a measure clearly more than the view that shows
-it best, for a reason the picture can't undo (see MEASURE_DOUBT's comment).
+percentiles; a criterion whose reference file gives its own `doubt` (a movement the measure reads
+worse in, such as an attitude's bent knee) apart, as "measure (movement)". A view is given a doubt
+where it misreads a measure clearly more than the view that shows it best, for a reason the picture
+can't undo (see MEASURE_DOUBT's comment).
 """
 
 from __future__ import annotations
@@ -19,7 +21,16 @@ from collections import defaultdict
 import numpy as np
 
 
-def errors_by_view(reports: list[dict]) -> dict[tuple[str, str], list[float]]:
+def own_doubts() -> set[tuple[str, str]]:
+    """(movement, measure) of every criterion whose reference file gives its own `doubt`."""
+    from technique.judging.references import load_references
+
+    return {(name, c.measure) for name, ref in load_references().items() for c in ref.criteria if c.doubt}
+
+
+def errors_by_view(reports: list[dict], own: set[tuple[str, str]] = frozenset()) -> dict[tuple[str, str], list[float]]:
+    """Errors per (measure, view seen); a criterion with its own doubt (`own`) counted apart, as
+    "measure (movement)", and not in its measure's figure."""
     out = defaultdict(list)
     for report in reports:
         for row in report["rows"]:
@@ -29,7 +40,8 @@ def errors_by_view(reports: list[dict]) -> dict[tuple[str, str], list[float]]:
             errors = json.loads(errors.replace("'", '"')) if isinstance(errors, str) else errors
             for measure, error in errors.items():
                 if error is not None and np.isfinite(error):
-                    out[(measure, row["view_seen"])].append(float(error))
+                    key = f"{measure} ({row['movement']})" if (row.get("movement"), measure) in own else measure
+                    out[(key, row["view_seen"])].append(float(error))
     return out
 
 
@@ -37,11 +49,12 @@ def main(paths: list[str]) -> int:
     if not paths:
         print(__doc__)
         return 2
-    table = errors_by_view([json.loads(open(p).read()) for p in paths])
-    print(f"{'measure':<24}{'view seen':<16}{'clips':>6}{'mean':>7}{'p80':>7}{'p90':>7}")
+    table = errors_by_view([json.loads(open(p).read()) for p in paths], own_doubts())
+    width = max(24, *(len(m) + 2 for m, _ in table))
+    print(f"{'measure':<{width}}{'view seen':<16}{'clips':>6}{'mean':>7}{'p80':>7}{'p90':>7}")
     for (measure, view), values in sorted(table.items()):
         v = np.array(values)
-        print(f"{measure:<24}{view:<16}{v.size:>6}{v.mean():>7.2f}{np.percentile(v, 80):>7.2f}{np.percentile(v, 90):>7.2f}")
+        print(f"{measure:<{width}}{view:<16}{v.size:>6}{v.mean():>7.2f}{np.percentile(v, 80):>7.2f}{np.percentile(v, 90):>7.2f}")
     return 0
 
 

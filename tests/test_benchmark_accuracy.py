@@ -130,6 +130,12 @@ def test_the_doubt_table_pools_clean_dev_renders_by_the_view_seen():
     two = {"rows": [judged(5.0, "three_quarter"), dict(kind="negative", split="dev", view_seen="front")]}
     table = doubt.errors_by_view([one, two])
     assert table == {("working_leg_height", "side"): [2.0], ("working_leg_height", "three_quarter"): [9.0, 5.0]}
+    # a criterion with its own doubt in its reference file is counted apart, and not in its measure's figure
+    attitude = {"rows": [dict(judged(20.0, "side"), movement="attitude_devant"), dict(judged(3.0, "side"), movement="arabesque")]}
+    assert ("attitude_devant", "working_leg_height") not in doubt.own_doubts()
+    own = doubt.errors_by_view([attitude], {("attitude_devant", "working_leg_height")})
+    assert own == {("working_leg_height (attitude_devant)", "side"): [20.0], ("working_leg_height", "side"): [3.0]}
+    assert ("attitude_devant", "working_knee") in doubt.own_doubts()
 
 
 def test_the_passe_toe_truth_is_the_toe_below_the_other_knee_in_its_shank_lengths(acc, tmp_path):

@@ -667,6 +667,30 @@ def test_a_leg_height_from_three_quarter_is_a_fault_only_past_what_the_view_misr
         assert (v.score > undoubted) == (view == "three_quarter") and v.score < 60.0
 
 
+@pytest.mark.parametrize("movement, knee, verdict", [
+    ("attitude_derriere", 170.0, ACCEPTABLE),  # 15 past the band: within what MediaPipe misreads an attitude by
+    ("attitude_devant", 75.0, ACCEPTABLE),
+    ("attitude_derriere", 190.0, FAULT),       # 35 past: a fault still
+])
+def test_an_attitudes_knee_is_a_fault_only_past_what_mediapipe_misreads_it_by(movement, knee, verdict):
+    """MediaPipe places a bent leg raised behind or in front of her far less surely than a straight one:
+    the clean renders' attitudes, knees bent to 92-100, read 118-136 from the side, and two were told
+    "bend the knee more" (a fault). The attitude's own `doubt` makes that at worst acceptable, its
+    correction still given; a straight working knee keeps no such doubt."""
+    from technique.judging.judge import judge_criterion
+
+    c = next(c for c in REFS[movement].criteria if c.id == "working_knee")
+    m = arabesque_measures()
+    m["working_knee"] = np.full(90, knee)
+    v = judge_criterion(c, m, np.arange(40, 70), "side", "")
+    assert v.value == knee and v.verdict == verdict, (v.verdict, v.note)
+    assert v.correction == (c.correction_low if knee < c.good[0] else c.correction_high)
+    assert "reads up to 29° off" in v.note
+    straight = next(c for c in REFS["arabesque"].criteria if c.id == "working_knee")
+    m["working_knee"] = np.full(90, 150.0)  # 5 under the arabesque's acceptable band: a fault, no doubt
+    assert judge_criterion(straight, m, np.arange(40, 70), "side", "").verdict == FAULT
+
+
 @pytest.mark.parametrize("view, verdict", [("three_quarter", ACCEPTABLE), ("side", FAULT)])
 def test_a_pointed_foot_from_three_quarter_is_a_fault_only_past_what_the_view_misreads(view, verdict):
     """From three-quarter the foot points partly along the line of sight and its angle in the picture opens

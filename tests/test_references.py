@@ -62,6 +62,10 @@ def valid() -> dict:
     (lambda d: d["moments"]["retire"].update(within=-5), "moments.retire.within"),
     (lambda d: d["moments"]["retire"].update(select="troughs", held=True), "moments.retire.held"),  # a repeat is no hold
     (lambda d: d["moments"]["retire"].update(held="yes"), "moments.retire.held"),
+    (lambda d: d["criteria"][0].update(doubt={"overhead": 5}), "criteria[0].doubt"),
+    (lambda d: d["criteria"][0].update(doubt={"side": -0.1}), "criteria[0].doubt"),
+    (lambda d: d["criteria"][0].update(doubt={"side": "a lot"}), "criteria[0].doubt"),
+    (lambda d: d["criteria"][0].update(doubt=[0.1]), "criteria[0].doubt"),
     (lambda d: d["recognise"][0].update(margin=0), "recognise[0].margin"),
     (lambda d: d["recognise"][0].update(margin=-10), "recognise[0].margin"),
     (lambda d: d["criteria"][0].update(weight=float("nan")), "criteria[0].weight"),

@@ -69,9 +69,13 @@ def band_of(value: float, c: Criterion) -> str:
 
 
 def doubt_of(c: Criterion | Condition, view: str) -> float:
-    """How far `c`'s measure reads off from this view (measures.MEASURE_DOUBT; 0 where none is recorded):
-    a doubt about its level, so none for how much it varies (a "range")."""
-    return 0.0 if c.aggregate == "range" else MEASURE_DOUBT.get(c.measure, {}).get(view, 0.0)
+    """How far `c`'s measure reads off from this view (the criterion's own `doubt` where its file gives one
+    for the view, else measures.MEASURE_DOUBT; 0 where none is recorded): a doubt about its level, so none
+    for how much it varies (a "range")."""
+    if c.aggregate == "range":
+        return 0.0
+    own = dict(getattr(c, "doubt", ()))
+    return own[view] if view in own else MEASURE_DOUBT.get(c.measure, {}).get(view, 0.0)
 
 
 def toward(value: float, low: float | None, high: float | None, doubt: float) -> float:

@@ -103,6 +103,9 @@ class Criterion:
     why: str
     film: str
     aggregate: str = "median"
+    # (view, how far this criterion's judged value reads off from that view), where it reads off clearly
+    # more than its measure does in general (measures.MEASURE_DOUBT): a fault is said only past that
+    doubt: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -244,12 +247,24 @@ def _criterion(i: int, data: object, source: str, moments: dict) -> Criterion:
     else:
         low = high = correction
     weight = f.positive("weight", 1.0)
+    doubt = _doubt(f)
     return Criterion(
         id=f.get("id", str), name=f.get("name", str), measure=f.measure("measure"), moment=moment,
         ideal=f.get("ideal", float), good=good, acceptable=acceptable, views=f.views(),
         weight=weight, correction_low=low or high, correction_high=high or low,
-        why=f.get("why", str, ""), film=f.get("film", str, ""), aggregate=f.aggregate(),
+        why=f.get("why", str, ""), film=f.get("film", str, ""), aggregate=f.aggregate(), doubt=doubt,
     )
+
+
+def _doubt(f: _Fields) -> tuple[tuple[str, float], ...]:
+    """A criterion's `doubt`: {view: how far its value reads off from there}, each view known, each 0 or more."""
+    doubt = f.get("doubt", dict, {})
+    for view, amount in doubt.items():
+        if view not in ALL_VIEWS:
+            raise f.fail("doubt", f"unknown view {view!r}; use {', '.join(ALL_VIEWS)}")
+        if not _finite(amount) or amount < 0:
+            raise f.fail("doubt", f"{view}: expected a number 0 or more, got {amount!r}")
+    return tuple((view, float(amount)) for view, amount in doubt.items())
 
 
 def parse_reference(data: object, source: str) -> Reference:
