@@ -14,8 +14,7 @@ import numpy as np
 
 from technique.analysis.motion import (
     RELEVE_LIFT, Phase, Turn, active_frames, balance, body_rotation, find_turns, finite_stat, held_extreme, rise_start,
-    rounded,
-    time_at, turn_details,
+    rounded, time_at, turn_details,
 )
 from technique.judging.judge import MomentSpan
 from technique.judging.references import STORIES
@@ -68,7 +67,7 @@ def arabesque_story(measures, times, spans, start, stop) -> Story:
         "height_steadiness_sd": finite_stat(np.std, driver[hold]),
         **balance(measures, hold),
         "supporting_knee_lowest": _lowest(measures["supporting_knee"], times, named.get("rise", named["hold"]).start,
-                                          int(hold[-1]) + 1),
+                                          hold[-1] + 1),
     }
     return Story("arabesque", start, stop, phases, metrics)
 
@@ -107,7 +106,7 @@ def developpe_story(name, measures, times, spans, start, stop, view: str = "unkn
         "knee_at_end": finite_stat(np.median, knee[hold]),
         "height_at_extension": finite_stat(np.median, measures["working_leg_height"][hold]),
         # the hip line is only seen across the picture from the front
-        "hip_hike_highest": held_extreme(measures["hip_hike"][hold], times[hold], lowest=False) if view == "front" else None,
+        "hip_hike_highest": _highest(measures["hip_hike"], times, hold[0], hold[-1] + 1) if view == "front" else None,
         "supporting_knee_lowest": _lowest(measures["supporting_knee"], times, start, int(hold[-1]) + 1),
     }
     return Story(name, start, stop, phases, metrics, notes=tuple(notes))
@@ -116,6 +115,11 @@ def developpe_story(name, measures, times, spans, start, stop, view: str = "unkn
 def _lowest(series: np.ndarray, times: np.ndarray, start: int, stop: int) -> float:
     """The lowest the series stays over frames start:stop, past a single frame's jump (held_extreme)."""
     return held_extreme(series[start:stop], times[start:stop], lowest=True)
+
+
+def _highest(series: np.ndarray, times: np.ndarray, start: int, stop: int) -> float:
+    """The highest the series stays over frames start:stop, past a single frame's jump (held_extreme)."""
+    return held_extreme(series[start:stop], times[start:stop], lowest=False)
 
 
 def _reversal(series: np.ndarray, phase: Phase) -> float | None:
@@ -239,7 +243,7 @@ def plie_story(measures, times, spans, start, stop) -> Story:
         "plie_rhythm": down_s / up_s if np.isfinite(down_s) and np.isfinite(up_s) and up_s > 0 else None,
         "plie_bottom_s": float(times[bottom1 - 1] - times[bottom0]),
         "plie_knee_lowest": _lowest(knees, times, start, stop),
-        "heels_rise_highest": held_extreme(measures["releve_lift"][start:stop], times[start:stop], lowest=False),
+        "heels_rise_highest": _highest(measures["releve_lift"], times, start, stop),
     }
     return Story("plie", start, stop, phases, metrics)
 
