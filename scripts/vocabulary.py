@@ -508,9 +508,11 @@ recognise:
       high: Bend the knee more - an attitude, not a bent arabesque.
     why: "Between Grant's 90° and the ~145° of other glossaries: [H] 100-140° good (docs/ballet-criteria.md §8)."
     film: Film from the side to see the knee.
-    # MediaPipe places a bent leg raised in front or behind her far less surely than a straight one: the
-    # attitude's knee, judged from the side, reads 17-18 deg off on average (80th percentile 29 deg) on the
-    # clean dev renders of every benchmark set, a straight working knee 4.5 (6.7): benchmarks/doubt.py
+    # the turned-out attitude's lower leg crosses behind (or in front of) her, out of the picture's plane
+    # even in profile: the renders' knees bent to 92-104 make 105-126 deg in the picture itself from the
+    # side, 81-136 from 20 deg off it, and MediaPipe reads the picture well. So judged from the side the
+    # knee is 17-18 deg off on average (80th percentile 29) on the clean dev renders of every benchmark
+    # set, a straight working knee 4.5 (6.7): benchmarks/doubt.py
     doubt: {{side: 29}}
   - id: thigh_height
     name: Height of the knee
