@@ -99,6 +99,32 @@ def test_developpe_passes_through_passe_before_unfolding():
     assert story.metrics["unfold_knee_rebend_deg"] == pytest.approx(0.0, abs=1e-6)
 
 
+@pytest.mark.parametrize("hesitates", [True, False])
+def test_an_unfold_re_bends_when_the_knee_does_not_when_a_frame_jumps(hesitates):
+    """A hesitant unfold, the knee straightened to 140 and bent back to 110 for 0.3 s, re-bends 30 deg; a
+    smooth one with a single frame of the knee misread 40 deg more bent doesn't (the raw reading told
+    smooth renders' unfolds 10-33 deg re-bent)."""
+    n = 200
+    t = np.arange(n)
+    m = blank(n)
+    m["working_thigh_height"] = np.clip((t - 20) / 20, 0, 1) * 80 * (t < 170)
+    passe = 175 - np.clip((t - 20) / 20, 0, 1) * 110
+    if hesitates:
+        unfold = np.interp(t, [60, 70, 76, 79, 88, 98], [65, 140, 140, 110, 110, 175])
+    else:
+        unfold = np.interp(t, [60, 98], [65, 175])
+        unfold[75] -= 40
+    m["working_knee"] = np.where(t < 60, passe, unfold)
+    m["working_leg_height"] = np.where(t < 60, 20.0, np.interp(t, [60, 98], [20, 90])) * (t < 170)
+    m["passe_toe_to_knee"] = np.where((t > 38) & (t < 62), 0.05, 1.0)
+    ref = REFS["developpe_devant"]
+    spans = {name: find_moment(mo, m) for name, mo in ref.moments.items()}
+    story = developpe_story("developpe_devant", m, t / FPS, spans, 0, n)
+    unfolding = next(p for p in story.phases if p.name == "unfold")
+    assert unfolding.start <= 75 < 88 <= unfolding.stop
+    assert story.metrics["unfold_knee_rebend_deg"] == pytest.approx(30.0 if hesitates else 0.0, abs=1e-6)
+
+
 def rotating_world(turns: float, n: int, flip_when_away: bool = False, face: bool = False) -> np.ndarray:
     """World landmarks of a body turning `turns` times about the vertical axis (with a face: the nose
     0.1 m ahead of the ears, along the shoulders' normal)."""

@@ -109,20 +109,26 @@ def finite_stat(f, values: np.ndarray) -> float:
     return float(f(values)) if values.size else float("nan")
 
 
-def held_extreme(values: np.ndarray, times: np.ndarray, lowest: bool, config: MotionConfig = MOTION) -> float:
-    """The lowest (or highest) value the series stays at or beyond for a blip on each side of a frame
-    (MotionConfig.blip_s before and after it): the extreme of the movement, not of tracking noise. A
-    single frame where MediaPipe's leg jumps reads a supporting knee 50-120 deg more bent than it ever
-    was (dev renders); a knee that bends stays bent longer than a blip. NaN if nothing is finite."""
+def held_levels(values: np.ndarray, times: np.ndarray, config: MotionConfig = MOTION) -> tuple[np.ndarray, np.ndarray]:
+    """(low, high) per frame: the highest and the lowest value within a blip (MotionConfig.blip_s) either
+    side of it, so the series stays at or under `low`'s value, and at or over `high`'s, for a blip each
+    side: the level a movement holds there, past a single frame where MediaPipe's leg jumps."""
     values = np.asarray(values, dtype=float)
     times = np.asarray(times, dtype=float)
-    if not np.isfinite(values).any():
-        return float("nan")
     frame_s = float(np.median(np.diff(times))) if times.size > 1 else float("nan")
     half = frames_within(config.blip_s, frame_s)
-    if lowest:
-        return finite_stat(np.min, rolling_percentile(values, half, 100))
-    return finite_stat(np.max, rolling_percentile(values, half, 0))
+    return rolling_percentile(values, half, 100), rolling_percentile(values, half, 0)
+
+
+def held_extreme(values: np.ndarray, times: np.ndarray, lowest: bool, config: MotionConfig = MOTION) -> float:
+    """The lowest (or highest) value the series stays at or beyond for a blip on each side of a frame
+    (held_levels): the extreme of the movement, not of tracking noise. A single frame where MediaPipe's
+    leg jumps reads a supporting knee 50-120 deg more bent than it ever was (dev renders); a knee that
+    bends stays bent longer than a blip. NaN if nothing is finite."""
+    if not np.isfinite(np.asarray(values, dtype=float)).any():
+        return float("nan")
+    low, high = held_levels(values, times, config)
+    return finite_stat(np.min, low) if lowest else finite_stat(np.max, high)
 
 
 # ---------------------------------------------------------------- segmentation

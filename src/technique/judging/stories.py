@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from technique.analysis.motion import (
-    RELEVE_LIFT, Phase, Turn, active_frames, balance, body_rotation, find_turns, finite_stat, held_extreme, rise_start,
+    RELEVE_LIFT, Phase, Turn, active_frames, balance, body_rotation, find_turns, finite_stat, held_extreme, held_levels,
+    rise_start,
     rounded, time_at, turn_details,
 )
 from technique.judging.judge import MomentSpan
@@ -102,7 +103,7 @@ def developpe_story(name, measures, times, spans, start, stop, view: str = "unkn
         "passe_toe_to_knee": passe_gap,
         "passe_time_s": float(times[closest]) if closest is not None else None,
         "unfold_s": float(times[unfold.stop - 1] - times[unfold.start]) if unfold else None,
-        "unfold_knee_rebend_deg": _reversal(knee, unfold) if unfold else None,
+        "unfold_knee_rebend_deg": _reversal(knee, times, unfold) if unfold else None,
         "knee_at_end": finite_stat(np.median, knee[hold]),
         "height_at_extension": finite_stat(np.median, measures["working_leg_height"][hold]),
         # the hip line is only seen across the picture from the front
@@ -122,17 +123,20 @@ def _highest(series: np.ndarray, times: np.ndarray, start: int, stop: int) -> fl
     return held_extreme(series[start:stop], times[start:stop], lowest=False)
 
 
-def _reversal(series: np.ndarray, phase: Phase) -> float | None:
-    """Largest step back while unfolding: how far the knee re-bends after having been straighter (degrees).
+def _reversal(series: np.ndarray, times: np.ndarray, phase: Phase) -> float | None:
+    """Largest step back while unfolding: how far the knee re-bends after having been straighter (degrees),
+    each level held for a blip either side (held_levels).
 
     A smooth développé unfolds in one continuous movement, so this stays at the level of tracking
-    noise (a couple of degrees); a jerky or hesitant unfold shows as a clear re-bend.
+    noise (a couple of degrees); a jerky or hesitant unfold shows as a clear re-bend. A single frame
+    of MediaPipe's knee jumping is neither (the raw reading told smooth renders' unfolds 10-33 deg).
     """
-    s = series[phase.start:phase.stop]
-    s = s[np.isfinite(s)]
-    if s.size < 3:
+    bent_at_most, straight_at_least = (level[phase.start:phase.stop] for level in held_levels(series, times))
+    kept = np.isfinite(bent_at_most) & np.isfinite(straight_at_least)
+    if np.count_nonzero(np.isfinite(series[phase.start:phase.stop])) < 3:
         return None
-    return float(np.max(np.maximum.accumulate(s) - s))
+    straightest = np.maximum.accumulate(straight_at_least[kept])
+    return float(max(0.0, np.max(straightest - bent_at_most[kept])))
 
 
 def turns_story(movement: str, measures, times, world, start, stop, extension: bool = True) -> Story:
