@@ -99,6 +99,28 @@ def test_developpe_passes_through_passe_before_unfolding():
     assert story.metrics["unfold_knee_rebend_deg"] == pytest.approx(0.0, abs=1e-6)
 
 
+@pytest.mark.parametrize("toe, reached", [(0.05, True), (-0.3, True), (0.45, False)])
+def test_the_story_says_the_foot_passed_through_passe_where_the_verdict_does(toe, reached):
+    """A toe above the knee is the modern passé (docs/ballet-criteria.md §2): the développé's criterion
+    doesn't correct it, and the story once said "Passed through passé: no" beside that verdict. The story
+    now counts as reached what the reference's criterion accepts; a toe at mid-shank is neither."""
+    from technique.judging.stories import tell
+
+    n = 180
+    m = blank(n)
+    t = np.arange(n)
+    m["working_thigh_height"] = np.clip((t - 20) / 20, 0, 1) * 80 * (t < 150)
+    m["working_knee"] = np.where(t < 60, 175 - np.clip((t - 20) / 20, 0, 1) * 110, 65 + np.clip((t - 60) / 25, 0, 1) * 110)
+    m["working_leg_height"] = np.where(t < 60, 20.0, 20 + np.clip((t - 60) / 25, 0, 1) * 70) * (t < 150)
+    m["passe_toe_to_knee"] = np.where((t > 38) & (t < 62), toe, 1.0)
+    ref = REFS["developpe_devant"]
+    spans = {name: find_moment(mo, m) for name, mo in ref.moments.items()}
+    story = tell(ref, m, t / FPS, np.zeros((n, 33, 3)), spans, 0, n, "side")
+    assert story.metrics["passe_reached"] is reached
+    criterion = next(c for c in ref.criteria if c.measure == "passe_toe_to_knee")
+    assert (criterion.acceptable[0] <= toe <= criterion.acceptable[1]) is reached
+
+
 @pytest.mark.parametrize("hesitates", [True, False])
 def test_an_unfold_re_bends_when_the_knee_does_not_when_a_frame_jumps(hesitates):
     """A hesitant unfold, the knee straightened to 140 and bent back to 110 for 0.3 s, re-bends 30 deg; a

@@ -73,7 +73,17 @@ def arabesque_story(measures, times, spans, start, stop) -> Story:
     return Story("arabesque", start, stop, phases, metrics)
 
 
-def developpe_story(name, measures, times, spans, start, stop, view: str = "unknown") -> Story:
+# the toe's place against the supporting knee (passe_toe_to_knee, shank lengths below it) that counts as
+# having passed through passé: up to the knee or above it, to a shank above (the développés' passe_height
+# criterion's acceptable band, docs/ballet-criteria.md §2, §7), where a reference doesn't give its own
+PASSE_REACHED = (-1.0, 0.2)
+
+
+def developpe_story(name, measures, times, spans, start, stop, view: str = "unknown",
+                    reached_band: tuple[float, float] = PASSE_REACHED) -> Story:
+    """A développé in time: preparation, passé, unfold, hold, close; whether the foot passed through passé
+    (its toe within `reached_band` of the supporting knee: the reference's own criterion's acceptable
+    band, so the story and the verdict agree), how the knee unfolded and the extension it reached."""
     passe, extension = spans.get("passe"), spans.get("extension")
     notes = []
     if extension is None:
@@ -88,7 +98,7 @@ def developpe_story(name, measures, times, spans, start, stop, view: str = "unkn
     else:
         closest, passe_frame, passe_gap = None, None, float("nan")
         notes.append(say("no_passe_on_the_way"))
-    reached = bool(np.isfinite(passe_gap) and abs(passe_gap) <= 0.2)
+    reached = bool(np.isfinite(passe_gap) and reached_band[0] <= passe_gap <= reached_band[1])
     hold = extension.frames
     held = passe.frames if passe is not None and passe.frames[-1] < hold[0] else (
         np.array([passe_frame]) if passe_frame is not None else None)
@@ -274,7 +284,9 @@ def _tell(reference, measures: dict[str, np.ndarray], times: np.ndarray, world: 
     if kind == "arabesque":
         return arabesque_story(measures, times, spans, start, stop)
     if kind == "developpe":
-        return developpe_story(movement, measures, times, spans, start, stop, view)
+        passe_height = next((c for c in reference.criteria if c.measure == "passe_toe_to_knee"), None)
+        return developpe_story(movement, measures, times, spans, start, stop, view,
+                               passe_height.acceptable if passe_height else PASSE_REACHED)
     if kind in ("fouette", "turns"):
         return turns_story(movement, measures, times, world, start, stop, extension=kind == "fouette")
     if kind == "plie":
