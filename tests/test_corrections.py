@@ -94,12 +94,14 @@ def arabesque_clip(n: int = 90, supporting: float = 176.0, height: float = 90.0)
 
 def test_the_worst_criterion_at_score_zero_is_the_first_correction_and_the_worst_moment():
     m = arabesque_clip(supporting=120.0, height=78.0)  # knee far past its band (0); leg slightly low
-    m["supporting_knee"][50] = 100.0  # its worst frame
+    m["supporting_knee"][46:55] = 100.0  # its worst moment, 0.3 s
+    m["supporting_knee"][40] = 60.0  # one frame of MediaPipe's leg jumping: no moment to show
     j = judge(REFS["arabesque"], m, "side", np.ones(90, bool))
     knee = next(v for v in j.verdicts if v.criterion.id == "supporting_knee")
     assert knee.score == 0
     assert j.corrections[0].criterion.id == "supporting_knee"
-    assert j.worst_frame == knee.worst_frame == 50
+    assert j.worst_frame == knee.worst_frame and 46 <= knee.worst_frame < 55
+    assert knee.worst_value == 100.0
 
 
 def test_no_worst_moment_when_nothing_needs_correcting():

@@ -16,7 +16,7 @@ import numpy as np
 from technique.analysis.direction import back_turned, looks_down
 from technique.analysis.measures import (HIDDEN_FROM_BEHIND, HIGH_CAMERA_VIEWS, LINE_OF_SIGHT, MEASURE_DOUBT, WORKING_LEG,
                                          precision)
-from technique.analysis.motion import finite_stat, turning_frames
+from technique.analysis.motion import finite_stat, held_levels, turning_frames
 from technique.judging.references import Condition, Criterion, Moment, Reference
 from technique.series import FRAME_S, true_runs
 from technique.wording import UNITS, format_value, say
@@ -305,16 +305,20 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
     if not np.isfinite(value):
         where = say("out_of_view", parts=missing_parts) if missing_parts else ""
         return Verdict(c, NOT_VISIBLE, note=say("joints_not_visible", where=where))
-    # the worst moment is the frame furthest outside the good band (scores stop at 0, distances don't)
-    outside = np.fmax(np.fmax(c.good[0] - series, series - c.good[1]), 0.0)
-    worst = int(frames[int(np.nanargmax(np.where(np.isfinite(series), outside, -1.0)))])
+    # the worst moment is where the reading stays furthest outside the good band for a blip each side
+    # (held_levels: a single frame of MediaPipe's leg jumping is no moment to show a teacher); scores stop
+    # at 0, distances don't
+    times = np.asarray(measures.get("time_s", np.arange(len(measures[c.measure])) * FRAME_S), dtype=float)
+    at_most, at_least = held_levels(series, times[frames])
+    low, high = c.good[0] - at_most, at_least - c.good[1]
+    outside = np.fmax(np.fmax(low, high), 0.0)
+    i = int(np.nanargmax(np.where(np.isfinite(outside) & np.isfinite(series), outside, -1.0)))
+    worst, worst_value = int(frames[i]), float(at_most[i] if np.nan_to_num(low[i], nan=-1.0) > 0 else at_least[i])
     given = doubt_given(value, c, view)
     note = "" if given == value else say("doubt_given", view=view.replace("_", "-"),
                                          doubt=format_value(c.measure, doubt_of(c, view)))
-    return Verdict(
-        c, band_of(given, c), value, float(criterion_score(given, c)),
-        float(np.asarray(measures[c.measure])[worst]), worst, correction_for(given, c), note,
-    )
+    return Verdict(c, band_of(given, c), value, float(criterion_score(given, c)), worst_value, worst,
+                   correction_for(given, c), note)
 
 
 def score_text(score: float | None) -> str:
