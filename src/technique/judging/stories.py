@@ -14,8 +14,7 @@ import numpy as np
 
 from technique.analysis.motion import (
     RELEVE_LIFT, Phase, Turn, active_frames, balance, body_rotation, find_turns, finite_stat, held_extreme, held_levels,
-    rise_start,
-    rounded, time_at, turn_details,
+    rise_start, rounded, time_at, turn_details,
 )
 from technique.judging.judge import MomentSpan
 from technique.judging.references import STORIES
