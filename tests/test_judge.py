@@ -672,7 +672,7 @@ def test_a_leg_height_from_three_quarter_is_a_fault_only_past_what_the_view_misr
     ("attitude_devant", 75.0, ACCEPTABLE),
     ("attitude_derriere", 190.0, FAULT),       # 35 past: a fault still
 ])
-def test_an_attitudes_knee_is_a_fault_only_past_what_mediapipe_misreads_it_by(movement, knee, verdict):
+def test_an_attitudes_knee_is_a_fault_only_past_what_the_picture_misreads_it_by(movement, knee, verdict):
     """The turned-out attitude's lower leg crosses her body, out of the picture's plane even in profile:
     the clean renders' attitudes, knees bent to 92-104, make 105-136 in the picture from the side, and
     some were told "bend the knee more" (a fault). The attitude's own `doubt` makes that at worst
