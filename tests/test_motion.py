@@ -82,14 +82,21 @@ def test_segments_split_separate_movements_and_keep_short_rests():
     assert len(segment_clip(m, np.arange(n) / FPS)) == 1  # a 0.2 s dip is not a new movement
 
 
-def test_developpe_passes_through_passe_before_unfolding():
-    n = 180
+def developpe_measures(toe: float = 0.05, n: int = 180) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """A développé devant frame by frame: the knee bends to passé (its toe `toe` shank lengths below the
+    supporting knee) by frame 40, unfolds from frame 60 to 85, holds until 150."""
     m = blank(n)
     t = np.arange(n)
     m["working_thigh_height"] = np.clip((t - 20) / 20, 0, 1) * 80 * (t < 150)
     m["working_knee"] = np.where(t < 60, 175 - np.clip((t - 20) / 20, 0, 1) * 110, 65 + np.clip((t - 60) / 25, 0, 1) * 110)
     m["working_leg_height"] = np.where(t < 60, 20.0, 20 + np.clip((t - 60) / 25, 0, 1) * 70) * (t < 150)
-    m["passe_toe_to_knee"] = np.where((t > 38) & (t < 62), 0.05, 1.0)
+    m["passe_toe_to_knee"] = np.where((t > 38) & (t < 62), toe, 1.0)
+    return m, t
+
+
+def test_developpe_passes_through_passe_before_unfolding():
+    m, t = developpe_measures()
+    n = len(t)
     ref = REFS["developpe_devant"]
     spans = {name: find_moment(mo, m) for name, mo in ref.moments.items()}
     story = developpe_story("developpe_devant", m, t / FPS, spans, 0, n)
@@ -106,13 +113,8 @@ def test_the_story_says_the_foot_passed_through_passe_where_the_verdict_does(toe
     now counts as reached what the reference's criterion accepts; a toe at mid-shank is neither."""
     from technique.judging.stories import tell
 
-    n = 180
-    m = blank(n)
-    t = np.arange(n)
-    m["working_thigh_height"] = np.clip((t - 20) / 20, 0, 1) * 80 * (t < 150)
-    m["working_knee"] = np.where(t < 60, 175 - np.clip((t - 20) / 20, 0, 1) * 110, 65 + np.clip((t - 60) / 25, 0, 1) * 110)
-    m["working_leg_height"] = np.where(t < 60, 20.0, 20 + np.clip((t - 60) / 25, 0, 1) * 70) * (t < 150)
-    m["passe_toe_to_knee"] = np.where((t > 38) & (t < 62), toe, 1.0)
+    m, t = developpe_measures(toe)
+    n = len(t)
     ref = REFS["developpe_devant"]
     spans = {name: find_moment(mo, m) for name, mo in ref.moments.items()}
     story = tell(ref, m, t / FPS, np.zeros((n, 33, 3)), spans, 0, n, "side")
