@@ -154,3 +154,27 @@ def test_the_passe_toe_truth_is_the_toe_below_the_other_knee_in_its_shank_length
         assert got["toe_below_knee_l"] == [pytest.approx(0.125)]  # 0.05 below a 0.4 shank
         assert got["toe_below_knee_r"] == [pytest.approx(-0.5)]   # 0.2 above
     assert acc.with_toe_truth({"ground_truth": {}}) == {"ground_truth": {}}  # no render file: as it was
+
+
+def test_the_foot_point_probe_pairs_each_stills_true_ankle_with_its_picture(tmp_path, capsys):
+    """benchmarks/foot_point_probe.py: per turnout and view, the renderer's true ankle angle beside its angle in
+    the picture, sorted by the true one, and whether the picture's rises with it."""
+    import json
+
+    spec = importlib.util.spec_from_file_location("bench_foot_probe", SCRIPT.parent / "foot_point_probe.py")
+    probe = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(probe)
+    (tmp_path / "images").mkdir()
+    stills = {"seconde_pf62__front": (164.0, 177.0), "seconde_pf20__front": (122.0, 139.0),
+              "seconde_pf62__three_quarter": (164.0, 172.0), "seconde_pf40__three_quarter": (146.0, 180.0),
+              "seconde90_pf20__front": (122.0, 125.0)}
+    for name, (true, shown) in stills.items():
+        (tmp_path / "images" / f"{name}.json").write_text(
+            json.dumps({"angles_3d": {"ankle_r": true}, "angles_2d": {"ankle_r": shown}}))
+    assert probe.probe(tmp_path) == {(60, "front"): [(122.0, 139.0), (164.0, 177.0)],
+                                     (60, "three_quarter"): [(146.0, 180.0), (164.0, 172.0)],
+                                     (90, "front"): [(122.0, 125.0)]}
+    assert probe.main([str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "turnout 60  front" in out and "does NOT rise" in out.split("three_quarter")[1]
+    assert probe.main([str(tmp_path / "nowhere")]) == 2

@@ -691,6 +691,23 @@ def test_an_attitudes_knee_is_a_fault_only_past_what_the_picture_misreads_it_by(
     assert judge_criterion(straight, m, np.arange(40, 70), "side", "").verdict == FAULT
 
 
+@pytest.mark.parametrize("movement", ["tendu_a_la_seconde", "degage_a_la_seconde", "grand_battement_a_la_seconde",
+                                      "developpe_a_la_seconde"])
+def test_a_foot_a_la_seconde_is_judged_from_the_front_not_from_three_quarter(movement):
+    """A turned-out foot à la seconde points in a plane facing her front and back: from three-quarter its angle
+    in the picture doesn't rise with its point (the renderer's ground truth, turnout 60: an ankle of 146 deg
+    shows 180, one of 164 shows 172), so a lazy foot there could be called pointed. From the front the
+    picture's angle rises with the point; there a flexed foot is a fault."""
+    from technique.judging.judge import judge_criterion
+
+    c = next(c for c in REFS[movement].criteria if c.measure == "working_foot_point")
+    m = arabesque_measures()
+    m["working_foot_point"] = np.full(90, 120.0)
+    quarter = judge_criterion(c, m, np.arange(40, 70), "three_quarter", "")
+    assert quarter.verdict == NOT_ASSESSABLE and "from the front" in quarter.note, quarter.note
+    assert judge_criterion(c, m, np.arange(40, 70), "front", "").verdict == FAULT
+
+
 @pytest.mark.parametrize("view, verdict", [("three_quarter", ACCEPTABLE), ("side", FAULT)])
 def test_a_pointed_foot_from_three_quarter_is_a_fault_only_past_what_the_view_misreads(view, verdict):
     """From three-quarter the foot points partly along the line of sight and its angle in the picture opens
