@@ -396,11 +396,12 @@ def extension(name, title, kind, d):
     # a thrown leg passes close to the line of sight in a three-quarter view, where its knee reads bent;
     # "thrown, not held" is what tells a battement from a développé there
     straight_views = "[side]" if kind == "battement" and d != "a_la_seconde" else knee_views
-    # a turned-out foot à la seconde points in a plane facing the front and back: from three-quarter its
-    # picture angle doesn't even rise with its point (the renderer's ground truth, benchmarks/renders/
-    # foot_point_probe.json, turnout 60: ankles of 102/122/146/164 deg read 147/168/180/173 there), so it
-    # is judged from the front only, where it rises with the point (120/139/160/177)
-    foot_views = "[front]" if d == "a_la_seconde" else knee_views
+    # a foot is judged where the picture's angle rises with its point (benchmarks/view_probe.py, the renderer's
+    # ground truth): à la seconde from the front and from three-quarter on her supporting side (turnout 60:
+    # ankles of 107/127/136/146/164 deg show 124/143/151/160/177 and 104/123/133/144/167), never from
+    # three-quarter on her working side, where its point lies along the line of sight (154/171/176/180/172):
+    # the working knee's sight (measures.LINE_OF_SIGHT) says which side that is; from the side the leg
+    # points at the camera
     foot_film = "from the front" if d == "a_la_seconde" else "from the side"
     # a tendu and a dégagé differ by ~12 deg of height, which a three-quarter view foreshortens away
     # (renders: dégagés devant read 31 deg there, inside the tendu band): only the view across the leg
@@ -459,7 +460,7 @@ recognise:
     ideal: 165
     good: [150, 190]
     acceptable: [135, 190]
-    views: {foot_views}
+    views: {knee_views}
     weight: 1
     correction: Point through the foot at the end of the movement.
     why: Full point at the extreme (docs/ballet-criteria.md §10); foot landmarks are MediaPipe's least reliable, so this weighs little.

@@ -156,25 +156,32 @@ def test_the_passe_toe_truth_is_the_toe_below_the_other_knee_in_its_shank_length
     assert acc.with_toe_truth({"ground_truth": {}}) == {"ground_truth": {}}  # no render file: as it was
 
 
-def test_the_foot_point_probe_pairs_each_stills_true_ankle_with_its_picture(tmp_path, capsys):
-    """benchmarks/foot_point_probe.py: per turnout and view, the renderer's true ankle angle beside its angle in
-    the picture, sorted by the true one, and whether the picture's rises with it."""
+def test_the_view_probe_pairs_each_stills_true_angle_with_its_picture(tmp_path, capsys):
+    """benchmarks/view_probe.py: per position, bent joint and view, the renderer's true angle beside the one
+    in the picture, sorted by the true one, and whether the picture's rises with it over half its range."""
     import json
 
-    spec = importlib.util.spec_from_file_location("bench_foot_probe", SCRIPT.parent / "foot_point_probe.py")
+    spec = importlib.util.spec_from_file_location("bench_view_probe", SCRIPT.parent / "view_probe.py")
     probe = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(probe)
     (tmp_path / "images").mkdir()
-    stills = {"seconde_pf62__front": (164.0, 177.0), "seconde_pf20__front": (122.0, 139.0),
-              "seconde_pf62__three_quarter": (164.0, 172.0), "seconde_pf40__three_quarter": (146.0, 180.0),
-              "seconde90_pf20__front": (122.0, 125.0)}
-    for name, (true, shown) in stills.items():
+    stills = {"tendu_devant__foot62__front": ("ankle_r", 164.0, 180.0),
+              "tendu_devant__foot0__front": ("ankle_r", 107.0, 109.0),
+              "tendu_devant__foot62__three_quarter": ("ankle_r", 164.0, 170.0),
+              "tendu_devant__foot0__three_quarter": ("ankle_r", 107.0, 178.0),
+              "tendu_devant__knee0__three_quarter": ("knee_r", 171.0, 177.0),
+              "tendu_devant__knee30__three_quarter": ("knee_r", 142.0, 174.0),
+              "tendu_devant__support20__front": ("knee_l", 152.0, 154.0)}
+    for name, (key, true, shown) in stills.items():
         (tmp_path / "images" / f"{name}.json").write_text(
-            json.dumps({"angles_3d": {"ankle_r": true}, "angles_2d": {"ankle_r": shown}}))
-    assert probe.probe(tmp_path) == {(60, "front"): [(122.0, 139.0), (164.0, 177.0)],
-                                     (60, "three_quarter"): [(146.0, 180.0), (164.0, 172.0)],
-                                     (90, "front"): [(122.0, 125.0)]}
+            json.dumps({"angles_3d": {key: true}, "angles_2d": {key: shown}}))
+    table = probe.probe(tmp_path)
+    assert table[("tendu_devant", "foot", "front")] == [(107.0, 109.0), (164.0, 180.0)]
+    assert table[("tendu_devant", "support", "front")] == [(152.0, 154.0)]
+    assert probe.shows(table[("tendu_devant", "foot", "front")]) == ""
+    assert probe.shows(table[("tendu_devant", "foot", "three_quarter")]) == "!"  # upside down
+    assert probe.shows(table[("tendu_devant", "knee", "three_quarter")]) == "~"  # 29 deg squeezed into 3
     assert probe.main([str(tmp_path)]) == 0
-    out = capsys.readouterr().out
-    assert "turnout 60  front" in out and "does NOT rise" in out.split("three_quarter")[1]
+    assert "tendu_devant               foot     true 107 164 | front 109 180 | three_quarter 178 170 !" in \
+        capsys.readouterr().out
     assert probe.main([str(tmp_path / "nowhere")]) == 2

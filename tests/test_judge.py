@@ -691,21 +691,30 @@ def test_an_attitudes_knee_is_a_fault_only_past_what_the_picture_misreads_it_by(
     assert judge_criterion(straight, m, np.arange(40, 70), "side", "").verdict == FAULT
 
 
-@pytest.mark.parametrize("movement", ["tendu_a_la_seconde", "degage_a_la_seconde", "grand_battement_a_la_seconde",
-                                      "developpe_a_la_seconde"])
-def test_a_foot_a_la_seconde_is_judged_from_the_front_not_from_three_quarter(movement):
-    """A turned-out foot à la seconde points in a plane facing her front and back: from three-quarter its angle
-    in the picture doesn't rise with its point (the renderer's ground truth, turnout 60: an ankle of 146 deg
-    shows 180, one of 164 shows 172), so a lazy foot there could be called pointed. From the front the
-    picture's angle rises with the point; there a flexed foot is a fault."""
+@pytest.mark.parametrize("movement", ["tendu_devant", "tendu_a_la_seconde", "degage_derriere", "developpe_a_la_seconde"])
+@pytest.mark.parametrize("working_side_to_camera", [True, False])
+def test_a_low_legs_foot_from_three_quarter_is_judged_from_her_supporting_side(movement, working_side_to_camera):
+    """A low turned-out leg's knee faces out to her side, as a standing one's does, and its foot points in
+    the same plane: from three-quarter on her working side the picture's angle of the foot doesn't rise with
+    its point (the renderer's ground truth: feet of 107 and 164 deg show 178 and 170 in a tendu devant), so a
+    flexed foot could be called pointed. From her other side it does (108 and 169), as from the front for a
+    leg à la seconde. A raised leg's knee faces up and its foot shows from both sides."""
     from technique.judging.judge import judge_criterion
 
     c = next(c for c in REFS[movement].criteria if c.measure == "working_foot_point")
     m = arabesque_measures()
-    m["working_foot_point"] = np.full(90, 120.0)
-    quarter = judge_criterion(c, m, np.arange(40, 70), "three_quarter", "")
-    assert quarter.verdict == NOT_ASSESSABLE and "from the front" in quarter.note, quarter.note
-    assert judge_criterion(c, m, np.arange(40, 70), "front", "").verdict == FAULT
+    m["working_foot_point"] = np.full(90, 110.0)  # flexed: a fault where it is seen
+    m["working_leg_to_camera"] = np.full(90, 80.0)  # the leg itself lies across the picture
+    # the turned-out working knee's sight, while the leg is low (measures.working_knee_to_camera)
+    m["working_knee_to_camera"] = np.full(90, 5.0 if working_side_to_camera else 85.0)
+    v = judge_criterion(c, m, np.arange(40, 70), "three_quarter", "")
+    if working_side_to_camera:
+        assert v.verdict == NOT_ASSESSABLE and "turned-out working knee points at the camera" in v.note, v.note
+        assert "point of the foot can't be seen" in v.note
+    else:
+        assert v.verdict == FAULT, (v.verdict, v.note)
+    m["working_knee_to_camera"] = np.full(90, np.nan)  # raised: no such sight
+    assert judge_criterion(c, m, np.arange(40, 70), "three_quarter", "").verdict == FAULT
 
 
 @pytest.mark.parametrize("view, verdict", [("three_quarter", ACCEPTABLE), ("side", FAULT)])

@@ -547,6 +547,22 @@ def test_where_the_supporting_knee_points_against_the_camera(yaw, expected):
     assert float(m["supporting_knee_to_camera"]) == pytest.approx(expected, abs=8)
 
 
+@pytest.mark.parametrize("yaw, expected", [
+    (45, 90),    # three-quarter, her standing side nearer: the working knee points across the picture
+    (-45, 0),    # three-quarter, her working side nearer: it points at the camera
+    (0, 45),     # from the front, 45 deg to her side
+])
+def test_where_a_low_working_knee_points_against_the_camera(yaw, expected):
+    """A low turned-out working leg's knee faces out to her side as the standing one's does (and is told the
+    same way); raised past MEASURING.low_leg it faces up, and no such sight is given."""
+    from technique.analysis.measures import MEASURING, dancer_measures
+
+    pixels, world = dancer(0, 0, yaw)  # standing on the left leg, the right one down beside it
+    assert float(dancer_measures(pixels, world, "right")["working_knee_to_camera"]) == pytest.approx(expected, abs=8)
+    raised, raised_world = dancer(0, MEASURING.low_leg + 20, yaw)
+    assert np.isnan(float(dancer_measures(raised, raised_world, "right")["working_knee_to_camera"]))
+
+
 @pytest.mark.parametrize("toe_at, yaw, working_near, covered", [
     ("knee", 85.0, True, 1.0),    # a passé in profile from her working side: the foot over the standing knee
     ("knee", 85.0, False, 0.0),   # from her other side the standing knee is in front of the foot

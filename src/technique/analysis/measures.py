@@ -70,6 +70,9 @@ Angle conventions (documented once, here):
   their hanging lengths, the more foreshortened counting (a bent knee shortens hip to ankle). Under
   MEASURING.leg_seen_from the picture shows neither its knee nor its foot: a straight leg behind her
   seen from 30 deg off her front reads 75-108 at the knee (dev renders); those criteria are not judged.
+- working_knee_to_camera: the same for the working knee while the leg is low (under MEASURING.low_leg:
+  a tendu's, a dégagé's), where it faces out as a standing knee does; NaN raised. Under bend_seen_from
+  neither the knee's bend nor the foot's point can be seen (from three-quarter on her working side).
 - passe_toe_off_leg: how far across the picture the working toe is from the supporting knee, in shank
   lengths: a passé's toe rests at the knee; an attitude's foot is held a thigh's length in front or behind.
 - passe_toe_to_knee: height of the working toe below the supporting knee, in shank lengths
@@ -174,6 +177,13 @@ class MeasureConfig:
     # behind her, from above and below) is off by 10-12 deg in 80 % of them there (under 20 deg: 12, 20-30:
     # 10), against 6-7 from 30 to 50 deg and 4-6 beyond
     height_seen_from: float = 30.0
+    # degrees of height under which a turned-out working leg's knee faces out to her side, as a standing
+    # one's does (knee_turnout), so that from three-quarter on her working side the bend of its knee and the
+    # point of its foot lie along the line of sight: the renderer's own ground truth (benchmarks/view_probe.py)
+    # shows feet pointed 107, 136 and 164 deg at 30-60 deg of height there as 174-178, 157-168 or 163-176,
+    # flat or upside down, where from her other side they rise with the point; raised past it (75-90) the
+    # knee faces up and the point shows from both sides (a développé devant's 87/129/163)
+    low_leg: float = 60.0
     # leg lengths the hips rise on straight legs in a relevé (dev renders: full relevés 0.056-0.108, from a
     # wide lens close to her too; quarter relevés 0.027-0.047), against at most 0.046 (95th percentile) in
     # the renders' other movements on straight legs, from a weight shift or MediaPipe's hip points
@@ -196,14 +206,17 @@ class LineOfSight(NamedTuple):
     shows: str = "its bend"  # what the picture can't show of it, in the report's words
 
 
-# a measure whose bend (or a leg's height) can point at the camera -> how
+# a measure whose bend (or a leg's height) can point at the camera -> how, one way or more: the first
+# says whether the joint stays put and what covers it; any of them pointing at the camera hides it
+LOW_LEG_KNEE = LineOfSight("working_knee_to_camera", "turned-out working knee", MEASURING.bend_seen_from)
 LINE_OF_SIGHT = {
-    "supporting_knee": LineOfSight("supporting_knee_to_camera", "supporting knee", MEASURING.bend_seen_from, True,
-                                   "supporting_knee_covered"),
-    "working_knee": LineOfSight("working_leg_to_camera", "working leg", MEASURING.leg_seen_from),
-    "working_foot_point": LineOfSight("working_leg_to_camera", "working leg", MEASURING.leg_seen_from),
-    "working_leg_height": LineOfSight("working_leg_to_camera", "working leg", MEASURING.height_seen_from,
-                                      shows="how high it is"),
+    "supporting_knee": (LineOfSight("supporting_knee_to_camera", "supporting knee", MEASURING.bend_seen_from, True,
+                                    "supporting_knee_covered"),),
+    "working_knee": (LineOfSight("working_leg_to_camera", "working leg", MEASURING.leg_seen_from), LOW_LEG_KNEE),
+    "working_foot_point": (LineOfSight("working_leg_to_camera", "working leg", MEASURING.leg_seen_from),
+                           LOW_LEG_KNEE._replace(shows="the point of the foot")),
+    "working_leg_height": (LineOfSight("working_leg_to_camera", "working leg", MEASURING.height_seen_from,
+                                       shows="how high it is"),),
 }
 
 # the measures read on the working leg alone: where a held position's moment is only glimpsed (a frame or two,
@@ -450,7 +463,8 @@ def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale, near: np.nd
 
 # UNITS (each measure's unit, in words) lives in technique.wording
 MEASURE_NAMES = (
-    "supporting_knee", "supporting_knee_to_camera", "supporting_knee_covered", "working_knee", "working_leg_to_camera", "plie_knee", "working_leg_height", "working_thigh_height",
+    "supporting_knee", "supporting_knee_to_camera", "supporting_knee_covered", "working_knee", "working_leg_to_camera",
+    "working_knee_to_camera", "plie_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart", "feet_apart_shoulders",
     "working_ankle_rise", "working_foot_raised", "passe_toe_to_knee", "passe_toe_off_leg", "releve", "releve_lift", "heel_rise", "hips_rise", "supporting_foot_lift",
@@ -765,6 +779,8 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
     return {
         "supporting_knee": s.knee,
         "supporting_knee_to_camera": knee_to_camera(yaw, near == OTHER[working]),
+        "working_knee_to_camera": np.where(np.nan_to_num(height, nan=90.0) < MEASURING.low_leg,
+                                           knee_to_camera(yaw, near == working), np.nan),
         "supporting_knee_covered": knee_covered(p, working, yaw, near == working),
         "working_leg_to_camera": leg_to_camera(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level),
         "working_knee": knee,

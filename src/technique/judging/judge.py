@@ -200,40 +200,46 @@ def correction_for(value: float, c: Criterion) -> str:
     return c.correction_low if value < c.good[0] else c.correction_high
 
 
-def bend_sight(c: Criterion, measures: dict) -> tuple[np.ndarray, float] | None:
-    """(how far the joint `c` judges points from the camera, per frame or for a frame's row of values; the
-    degrees under which its bend can't be seen), or None for a measure with no line of sight (or unknown)."""
-    how = LINE_OF_SIGHT.get(c.measure)
-    sight = measures.get(how.sight) if how else None
-    return None if sight is None else (np.asarray(sight, dtype=float), how.seen_from)
+def sights(c: Criterion) -> tuple:
+    """The ways the joint `c` judges can point at the camera (measures.LINE_OF_SIGHT), the first one saying
+    whether it stays put as she turns and what may cover it; () for a measure with none."""
+    return LINE_OF_SIGHT.get(c.measure, ())
+
+
+def hiding_sight(c: Criterion, measures: dict, frames: np.ndarray | None = None):
+    """The first of `c`'s sights (a LineOfSight) by which its joint points at the camera over most of
+    `frames` (or in a frame's row of values), so that its bend can't be seen; None where none does."""
+    for how in sights(c):
+        values = measures.get(how.sight)
+        if values is None:
+            continue
+        values = np.asarray(values, dtype=float)
+        if finite_stat(np.median, values[frames] if frames is not None else values) < how.seen_from:
+            return how
+    return None
 
 
 def bend_hidden(c: Criterion, measures: dict, frames: np.ndarray | None = None) -> bool:
     """Whether the joint `c` judges points at the camera (most of `frames`; or a frame's row of values),
     so that its bend can't be seen (measures.LINE_OF_SIGHT)."""
-    sight = bend_sight(c, measures)
-    if sight is None:
-        return False
-    values, seen_from = sight
-    return finite_stat(np.median, values[frames] if frames is not None else values) < seen_from
+    return hiding_sight(c, measures, frames) is not None
 
 
 def bend_seen(c: Criterion, measures: dict, frames: np.ndarray) -> np.ndarray:
     """The `frames` to judge a joint that stays put as she turns on (LineOfSight.stays_put): those in which it
     doesn't point at the camera, so that its bend can be seen (in a turn the supporting knee points at the
     camera for part of each revolution only). All of them for any other measure."""
-    how = LINE_OF_SIGHT.get(c.measure)
-    sight = bend_sight(c, measures) if how and how.stays_put else None
-    if sight is None:
+    how = next(iter(sights(c)), None)
+    values = measures.get(how.sight) if how and how.stays_put else None
+    if values is None:
         return frames
-    values, seen_from = sight
-    return frames[~(values[frames] < seen_from)]
+    return frames[~(np.asarray(values, dtype=float)[frames] < how.seen_from)]
 
 
 def covered(c: Criterion, measures: dict) -> np.ndarray | None:
     """Where another part of her hides the joint `c` judges (LineOfSight.covered), per frame or for a frame's
     row of values; None for a joint nothing is known to hide."""
-    how = LINE_OF_SIGHT.get(c.measure)
+    how = next(iter(sights(c)), None)
     hidden = measures.get(how.covered) if how and how.covered else None
     return None if hidden is None else np.asarray(hidden, dtype=float) > 0.5
 
@@ -289,14 +295,15 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
     # a joint that stays put as she turns is judged on the frames that show its bend, if a third of the
     # moment's do; any other over its whole moment, unless it points at the camera for most of it
     seen = bend_seen(c, measures, frames)
-    if seen.size < frames.size / 3 or bend_hidden(c, measures, seen):
-        how = LINE_OF_SIGHT[c.measure]
+    hiding = hiding_sight(c, measures, seen)
+    if seen.size < frames.size / 3 or hiding is not None:
+        how = hiding or sights(c)[0]
         return Verdict(c, NOT_ASSESSABLE, note=say("bend_toward_camera", joint=how.joint, shows=how.shows,
                                                    film=c.film or say("film_front_or_side")))
     # ... and, where another part of her hides it (the working leg over the standing knee), on the rest
     shown = uncovered(c, measures, seen)
     if shown.size < frames.size / 3:
-        return Verdict(c, NOT_ASSESSABLE, note=say("covered_by_leg", joint=LINE_OF_SIGHT[c.measure].joint))
+        return Verdict(c, NOT_ASSESSABLE, note=say("covered_by_leg", joint=sights(c)[0].joint))
     frames = shown
     series = np.asarray(measures[c.measure], dtype=float)[frames]
     value = aggregate(series, c.aggregate)
