@@ -180,9 +180,10 @@ class MeasureConfig:
     # degrees of height under which a turned-out working leg's knee faces out to her side, as a standing
     # one's does (knee_turnout), so that from three-quarter on her working side the bend of its knee and the
     # point of its foot lie along the line of sight: the renderer's own ground truth (benchmarks/view_probe.py)
-    # shows feet pointed 107, 136 and 164 deg at 30-60 deg of height there as 174-178, 157-168 or 163-176,
-    # flat or upside down, where from her other side they rise with the point; raised past it (75-90) the
-    # knee faces up and the point shows from both sides (a développé devant's 87/129/163)
+    # shows feet pointed 107, 136 and 164 deg there as 178/174/170 in a tendu devant, 168/167/163 raised 45
+    # deg derrière, 157/159/158 at 60, upside down or flat, where from her other side they rise with the
+    # point; raised past it (75-90) the knee faces up and the point shows from both sides (a développé
+    # devant's 87/129/163)
     low_leg: float = 60.0
     # leg lengths the hips rise on straight legs in a relevé (dev renders: full relevés 0.056-0.108, from a
     # wide lens close to her too; quarter relevés 0.027-0.047), against at most 0.046 (95th percentile) in
