@@ -713,6 +713,9 @@ def test_a_low_legs_foot_from_three_quarter_is_judged_from_her_supporting_side(m
         assert "point of the foot can't be seen" in v.note
     else:
         assert v.verdict == FAULT, (v.verdict, v.note)
+    # live, the same: the foot's correction only where its verdict is given
+    _, cue = frame_cue(REFS[movement], {k: float(x[50]) for k, x in m.items()}, "three_quarter", lambda k: k is c)
+    assert (cue is c) == (not working_side_to_camera)
     m["working_knee_to_camera"] = np.full(90, np.nan)  # raised: no such sight
     assert judge_criterion(c, m, np.arange(40, 70), "three_quarter", "").verdict == FAULT
 
