@@ -109,26 +109,20 @@ def finite_stat(f, values: np.ndarray) -> float:
     return float(f(values)) if values.size else float("nan")
 
 
-def held_levels(values: np.ndarray, times: np.ndarray, config: MotionConfig = MOTION) -> tuple[np.ndarray, np.ndarray]:
-    """(low, high) per frame: the highest and the lowest value within a blip (MotionConfig.blip_s) either
-    side of it, so the series stays at or under `low`'s value, and at or over `high`'s, for a blip each
-    side: the level a movement holds there, past a single frame where MediaPipe's leg jumps."""
-    values = np.asarray(values, dtype=float)
-    times = np.asarray(times, dtype=float)
-    frame_s = float(np.median(np.diff(times))) if times.size > 1 else float("nan")
-    half = frames_within(config.blip_s, frame_s)
-    return rolling_percentile(values, half, 100), rolling_percentile(values, half, 0)
+def held_level(values: np.ndarray, times: np.ndarray, at_most: bool, each_side_s: float = MOTION.blip_s) -> np.ndarray:
+    """Per frame, the level the series stays at or under (`at_most`; else at or over) for `each_side_s`
+    either side of it (a blip, MotionConfig.blip_s, unless told): the level a movement holds there, past a
+    single frame where MediaPipe's leg jumps. NaN where nothing near is finite."""
+    frame_s = finite_stat(np.median, np.diff(np.asarray(times, dtype=float)))
+    return rolling_percentile(values, frames_within(each_side_s, frame_s), 100 if at_most else 0)
 
 
-def held_extreme(values: np.ndarray, times: np.ndarray, lowest: bool, config: MotionConfig = MOTION) -> float:
+def held_extreme(values: np.ndarray, times: np.ndarray, lowest: bool) -> float:
     """The lowest (or highest) value the series stays at or beyond for a blip on each side of a frame
-    (held_levels): the extreme of the movement, not of tracking noise. A single frame where MediaPipe's
+    (held_level): the extreme of the movement, not of tracking noise. A single frame where MediaPipe's
     leg jumps reads a supporting knee 50-120 deg more bent than it ever was (dev renders); a knee that
     bends stays bent longer than a blip. NaN if nothing is finite."""
-    if not np.isfinite(np.asarray(values, dtype=float)).any():
-        return float("nan")
-    low, high = held_levels(values, times, config)
-    return finite_stat(np.min, low) if lowest else finite_stat(np.max, high)
+    return finite_stat(np.min if lowest else np.max, held_level(values, times, at_most=lowest))
 
 
 # ---------------------------------------------------------------- segmentation
@@ -329,16 +323,12 @@ def _releve_rise(m: dict[str, np.ndarray], passe: int | None, flat_ankle_y: floa
 
 def turn_details(turns: list[tuple[int, int]], measures: dict[str, np.ndarray], times: np.ndarray,
                  flat_ankle_y: float) -> list[Turn]:
-    from technique.series import rolling_percentile
-
     out = []
     height = finite_stat(np.median, measures["body_height"])
     # a plié lasts; a frame or two of a knee seen wrongly as the body turns is not one (it once read
     # "plié 66°" in a side-view fouetté with no plié): the bend counted is the one held for ~0.15 s
     # (the straightest knee within that stretch around each frame)
-    step = finite_stat(np.median, np.diff(times)) if len(times) > 1 else float("nan")
-    half = max(1, int(round(0.05 / step))) if np.isfinite(step) and step > 0 else 1
-    steady_support = rolling_percentile(measures["supporting_knee"], half, 100)
+    steady_support = held_level(measures["supporting_knee"], times, at_most=True, each_side_s=0.05)
     for k, (a, b) in enumerate(turns, 1):
         m = {name: values[a:b] for name, values in measures.items()}
         knee = m["working_knee"]

@@ -16,7 +16,7 @@ import numpy as np
 from technique.analysis.direction import back_turned, looks_down
 from technique.analysis.measures import (HIDDEN_FROM_BEHIND, HIGH_CAMERA_VIEWS, LINE_OF_SIGHT, MEASURE_DOUBT, WORKING_LEG,
                                          precision)
-from technique.analysis.motion import finite_stat, held_levels, turning_frames
+from technique.analysis.motion import finite_stat, held_level, turning_frames
 from technique.judging.references import Condition, Criterion, Moment, Reference
 from technique.series import FRAME_S, true_runs
 from technique.wording import UNITS, format_value, say
@@ -313,10 +313,10 @@ def judge_criterion(c: Criterion, measures: dict[str, np.ndarray], frames: np.nd
         where = say("out_of_view", parts=missing_parts) if missing_parts else ""
         return Verdict(c, NOT_VISIBLE, note=say("joints_not_visible", where=where))
     # the worst moment is where the reading stays furthest outside the good band for a blip each side
-    # (held_levels: a single frame of MediaPipe's leg jumping is no moment to show a teacher); scores stop
+    # (held_level: a single frame of MediaPipe's leg jumping is no moment to show a teacher); scores stop
     # at 0, distances don't
-    times = np.asarray(measures.get("time_s", np.arange(len(measures[c.measure])) * FRAME_S), dtype=float)
-    at_most, at_least = held_levels(series, times[frames])
+    times = clip_times(measures, len(measures[c.measure]))[frames]
+    at_most, at_least = (held_level(series, times, at_most) for at_most in (True, False))
     low, high = c.good[0] - at_most, at_least - c.good[1]
     outside = np.fmax(np.fmax(low, high), 0.0)
     i = int(np.nanargmax(np.where(np.isfinite(outside) & np.isfinite(series), outside, -1.0)))
@@ -356,6 +356,12 @@ class Judgement:
         return sorted((v for v in self.verdicts if v.correction), key=lambda v: -v.importance)
 
 
+def clip_times(measures: dict[str, np.ndarray], frames: int) -> np.ndarray:
+    """Each frame's time (s): the clip's own (time_s), or, for measures without them, the usual rate's."""
+    times = measures.get("time_s")
+    return np.asarray(times, dtype=float) if np.ndim(times) == 1 else np.arange(frames) * FRAME_S
+
+
 def glimpsed(c: Criterion, reference: Reference, spans: dict[str, MomentSpan | None],
              measures: dict[str, np.ndarray]) -> Verdict | None:
     """No verdict (NOT_ASSESSABLE, with why) for a working-leg criterion of a held position seen only for a
@@ -363,9 +369,9 @@ def glimpsed(c: Criterion, reference: Reference, spans: dict[str, MomentSpan | N
     moment, span = reference.moments.get(c.moment), spans.get(c.moment)
     if moment is None or not moment.held or span is None or c.measure not in WORKING_LEG:
         return None
-    times = np.asarray(measures.get("time_s", np.nan), dtype=float)
-    seen_s = times[span.frames[-1]] - times[span.frames[0]] if times.ndim == 1 else np.nan
-    if not np.isfinite(seen_s):  # a clip without its times: its frames at the usual rate
+    times = clip_times(measures, len(measures[c.measure]))
+    seen_s = times[span.frames[-1]] - times[span.frames[0]]
+    if not np.isfinite(seen_s):  # times not known there: its frames at the usual rate
         seen_s = (span.frames[-1] - span.frames[0]) * FRAME_S
     if seen_s >= JUDGING.held_seen_s:
         return None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from technique.analysis.motion import (
-    RELEVE_LIFT, Phase, Turn, active_frames, balance, body_rotation, find_turns, finite_stat, held_extreme, held_levels,
+    RELEVE_LIFT, Phase, Turn, active_frames, balance, body_rotation, find_turns, finite_stat, held_extreme, held_level,
     rise_start, rounded, time_at, turn_details,
 )
 from technique.judging.judge import MomentSpan
@@ -134,16 +134,18 @@ def _highest(series: np.ndarray, times: np.ndarray, start: int, stop: int) -> fl
 
 def _reversal(series: np.ndarray, times: np.ndarray, phase: Phase) -> float | None:
     """Largest step back while unfolding: how far the knee re-bends after having been straighter (degrees),
-    each level held for a blip either side (held_levels).
+    each level held for a blip either side (held_level).
 
     A smooth développé unfolds in one continuous movement, so this stays at the level of tracking
     noise (a couple of degrees); a jerky or hesitant unfold shows as a clear re-bend. A single frame
     of MediaPipe's knee jumping is neither (the raw reading told smooth renders' unfolds 10-33 deg).
     """
-    bent_at_most, straight_at_least = (level[phase.start:phase.stop] for level in held_levels(series, times))
-    kept = np.isfinite(bent_at_most) & np.isfinite(straight_at_least)
     if np.count_nonzero(np.isfinite(series[phase.start:phase.stop])) < 3:
         return None
+    # levels over the whole clip, so the unfold's first and last frames are held against their neighbours too
+    bent_at_most, straight_at_least = (held_level(series, times, at_most)[phase.start:phase.stop]
+                                       for at_most in (True, False))
+    kept = np.isfinite(bent_at_most) & np.isfinite(straight_at_least)
     straightest = np.maximum.accumulate(straight_at_least[kept])
     return float(max(0.0, np.max(straightest - bent_at_most[kept])))
 
