@@ -57,16 +57,17 @@ FAULT_CRITERIA = {
     "releve_too_low": (("releve_height", "height", "releve", "rise"), ("releve_lift", "releve")),
     "heels_up": (("heels_down", "heels"), ("releve_lift", "releve", "supporting_foot_lift")),
     "passe_too_low": (("passe_height",), ("passe_toe_to_knee",)),
+    "lazy_foot": (("pointed_foot",), ("working_foot_point",)),
 }
 FLAGGED = ("fault", "acceptable")
 # the movements benchmarks/renders/make_specs.py renders with a fault, and those faults
 FAULTED_MOVEMENTS = {
-    "arabesque": ("bent_supporting_knee", "working_leg_low"), "passe": ("bent_supporting_knee",),
+    "arabesque": ("bent_supporting_knee", "working_leg_low", "lazy_foot"), "passe": ("bent_supporting_knee",),
     "developpe_devant": ("working_leg_low", "passe_too_low"),
     "developpe_a_la_seconde": ("working_leg_low", "passe_too_low"),
     "demi_plie_first": ("torso_leaning_forward", "heels_up"), "grand_plie_second": ("heels_up",),
-    "tendu_devant": ("bent_working_knee",),
-    "tendu_a_la_seconde": ("bent_working_knee",), "releve": ("releve_too_low",),
+    "tendu_devant": ("bent_working_knee", "lazy_foot"), "tendu_derriere": ("lazy_foot",),
+    "tendu_a_la_seconde": ("bent_working_knee", "lazy_foot"), "releve": ("releve_too_low",),
 }
 # the movements whose turns are counted (their renders turn her through whole revolutions)
 TURNING = ("pirouette", "fouette")

@@ -96,6 +96,7 @@ ARMS_FIFTH_SECOND = dict(arm_elev_l=165, elbow_flex_l=25, arm_elev_r=78, arm_fwd
 ARMS_SECOND = dict(arm_elev_l=78, arm_elev_r=78, arm_fwd_l=15, arm_fwd_r=15, elbow_flex_l=15, elbow_flex_r=15)
 ARMS_FIRST = dict(arm_elev_l=45, arm_fwd_l=70, arm_elev_r=45, arm_fwd_r=70, elbow_flex_l=35, elbow_flex_r=35)
 POINT_R = dict(ankle_pf_r=62, toe_pf_r=15)
+LAZY_FOOT_R = dict(ankle_pf_r=18, toe_pf_r=0)
 RELEVE_L = dict(ankle_pf_l=55, toe_pf_l=-50)
 
 # Right-leg (or two-legged) poses, complete: the renderer adds only its symmetric first-position stance.
@@ -185,8 +186,16 @@ FAULTS = [
     # the extension held as clean; the fault is in the passé it unfolds from (PASSE_LOW)
     ("developpe_a_la_seconde_low_passe", "developpe_a_la_seconde", "passe_too_low", "developpe_a_la_seconde", {}),
     ("developpe_devant_low_passe", "developpe_devant", "passe_too_low", "developpe_devant", {}),
+    # a lazy foot (criteria §4 and §10: knee-ankle-toe under 135 is a "flexed/relaxed foot"): the ankle pointed 18
+    # instead of 62 and the toes relaxed. By the view probe's ground truth (ankle_pf 0 / 30 / 62 -> 107 / 136 / 164)
+    # that is about 123; the clean renders' 164 is the full point. In every named view: which views can tell a lazy
+    # foot from a pointed one is what these measure (benchmarks/view_probe.py says it for the picture alone).
+    *[(f"{m}_lazy_foot", m, "lazy_foot", m, LAZY_FOOT_R) for m in ("tendu_devant", "tendu_a_la_seconde",
+                                                                     "tendu_derriere", "arabesque")],
 ]
 FAULT_VIEWS = ["front", "side_right", "three_quarter", "three_quarter_left"]
+# faults seen from more views than FAULT_VIEWS (the lazy foot's, whose visibility depends most on the view)
+FAULT_VIEWS_OF = {"lazy_foot": VIEWS_R}
 
 
 def mirror(params: dict) -> dict:
@@ -291,7 +300,8 @@ def fault_clips(spec: dict) -> None:
         seconds, keys, labels, yaw = timeline(movement, name, passe)
         leg = None if movement in ("releve", "demi_plie_first", "grand_plie_second") else "r"
         spec["clips"][name] = dict(seconds=seconds, working=leg, keys=keys, labels=labels,
-                                   meta=dict(kind="fault", movement=movement, fault=fault, leg=leg, views=FAULT_VIEWS))
+                                   meta=dict(kind="fault", movement=movement, fault=fault, leg=leg,
+                                             views=FAULT_VIEWS_OF.get(fault, FAULT_VIEWS)))
 
 
 def negative_clips(spec: dict) -> None:

@@ -61,6 +61,9 @@ TIERS = [
     (DEV, "movement", slice(3, 5)),
     (HELDOUT, "movement", slice(3, 5)),
     (DEV, "movement", slice(5, 6)),
+    # the lazy foot is rendered in all six views (make_specs.FAULT_VIEWS_OF), the other faults in four
+    (DEV, "fault", slice(4, 6)),
+    (HELDOUT, "fault:lazy_foot", slice(2, 6)),
 ]
 # views.json (DEV bodies only; views az-30, az+30, az-70, az+70 with the working leg's side first):
 # both bodies' right legs at 30 deg first, then at 70, then the left legs
@@ -86,6 +89,8 @@ def selects(clip: dict, which: str) -> bool:
         return meta["kind"] == "movement" and meta["leg"] in (None, "r")
     if which == "movement_l":
         return meta["kind"] == "movement" and meta["leg"] == "l"
+    if which.startswith("fault:"):  # one fault's clips only
+        return meta["kind"] == "fault" and meta["fault"] == which.partition(":")[2]
     return meta["kind"] == which
 
 
