@@ -80,6 +80,10 @@ MEASURE_TRUTH = {
     # the working toe below the supporting knee, in that leg's shank lengths (with_toe_truth)
     "passe_toe_to_knee": "toe_below_knee_{w}",
 }
+# measures whose truth the renders hold by construction, not per frame: the heels of the clean renders of these
+# movements stand flat on the floor at the moment judged (benchmarks/renders/make_specs.py: a grand plié in second
+# as flat as first position), so their heel_rise is truly 0 (verdict_errors, for benchmarks/doubt.py)
+FLAT_HEELS = ("demi_plie_first", "demi_plie_second", "grand_plie_second")
 
 
 # ----------------------------------------------------------------------------------- sample mode
@@ -269,7 +273,8 @@ def turn_count(analysis, name: str, labels: dict) -> dict:
 
 def verdict_errors(analysis, labels: dict) -> dict:
     """{measure: abs error} of each judged criterion's value against the true angle over the same frames
-    (its moment's; the median, as the verdict takes it): the error a teacher's verdict rests on."""
+    (its moment's; the median, as the verdict takes it): the error a teacher's verdict rests on. The heels of
+    clean renders that keep them flat (FLAT_HEELS) against 0."""
     gt = labels.get("ground_truth")
     if not gt:
         return {}
@@ -277,6 +282,10 @@ def verdict_errors(analysis, labels: dict) -> dict:
     for v in analysis.judgement.verdicts:
         c = v.criterion
         span = analysis.judgement.spans.get(c.moment)
+        if (c.measure == "heel_rise" and v.value is not None and v.judged and labels.get("kind") == "movement"
+                and labels.get("movement") in FLAT_HEELS):
+            out.setdefault(c.measure, []).append(abs(v.value))
+            continue
         if c.measure not in MEASURE_TRUTH or v.value is None or span is None or c.aggregate != "median" or not v.judged:
             continue
         truth = true_angles(gt, "3d", c.measure, analysis)

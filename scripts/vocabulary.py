@@ -224,6 +224,17 @@ HEELS_DOWN = """    ideal: 0
     acceptable: [-0.1, 0.05]
     correction: Keep the heels down.
     why: "Heels stay on the floor in every demi-plié, and in second even in grand plié (docs/ballet-criteria.md §5: [H] heel rise > 0.05 foot length = fault; here the ankle's rise above its own toe in standing leg lengths, which a step to another depth doesn't change)." """
+# In a grand plié in second seen from the side each turned-out foot points along the line of sight, one at the
+# camera under the knee that comes over its toes, the other away with its toe behind its heel, and MediaPipe
+# guesses the toes: on the clean dev renders of every benchmark set the heels read 0.05 leg lengths up at the
+# 80th percentile from the side (20 verdicts), against 0.02 from the front and 0.01 from three-quarter, and
+# the demi-pliés' 0.01 in every view (their knees stay over the feet; benchmarks/doubt.py): a fault is said
+# only past that (the heels-up renders read 0.11-0.12 there)
+HEELS_DOWN_GRAND_SECOND = HEELS_DOWN + """
+    # from the side each turned-out foot points along the line of sight and MediaPipe guesses its toe: clean
+    # dev renders of every benchmark set read 0.05 up at the 80th percentile (front 0.02, three-quarter 0.01;
+    # a demi-plié's 0.01 from the side): benchmarks/doubt.py
+    doubt: {side: 0.05}"""
 HEELS_GRAND_FIRST = """    ideal: 0.05
     good: [-0.1, 0.12]
     acceptable: [-0.1, 0.16]
@@ -232,7 +243,7 @@ HEELS_GRAND_FIRST = """    ideal: 0.05
 plie("demi_plie_first", "Demi-plié in first", False, *FIRST, HEELS_DOWN, DEMI_DEPTH, "Bending both knees over the toes in first position, heels down.")
 plie("demi_plie_second", "Demi-plié in second", False, *SECOND, HEELS_DOWN, DEMI_DEPTH, "Bending both knees over the toes in second position, heels down.")
 plie("grand_plie_first", "Grand plié in first", True, *FIRST, HEELS_GRAND_FIRST, GRAND_DEPTH, "A full bend of the knees in first; the heels rise only at the bottom.")
-plie("grand_plie_second", "Grand plié in second", True, *SECOND, HEELS_DOWN, GRAND_DEPTH, "A full bend of the knees in second; the heels never leave the floor.")
+plie("grand_plie_second", "Grand plié in second", True, *SECOND, HEELS_DOWN_GRAND_SECOND, GRAND_DEPTH, "A full bend of the knees in second; the heels never leave the floor.")
 
 # A relevé's height (§6, [H] by level): a full demi-pointe raises the ankle about 6-10 cm, 0.07-0.12 standing leg
 # lengths (the renders' demi-pointe 0.074-0.081); MediaPipe's ankle reads it up to 20 % low (dev renders 0.061-0.087

@@ -105,6 +105,23 @@ def test_angle_errors_compare_with_the_dancers_working_leg_not_the_side_the_code
     assert list(acc.true_angles(gt, "3d", "working_leg_height", named_right)) == [0.0, 0.0]
 
 
+def test_clean_renders_heels_count_against_the_floor_they_stand_on(acc):
+    """The renders hold no heel height per frame, but the clean pliés that keep their heels down stand them
+    flat by construction: their judged heel_rise is its own error (the figure behind a view's doubt). A
+    heels-up render and a grand plié in first (whose heels rise) have no such truth."""
+    def analysis(value):
+        heels = SimpleNamespace(measure="heel_rise", moment="bottom", aggregate="median")
+        verdict = SimpleNamespace(criterion=heels, value=value, judged=True)
+        return SimpleNamespace(judgement=SimpleNamespace(verdicts=[verdict], spans={}))
+
+    gt = {"working": None, "angles_3d": {}}
+    clean = dict(kind="movement", movement="grand_plie_second", ground_truth=gt)
+    assert acc.verdict_errors(analysis(0.08), clean) == {"heel_rise": pytest.approx(0.08)}
+    assert acc.verdict_errors(analysis(-0.02), clean) == {"heel_rise": pytest.approx(0.02)}
+    assert acc.verdict_errors(analysis(0.08), dict(clean, kind="fault")) == {}
+    assert acc.verdict_errors(analysis(0.08), dict(clean, movement="grand_plie_first")) == {}
+
+
 def test_faulted_renders_are_tallied_by_the_name_they_get_in_views_that_show_the_movement(acc, capsys):
     rows = [row("releve", "first_position", kind="fault", fault="releve_too_low"),
             row("releve", "releve", kind="fault", fault="releve_too_low"),
