@@ -69,6 +69,9 @@ TIERS = [
 # both bodies' right legs at 30 deg first, then at 70, then the left legs
 VIEW_TIERS = [((body,), which, views) for which in ("movement_r", "movement_l")
               for views in (slice(0, 2), slice(2, 4)) for body in DEV]
+# then the held-out bodies' right legs (and two-legged movements), measured only: are the in-between views'
+# figures the DEV bodies' alone?
+VIEW_TIERS += [(HELDOUT, "movement_r", slice(0, 2)), (HELDOUT, "movement_r", slice(2, 4))]
 # camera.json, its control camera_default.json, camera_low.json and camera_wide.json (DEV bodies; side_right,
 # front, three_quarter):
 # one view of every right-leg and two-legged clip at a time, adult before adult_male, then the left legs
