@@ -241,6 +241,23 @@ LOW_DEVELOPPE = Path(__file__).parent / "data" / "developpe_a_la_seconde_low__fr
 # adult's grand battement derrière to 75 deg from three-quarter, the camera 12 deg below her hips
 # (benchmarks/renders/camera_low.json; 10 fps, crf 28)
 LOW_CAMERA_BATTEMENT = Path(__file__).parent / "data" / "low_camera__grand_battement_derriere_r__three_quarter.mp4"
+# adult_male's tendu devant with a lazy foot (the ankle pointed 18, not 62: 121 deg knee-ankle-toe, the clean
+# renders' 163), from her supporting side in profile and from three-quarter on her working side (10 fps, crf 30)
+LAZY_FOOT_SIDE = Path(__file__).parent / "data" / "tendu_devant_lazy_foot__side_left.mp4"
+LAZY_FOOT_THREE_QUARTER = Path(__file__).parent / "data" / "tendu_devant_lazy_foot__three_quarter.mp4"
+
+
+def test_a_lazy_foot_is_told_to_point_where_the_view_shows_it_and_never_called_pointed_where_it_cannot(analyses):
+    """Every clean render's foot is pointed, so nothing showed whether a relaxed one is caught. In profile it
+    is (lazy feet read 130-135 there, pointed ones 160-166): "point through the foot". From three-quarter on
+    her working side a turned-out low leg's foot points along the line of sight and reads 166-175 lazy or
+    pointed: not judged, the report saying why, rather than called pointed."""
+    side = analyses(LAZY_FOOT_SIDE)
+    assert side.judgement is not None and side.judgement.reference.name == "tendu_devant", side.warnings
+    foot = verdicts(side)["pointed_foot"]
+    assert foot.verdict in ("acceptable", "fault") and foot.correction, (foot.verdict, foot.value)
+    foot = verdicts(analyses(LAZY_FOOT_THREE_QUARTER, "tendu_devant"))["pointed_foot"]
+    assert foot.verdict == "not_assessable" and "can't be seen" in foot.note, (foot.verdict, foot.value)
 
 
 def test_a_fast_triple_fouette_seen_from_her_left_counts_three_turns(analyses):
