@@ -57,6 +57,30 @@ def test_find_moment_peaks_for_repeated_cycles():
     assert len(span.peaks) == 3
 
 
+def test_a_fouettes_passe_is_not_its_opening_seen_end_on():
+    """Filmed 70 deg round, a fouetté's leg opened to second points at the camera and its knee reads bent
+    (11-36 deg), more bent than the passé's, its foot a shank above the knee: the passé moment was the
+    opening and clean fouettés were told "keep the passé at the knee, not above it" as a fault. A passé's
+    hip->ankle stays near straight down (MEASURING.passe_leg_below); the openings' is 85 and more."""
+    from technique.analysis.measures import knee_in_passe
+    from technique.judging.judge import judge
+
+    n = 120
+    t = np.arange(n)
+    cycle = t % 40
+    opening, passe = (cycle >= 5) & (cycle < 10), (cycle >= 20) & (cycle < 28)
+    m = {name: np.full(n, np.nan) for name in MEASURE_NAMES}
+    m.update(working_leg_height=np.where(opening, 100.0, np.where(passe, 30.0, 50.0)),
+             working_knee=np.where(opening, 15.0, np.where(passe, 45.0, 170.0)),
+             passe_toe_to_knee=np.where(opening, -1.2, np.where(passe, 0.02, 0.8)),
+             body_turn=t * 9.0, supporting_knee=np.full(n, 175.0), time_s=t / 30.0)
+    m["knee_in_passe"] = knee_in_passe(m["working_knee"], m["working_leg_height"])
+    span = find_moment(REFS["fouette"].moments["passe"], m)
+    assert span is not None and passe[span.frames].all(), span.frames
+    verdict = next(v for v in judge(REFS["fouette"], m, "side", np.ones(n, bool)).verdicts if v.criterion.id == "passe_height")
+    assert verdict.verdict == "good" and verdict.value == pytest.approx(0.02)
+
+
 def test_a_pirouettes_turn_is_found_while_she_turns():
     """The turn in passé is looked for while she turns: a deeper passé she rose into before turning (or
     closed through after) is not the turn's, and the criteria of the turn are not judged on it."""

@@ -8,7 +8,7 @@ from conftest import ground_truth, sample
 
 from technique import landmarks as L
 from technique.judging.judge import find_moment
-from technique.analysis.measures import MEASURE_NAMES
+from technique.analysis.measures import MEASURE_NAMES, knee_in_passe
 from technique.analysis.motion import body_rotation, find_turns, segment_clip
 from technique.judging.stories import arabesque_story, developpe_story
 from technique.judging.references import load_references
@@ -241,6 +241,7 @@ def test_releve_is_the_supporting_ankle_rising_in_passe():
     n = 60
     m = blank(n)
     m["working_knee"] = np.where((np.arange(n) > 25) & (np.arange(n) < 35), 70.0, 170.0)
+    m["knee_in_passe"] = knee_in_passe(m["working_knee"], m["working_leg_height"])
     m["supporting_ankle_y"] = np.where(m["working_knee"] < 100, 420.0 - 0.05 * 400, 420.0)  # up 5% of her height
     flat = turn_details([(0, n)], m, np.arange(n) / FPS, 420.0)[0]
     assert flat.releve == pytest.approx(0.05)
@@ -298,6 +299,22 @@ def test_a_plie_is_told_down_bottom_up_with_its_rhythm(down, up, rhythm):
     assert [p.name for p in story.phases] == ["preparation", "down", "bottom", "up", "close"]
     assert story.metrics["plie_rhythm"] == pytest.approx(rhythm, rel=0.25)
     assert story.metrics["plie_knee_lowest"] == pytest.approx(120)
+
+
+def test_a_turns_passe_is_its_passe_not_the_opening_pointing_at_the_camera():
+    """Filmed 70 deg round, a fouetté's leg opened to second points at the camera and its knee reads bent
+    (11-36 deg) with the foot a shank above the knee: the turn's deepest knee was that opening, and a clean
+    fouetté was told its passé was too high. A passé's foot rests at the supporting knee, its hip->ankle near
+    straight down; an opening's is 85 and more."""
+    from technique.analysis.motion import turn_details
+
+    n = 30
+    m = blank(n)
+    m["working_leg_height"][5:9], m["working_knee"][5:9], m["passe_toe_to_knee"][5:9] = 100.0, 15.0, -1.2  # opening
+    m["working_leg_height"][14:20], m["working_knee"][14:20], m["passe_toe_to_knee"][14:20] = 30.0, 45.0, 0.05
+    m["knee_in_passe"] = knee_in_passe(m["working_knee"], m["working_leg_height"])
+    turn = turn_details([(0, n)], m, np.arange(n) / FPS, 420.0)[0]
+    assert turn.passe_toe_to_knee == pytest.approx(0.05)
 
 
 def test_a_glitch_of_two_frames_is_not_a_plie_in_a_turn():

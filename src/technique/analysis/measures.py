@@ -73,6 +73,9 @@ Angle conventions (documented once, here):
 - working_knee_to_camera: the same for the working knee while the leg is low (under MEASURING.low_leg:
   a tendu's, a dégagé's), where it faces out as a standing knee does; NaN raised. Under bend_seen_from
   neither the knee's bend nor the foot's point can be seen (from three-quarter on her working side).
+- knee_in_passe: the working knee while its foot can be at the supporting knee (the leg's hip->ankle under
+  MEASURING.passe_leg_below from straight down), NaN with the leg out: a fouetté's opening to second, pointing
+  at the camera, shows its knee bent in the picture, and its "passé" was that (the foot a shank above the knee).
 - passe_toe_off_leg: how far across the picture the working toe is from the supporting knee, in shank
   lengths: a passé's toe rests at the knee; an attitude's foot is held a thigh's length in front or behind.
 - passe_toe_to_knee: height of the working toe below the supporting knee, in shank lengths
@@ -185,6 +188,11 @@ class MeasureConfig:
     # point; raised past it (75-90) the knee faces up and the point shows from both sides (a développé
     # devant's 87/129/163)
     low_leg: float = 60.0
+    # degrees: a passé's foot rests at the supporting knee, half a leg below the hip, so its hip->ankle stays
+    # this near straight down however it is seen (the passé moments of the clean dev renders of every benchmark
+    # set: 95th percentile 42-49, at most 60), where a leg opened to second reads 85 and more even pointing at
+    # the camera, its knee there reading bent (a fouetté's openings 90-124 from 70 deg round)
+    passe_leg_below: float = 70.0
     # leg lengths the hips rise on straight legs in a relevé (dev renders: full relevés 0.056-0.108, from a
     # wide lens close to her too; quarter relevés 0.027-0.047), against at most 0.046 (95th percentile) in
     # the renders' other movements on straight legs, from a weight shift or MediaPipe's hip points
@@ -464,7 +472,8 @@ def releve_lifts(pixels: np.ndarray, working: str, scale: BodyScale, near: np.nd
 
 # UNITS (each measure's unit, in words) lives in technique.wording
 MEASURE_NAMES = (
-    "supporting_knee", "supporting_knee_to_camera", "supporting_knee_covered", "working_knee", "working_leg_to_camera",
+    "supporting_knee", "supporting_knee_to_camera", "supporting_knee_covered", "working_knee", "knee_in_passe",
+    "working_leg_to_camera",
     "working_knee_to_camera", "plie_knee", "working_leg_height", "working_thigh_height",
     "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart", "feet_apart_shoulders",
@@ -542,6 +551,13 @@ def feet_apart_shoulders(p: np.ndarray, yaw: np.ndarray) -> np.ndarray:
         ratio = (np.abs(p[..., L.LEFT_ANKLE, 0] - p[..., L.RIGHT_ANKLE, 0])
                  / np.abs(p[..., L.LEFT_SHOULDER, 0] - p[..., L.RIGHT_SHOULDER, 0]))
     return np.where(np.nan_to_num(yaw, nan=90.0) <= DIRECTION.view_side_above, ratio, np.nan)
+
+
+def knee_in_passe(knee: np.ndarray, height: np.ndarray) -> np.ndarray:
+    """The working knee where its foot can rest at the supporting knee: the leg's hip->ankle under
+    MEASURING.passe_leg_below from straight down (unknown height counts as low); NaN with the leg out, where
+    a leg opened towards the camera shows its knee bent in the picture and is no passé."""
+    return np.where(np.nan_to_num(height, nan=0.0) < MEASURING.passe_leg_below, knee, np.nan)
 
 
 def working_knee(hip: np.ndarray, knee: np.ndarray, seen: np.ndarray, knee_3d: np.ndarray, rest: float,
@@ -785,6 +801,7 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "supporting_knee_covered": knee_covered(p, working, yaw, near == working),
         "working_leg_to_camera": leg_to_camera(lp[..., wi["hip"], :], lp[..., wi["knee"], :], lp[..., wi["ankle"], :], level),
         "working_knee": knee,
+        "knee_in_passe": knee_in_passe(knee, height),
         "plie_knee": plie,
         "working_leg_height": height,
         "working_thigh_height": thigh,

@@ -331,7 +331,7 @@ def turn_details(turns: list[tuple[int, int]], measures: dict[str, np.ndarray], 
     steady_support = held_level(measures["supporting_knee"], times, at_most=True, each_side_s=0.05)
     for k, (a, b) in enumerate(turns, 1):
         m = {name: values[a:b] for name, values in measures.items()}
-        knee = m["working_knee"]
+        knee = m["knee_in_passe"]  # a fouetté's opening, pointing at the camera, looks bent: not its passé
         deepest = int(np.nanargmin(knee)) if np.isfinite(knee).any() else None
         passe = float(m["passe_toe_to_knee"][deepest]) if deepest is not None else float("nan")
         support = steady_support[a:b]
