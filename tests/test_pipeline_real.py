@@ -250,8 +250,8 @@ LAZY_FOOT_THREE_QUARTER = Path(__file__).parent / "data" / "tendu_devant_lazy_fo
 def test_a_lazy_foot_is_told_to_point_where_the_view_shows_it_and_never_called_pointed_where_it_cannot(analyses):
     """Every clean render's foot is pointed, so nothing showed whether a relaxed one is caught. In profile it
     is (lazy feet read 130-135 there, pointed ones 160-166): "point through the foot". From three-quarter on
-    her working side a turned-out low leg's foot points along the line of sight and reads 166-175 lazy or
-    pointed: not judged, the report saying why, rather than called pointed."""
+    her working side a turned-out low leg's foot points along the line of sight: lazy feet read 166-175 there,
+    as pointed ones do (159-176), so it isn't judged, the report saying why, rather than called pointed."""
     side = analyses(LAZY_FOOT_SIDE)
     assert side.judgement is not None and side.judgement.reference.name == "tendu_devant", side.warnings
     foot = verdicts(side)["pointed_foot"]
