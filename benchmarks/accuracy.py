@@ -84,6 +84,9 @@ MEASURE_TRUTH = {
 # movements stand flat on the floor at the moment judged (benchmarks/renders/make_specs.py: a grand plié in second
 # as flat as first position), so their heel_rise is truly 0 (verdict_errors, for benchmarks/doubt.py)
 FLAT_HEELS = ("demi_plie_first", "demi_plie_second", "grand_plie_second")
+# the words of the report's note on a foot pointed outside any movement (wording "pointed_unnamed"), as found in
+# an analysis' warnings
+POINTED_WORDS = "foot pointed with the leg under her"
 
 
 # ----------------------------------------------------------------------------------- sample mode
@@ -245,7 +248,8 @@ def judge_one(args: tuple[str, str]) -> dict:
     row.update(predicted=a.judgement.reference.name if a.judgement else NONE,
                confidence=rec[0][1] if rec else None, top=rec[:3],
                segments=[s.movement for s in a.segments if s.movement], view_seen=a.view,
-               working_seen=a.working_leg, errors=angle_errors(a, labels))
+               working_seen=a.working_leg, errors=angle_errors(a, labels),
+               pointed_unnamed=any(POINTED_WORDS in w for w in a.warnings))
     if row["kind"] in ("fault", "movement") and row["movement"] in refs:
         named = as_named(a, row["movement"], refs, info, track, warnings)
         if row["movement"] in FAULTED_MOVEMENTS:
@@ -665,6 +669,22 @@ def faulted_named(rows: list[dict], title: str) -> dict:
     return dict(named=len(right), other=len(other), clips=len(faulted))
 
 
+def pointed_tally(rows: list[dict], title: str) -> dict:
+    """Clips whose report says a foot pointed with the leg under her, outside any movement found
+    (motion.feet_pointed): by the movement truly rendered. A tendu or dégagé along the line of sight is what
+    it is for; anything else told so is a false note."""
+    if not any("pointed_unnamed" in r for r in rows):
+        return {}
+    told = [r for r in rows if r.get("pointed_unnamed")]
+    low_legs = [r for r in told if r["movement"].startswith(("tendu", "degage"))]
+    print(f"\n== Feet pointed outside any movement found, {title}: {len(told)} clips told so, {len(low_legs)} of them "
+          f"tendus or dégagés ==")
+    for movement, n in Counter(r["movement"] for r in told).most_common():
+        views = Counter(short(r["view"]) for r in told if r["movement"] == movement)
+        print(f"  {movement:<30} {n:>3}   " + ", ".join(f"{k} x{v}" for k, v in views.most_common(6)))
+    return dict(told=len(told), tendus=len(low_legs), by_movement=dict(Counter(r["movement"] for r in told)))
+
+
 def turn_counts(rows: list[dict], title: str) -> dict:
     """Pirouettes and fouettés judged as their movement: how many count the renderer's turns, and which don't."""
     turning = [r for r in rows if r.get("turns_truth") is not None]
@@ -772,7 +792,7 @@ def tracks_main(a: argparse.Namespace) -> int:
                              verdict_angles=verdict_angles(part, title),
                              angles=angle_table(part, title), faults=fault_scores(part, title),
                              clean_faults=clean_faults(part, title), faulted=faulted_named(part, title),
-                             turns=turn_counts(part, title))
+                             turns=turn_counts(part, title), pointed=pointed_tally(part, title))
     report["negatives"] = wrong_names(rows)
     if a.wrong:
         list_wrong(rows)

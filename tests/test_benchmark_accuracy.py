@@ -122,6 +122,19 @@ def test_clean_renders_heels_count_against_the_floor_they_stand_on(acc):
     assert acc.verdict_errors(analysis(0.08), dict(clean, movement="grand_plie_first")) == {}
 
 
+def test_feet_pointed_without_a_name_are_tallied_by_the_movement_rendered(acc, capsys):
+    """The report's note on a foot pointed outside any movement is for tendus along the line of sight:
+    the tally says how many clips got it and how many of those truly were tendus or dégagés."""
+    rows = [dict(row("tendu_devant", "not recognised"), pointed_unnamed=True),
+            dict(row("degage_devant", "not recognised"), pointed_unnamed=True),
+            dict(row("second_position", "second_position"), pointed_unnamed=True),
+            dict(row("tendu_devant", "tendu_devant", view="side_right"), pointed_unnamed=False)]
+    assert acc.pointed_tally(rows, "DEV") == dict(told=3, tendus=2, by_movement={"tendu_devant": 1, "degage_devant": 1,
+                                                                                "second_position": 1})
+    assert "3 clips told so, 2 of them tendus" in capsys.readouterr().out
+    assert acc.pointed_tally([row("passe", "passe")], "DEV") == {}  # reports from before the note: no tally
+
+
 def test_faulted_renders_are_tallied_by_the_name_they_get_in_views_that_show_the_movement(acc, capsys):
     rows = [row("releve", "first_position", kind="fault", fault="releve_too_low"),
             row("releve", "releve", kind="fault", fault="releve_too_low"),

@@ -317,6 +317,33 @@ def test_a_turns_passe_is_its_passe_not_the_opening_pointing_at_the_camera():
     assert turn.passe_toe_to_knee == pytest.approx(0.05)
 
 
+@pytest.mark.parametrize("case, found", [
+    ("tendu", [(20, 40, "working")]),
+    ("other foot", [(20, 40, "supporting")]),
+    ("at the start", []),          # a foot already pointed as the clip begins: not a whole excursion
+    ("both feet", []),             # a relevé points both
+    ("beside a movement", []),     # a développé's leg seen end-on as it closes
+    ("glimpse", []),               # shorter than a movement lasts
+])
+def test_a_foot_pointed_under_her_is_a_tendu_along_the_line_of_sight(case, found):
+    """From the front a tendu devant's leg rises 2-6 deg in the picture and is found as no movement, but
+    its foot points (its angle opens 29-48 deg on the dev renders, 35 in a real tutorial); standing and
+    pliés move a foot under 5."""
+    from technique.analysis.motion import feet_pointed
+
+    n = 60
+    m = blank(n)
+    m.update(plie_knee=np.full(n, 176.0), releve_lift=np.zeros(n), supporting_foot_lift=np.zeros(n),
+             working_foot_pointing=np.zeros(n), supporting_foot_pointing=np.zeros(n))
+    out = {"other foot": "supporting_foot_pointing"}.get(case, "working_foot_pointing")
+    span = {"at the start": slice(0, 20), "glimpse": slice(20, 23)}.get(case, slice(20, 40))
+    m[out][span] = 35.0
+    if case == "both feet":
+        m["supporting_foot_pointing"][span] = 30.0
+    movements = [(41, 50)] if case == "beside a movement" else []
+    assert feet_pointed(m, np.arange(n) / FPS, movements) == found
+
+
 def test_a_glitch_of_two_frames_is_not_a_plie_in_a_turn():
     """A side-view fouetté once reported "plié 66°": two frames of a supporting knee misread as the
     body turned. A real plié lasts; the glitch doesn't."""

@@ -205,6 +205,10 @@ WORDS = {
     "not_as_named": "This clip doesn't look like {title} as named: {against}. The criteria are judged as asked, "
                     "but check the name and the working leg.",
     "several_movements": "This clip holds {count} movements ({names}); each is judged on its own.",
+    "pointed_unnamed": "At {spans} her {side} foot pointed with the leg under her, as a tendu's does along the "
+                       "camera's line of sight (devant or derrière seen from the front, à la seconde from the "
+                       "side): this view can't show where that leg went, so it is neither named nor judged. "
+                       "Film so the leg moves across the picture.",
     "not_ballet": "This does not look like a ballet movement I know{why}. Name it with --movement if it is one.",
     "closest_but": " (closest: {title}, but {against})",
     "could_be": "Movement not recognised with confidence: it could be {names} ({because}); {against}. "

@@ -76,6 +76,10 @@ Angle conventions (documented once, here):
 - knee_in_passe: the working knee while its foot can be at the supporting knee (the leg's hip->ankle under
   MEASURING.passe_leg_below from straight down), NaN with the leg out: a fouetté's opening to second, pointing
   at the camera, shows its knee bent in the picture, and its "passé" was that (the foot a shank above the knee).
+- working_foot_pointing / supporting_foot_pointing: how far (degrees) each foot's knee-ankle-toe angle in the
+  picture has opened past its flat level (its lowest over the last few seconds, as the heels'): a foot
+  pointing. Seen along the leg (a tendu devant from the front) the leg's height and direction don't
+  show, but the foot's point does (motion.feet_pointed).
 - passe_toe_off_leg: how far across the picture the working toe is from the supporting knee, in shank
   lengths: a passé's toe rests at the knee; an attitude's foot is held a thigh's length in front or behind.
 - passe_toe_to_knee: height of the working toe below the supporting knee, in shank lengths
@@ -475,7 +479,8 @@ MEASURE_NAMES = (
     "supporting_knee", "supporting_knee_to_camera", "supporting_knee_covered", "working_knee", "knee_in_passe",
     "working_leg_to_camera",
     "working_knee_to_camera", "plie_knee", "working_leg_height", "working_thigh_height",
-    "working_hip_angle", "working_foot_point", "working_leg_height_3d", "working_leg_direction",
+    "working_hip_angle", "working_foot_point", "working_foot_pointing", "supporting_foot_pointing",
+    "working_leg_height_3d", "working_leg_direction",
     "working_leg_forward", "working_leg_side", "working_toe_lift", "feet_apart", "feet_apart_shoulders",
     "working_ankle_rise", "working_foot_raised", "passe_toe_to_knee", "passe_toe_off_leg", "releve", "releve_lift", "heel_rise", "hips_rise", "supporting_foot_lift",
     "torso_tilt", "hip_hike", "shoulder_level", "feet_turnout", "facing_yaw", "body_yaw", "camera_pitch", "facing_x", "facing_away", "body_height", "hip_centre_x", "hip_centre_y",
@@ -508,6 +513,15 @@ def hips_rise(hip_y: np.ndarray, straight: np.ndarray, leg: float, frame_s: floa
     flat = rolling_percentile(np.where(straight, hip_y, np.nan), frames_within(MEASURING.flat_window_s, frame_s), 90)
     with np.errstate(invalid="ignore", divide="ignore"):
         return (flat - hip_y) / leg
+
+
+def pointing(foot_point: np.ndarray, frame_s: float = FRAME_S) -> np.ndarray:
+    """How far a foot's knee-ankle-toe angle has opened past its flat level (its lowest over
+    MEASURING.flat_window_s each side, as the heels' flat levels): 0 standing, a tendu's 30-50 (dev renders
+    from the front). NaN for a single frame."""
+    if np.ndim(foot_point) == 0:
+        return np.asarray(np.nan)
+    return foot_point - rolling_percentile(foot_point, frames_within(MEASURING.flat_window_s, frame_s), 10)
 
 
 def heel_rise(pixels: np.ndarray, working: str, scale: BodyScale,
@@ -807,6 +821,8 @@ def dancer_measures(pixels: np.ndarray, world: np.ndarray, working: str,
         "working_thigh_height": thigh,
         "working_hip_angle": w.hip,
         "working_foot_point": w.foot_point,
+        "working_foot_pointing": pointing(w.foot_point, frame_s),
+        "supporting_foot_pointing": pointing(s.foot_point, frame_s),
         "working_leg_height_3d": w.leg_height_3d,
         "working_leg_direction": direction,
         "working_leg_forward": forward,

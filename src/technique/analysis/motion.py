@@ -36,6 +36,13 @@ class MotionConfig:
     turn_releve_lift: body heights (about 4 cm) the supporting ankle must rise in a turn to count as
         relevé. The heel-above-toe angle is not used in turns: the foot is seen from every side as
         the body rotates, which changes that angle without any relevé.
+    foot_pointed: degrees one foot's picture angle opens past its flat level (measures' *_foot_pointing)
+        while the other stays under half of it and both legs hang straight: a tendu or dégagé along the
+        camera's line of sight, whose leg doesn't rise in the picture (dev renders from the front: tendus
+        devant and derrière 29-48, standing and pliés under 5; a relevé points both feet, 28-44).
+    pointed_clear_s: such a pointing is told only as a whole excursion, out and back: this long clear of
+        the clip's ends and of its movements on each side (a foot stepping out into second at the start
+        of a clip, or a développé's leg seen end-on as it closes, is none).
     """
 
     rest_leg_height: float = 20.0
@@ -50,6 +57,8 @@ class MotionConfig:
     opened_knee: float = 140.0
     passe_knee: float = 110.0
     turn_releve_lift: float = 0.025
+    foot_pointed: float = 20.0
+    pointed_clear_s: float = 0.3
 
 
 MOTION = MotionConfig()
@@ -168,6 +177,41 @@ def segment_clip(measures: dict[str, np.ndarray], times: np.ndarray,
             tail = min(tail, (stop + kept[k + 1][0]) // 2)
         out.append((lead, min(tail, len(times))))
     return out
+
+
+def feet_pointed(measures: dict[str, np.ndarray], times: np.ndarray, movements: list[tuple[int, int]],
+                 config: MotionConfig = MOTION) -> list[tuple[int, int, str]]:
+    """[start, stop) and foot ("working" or "supporting") of each stretch, outside the clip's `movements`,
+    where one foot points (config.foot_pointed) with both legs straight and hanging under her and both feet
+    on the floor: a tendu along the camera's line of sight (devant or derrière from the front, à la seconde
+    from the side), which rises too little in the picture to be a movement segment_clip finds. Told only
+    as a whole excursion (config.pointed_clear_s clear of the clip's ends and of its movements), lasting
+    config.min_movement_s at least. The view can't say where that leg went: it is named, never judged."""
+    n = len(times)
+    if n < 3:
+        return []
+    feet = {f: np.nan_to_num(np.asarray(measures[f"{f}_foot_pointing"], dtype=float), nan=0.0)
+            for f in ("working", "supporting")}
+    half = config.foot_pointed / 2
+    under = ((np.nan_to_num(measures["working_leg_height"], nan=0.0) < config.rest_leg_height)
+             & (np.nan_to_num(measures["working_knee"], nan=180.0) > config.rest_knee)
+             & (np.nan_to_num(measures["supporting_knee"], nan=180.0) > config.rest_knee)
+             & (np.nan_to_num(measures["plie_knee"], nan=180.0) > config.rest_knee)
+             & (np.nan_to_num(measures["releve_lift"], nan=0.0) < config.releve_leg_lift)
+             & (np.nan_to_num(measures["supporting_foot_lift"], nan=0.0) < config.releve_leg_lift))
+    busy = np.zeros(n, bool)
+    for start, stop in movements:
+        busy[start:stop] = True
+    clear = frames_within(config.pointed_clear_s, float(np.median(np.diff(times))))
+    out = []
+    for foot, other in (("working", "supporting"), ("supporting", "working")):
+        pointed = (feet[foot] >= config.foot_pointed) & (feet[other] < half) & under & ~busy
+        for start, stop in true_runs(pointed):
+            near = busy[max(start - clear, 0):stop + clear]
+            whole = start >= clear and stop + clear <= n and not near.any()
+            if whole and times[stop - 1] - times[start] >= config.min_movement_s:
+                out.append((int(start), int(stop), foot))
+    return sorted(out)
 
 
 def clip_measures(measures: dict[str, np.ndarray], times: np.ndarray, world: np.ndarray) -> dict[str, np.ndarray]:
