@@ -182,11 +182,12 @@ def segment_clip(measures: dict[str, np.ndarray], times: np.ndarray,
 def feet_pointed(measures: dict[str, np.ndarray], times: np.ndarray, movements: list[tuple[int, int]],
                  config: MotionConfig = MOTION) -> list[tuple[int, int, str]]:
     """[start, stop) and foot ("working" or "supporting") of each stretch, outside the clip's `movements`,
-    where one foot points (config.foot_pointed) with both legs straight and hanging under her and both feet
-    on the floor: a tendu along the camera's line of sight (devant or derrière from the front, à la seconde
-    from the side), which rises too little in the picture to be a movement segment_clip finds. Told only
-    as a whole excursion (config.pointed_clear_s clear of the clip's ends and of its movements), lasting
-    config.min_movement_s at least. The view can't say where that leg went: it is named, never judged."""
+    where one foot points (config.foot_pointed) while the other doesn't, the working leg hangs under her,
+    both knees are straight and both feet down (no plié, relevé or lifted foot): a tendu along the camera's
+    line of sight (devant or derrière from the front, à la seconde from the side), which rises too little
+    in the picture to be a movement segment_clip finds. Only a whole excursion (config.pointed_clear_s
+    clear of the clip's ends and of its movements), lasting config.min_movement_s at least. The view can't
+    say where that leg went: the report tells it, never names or judges it."""
     n = len(times)
     if n < 3:
         return []
