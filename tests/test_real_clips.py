@@ -3,7 +3,7 @@ its README has the licences). Skipped, with the reason, where that folder is abs
 
 What a teacher would accept from the coach on footage no one here made: a movement it doesn't know
 (a jump, a waltz step, free dance) gets an honest "not recognised", never a ballet name; the tendus of
-the tutorial, where they are named, are named tendus.
+the tutorial, where they are named, are named tendus, and the ones the front view can't name are told.
 """
 
 from __future__ import annotations
