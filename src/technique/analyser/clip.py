@@ -16,6 +16,7 @@ import numpy as np
 from technique import landmarks as L
 from technique.judging.judge import Candidate, Judgement, candidates, fit_of, judge
 from technique.analysis.direction import back_turned, camera_pitch, faces_one_way, looks_down, view_of
+from technique.analysis.geometry import OTHER
 from technique.analysis.measures import dancer_measures, steady_legs, working_side
 from technique.analysis.motion import MOTION, MotionConfig, feet_pointed
 from technique.capture.framing import head_directions, mostly_upright
@@ -187,8 +188,8 @@ def judge_track(info: VideoInfo, track: TrackArrays, movement: str | None,
     from technique.judging.teacher import compare_clip
 
     spans = [(seg.start, seg.stop) for seg in segments]
-    pointed_without_a_name(measures, track.times, spans, working, reference if not segments else None, warnings,
-                           config.motion)
+    if segments or reference is None:  # a clip that is one movement already named is that movement throughout
+        pointed_without_a_name(measures, track.times, spans, working, warnings, config.motion)
     comparison = compare_clip(measures, track.times, spans, view, reference, references)
     if comparison is not None and comparison.note:
         warnings.append(comparison.note)
@@ -224,17 +225,15 @@ def name_the_clip(movement: str | None, ranked: list[Candidate], segments: list[
 
 
 def pointed_without_a_name(measures: dict[str, np.ndarray], times: np.ndarray, movements: list[tuple[int, int]],
-                           working: str, whole: Reference | None, warnings: list[str], motion: MotionConfig) -> None:
+                           working: str, warnings: list[str], motion: MotionConfig) -> None:
     """Say where a foot pointed with the leg under her outside every movement found (motion.feet_pointed):
     a tendu along the line of sight, which the report would otherwise pass over in silence (the tendu
-    tutorial's two tendus devant from the front). Not where the whole clip is one movement already named."""
-    if whole is not None:
-        return
+    tutorial's two tendus devant from the front)."""
     found = feet_pointed(measures, times, movements, motion)
     for foot in ("working", "supporting"):
         at = [f"{times[a]:.1f}–{times[b - 1]:.1f} s" for a, b, f in found if f == foot]
         if at:
-            side = working if foot == "working" else ("left" if working == "right" else "right")
+            side = working if foot == "working" else OTHER[working]
             spans = ", ".join(at[:-1]) + " and " + at[-1] if len(at) > 1 else at[0]
             warnings.append(say("pointed_unnamed", side=side, spans=spans))
 

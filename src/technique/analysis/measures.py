@@ -515,13 +515,18 @@ def hips_rise(hip_y: np.ndarray, straight: np.ndarray, leg: float, frame_s: floa
         return (flat - hip_y) / leg
 
 
+def past_flat(values: np.ndarray, frame_s: float = FRAME_S) -> np.ndarray:
+    """A foot's reading past its flat level: its lowest (10th percentile) over MEASURING.flat_window_s each
+    side, where the foot stood flat. 0 for a single frame, which has no flat level of its own."""
+    if np.ndim(values) == 0:
+        return values - values
+    return values - rolling_percentile(values, frames_within(MEASURING.flat_window_s, frame_s), 10)
+
+
 def pointing(foot_point: np.ndarray, frame_s: float = FRAME_S) -> np.ndarray:
-    """How far a foot's knee-ankle-toe angle has opened past its flat level (its lowest over
-    MEASURING.flat_window_s each side, as the heels' flat levels): 0 standing, a tendu's 30-50 (dev renders
-    from the front). NaN for a single frame."""
-    if np.ndim(foot_point) == 0:
-        return np.asarray(np.nan)
-    return foot_point - rolling_percentile(foot_point, frames_within(MEASURING.flat_window_s, frame_s), 10)
+    """How far a foot's knee-ankle-toe angle has opened past its flat level (past_flat, as the heels'):
+    0 standing, a tendu's 30-50 (dev renders from the front). NaN for a single frame."""
+    return np.asarray(np.nan) if np.ndim(foot_point) == 0 else past_flat(foot_point, frame_s)
 
 
 def heel_rise(pixels: np.ndarray, working: str, scale: BodyScale,
@@ -543,9 +548,7 @@ def heel_rise(pixels: np.ndarray, working: str, scale: BodyScale,
         i = SIDE_POINTS[side]
         with np.errstate(invalid="ignore"):
             over_toe = (pixels[..., i["toe"], 1] - pixels[..., i["ankle"], 1]) / scale.leg
-        flat = (rolling_percentile(over_toe, frames_within(MEASURING.flat_window_s, frame_s), 10)
-                if np.ndim(over_toe) else over_toe)
-        rises.append(over_toe - flat)
+        rises.append(past_flat(over_toe, frame_s))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         both = np.stack(rises)

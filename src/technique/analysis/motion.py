@@ -118,12 +118,16 @@ def finite_stat(f, values: np.ndarray) -> float:
     return float(f(values)) if values.size else float("nan")
 
 
+def frame_step(times: np.ndarray) -> float:
+    """The seconds between a clip's frames (their median); NaN for fewer than two frames."""
+    return finite_stat(np.median, np.diff(np.asarray(times, dtype=float)))
+
+
 def held_level(values: np.ndarray, times: np.ndarray, at_most: bool, each_side_s: float = MOTION.blip_s) -> np.ndarray:
     """Per frame, the level the series stays at or under (`at_most`; else at or over) for `each_side_s`
     either side of it (a blip, MotionConfig.blip_s, unless told): the level a movement holds there, past a
     single frame where MediaPipe's leg jumps. NaN where nothing near is finite."""
-    frame_s = finite_stat(np.median, np.diff(np.asarray(times, dtype=float)))
-    return rolling_percentile(values, frames_within(each_side_s, frame_s), 100 if at_most else 0)
+    return rolling_percentile(values, frames_within(each_side_s, frame_step(times)), 100 if at_most else 0)
 
 
 def held_extreme(values: np.ndarray, times: np.ndarray, lowest: bool) -> float:
@@ -203,7 +207,7 @@ def feet_pointed(measures: dict[str, np.ndarray], times: np.ndarray, movements: 
     busy = np.zeros(n, bool)
     for start, stop in movements:
         busy[start:stop] = True
-    clear = frames_within(config.pointed_clear_s, float(np.median(np.diff(times))))
+    clear = frames_within(config.pointed_clear_s, frame_step(times))
     out = []
     for foot, other in (("working", "supporting"), ("supporting", "working")):
         pointed = (feet[foot] >= config.foot_pointed) & (feet[other] < half) & under & ~busy
@@ -246,7 +250,7 @@ def leg_openings(knee: np.ndarray, turn: np.ndarray, times: np.ndarray, config: 
         return out
     first, last = turning[0], turning[-1] + 1
     passes = first + np.flatnonzero(np.nan_to_num(knee[first:last], nan=180.0) <= config.passe_knee)
-    frame_s = float(np.median(np.diff(times)))
+    frame_s = frame_step(times)
     for start, stop in true_runs(np.nan_to_num(knee, nan=0.0) >= config.opened_knee):
         if passes.size and passes[0] < start and stop <= passes[-1]:
             out[start:stop] = times[stop - 1] - times[start] + frame_s
