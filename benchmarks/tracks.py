@@ -5,6 +5,9 @@
     # the in-between views (benchmarks/renders/views.json): their own renders, spec and cache
     ... benchmarks/tracks.py --renders /work/data/renders_views --spec benchmarks/renders/views.json \
         --out /work/data/tracks_views --no-real
+    # class clips (benchmarks/renders/class.json): one cache entry per dancer, <key>__d<N> from the left
+    ... benchmarks/tracks.py --renders /work/data/renders_class --spec benchmarks/renders/class.json \
+        --out /work/data/tracks_class --no-real
     # the same movements filmed high and far (benchmarks/renders/camera.json)
     ... benchmarks/tracks.py --renders /work/data/renders_cam --spec benchmarks/renders/camera.json \
         --out /work/data/tracks_cam --no-real
@@ -31,6 +34,8 @@ import sys
 import time
 import traceback
 from pathlib import Path
+
+import numpy as np
 
 HERE = Path(__file__).resolve().parent
 SHARED = Path("/work/shared")
@@ -135,6 +140,87 @@ def cache_one(key: str, video: Path, labels: dict, out: Path) -> str:
     return status
 
 
+def member_truth(doc: dict, member: int) -> dict:
+    """A class render's ground truth for one of its dancers, in a single dancer's format."""
+    frames = [dict(f["dancers"][member], frame=f["frame"], time_s=f["time_s"]) for f in doc["frames"]]
+    return dict(doc, frames=frames)
+
+
+def hips(points) -> np.ndarray:
+    """(T, 2) the middle of the hips from a track's pixels (T, 33, 2) or ground truth's joints_2d frames."""
+    if isinstance(points, np.ndarray):
+        return (points[:, 23] + points[:, 24]) / 2  # MediaPipe's left and right hip
+    return np.array([(np.array(j["left_hip"][:2]) + np.array(j["right_hip"][:2])) / 2 for j in points])
+
+
+def matched_members(tracks: dict, truth_hips: list[np.ndarray]) -> dict[int, tuple[int, float]]:
+    """{true dancer: (found dancer, share of her frames nearest that true dancer)}: each found dancer's track
+    paired with the true dancer its hips lie nearest on average, nearest pairs first, one to one."""
+    pairs = []
+    for k, (track, _) in tracks.items():
+        seen = track.detected
+        if not seen.any():
+            continue
+        found = hips(track.pixels)[seen]
+        far = np.array([np.linalg.norm(found - truth[:len(track.detected)][seen], axis=1) for truth in truth_hips])
+        for m in range(len(truth_hips)):
+            pairs.append((float(far[m].mean()), m, k, float((far.argmin(axis=0) == m).mean())))
+    out, used = {}, set()
+    for _, m, k, followed in sorted(pairs):
+        if m not in out and k not in used:
+            out[m] = (k, followed)
+            used.add(k)
+    return out
+
+
+def cache_class(key: str, video: Path, labels: dict, spec: dict, out: Path) -> str:
+    """A class render: its roll call and every dancer's track (technique.analyser.classes, as
+    `technique score --dancer all` reads them), cached per TRUE dancer (numbered from the left of the picture
+    in her first frame) with her own labels and ground truth; a true dancer no track followed is cached as
+    refused. Each also records what the class says: dancers in the class, found by the roll call, and the
+    share of her frames her track stayed nearest her."""
+    from technique.analyser import AnalysisConfig
+    from technique.analyser.classes import count_the_class, read_dancers
+    from technique.errors import TechniqueError
+
+    doc = json.loads(Path(labels["truth"]).read_text())
+    members = spec["clips"][labels["clip"]]["meta"]["dancers"]
+    truth_hips = [hips([f["dancers"][m]["joints_2d"] for f in doc["frames"]]) for m in range(len(members))]
+    order = sorted(range(len(members)), key=lambda m: truth_hips[m][0][0])  # from the left of the picture
+    t0 = time.time()
+    try:
+        config = AnalysisConfig()
+        info, places = count_the_class(video, config)
+        read = read_dancers(video, info, places, list(range(len(places))), config)
+        tracks = {k: r for k, r in read.items() if not isinstance(r, TechniqueError)}
+    except TechniqueError as e:
+        info, places, read, tracks = None, [], {}, {}
+        labels["refused"] = str(e)
+    matched = matched_members(tracks, truth_hips)
+    for number, m in enumerate(order, 1):
+        meta = members[m]
+        own = dict(labels, kind=meta["kind"], movement=meta["movement"], leg=meta["leg"], fault=meta["fault"],
+                   clip=meta["clip"], expected=expected_names(meta["movement"]), key=f"{key}__d{number}",
+                   video=str(video), read_s=round(time.time() - t0, 2),
+                   **{"class": dict(clip=labels["clip"], dancers=len(members), found=len(places), number=number)})
+        truth = out / "truth" / f"{own['key']}.json"
+        truth.parent.mkdir(exist_ok=True)
+        truth.write_text(json.dumps(member_truth(doc, m)))
+        own["truth"] = str(truth)
+        own["ground_truth"] = truth_frames(str(truth))
+        result = None
+        if m in matched:
+            k, followed = matched[m]
+            own["class"].update(found_as=k + 1, followed=round(followed, 3))
+            result = (info, *tracks[k])
+        else:
+            own["refused"] = labels.get("refused") or "no track followed her (the roll call or her tracker lost her)"
+        with open(out / f"{own['key']}.pkl", "wb") as f:
+            pickle.dump(result, f)
+        (out / f"{own['key']}.json").write_text(json.dumps(own))
+    return f"{len(places)} of {len(members)} dancers found, {len(matched)} followed"
+
+
 def priority(item: tuple[str, Path, dict]) -> tuple:
     """Dev movements first, then the samples and real clips, then faults, negatives, held-out."""
     lab = item[2]
@@ -165,7 +251,8 @@ def write_ready(out: Path) -> None:
 
 def pending(renders: Path, out: Path, spec: dict, only: str, real: bool) -> list[tuple[str, Path, dict]]:
     items = rendered(renders, spec) + ((real_clips() + sample_clips()) if real else [])
-    return sorted((i for i in items if only in i[0] and not (out / f"{i[0]}.json").exists()), key=priority)
+    done = lambda key, labels: (out / f"{key}{'__d1' if labels['kind'] == 'class' else ''}.json").exists()  # noqa: E731
+    return sorted((i for i in items if only in i[0] and not done(i[0], i[2])), key=priority)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,7 +274,8 @@ def main(argv: list[str] | None = None) -> int:
         for key, video, labels in todo[:20]:  # then look again: new dev renders jump the queue
             tried.add(key)
             try:
-                status = cache_one(key, video, labels, out)
+                status = (cache_class(key, video, labels, spec, out) if labels["kind"] == "class"
+                          else cache_one(key, video, labels, out))
             except Exception:  # one bad clip never stops the cache
                 failed += 1
                 status = "FAILED\n" + traceback.format_exc(limit=3)

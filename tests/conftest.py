@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -116,3 +117,25 @@ def wait_until_healthy(process, url: str, log, seconds: float = 90) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"the server did not start within {seconds:.0f} s")
         time.sleep(0.5)
+
+
+CLASS = [("first_to_arabesque__side_right", "arabesque"), ("developpe_devant__side_right", "developpe_devant"),
+         ("fouette_turns__front", "fouette")]
+
+
+@pytest.fixture(scope="session")
+def class_clip(tmp_path_factory):
+    """Three sample dancers side by side (ffmpeg's hstack, each holding her last frame once done), read at
+    1280x320 as the reader shrinks it: an arabesque, a développé devant and fouettés."""
+    from technique.capture.video import VideoReader, VideoWriter
+
+    clips = []
+    for name, _ in CLASS:
+        with VideoReader(sample(name)) as reader:
+            clips.append([frame.image for frame in reader])
+    path = tmp_path_factory.mktemp("class") / "class.mp4"
+    writer = VideoWriter(path, 24.0, (640 * 3, 480), crf=18)
+    for k in range(max(map(len, clips))):
+        writer.write(np.hstack([frames[min(k, len(frames) - 1)] for frames in clips]))
+    writer.close()
+    return path

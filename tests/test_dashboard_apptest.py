@@ -123,6 +123,21 @@ def test_a_bad_upload_says_why_and_the_next_upload_still_works(db, temp_folder, 
     assert list(temp_folder.iterdir()) == []
 
 
+def test_one_dancer_of_a_class_is_reviewed_by_her_number(db, temp_folder, class_clip):
+    """Three dancers side by side: the second from the left is the développé devant (conftest.CLASS)."""
+    at = AppTest.from_function(review_script, default_timeout=180).run()
+    at.number_input(key="review_dancer").set_value(2)
+    upload(at, class_clip, "class.mp4")
+    assert not at.exception and not at.error
+    assert texts(at.subheader) == ["Développé devant (recognised, 100%)"]
+    assert texts(at.warning)[0].startswith("Dancer 2 of 3, counted from the left of the picture")
+    assert list(temp_folder.iterdir()) == []
+    at.number_input(key="review_dancer").set_value(4).run()  # the same upload, a dancer who isn't there
+    assert not at.exception
+    assert texts(at.error) == ["class.mp4 can't be reviewed: dancer 4 asked for, but 3 dancer(s) found in the "
+                               "first 2 s (numbered from the left of the picture)"]
+
+
 def test_a_partly_truncated_clip_is_reviewed_with_a_warning(db, corpus):
     at = AppTest.from_function(review_script, default_timeout=180).run()
     upload(at, corpus["truncated"].path)

@@ -387,6 +387,42 @@ def build_twins(settings: dict) -> dict:
     return spec
 
 
+# class clips (class.json): (name, views, [(member clip, x, z, delay_s)]); x is the camera's left in the front
+# view, z her front. In the centre the dancers stand in a line across the picture 1.5-1.6 m apart (a leg à la
+# seconde reaches 0.9 m: a class spaces out so as not to kick a neighbour); at the barre one behind another
+# along it, 1.7 m apart, filmed from the side as a teacher at the barre's end can't (from beside it). They start
+# a little apart in time, as a class does.
+CLASSES = [
+    ("class_centre_three", ["front", "three_quarter"],
+     [("demi_plie_first", -1.5, 0.0, 0.0), ("tendu_a_la_seconde_r", 0.0, 0.0, 0.2), ("releve_low", 1.5, 0.0, 0.4)]),
+    ("class_centre_four", ["front", "three_quarter"],
+     [("grand_plie_second", -2.4, 0.0, 0.3), ("passe_r", -0.8, 0.0, 0.0), ("developpe_a_la_seconde_r", 0.8, 0.0, 0.1),
+      ("demi_plie_heels_up", 2.4, 0.0, 0.2)]),
+    ("class_barre", ["side_right", "side_left"],
+     [("tendu_devant_r", 0.0, 1.7, 0.0), ("arabesque_r", 0.0, 0.0, 0.2), ("tendu_derriere_lazy_foot", 0.0, -1.7, 0.1)]),
+    ("class_barre_extensions", ["side_right", "side_left"],
+     [("developpe_devant_r", 0.0, 1.7, 0.1), ("degage_derriere_r", 0.0, 0.0, 0.0),
+      ("passe_bent_supporting_knee", 0.0, -1.7, 0.3)]),
+]
+
+
+def build_class() -> dict:
+    """class.json: a few classes of three or four dancers, each member a clip of vocabulary.json (clean or with
+    a fault), 1280x720 as a phone films a class; the members' own clips are there to be played, not rendered."""
+    spec = build()
+    for clip in spec["clips"].values():
+        clip["views"] = []
+    spec["size"] = [1280, 720]
+    for name, views, members in CLASSES:
+        seconds = max(spec["clips"][clip]["seconds"] + delay for clip, _, _, delay in members)
+        spec["clips"][name] = dict(
+            seconds=round(seconds + 0.2, 1), keys=[[0, "first_position"]], views=views,
+            dancers=[dict(clip=clip, x=x, z=z, delay_s=delay) for clip, x, z, delay in members],
+            meta=dict(kind="class", movement="class", fault=None, leg=None, views=views,
+                      dancers=[dict(spec["clips"][clip]["meta"], clip=clip) for clip, _, _, _ in members]))
+    return spec
+
+
 def movement_poses() -> dict:
     """The spec's settings and the poses of every movement, right leg and mirrored left; no clips yet."""
     spec = {"size": [640, 480], "fps": 10, "body": "adult", "views": ["front"], "poses": {}, "clips": {}}
@@ -407,7 +443,7 @@ if __name__ == "__main__":
                        ("camera.json", build_camera()), ("camera_default.json", build_camera(None)),
                        ("camera_low.json", build_camera(CAMERA_LOW)), ("camera_wide.json", build_camera(CAMERA_WIDE)),
                        ("fps30.json", build_twins({"fps": 30})),
-                       ("portrait.json", build_twins({"size": [480, 640]}))):
+                       ("portrait.json", build_twins({"size": [480, 640]})), ("class.json", build_class())):
         out = HERE / name
         out.write_text(json.dumps(spec, indent=1) + "\n")
         print(f"wrote {out}")

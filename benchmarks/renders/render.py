@@ -11,6 +11,7 @@
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/camera_wide.json --out /work/data/renders_camwide
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/fps30.json --out /work/data/renders_fps30
     "$py" benchmarks/renders/render.py --spec benchmarks/renders/portrait.json --out /work/data/renders_portrait
+    "$py" benchmarks/renders/render.py --spec benchmarks/renders/class.json --out /work/data/renders_class
 
 Bodies adult and adult_male are the DEV split; child and adult_short are HELD OUT (not for tuning).
 Output: OUT/<body>/videos/<clip>__<view>.mp4 + .json (the renderer's per-frame ground truth).
@@ -79,10 +80,13 @@ CAMERA_TIERS = [((body,), which, slice(i, i + 1)) for which in ("movement_r", "m
                 for body in DEV for i in range(3)]
 # fps30.json and portrait.json: the adult_male body, one view at a time (their twins are vocabulary.json's)
 FPS_TIERS = [(("adult_male",), "movement_r", slice(i, i + 1)) for i in range(3)]
+# class.json: the classes in their first view for every body (DEV first), then in their second
+CLASS_TIERS = [((body,), "class", slice(i, i + 1)) for i in range(2) for body in DEV + HELDOUT]
 # a spec's file stem -> its render order (default TIERS)
 TIERS_OF_SPEC = {"views": VIEW_TIERS, "views_back": VIEW_TIERS, "views_far": VIEW_TIERS,
                  "camera": CAMERA_TIERS, "camera_default": CAMERA_TIERS, "camera_low": CAMERA_TIERS,
-                 "camera_wide": CAMERA_TIERS, "fps30": FPS_TIERS, "portrait": FPS_TIERS}
+                 "camera_wide": CAMERA_TIERS, "fps30": FPS_TIERS, "portrait": FPS_TIERS,
+                 "class": CLASS_TIERS}
 
 
 def selects(clip: dict, which: str) -> bool:
@@ -136,8 +140,10 @@ def missing_work(spec: dict, out: Path, tiers: list, tier: int) -> dict[str, dic
 def render(spec: dict, body: str, clips: dict[str, list[str]], out: Path, python: str) -> int:
     """One renderer run for one body: a temporary spec holding only the clips and views still to do,
     rendered through OUT/<body>/.staging (see the module's docstring)."""
-    sub = dict(spec, body=body, clips={n: dict(spec["clips"][n], views=[renderer_view(x) for x in v])
-                                       for n, v in clips.items()})
+    chosen = {n: dict(spec["clips"][n], views=[renderer_view(x) for x in v]) for n, v in clips.items()}
+    members = {m["clip"]: dict(spec["clips"][m["clip"]], views=[])  # a class's dancers play these, unrendered
+               for clip in chosen.values() for m in clip.get("dancers", ())}
+    sub = dict(spec, body=body, clips={**members, **chosen})
     folder = out / body / ".staging"
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(sub, f)

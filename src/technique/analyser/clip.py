@@ -99,6 +99,7 @@ class Analysis:
     segments: list[SegmentResult] = field(default_factory=list)
     comparison: "Comparison | None" = None  # with a teacher's reference, when one is used
     explanation: str = ""  # why the clip was recognised as its movement, or why not
+    dancer: tuple[int, int] | None = None  # in a class clip: her number from the left, of how many
 
     @property
     def reference(self) -> Reference | None:

@@ -129,16 +129,19 @@ class Analyser:
     watch_turn: decide from the first seconds whether the clip must be read again turned (files).
     first_index, people_from: for a later part of a clip read on another core, the clip's index of its
         first frame and the first frame that part owns (where it looks for other people).
+    place: one dancer of a class clip, fed her own picture (roll_call.own_picture): her place in the roll
+        call, where her finder starts following her; the others are known, so nobody else is looked for.
     """
 
     def __init__(self, info: VideoInfo, config: AnalysisConfig = AnalysisConfig(),
                  reference: Reference | None = None, judge_frames: bool = False, watch_turn: bool = False,
-                 first_index: int = 0, people_from: int = 0):
+                 first_index: int = 0, people_from: int = 0, place: tuple | None = None):
         from technique.analysis.smoothing import PoseSmoother, Track
         from technique.capture.framing import DancerFinder
 
         self.info, self.config, self.judge_frames = info, config, judge_frames
-        self._finder = DancerFinder(config.pose, frame_count=info.frame_count, skip_before=people_from)
+        self._finder = DancerFinder(config.pose, frame_count=0 if place else info.frame_count,
+                                    skip_before=people_from, place=place)
         self._finder.watching = watch_turn
         self._smoother = PoseSmoother(config.smoothing)
         self.track = Track(info.fps, (info.width, info.height))

@@ -40,6 +40,9 @@ def _score_and_batch(sub) -> None:
                        help="print a JSON list of reports (one per clip, also for one clip) instead of a summary")
     score.add_argument("--no-video", action="store_true", help="skip the annotated video")
     score.add_argument("--working-leg", choices=("auto", "left", "right"), default="auto")
+    score.add_argument("--dancer", metavar="N|all",
+                       help="a class clip: judge each dancer ('all') or the N-th from the left of the picture "
+                            "(1 is the leftmost; several as 1,3), each with her own report")
     score.add_argument("--references", action="append", default=[], metavar="DIR",
                        help="an extra folder of reference files (may be repeated)")
 
@@ -101,7 +104,8 @@ def _the_other_commands(sub) -> None:
 
 
 def cmd_score(args) -> int:
-    from technique.analyser import AnalysisConfig, analyse_clip
+    from technique.analyser import AnalysisConfig, analyse_class, analyse_clip
+    from technique.analyser.classes import chosen_dancers
     from technique.errors import TechniqueError
     from technique.outputs.report import report_dict, summary_text
     from technique.outputs.writer import Outputs, publish_outputs
@@ -111,27 +115,46 @@ def cmd_score(args) -> int:
     references = references_for(config.reference_folders, args.movement)
     if references is None:
         return USAGE
+    if args.dancer:
+        try:
+            chosen_dancers(args.dancer, "--dancer")
+        except TechniqueError as exc:
+            print(f"technique: {exc.reason}", file=sys.stderr)
+            return USAGE
     failed, results, used, out = 0, [], set(), Path(args.out)
     for clip in args.clips:
         try:
-            analysis = analyse_clip(clip, args.movement, config, references, progress_bar(Path(clip).name))
-            name = unique_folder_name(Path(clip).stem, used)  # never '..', never outside --out
-            paths = publish_outputs(analysis, clip, out / name, out, Outputs(video=not args.no_video))
+            if args.dancer:
+                found = analyse_class(clip, args.movement, config, references, progress_bar(Path(clip).name),
+                                      args.dancer)
+                judged = [(f"{Path(clip).stem}-dancer-{d.number}", d.analysis or d.error) for d in found.dancers]
+            else:
+                judged = [(Path(clip).stem, analyse_clip(clip, args.movement, config, references,
+                                                         progress_bar(Path(clip).name)))]
         except TechniqueError as exc:
-            failed += 1
-            results.append({"clip": printable(clip), "error": printable(exc.reason)})
-            print(f"✗ {exc}", file=sys.stderr)
-            continue
-        report = report_dict(analysis)
-        report["outputs"] = {k: str(v) for k, v in paths.items()}
-        results.append(report)
-        if not args.json:
-            print(summary_text(analysis))
-            print(f"  Reports: {printable(paths['report'].parent)}\n")
+            judged = [("", exc)]
+        for stem, analysis in judged:
+            try:
+                if isinstance(analysis, TechniqueError):
+                    raise analysis
+                name = unique_folder_name(stem, used)  # never '..', never outside --out
+                paths = publish_outputs(analysis, clip, out / name, out, Outputs(video=not args.no_video))
+            except TechniqueError as exc:
+                failed += 1
+                results.append({"clip": printable(clip), "error": printable(exc.reason)})
+                print(f"✗ {exc}", file=sys.stderr)
+                continue
+            report = report_dict(analysis)
+            report["outputs"] = {k: str(v) for k, v in paths.items()}
+            results.append(report)
+            if not args.json:
+                print(summary_text(analysis))
+                print(f"  Reports: {printable(paths['report'].parent)}\n")
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))  # always a list, even for one clip
     if failed:
-        print(f"{failed} of {len(args.clips)} clip(s) could not be scored.", file=sys.stderr)
+        what = "clip(s) or dancer(s)" if args.dancer else "clip(s)"
+        print(f"{failed} of {len(results)} {what} could not be scored.", file=sys.stderr)
     return SOME_FAILED if failed else OK
 
 

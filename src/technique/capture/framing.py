@@ -21,11 +21,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from technique.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
+from technique.capture.people import Box, body_box, people_in, square_tiles, torso_seen
 from technique.capture.pose import Pose, PoseConfig, PoseEstimator
 from technique.wording import say
 
-TORSO = (LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP)
-SEEN = 0.5  # MediaPipe visibility above which a landmark counts as seen
 # degrees: a body whose head points further than this from straight up for most of a clip is not upright
 # (an arabesque leans 20°; a penché is a moment, not most of a clip)
 UPRIGHT_WITHIN = 35.0
@@ -69,22 +68,6 @@ class FindingConfig:
     people_samples: int = 3
 
 
-def body_box(pose: Pose) -> tuple[float, float, float, float] | None:
-    """(left, top, right, bottom) in pixels around all the landmarks, or None if none has a place.
-
-    All, not only the well-seen ones: MediaPipe places hidden joints where the body must be, and a
-    box of the seen ones alone (a head and shoulders) makes a crop too small for the whole body.
-    """
-    placed = pose.pixels[np.isfinite(pose.pixels).all(axis=1)]
-    if not len(placed):
-        return None
-    return float(placed[:, 0].min()), float(placed[:, 1].min()), float(placed[:, 0].max()), float(placed[:, 1].max())
-
-
-def torso_seen(pose: Pose | None) -> bool:
-    return pose is not None and bool((pose.visibility[list(TORSO)] > SEEN).all())
-
-
 def head_direction(pose: Pose) -> float:
     """Where the head points, in degrees clockwise from straight up in the picture (hips to shoulders).
 
@@ -125,20 +108,6 @@ def turn_needed(directions: list[float], share: float = 0.8, tolerance: float = 
     return 0 if mostly_upright(angles) else None
 
 
-def square_tiles(width: int, height: int, sides: tuple[float, ...]) -> list[tuple[int, int, int]]:
-    """(x, y, side) squares covering the frame at each size, half-overlapping, middle ones first."""
-    out = []
-    for share in sides:
-        side = max(32, int(min(width, height) * share))
-        step = max(1, side // 2)
-        xs = sorted({*range(0, width - side + 1, step), width - side})
-        ys = sorted({*range(0, height - side + 1, step), height - side})
-        tiles = [(x, y, side) for y in ys for x in xs]
-        tiles.sort(key=lambda t: abs(t[0] + side / 2 - width / 2) + abs(t[1] + side / 2 - height / 2))
-        out += tiles
-    return out
-
-
 def crop_around(box: tuple[float, float, float, float], width: int, height: int,
                 scale: float, min_side: int = 64) -> tuple[int, int, int]:
     """A square (x, y, side) centred on a body box, `scale` times its extent (at least `min_side`),
@@ -161,16 +130,21 @@ def enlarged(crop: np.ndarray, pixels: int) -> tuple[np.ndarray, float]:
     return cv2.resize(crop, (pixels, pixels), interpolation=cv2.INTER_CUBIC), side / pixels
 
 
-def still_framed(box: tuple[float, float, float, float], crop: tuple[int, int, int], min_side: int = 64) -> bool:
+def still_framed(box: tuple[float, float, float, float], crop: tuple[int, int, int], min_side: int = 64,
+                 frame: tuple[int, int] | None = None) -> bool:
     """True while a body stays well inside its crop at a sensible size (so the crop need not move).
 
-    Too small means under 0.3 of the crop, unless the crop is already as small as crops get."""
+    Too small means under 0.3 of the crop, unless the crop is already as small as crops get. Given the
+    `frame`'s (width, height), a crop that can't move or grow further (at the frame's edge, as high as the
+    frame) is as good as any: a class's dancer is followed in a crop whatever her size."""
     x, y, side = crop
     left, top, right, bottom = box
     margin = 0.08 * side
-    inside = left > x + margin and top > y + margin and right < x + side - margin and bottom < y + side - margin
+    width, height = frame or (math.inf, math.inf)
+    inside = ((left > x + margin or x <= 0) and (top > y + margin or y <= 0)
+              and (right < x + side - margin or x + side >= width) and (bottom < y + side - margin or y + side >= height))
     extent = max(right - left, bottom - top) / side
-    return inside and extent <= 0.7 and (extent >= 0.3 or side <= min_side)
+    return inside and (extent <= 0.7 or side >= min(width, height)) and (extent >= 0.3 or side <= min_side)
 
 
 @dataclass
@@ -219,15 +193,6 @@ def people_warning(samples: list[PeopleSeen]) -> str | None:
                mirror=say("reflection_one" if count == 2 else "reflection_many"))
 
 
-def _widened(box, by: float) -> tuple[int, int, int, int]:
-    pad = by * max(box[2] - box[0], box[3] - box[1])
-    return int(box[0] - pad), int(box[1] - pad), int(math.ceil(box[2] + pad)), int(math.ceil(box[3] + pad))
-
-
-def _inside(point, box) -> bool:
-    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
-
-
 class DancerFinder:
     """Poses of the dancer in one stream of frames, however she is framed. One per stream, like the
     estimators inside it; use as a context manager, or call ``close()``.
@@ -238,8 +203,11 @@ class DancerFinder:
     """
 
     def __init__(self, pose: PoseConfig = PoseConfig(), config: FindingConfig = FindingConfig(),
-                 frame_count: int = 0, skip_before: int = 0):
+                 frame_count: int = 0, skip_before: int = 0, place: Box | None = None):
         self.config = config
+        # a class's dancer (roll_call): always followed in a crop, from her place in the roll call on (the
+        # detector letterboxes a wide class picture to a square, where one dancer of several is too small)
+        self._place, self._always_follow = place, place is not None
         self._pose_config = pose
         self._full = PoseEstimator(pose)
         self._crop_estimator: PoseEstimator | None = None  # made when a small dancer is first found
@@ -274,6 +242,10 @@ class DancerFinder:
 
     def _find(self, image: np.ndarray, time_s: float) -> Pose | None:
         """The full frame while it finds her at a good size; else her crop, or a tile search."""
+        if self._place is not None:
+            height, width = image.shape[:2]
+            self._crop = crop_around(self._place, width, height, self.config.crop_scale, self._min_crop(image))
+            self._new_crop, self._place = True, None
         if self._crop is not None:
             pose = self._in_crop(image)
             if pose is not None:
@@ -301,7 +273,7 @@ class DancerFinder:
         the next frame on; a larger body needs nothing. True when it is followed."""
         box = body_box(pose)
         height, width = image.shape[:2]
-        below = self.config.small_body if below is None else below
+        below = math.inf if self._always_follow else self.config.small_body if below is None else below
         if box is not None and max(box[2] - box[0], box[3] - box[1]) < below * height:
             self._crop = crop_around(box, width, height, self.config.crop_scale, self._min_crop(image))
             self._new_crop = True
@@ -325,7 +297,8 @@ class DancerFinder:
         if box is None:
             return pose
         self._note_small(pose, image)
-        if not still_framed(box, self._crop, self._min_crop(image)):
+        frame = (width, height) if self._always_follow else None
+        if not still_framed(box, self._crop, self._min_crop(image), frame):
             self._crop = None
             self._maybe_follow(pose, image, below=self.config.large_body)
         return pose
@@ -335,9 +308,12 @@ class DancerFinder:
 
     def _note_small(self, pose: Pose, image: np.ndarray) -> None:
         box = body_box(pose)
+        share = max(box[2] - box[0], box[3] - box[1]) / image.shape[0] if box is not None else math.nan
+        if self._always_follow and not share < self.config.small_body:
+            return  # a class's dancer is always followed closer: small only if she is
         self.small_frames += 1
         if box is not None:
-            self.small_heights.append(max(box[2] - box[0], box[3] - box[1]) / image.shape[0])
+            self.small_heights.append(share)
 
     def _static_estimator(self) -> PoseEstimator:
         if self._static is None:
@@ -378,24 +354,13 @@ class DancerFinder:
     def _look_for_others(self, image: np.ndarray, pose: Pose) -> None:
         """Black out the dancer (and each person found) and look again, up to three more people."""
         box = body_box(pose)
-        if box is None:
-            return
-        seen = PeopleSeen(box)
-        masked = image.copy()
-        hidden = [box]
-        for _ in range(3):
-            left, top, right, bottom = _widened(hidden[-1], 0.1)
-            masked[max(top, 0):max(bottom, 0), max(left, 0):max(right, 0)] = 0
-            other = self._full.detect_afresh(masked)
-            other_box = body_box(other) if torso_seen(other) else None
-            if other_box is None:
-                break
-            centre = ((other_box[0] + other_box[2]) / 2, (other_box[1] + other_box[3]) / 2)
-            if any(_inside(centre, _widened(b, 0.1)) for b in hidden):
-                break  # the same person again (a limb outside the blacked-out box)
-            seen.others.append(other_box)
-            hidden.append(other_box)
-        self.people.append(seen)
+        if box is not None:
+            # a dancer the whole frame's detector missed (found in tiles, followed in a crop): the others,
+            # as small to it, are looked for in tiles too
+            tiles = self.config.tile_sides if self.small_frames else ()
+            estimator = self._static_estimator() if tiles else self._full
+            found = people_in(image, estimator, known=(box,), most=4, tiles=tiles)
+            self.people.append(PeopleSeen(box, found[1:]))
 
     def absorb(self, later: "DancerFinder") -> None:
         """Take in what another finder saw in a later part of the same clip (read at the same time
@@ -416,8 +381,8 @@ class DancerFinder:
             out.append(say("upside_down"))
         if not self.upright():
             out.append(say("not_upright"))
-        if self.small_frames:
-            share = float(np.median(self.small_heights)) if self.small_heights else 0.0
+        share = float(np.median(self.small_heights)) if self.small_heights else 0.0
+        if self.small_frames and share < self.config.large_body:  # not a tall dancer in a wide picture
             out.append(say("small_dancer", share=share))
         crowd = people_warning(self.people)
         if crowd:

@@ -69,6 +69,8 @@ def report_dict(analysis: Analysis) -> dict:
                  "duration_s": round(float(analysis.track.times[-1]) if len(analysis.track.times) else 0, 3),
                  "width": info.width, "height": info.height, "rotation": info.rotation, "turned": info.turn,
                  "frames_with_person": int(analysis.track.detected.sum())},
+        "dancer": ({"number": analysis.dancer[0], "of": analysis.dancer[1], "counted": "from the left of the picture"}
+                   if analysis.dancer else None),
         "movement": movement,
         "recognition": [{"name": n, "confidence": _num(c)} for n, c in analysis.recognition],
         "explanation": analysis.explanation,
@@ -148,9 +150,17 @@ def frames_table(analysis: Analysis) -> str:
     return out.getvalue()
 
 
+def clip_name(analysis: Analysis) -> str:
+    """The clip's file name, and in a class clip which dancer ("class.mp4, dancer 2 of 3 from the left")."""
+    name = printable(Path(analysis.info.source).name)
+    if analysis.dancer is None:
+        return name
+    return say("clip_dancer", name=name, number=analysis.dancer[0], count=analysis.dancer[1])
+
+
 def summary_text(analysis: Analysis) -> str:
     """What a teacher would read: movement, score, each criterion, corrections in order."""
-    name = printable(Path(analysis.info.source).name)
+    name = clip_name(analysis)
     j = analysis.judgement
     lines = []
     judged = [seg for seg in analysis.segments if seg.judgement]
@@ -305,8 +315,11 @@ def frame_marks(analysis: Analysis, index: int) -> FrameMarks:
     j = analysis.judgement or next((seg.judgement for seg in analysis.segments
                                     if seg.start <= index < seg.stop and seg.judgement), None)
     time_s = float(analysis.track.times[index])
+    def titled(title: str) -> str:  # in a class clip, whom the skeleton is
+        return title if analysis.dancer is None else say("dancer_title", number=analysis.dancer[0], title=title)
+
     if j is None:
-        return FrameMarks("Movement not recognised", (), "", False, time_s)
+        return FrameMarks(titled(say("not_recognised_title")), (), "", False, time_s)
     row = {k: float(v[index]) for k, v in analysis.measures.items()}
     judged = [v.criterion for v in j.verdicts if v.judged]
 
@@ -324,7 +337,7 @@ def frame_marks(analysis: Analysis, index: int) -> FrameMarks:
     cue, _ = frame_cue(j.reference, row, j.view, judged_here=here)
     worst = worst_moment(j)
     near = worst is not None and abs(index - worst) <= analysis.info.fps * 0.25
-    return FrameMarks(j.reference.title, tuple(lines), cue, near, time_s)
+    return FrameMarks(titled(j.reference.title), tuple(lines), cue, near, time_s)
 
 
 def annotate_frame(image: np.ndarray, analysis: Analysis, index: int, blur_faces: bool = False) -> np.ndarray:

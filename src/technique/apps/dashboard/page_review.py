@@ -30,19 +30,22 @@ def review_page() -> None:
     st.title("Review a clip")
     cap_mb = int(st.get_option("server.maxUploadSize") or MAX_UPLOAD_MB)
     names = [None, *references]
-    c1, c2, c3 = st.columns([2, 2, 1])
+    c1, c2, c3, c4 = st.columns([2, 2, 1, 1])
     movement = c1.selectbox("Movement", names, key="review_movement",
                             format_func=lambda n: "Recognise it from the clip" if n is None else references[n].title)
     leg = c2.radio("Working leg", ("auto", "left", "right"), horizontal=True, key="review_leg",
                    format_func=lambda s: s.title())
-    blur = c3.toggle("Blur faces", value=True, key="review_blur",
+    dancer = c3.number_input("Dancer", min_value=0, max_value=12, value=0, step=1, key="review_dancer",
+                             help="A class clip: the dancer to judge, counted from the left of the picture "
+                                  "(1 is the leftmost). 0: the one the coach finds.")
+    blur = c4.toggle("Blur faces", value=True, key="review_blur",
                      help="Blur faces in the replay, the still and the downloaded video (many students are children).")
     upload = st.file_uploader("Clip (mp4, mov or webm)", type=list(UPLOAD_TYPES), key="review_upload")
     st.caption(f"Up to {cap_mb} MB. The clip is analysed on this computer and its temporary copy is deleted "
                "straight after; nothing leaves the machine.")
     if upload is None:
         return
-    key = (upload.file_id, movement, leg, blur)
+    key = (upload.file_id, movement, leg, blur, dancer)
     if st.session_state.get("review_key") != key:
         st.session_state.pop("review", None)
         st.session_state.pop("review_error", None)
@@ -55,7 +58,7 @@ def review_page() -> None:
             try:
                 st.session_state["review"] = review_clip(
                     upload, upload.name, movement, leg, blur, references,
-                    progress=lambda f, text: bar.progress(f, text=text))
+                    progress=lambda f, text: bar.progress(f, text=text), dancer=int(dancer) or None)
             except TechniqueError as exc:
                 st.session_state["review_error"] = f"{upload.name} can't be reviewed: {exc.reason}"
             finally:
@@ -117,6 +120,8 @@ def show_review(review: Review) -> None:
                     "dark cross: each criterion's lowest score, red line: the worst moment)")
         st.plotly_chart(figure)
     stem = Path(review.name).stem or "clip"
+    if analysis.dancer is not None:  # one dancer of a class clip: her own files
+        stem = f"{stem}-dancer-{analysis.dancer[0]}"
     d1, d2, d3 = st.columns(3)
     d1.download_button("Report (JSON)", json.dumps(report, indent=2, ensure_ascii=False),
                        file_name=f"{stem}-report.json", mime="application/json", on_click="ignore")

@@ -68,13 +68,14 @@ def uploaded_copy(upload, name: str):
 
 def review_clip(upload, name: str, movement: str | None = None, working_leg: str = "auto",
                 blur_faces: bool = True, references: dict | None = None,
-                progress: Callable[[float, str], None] | None = None) -> Review:
-    """Analyse an uploaded clip (a file-like object or bytes) in a temp folder that is always removed.
+                progress: Callable[[float, str], None] | None = None, dancer: int | None = None) -> Review:
+    """Analyse an uploaded clip (a file-like object or bytes) in a temp folder that is always removed;
+    in a class clip, `dancer` is the one to judge, counted from the left of the picture (1 the leftmost).
 
     Raises a TechniqueError subclass (with .reason) for a clip that can't be scored.
     """
     from technique.outputs.history import content_hash
-    from technique.analyser import AnalysisConfig, analyse_clip
+    from technique.analyser import AnalysisConfig, analyse_class, analyse_clip
     from technique.outputs.report import report_dict
     from technique.outputs.writer import Outputs, shown_as, still_frame, write_outputs
 
@@ -84,10 +85,16 @@ def review_clip(upload, name: str, movement: str | None = None, working_leg: str
 
     with uploaded_copy(upload, name) as path:
         tell(0.0, "Finding the dancer…")
-        analysis = analyse_clip(
-            path, movement, AnalysisConfig(working_leg=working_leg), references,
-            progress=lambda done, total: tell(0.8 * done / max(total, done, 1),
-                                              f"Finding the dancer… frame {done} of {max(total, done)}"))
+        found = lambda done, total: tell(0.8 * done / max(total, done, 1),  # noqa: E731
+                                         f"Finding the dancer… frame {done} of {max(total, done)}")
+        config = AnalysisConfig(working_leg=working_leg)
+        if dancer:
+            result = analyse_class(path, movement, config, references, found, str(dancer)).dancers[0]
+            if result.error is not None:
+                raise result.error
+            analysis = result.analysis
+        else:
+            analysis = analyse_clip(path, movement, config, references, progress=found)
         named = shown_as(analysis, name)  # the temp folder means nothing to the reader
         report = report_dict(named)
         tell(0.8, "Writing the annotated video…")

@@ -1,0 +1,124 @@
+"""Where people are in a picture: the box round a pose, square tiles to search for a small one, and
+everyone in a frame found one at a time, each blacked out before looking again (MediaPipe's pose model
+sees one person a frame). Used by the dancer finder (who else is in the picture) and the class's roll
+call (everyone in it)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from technique.capture.pose import Pose, PoseEstimator
+from technique.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
+
+TORSO = (LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP)
+SEEN = 0.5  # MediaPipe visibility above which a landmark counts as seen
+Box = tuple[float, float, float, float]  # left, top, right, bottom in pixels
+
+
+def body_box(pose: Pose) -> tuple[float, float, float, float] | None:
+    """(left, top, right, bottom) in pixels around all the landmarks, or None if none has a place.
+
+    All, not only the well-seen ones: MediaPipe places hidden joints where the body must be, and a
+    box of the seen ones alone (a head and shoulders) makes a crop too small for the whole body.
+    """
+    return pixels_box(pose.pixels)
+
+
+def pixels_box(pixels: np.ndarray) -> tuple[float, float, float, float] | None:
+    """body_box of (33, 2) landmark pixels, NaN where unplaced."""
+    placed = pixels[np.isfinite(pixels).all(axis=1)]
+    if not len(placed):
+        return None
+    return float(placed[:, 0].min()), float(placed[:, 1].min()), float(placed[:, 0].max()), float(placed[:, 1].max())
+
+
+def torso_seen(pose: Pose | None) -> bool:
+    return pose is not None and bool((pose.visibility[list(TORSO)] > SEEN).all())
+
+
+def square_tiles(width: int, height: int, sides: tuple[float, ...]) -> list[tuple[int, int, int]]:
+    """(x, y, side) squares covering the frame at each size, half-overlapping, middle ones first."""
+    out = []
+    for share in sides:
+        side = max(32, int(min(width, height) * share))
+        step = max(1, side // 2)
+        xs = sorted({*range(0, width - side + 1, step), width - side})
+        ys = sorted({*range(0, height - side + 1, step), height - side})
+        tiles = [(x, y, side) for y in ys for x in xs]
+        tiles.sort(key=lambda t: abs(t[0] + side / 2 - width / 2) + abs(t[1] + side / 2 - height / 2))
+        out += tiles
+    return out
+
+
+def _centre(box) -> tuple[float, float]:
+    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+
+
+def widened(box: Box, by: float, width: int, height: int) -> tuple[int, int, int, int]:
+    """The box grown by `by` of its larger side on every side, in whole pixels inside the frame."""
+    pad = by * max(box[2] - box[0], box[3] - box[1])
+    return (max(int(box[0] - pad), 0), max(int(box[1] - pad), 0),
+            min(int(math.ceil(box[2] + pad)), width), min(int(math.ceil(box[3] + pad)), height))
+
+
+def blacked_out(image: np.ndarray, boxes: list[Box], by: float, keep: Box | None = None) -> np.ndarray:
+    """A copy of the frame with each box (widened by `by`) black, except inside `keep` (widened alike)."""
+    height, width = image.shape[:2]
+    out = image.copy()
+    for box in boxes:
+        left, top, right, bottom = widened(box, by, width, height)
+        out[top:bottom, left:right] = 0
+    if keep is not None:
+        left, top, right, bottom = widened(keep, by, width, height)
+        out[top:bottom, left:right] = image[top:bottom, left:right]
+    return out
+
+
+def _inside(point, box) -> bool:
+    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
+
+
+def in_tiles(image: np.ndarray, estimator: PoseEstimator, sides: tuple[float, ...]) -> Pose | None:
+    """The first person with a seen torso found in a square tile of the frame (a photo-mode estimator),
+    in the whole frame's pixels; all-black tiles are skipped."""
+    height, width = image.shape[:2]
+    for x, y, side in square_tiles(width, height, sides):
+        tile = image[y:y + side, x:x + side]
+        if tile.any():
+            found = estimator.process(tile)
+            if torso_seen(found):
+                return found.placed_in((x, y), (width, height))
+    return None
+
+
+def people_in(image: np.ndarray, estimator: PoseEstimator, known: tuple[Box, ...] = (), most: int = 4,
+              cover: float = 0.1, tiles: tuple[float, ...] = ()) -> list[Box]:
+    """The boxes of the people in one frame, `known` ones first: black out everyone found (widened by
+    `cover`) and look again (the whole frame, then `tiles` for someone small) until nobody new is found
+    or `most` are. Each look detects afresh, so a tracking estimator may be used once its stream is over."""
+    height, width = image.shape[:2]
+    boxes = list(known)
+    while len(boxes) < most:
+        masked = blacked_out(image, boxes, cover) if boxes else image
+        pose = estimator.detect_afresh(masked)
+        if not torso_seen(pose) and tiles:
+            pose = in_tiles(masked, estimator, tiles)
+        box = body_box(pose) if torso_seen(pose) else None
+        if box is None or any(same_person(box, widened(b, cover, width, height)) for b in boxes):
+            break  # nobody more, or the same person again (a limb outside her blacked-out box)
+        boxes.append(box)
+    return boxes
+
+
+def same_person(box: Box, found: tuple[float, float, float, float], share: float = 0.25) -> bool:
+    """Whether a box found after `found` was blacked out is still that person: its centre inside, or a
+    quarter of the smaller box shared (a pose read wrong the first time, whose blacked-out box left her
+    head and shoulders to be found again)."""
+    if _inside(_centre(box), found):
+        return True
+    across = max(0.0, min(box[2], found[2]) - max(box[0], found[0]))
+    down = max(0.0, min(box[3], found[3]) - max(box[1], found[1]))
+    smaller = min((box[2] - box[0]) * (box[3] - box[1]), (found[2] - found[0]) * (found[3] - found[1]))
+    return smaller > 0 and across * down >= share * smaller

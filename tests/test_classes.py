@@ -1,0 +1,124 @@
+"""Class clips: every dancer counted from the left and judged as if filmed alone.
+
+Pure geometry first (blacking out classmates, reading --dancer); then the real pipeline with the real
+model on a class made at test time from the bundled samples (three dancers side by side, each doing
+her own movement) and on a photo of two real people.
+"""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+from conftest import CLASS, sample
+
+from technique.analyser.classes import analyse_class, chosen_dancers
+from technique.capture.people import blacked_out, widened
+from technique.capture.video import VideoWriter
+from technique.errors import TechniqueError
+
+
+def test_widened_boxes_stay_inside_the_frame():
+    assert widened((10, 20, 110, 220), 0.1, 640, 480) == (0, 0, 130, 240)
+    assert widened((600, 400, 640, 480), 0.1, 640, 480) == (592, 392, 640, 480)
+
+
+def test_classmates_are_blacked_out_and_her_own_place_kept():
+    image = np.full((100, 300, 3), 200, np.uint8)
+    her, left, right = (120, 10, 180, 90), (10, 10, 70, 90), (230, 10, 290, 90)
+    # the left classmate's widened box reaches into hers: her own place is kept whole
+    out = blacked_out(image, [(10, 10, 125, 90), right], 0.0, keep=her)
+    assert (out[50, 20] == 0).all() and (out[50, 260] == 0).all()
+    assert (out[50, 121] == 200).all() and (out[50, 150] == 200).all()
+    assert (out[50, 200] == 200).all()  # between them: untouched
+    assert (image == 200).all()  # the frame itself is never changed
+    assert (blacked_out(image, [left], 0.0)[50, 40] == 0).all()
+
+
+@pytest.mark.parametrize("asked, chosen", [("all", None), ("ALL", None), ("2", [2]), ("3,1", [1, 3]),
+                                           ("1, 2,2", [1, 2])])
+def test_dancers_asked_for(asked, chosen):
+    assert chosen_dancers(asked, "class.mp4") == chosen
+
+
+@pytest.mark.parametrize("asked", ["0", "x", "", "1,-2", "first"])
+def test_a_bad_dancer_request_says_how_to_ask(asked):
+    with pytest.raises(TechniqueError) as exc:
+        chosen_dancers(asked, "class.mp4")
+    assert exc.value.source == "class.mp4" and "counted from the left" in exc.value.reason
+
+
+# ---- the real model on a class made from the samples ------------------------------------------------
+
+@pytest.fixture(scope="module")
+def judged_class(class_clip):
+    return analyse_class(class_clip, dancers="all")
+
+
+def test_every_dancer_is_found_and_judged_as_alone(judged_class, analyses):
+    assert judged_class.count == 3
+    assert [d.number for d in judged_class.dancers] == [1, 2, 3]
+    for (name, movement), result in zip(CLASS, judged_class.dancers):
+        a = result.analysis
+        assert result.error is None and a is not None
+        named = a.judgement.reference.name if a.judgement else [s.movement for s in a.segments]
+        alone = analyses(sample(name))
+        assert named == movement == alone.judgement.reference.name, (result.number, named, a.warnings)
+        assert a.dancer == (result.number, 3)
+        assert a.warnings[0].startswith(f"Dancer {result.number} of 3, counted from the left")
+        assert not [w for w in a.warnings if "people in the picture" in w]
+
+
+def test_each_track_stays_on_its_own_dancer(judged_class):
+    """The reader shrinks the 1920-wide class to 1280: each dancer owns a third of the picture's width."""
+    for result in judged_class.dancers:
+        track = result.analysis.track
+        x = track.pixels[track.detected][..., 0]
+        x = x[np.isfinite(x)]
+        third = 1280 / 3
+        assert track.detected.mean() > 0.9
+        assert ((x > (result.number - 1) * third - 20) & (x < result.number * third + 20)).mean() > 0.99
+
+
+def test_the_class_in_the_cli(class_clip, tmp_path):
+    from technique.apps.cli import main
+
+    assert main(["score", str(class_clip), "--dancer", "2", "--out", str(tmp_path), "--no-video"]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["class-dancer-2"]
+    report = json.loads((tmp_path / "class-dancer-2" / "report.json").read_text())
+    assert report["dancer"] == {"number": 2, "of": 3, "counted": "from the left of the picture"}
+    assert report["movement"]["name"] == "developpe_devant"
+
+
+def test_a_dancer_not_in_the_class_is_an_error_naming_the_clip(class_clip, tmp_path, capsys):
+    from technique.apps.cli import main
+
+    assert main(["score", str(class_clip), "--dancer", "4", "--out", str(tmp_path), "--no-video"]) == 1
+    err = capsys.readouterr().err
+    assert str(class_clip) in err and "dancer 4 asked for, but 3 dancer(s) found" in err
+    assert not list(tmp_path.iterdir())
+    assert main(["score", str(class_clip), "--dancer", "zero", "--out", str(tmp_path)]) == 2
+
+
+def test_the_people_warning_says_how_to_judge_each(analyses, class_clip):
+    a = analyses(class_clip)
+    said = [w for w in a.warnings if "people in the picture" in w]
+    assert said and said[0].startswith("3 people in the picture; judged the one") and "--dancer all" in said[0]
+
+
+def test_two_real_people_are_both_judged(photos, tmp_path):
+    """A photo of two real men (basketball1.png: the left one whole, the right one smaller): the roll call
+    counts both and numbers them from the left; each track stays on its man."""
+    image = cv2.imread(str(photos / "basketball1.png"))
+    path = tmp_path / "two.mp4"
+    writer = VideoWriter(path, 30.0, (image.shape[1], image.shape[0]), crf=18)
+    for _ in range(30):
+        writer.write(image)
+    writer.close()
+    result = analyse_class(path)
+    assert result.count == 2
+    middle = image.shape[1] / 2
+    xs = [np.nanmedian(d.analysis.track.pixels[d.analysis.track.detected][..., 0]) for d in result.dancers]
+    assert xs[0] < middle < xs[1], xs
