@@ -122,3 +122,36 @@ def test_two_real_people_are_both_judged(photos, tmp_path):
     middle = image.shape[1] / 2
     xs = [np.nanmedian(d.analysis.track.pixels[d.analysis.track.detected][..., 0]) for d in result.dancers]
     assert xs[0] < middle < xs[1], xs
+
+
+def test_a_real_street_is_counted_by_the_people_walking_in_it(photos):
+    """OpenCV's vtest.avi: people walking across a campus, 70-90 px tall of 576, among stones, cloths and
+    signposts in which MediaPipe, searching tiles, also finds "people" (lying, upside down). The roll call
+    counts the three walking at its start, numbered from the left, and none of the things."""
+    from technique.analyser.classes import count_the_class
+
+    info, places = count_the_class(photos / "vtest.avi")
+    assert (info.width, info.height) == (768, 576)
+    centres = [(box[0] + box[2]) / 2 for box in places]
+    assert len(places) == 3 and all(abs(x - walker) < 40 for x, walker in zip(centres, (265, 513, 660))), places
+
+
+def test_standing_is_on_her_feet_head_up():
+    from technique.capture.pose import Pose
+    from technique.capture.people import standing
+    from technique.landmarks import (COUNT, LEFT_ANKLE, LEFT_HIP, LEFT_SHOULDER, NOSE, RIGHT_ANKLE, RIGHT_HIP,
+                                     RIGHT_SHOULDER)
+
+    def pose(nose, shoulders, hips, ankles):
+        pixels = np.full((COUNT, 2), 100.0)
+        pixels[NOSE] = (100, nose)
+        pixels[[LEFT_SHOULDER, RIGHT_SHOULDER]] = [(90, shoulders), (110, shoulders)]
+        pixels[[LEFT_HIP, RIGHT_HIP]] = [(95, hips), (105, hips)]
+        pixels[[LEFT_ANKLE, RIGHT_ANKLE]] = [(95, ankles[0]), (105, ankles[1])]
+        return Pose(pixels, np.ones(COUNT), np.zeros((COUNT, 3)), (640, 480))
+
+    assert standing(pose(10, 30, 80, (160, 160)))
+    assert standing(pose(10, 30, 80, (60, 160)))  # a leg raised high: the other ankle stands below her
+    assert not standing(pose(160, 130, 80, (10, 10)))  # upside down
+    assert not standing(pose(10, 30, 80, (70, 75)))  # the feet above the hips: not on her feet
+    assert not standing(pose(40, 30, 80, (160, 160)))  # the nose below the shoulders

@@ -19,7 +19,8 @@ from technique.analysis.direction import back_turned, camera_pitch, faces_one_wa
 from technique.analysis.geometry import OTHER
 from technique.analysis.measures import dancer_measures, steady_legs, working_side
 from technique.analysis.motion import MOTION, MotionConfig, feet_pointed
-from technique.capture.framing import head_directions, mostly_upright
+from technique.capture.framing import mostly_upright
+from technique.capture.people import head_directions
 from technique.capture.pose import PoseConfig
 from technique.judging.references import Reference, get_reference
 from technique.analysis.smoothing import SmoothingConfig, TrackArrays, fill_gaps

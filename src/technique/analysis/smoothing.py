@@ -17,7 +17,7 @@ import numpy as np
 from technique.series import true_runs
 
 from technique.landmarks import COUNT, LEG
-from technique.capture.framing import UPRIGHT_WITHIN, head_direction
+from technique.capture.people import UPRIGHT_WITHIN, head_direction
 from technique.capture.pose import Pose
 
 

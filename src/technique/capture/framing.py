@@ -20,14 +20,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from technique.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
-from technique.capture.people import Box, body_box, people_in, square_tiles, torso_seen
+from technique.capture.people import (UPRIGHT_WITHIN, Box, body_box, head_direction, people_in, square_tiles,
+                                      torso_seen)
 from technique.capture.pose import Pose, PoseConfig, PoseEstimator
 from technique.wording import say
 
-# degrees: a body whose head points further than this from straight up for most of a clip is not upright
-# (an arabesque leans 20°; a penché is a moment, not most of a clip)
-UPRIGHT_WITHIN = 35.0
 
 
 @dataclass(frozen=True)
@@ -66,21 +63,6 @@ class FindingConfig:
     turn_share: float = 0.8
     turn_tolerance: float = 30.0
     people_samples: int = 3
-
-
-def head_direction(pose: Pose) -> float:
-    """Where the head points, in degrees clockwise from straight up in the picture (hips to shoulders).
-
-    0 upright, 90 head to the right, 180 upside down, -90 head to the left; NaN if the torso is not seen.
-    """
-    return float(head_directions(pose.pixels)) if torso_seen(pose) else math.nan
-
-
-def head_directions(pixels: np.ndarray) -> np.ndarray:
-    """head_direction of one frame's (33, 2) pixels or a clip's (T, 33, 2); NaN where a torso point is."""
-    up = ((pixels[..., LEFT_SHOULDER, :] + pixels[..., RIGHT_SHOULDER, :]) / 2
-          - (pixels[..., LEFT_HIP, :] + pixels[..., RIGHT_HIP, :]) / 2)
-    return np.degrees(np.arctan2(up[..., 0], -up[..., 1]))
 
 
 def mostly_upright(directions) -> bool:

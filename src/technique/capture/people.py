@@ -10,11 +10,14 @@ import math
 import numpy as np
 
 from technique.capture.pose import Pose, PoseEstimator
-from technique.landmarks import LEFT_HIP, LEFT_SHOULDER, RIGHT_HIP, RIGHT_SHOULDER
+from technique.landmarks import LEFT_ANKLE, LEFT_HIP, LEFT_SHOULDER, NOSE, RIGHT_ANKLE, RIGHT_HIP, RIGHT_SHOULDER
 
 TORSO = (LEFT_SHOULDER, RIGHT_SHOULDER, LEFT_HIP, RIGHT_HIP)
 SEEN = 0.5  # MediaPipe visibility above which a landmark counts as seen
 Box = tuple[float, float, float, float]  # left, top, right, bottom in pixels
+# degrees: a body whose head points further than this from straight up for most of a clip is not upright
+# (an arabesque leans 20°; a penché is a moment, not most of a clip)
+UPRIGHT_WITHIN = 35.0
 
 
 def body_box(pose: Pose) -> tuple[float, float, float, float] | None:
@@ -36,6 +39,33 @@ def pixels_box(pixels: np.ndarray) -> tuple[float, float, float, float] | None:
 
 def torso_seen(pose: Pose | None) -> bool:
     return pose is not None and bool((pose.visibility[list(TORSO)] > SEEN).all())
+
+
+def head_direction(pose: Pose) -> float:
+    """Where the head points, in degrees clockwise from straight up in the picture (hips to shoulders).
+
+    0 upright, 90 head to the right, 180 upside down, -90 head to the left; NaN if the torso is not seen.
+    """
+    return float(head_directions(pose.pixels)) if torso_seen(pose) else math.nan
+
+
+def head_directions(pixels: np.ndarray) -> np.ndarray:
+    """head_direction of one frame's (33, 2) pixels or a clip's (T, 33, 2); NaN where a torso point is."""
+    up = ((pixels[..., LEFT_SHOULDER, :] + pixels[..., RIGHT_SHOULDER, :]) / 2
+          - (pixels[..., LEFT_HIP, :] + pixels[..., RIGHT_HIP, :]) / 2)
+    return np.degrees(np.arctan2(up[..., 0], -up[..., 1]))
+
+
+def standing(pose: Pose) -> bool:
+    """Whether a pose found in a picture is a person on her feet: head up (within UPRIGHT_WITHIN), the nose
+    above the shoulders, the shoulders above the hips and the hips above the lower ankle. MediaPipe also
+    finds "people" in a stone, a cloth or a signpost when a tile of a real street is searched (OpenCV's
+    vtest.avi: 5 such of 18 found in 4 frames of its first 2 s, none standing; the 13 walkers all are); a dancer at
+    the barre or in the centre stands, in a plié or with a leg raised as well."""
+    p = pose.pixels
+    shoulders, hips = (p[LEFT_SHOULDER, 1] + p[RIGHT_SHOULDER, 1]) / 2, (p[LEFT_HIP, 1] + p[RIGHT_HIP, 1]) / 2
+    lower_ankle = max(p[LEFT_ANKLE, 1], p[RIGHT_ANKLE, 1])
+    return bool(abs(head_direction(pose)) <= UPRIGHT_WITHIN and p[NOSE, 1] < shoulders < hips < lower_ankle)
 
 
 def square_tiles(width: int, height: int, sides: tuple[float, ...]) -> list[tuple[int, int, int]]:
@@ -97,18 +127,23 @@ def people_in(image: np.ndarray, estimator: PoseEstimator, known: tuple[Box, ...
               cover: float = 0.1, tiles: tuple[float, ...] = ()) -> list[Box]:
     """The boxes of the people in one frame, `known` ones first: black out everyone found (widened by
     `cover`) and look again (the whole frame, then `tiles` for someone small) until nobody new is found
-    or `most` are. Each look detects afresh, so a tracking estimator may be used once its stream is over."""
+    or `most` are; only people standing count (`standing`), the rest are blacked out too. Each look detects
+    afresh, so a tracking estimator may be used once its stream is over."""
     height, width = image.shape[:2]
-    boxes = list(known)
-    while len(boxes) < most:
-        masked = blacked_out(image, boxes, cover) if boxes else image
+    boxes, hidden = list(known), list(known)
+    for _ in range(2 * most):
+        if len(boxes) >= most:
+            break
+        masked = blacked_out(image, hidden, cover) if hidden else image
         pose = estimator.detect_afresh(masked)
         if not torso_seen(pose) and tiles:
             pose = in_tiles(masked, estimator, tiles)
         box = body_box(pose) if torso_seen(pose) else None
-        if box is None or any(same_person(box, widened(b, cover, width, height)) for b in boxes):
+        if box is None or any(same_person(box, widened(b, cover, width, height)) for b in hidden):
             break  # nobody more, or the same person again (a limb outside her blacked-out box)
-        boxes.append(box)
+        hidden.append(box)
+        if standing(pose):
+            boxes.append(box)
     return boxes
 
 
