@@ -276,6 +276,32 @@ def test_blur_faces_in_the_exported_video_and_still(tmp_path, analyses):
 # --------------------------------------------------------------------------- small, fast pieces
 
 
+def test_a_class_clip_is_scored_dancer_by_dancer_and_resumed(tmp_path, class_clip):
+    """--dancer all: each dancer of a class clip (conftest.CLASS, three side by side) gets her own row and
+    report folder; a resumed run trusts them; a dancer who isn't there fails that clip alone, with why."""
+    root, out = tmp_path / "term", tmp_path / "out"
+    (root / "classes").mkdir(parents=True)
+    shutil.copyfile(class_clip, root / "classes" / "class.mp4")
+    shutil.copyfile(sample(STUDENTS["amelie"]), root / "solo.mp4")
+    done = batch(str(root), "--out", str(out), "--dancer", "all", "--no-video", "--student-from", PATTERN)
+    assert done.returncode == 0, done.stderr
+    rows = rows_of(out)
+    assert list(rows) == [f"classes/class.mp4 · dancer {n} of 3" for n in (1, 2, 3)] + ["solo.mp4 · dancer 1 of 1"]
+    assert [r["movement"] for r in rows.values()] == ["arabesque", "developpe_devant", "fouette", "arabesque"]
+    for n, row in enumerate(list(rows.values())[:3], 1):
+        report = json.loads((out / row["report_folder"] / "report.json").read_text(encoding="utf-8"))
+        assert report["dancer"]["number"] == n and report["clip"]["path"] == "classes/class.mp4"
+        assert "not saved to history" in row["notes"]
+    again = batch(str(root), "--out", str(out), "--dancer", "all", "--no-video", "--resume")
+    assert again.returncode == 0 and "0 scored, 0 failed, 4 already done" in again.stdout, again.stdout
+    fourth = batch(str(root), "--out", str(tmp_path / "out4"), "--dancer", "4", "--no-video")
+    assert fourth.returncode == 1
+    failed = rows_of(tmp_path / "out4")
+    assert failed["classes/class.mp4"]["status"] == "error"
+    assert "dancer 4 asked for, but 3 dancer(s) found" in failed["classes/class.mp4"]["reason"]
+    assert batch(str(root), "--out", str(tmp_path / "out5"), "--dancer", "none").returncode == 2
+
+
 def test_discovery_walks_folders_but_not_links_hidden_files_or_its_output(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     for name in ("a/b/Clip.MP4", "a/x.mov", "z.webm", "photo.JPG", "notes.txt", ".hidden.mp4", "out/old.mp4"):

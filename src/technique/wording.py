@@ -152,8 +152,8 @@ WORDS = {
     "judged_not_the_same": "the one judged was not always the same ({places})",
     "reflection_one": "the other is a reflection", "reflection_many": "the others are reflections",
     "people_in_picture": "{count} people in the picture; {judged}. If {mirror} in a mirror, all is well; "
-                         "otherwise judge each dancer of the class (technique score --dancer all, or --dancer N "
-                         "for the N-th from the left; in the dashboard, the dancer's number).",
+                         "otherwise judge each dancer of the class (--dancer all, or --dancer N for the N-th from "
+                         "the left; in the dashboard, the dancer's number).",
     # class clips (analyser.classes)
     "dancer_of": "dancer {number} of {count}",
     "dancer_in_class": "Dancer {number} of {count}, counted from the left of the picture (1 is the leftmost); "

@@ -57,6 +57,9 @@ def _score_and_batch(sub) -> None:
                        help="regular expression whose first group (or 'student' group) names the student "
                             "from the clip's path relative to FOLDER, e.g. '^([^/]+)/'")
     batch.add_argument("--movement", "-m", help="the movement of every clip (default: recognise each)")
+    batch.add_argument("--dancer", metavar="N|all",
+                       help="class clips: judge each dancer ('all') or the N-th from the left of the picture, "
+                            "each with her own report folder (not saved to the history: her name isn't known)")
     batch.add_argument("--engine", choices=("local", "dask"), default="local")
     batch.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --engine dask)")
     batch.add_argument("--blur-faces", action="store_true", help="blur faces in exported videos and stills")

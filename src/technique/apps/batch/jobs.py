@@ -33,6 +33,7 @@ class ClipJob:
     # The coordinator's reference positions, sent with the job so that every worker of a cluster
     # judges against the same ones (a machine's own references folder must not change a verdict).
     references: tuple = ()
+    dancers: str | None = None  # a class clip's dancers to judge ("all", "2", "1,3"); None: the one found
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ class ClipResult:
     files: tuple[str, ...] = ()  # files in the clip's report folder
     transient: bool = False  # an error that may pass on another try (output, crash), not the clip's fault
     seconds: float = 0.0  # time the worker spent (not part of the summary: it varies run to run)
+    # a class clip (--dancer): each dancer's own result (her report folder is hers: `key`), numbered from the
+    # left of the picture, of how many the roll call found; the clip's own result then has no folder
+    dancer: int = 0
+    class_size: int = 0
+    dancers: tuple["ClipResult", ...] = ()
 
     @property
     def retryable(self) -> bool:
@@ -70,6 +76,7 @@ class ClipResult:
         data["criteria"] = tuple(JudgedCriterion(**c) for c in data.get("criteria", ()))
         data["warnings"] = tuple(data.get("warnings", ()))
         data["files"] = tuple(data.get("files", ()))
+        data["dancers"] = tuple(cls.from_json(d) for d in data.get("dancers", ()))
         return cls(**data)
 
 
@@ -104,27 +111,60 @@ def failed(job: ClipJob, reason: str, transient: bool = False) -> ClipResult:
 
 
 def _score(job: ClipJob, progress, before_publish) -> ClipResult:
-    from technique.analyser import AnalysisConfig, analyse_clip
+    from technique.analyser import AnalysisConfig, analyse_class, analyse_clip
+
+    references = {r.name: r for r in job.references} or None  # None: the built-in ones
+    # one part per clip: a batch already spreads clips over the cores (workers), a second pose
+    # tracker per clip (or a second dancer of a class at a time) would only compete with them
+    config = AnalysisConfig(read_in_parts=1)
+    if job.dancers is None:
+        analysis = analyse_clip(job.source, job.movement, config, references, progress)
+        return _published(job, analysis, job.key, before_publish)
+    found = analyse_class(job.source, job.movement, config, references, progress, job.dancers)
+    dancers = []
+    for dancer in found.dancers:
+        key = f"{job.key}-dancer-{dancer.number}"
+        try:
+            if dancer.error is not None:
+                raise dancer.error
+            result = _published(job, dancer.analysis, key, before_publish)
+        except OutputError as exc:
+            result = replace(failed(job, f"cannot write the report: {exc.reason}", transient=True), key=key)
+        except TechniqueError as exc:
+            result = replace(failed(job, exc.reason), key=key)
+        dancers.append(replace(result, dancer=dancer.number, class_size=found.count))
+    scored = [d for d in dancers if d.status == "ok"]
+    reason = "" if scored else "; ".join(d.reason for d in dancers)
+    return ClipResult(job.path, job.clip_hash, job.key, "ok" if scored else "error", reason,
+                      transient=not scored and any(d.transient for d in dancers), class_size=found.count,
+                      dancers=tuple(dancers))
+
+
+def _published(job: ClipJob, analysis, key: str, before_publish) -> ClipResult:
+    """A clip's (or a class dancer's) report folder published under OUT/clips/<key>, and its result."""
     from technique.outputs.judged import judged_criteria
     from technique.outputs.report import report_dict
     from technique.outputs.writer import Outputs, publish_outputs, shown_as
 
-    references = {r.name: r for r in job.references} or None  # None: the built-in ones
-    # one part per clip: a batch already spreads clips over the cores (workers), a second pose
-    # tracker per clip would only compete with them
-    analysis = analyse_clip(job.source, job.movement, AnalysisConfig(read_in_parts=1), references, progress)
     # Reports name the clip by its path in the batch folder: the same on every machine and every run.
     analysis = shown_as(analysis, job.path)
     out = Path(job.out)
-    paths = publish_outputs(analysis, job.source, out / CLIPS / job.key, out,
+    paths = publish_outputs(analysis, job.source, out / CLIPS / key, out,
                             Outputs(video=job.video, still=True, blur_faces=job.blur_faces),
                             staging=out / PARTIAL, before_publish=before_publish)
     files = tuple(sorted(p.name for p in paths.values()))
     report = report_dict(analysis)
     movement = report["movement"] or {}
-    return ClipResult(job.path, job.clip_hash, job.key, "ok", "", movement.get("name"), movement.get("title"),
+    return ClipResult(job.path, job.clip_hash, key, "ok", "", movement.get("name"), movement.get("title"),
                       report["score"], report["view"], report["working_leg"], report["clip"]["frames"],
                       judged_criteria(report), tuple(report["warnings"]), files)
+
+
+def result_is_whole(clips: Path, result: ClipResult) -> bool:
+    """A finished clip's report folders (each dancer's in a class clip) are as its manifest line says."""
+    if result.dancers:
+        return all(report_is_whole(clips / d.key, d) for d in result.dancers if d.status == "ok")
+    return report_is_whole(clips / result.key, result)
 
 
 def report_is_whole(folder: Path, result: ClipResult) -> bool:

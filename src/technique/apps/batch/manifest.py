@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Iterable
 
 from technique import __version__
-from technique.apps.batch.jobs import CLIPS, ClipResult, report_is_whole
+from technique.apps.batch.jobs import CLIPS, ClipResult, result_is_whole
 from technique.safe_write import append_text, write_text
 
 MANIFEST, LOCK = "manifest.jsonl", ".lock"
@@ -45,7 +45,7 @@ class Manifest:
                 continue  # a line cut short by a crash
             if entry.get("options") != self.options or not result.clip_hash or result.retryable:
                 continue
-            if result.status == "ok" and not report_is_whole(self.out / CLIPS / result.key, result):
+            if result.status == "ok" and not result_is_whole(self.out / CLIPS, result):
                 continue  # a report lost or cut short (power cut, a hand-edited folder): score it again
             done[result.clip_hash] = result
         return done
@@ -63,14 +63,18 @@ class Manifest:
         return json.dumps(entry, ensure_ascii=True, sort_keys=True) + "\n"
 
 
-def options_fingerprint(movement: str | None, video: bool, blur_faces: bool, reference_files: list[Path]) -> str:
-    """What makes a finished clip's outputs reusable: same technique, movement, report options and
-    reference positions (by content: editing a reference file means scoring again)."""
+def options_fingerprint(movement: str | None, video: bool, blur_faces: bool, reference_files: list[Path],
+                        dancers: str | None = None) -> str:
+    """What makes a finished clip's outputs reusable: same technique, movement, report options, dancers of
+    a class and reference positions (by content: editing a reference file means scoring again)."""
     digest = hashlib.sha256()
     for path in reference_files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    text = json.dumps({"technique": __version__, "movement": movement, "video": video,
-                       "blur_faces": blur_faces, "references": digest.hexdigest()}, sort_keys=True)
+    options = {"technique": __version__, "movement": movement, "video": video, "blur_faces": blur_faces,
+               "references": digest.hexdigest()}
+    if dancers is not None:  # absent otherwise: a batch's manifest from before class clips stays valid
+        options["dancers"] = dancers
+    text = json.dumps(options, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

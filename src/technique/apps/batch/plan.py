@@ -35,7 +35,7 @@ def _hash_or_none(path: Path) -> str | None:
 
 
 def plan(root: Path, out: Path, manifest: Manifest, resume: bool, movement: str | None, video: bool,
-         blur_faces: bool, references: tuple) -> BatchPlan:
+         blur_faces: bool, references: tuple, dancers: str | None = None) -> BatchPlan:
     found = discover(root, exclude=[out])
     hashes = {path: _hash_or_none(root / path) for path in found.clips}
     reused = manifest.load() if resume else {}
@@ -47,7 +47,7 @@ def plan(root: Path, out: Path, manifest: Manifest, resume: bool, movement: str 
         if clip_hash:
             queued.add(clip_hash)
         jobs.append(ClipJob(str(root / path), path, folder_key(path, clip_hash), clip_hash, str(out),
-                            movement, video, blur_faces, references))
+                            movement, video, blur_faces, references, dancers))
     return BatchPlan(root, out, found, hashes, jobs, reused)
 
 
@@ -68,6 +68,9 @@ def summary_rows(plan_: BatchPlan, results: dict[str, ClipResult], pattern: re.P
             rows.append(Row(path, "error", student, None, "internal error: no result (interrupted?)"))
             continue
         earlier = clip_hash in plan_.reused
+        if result.dancers:  # a class clip: a row per dancer
+            rows += [dancer_row(path, d, notes, earlier, pattern) for d in result.dancers]
+            continue
         if result.status == "ok":
             notes += list(result.warnings)
             if pattern is not None and student is None:
@@ -76,4 +79,13 @@ def summary_rows(plan_: BatchPlan, results: dict[str, ClipResult], pattern: re.P
         else:
             rows.append(Row(path, "error", student, result, result.reason, tuple(notes), earlier))
     rows += [Row(path, "skipped", None, None, reason) for path, reason in plan_.found.skipped]
-    return sorted(rows, key=lambda r: r.path)
+    return sorted(rows, key=lambda r: (r.clip, r.result.dancer if r.result else 0))
+
+
+def dancer_row(path: str, dancer: ClipResult, notes: list[str], earlier: bool, pattern: re.Pattern | None) -> Row:
+    """One dancer of a class clip: "class.mp4 · dancer 2 of 3" (counted from the left of the picture)."""
+    notes = list(notes) + (list(dancer.warnings) if dancer.status == "ok" else [])
+    if pattern is not None:
+        notes.append("a dancer of a class: not saved to history (her name isn't known)")
+    return Row(f"{path} · dancer {dancer.dancer} of {dancer.class_size}", dancer.status, None, dancer,
+               dancer.reason, tuple(notes), earlier, clip=path)

@@ -83,8 +83,9 @@ class Recorder:
         self.save_history(result)
 
     def save_history(self, result: ClipResult) -> None:
-        """Save a scored clip for the student of each path it has (one bad save never stops the batch)."""
-        if self.history is None or result.status != "ok":
+        """Save a scored clip for the student of each path it has (one bad save never stops the batch); a
+        class clip's dancers are not saved: the path names no one of them."""
+        if self.history is None or result.status != "ok" or result.dancers:
             return
         for path in self.paths_by_hash.get(_key(result.clip_hash, result.path), []):
             student = student_of(path, self.pattern)

@@ -42,6 +42,14 @@ def settings_of(args) -> Settings | None:
         pattern = re.compile(args.student_from) if args.student_from else None
     except re.error as exc:
         return _usage(f"--student-from {args.student_from!r}: not a valid regular expression ({exc})")
+    if getattr(args, "dancer", None):
+        from technique.analyser.classes import chosen_dancers
+        from technique.errors import TechniqueError
+
+        try:
+            chosen_dancers(args.dancer, "--dancer")
+        except TechniqueError as exc:
+            return _usage(exc.reason)
     if args.engine == "dask":
         try:
             import distributed  # noqa: F401
@@ -106,8 +114,10 @@ def _run_locked(args, settings: Settings, loaded: dict, files: list[Path]) -> in
         print(f"technique: {problem}", file=sys.stderr)
         return SOME_FAILED
     video = not args.no_video
-    manifest = Manifest(out, options_fingerprint(args.movement, video, args.blur_faces, files))
-    work = plan(root, out, manifest, args.resume, args.movement, video, args.blur_faces, tuple(loaded.values()))
+    dancers = getattr(args, "dancer", None)
+    manifest = Manifest(out, options_fingerprint(args.movement, video, args.blur_faces, files, dancers))
+    work = plan(root, out, manifest, args.resume, args.movement, video, args.blur_faces, tuple(loaded.values()),
+                dancers)
     try:
         manifest.reset(work.reused.values())  # compacted: cut-short lines and stale options dropped
     except OutputError as exc:  # a full disk, a link planted as the manifest's folder

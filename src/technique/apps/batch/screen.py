@@ -51,10 +51,11 @@ class Progress:
 
 
 def mark(result: ClipResult) -> str:
-    """✓ only for a clip scored against a movement; ? for one scored but not recognised; ✗ for a failure."""
+    """✓ only for a clip scored against a movement (a class clip: one of its dancers' at least); ? for one
+    scored but not recognised; ✗ for a failure."""
     if result.status != "ok":
         return "✗"
-    return "✓" if result.movement else "?"
+    return "✓" if result.movement or any(d.movement for d in result.dancers) else "?"
 
 
 def summary_text(rows: list[Row], out: Path, history_note: str) -> str:

@@ -25,6 +25,11 @@ class Row:
     reason: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     already_done: bool = False  # the result came from an earlier run (--resume), not scored now
+    clip: str = ""  # the clip's path (a class dancer's row has her number after it); default: path
+
+    def __post_init__(self):
+        if not self.clip:
+            object.__setattr__(self, "clip", self.path)
 
 
 SUMMARY_COLUMNS = ("path", "student", "status", "reason", "movement", "score", "view", "working_leg", "frames",
