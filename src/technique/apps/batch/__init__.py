@@ -9,7 +9,8 @@ to the history database and writes the summary table (CSV + HTML).
 
 Output folder::
 
-    OUT/clips/<name>-<hash12>/   report.json, frames.csv, worst.jpg, annotated.mp4 (as `technique score`)
+    OUT/clips/<name>-<hash12>/   report.json, frames.csv, worst.jpg, annotated.mp4 (as `technique score`);
+                                 with --dancer, one folder per dancer of a class: <name>-<hash12>-dancer-<N>/
     OUT/manifest.jsonl           one line per finished clip (appended and fsynced): what --resume trusts
     OUT/summary.csv              one row per clip: status, reason, movement, score, one column per criterion
     OUT/summary_criteria.csv     one row per clip and criterion: value, unit, verdict, score
