@@ -431,3 +431,27 @@ def test_a_dancer_filmed_from_behind_is_told_what_that_costs(analyses, clip, war
     the side, but not for a turn that shows her back for a moment."""
     said = [w for w in analyses(clip).warnings if w.startswith("Her back is turned to the camera")]
     assert bool(said) == warned, analyses(clip).warnings
+
+
+def test_fouettes_travelling_across_the_room_are_not_fouettes(tmp_path, analyses):
+    """Fouettés are turned on the spot (docs/ballet-criteria.md §3, Travelling). People walking round a
+    campus (OpenCV's vtest.avi, each judged as a class's dancer) turned 620-1170 deg, knees bending and legs
+    swinging, and were named fouettés at 100 %. The sample's fouettés, her picture slid 3.7 of her heights
+    across a wider frame while she turns, are turns and travelling: not named fouettés; on the spot they are."""
+    from technique.capture.video import VideoReader, VideoWriter
+
+    with VideoReader(sample("fouette_turns__front")) as reader:
+        fps, frames = reader.info.fps, [frame.image for frame in reader]
+    path = tmp_path / "travelling_fouettes.mp4"
+    writer = VideoWriter(path, fps, (1280, 480), crf=18)
+    for k, image in enumerate(frames):
+        canvas = np.zeros((480, 1280, 3), np.uint8)
+        x = round((1280 - 384) * k / (len(frames) - 1))
+        canvas[96:384, x:x + 384] = cv2.resize(image, (384, 288), interpolation=cv2.INTER_AREA)
+        writer.write(canvas)
+    writer.close()
+    travelling = analyses(path)
+    assert travelling.reference is None or travelling.reference.name != "fouette"
+    assert "fouette" not in [seg.movement for seg in travelling.segments]
+    assert dict(travelling.recognition)["fouette"] < 0.5
+    assert analyses(sample("fouette_turns__front")).reference.name == "fouette"
