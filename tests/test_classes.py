@@ -15,7 +15,9 @@ import pytest
 from conftest import CLASS, sample
 
 from technique.analyser.classes import analyse_class, chosen_dancers
-from technique.capture.people import blacked_out, widened
+from technique.capture.people import widened
+from technique.capture.roll_call import own_pictures
+from technique.landmarks import COUNT
 from technique.capture.video import VideoWriter
 from technique.errors import TechniqueError
 
@@ -25,16 +27,26 @@ def test_widened_boxes_stay_inside_the_frame():
     assert widened((600, 400, 640, 480), 0.1, 640, 480) == (592, 392, 640, 480)
 
 
-def test_classmates_are_blacked_out_and_her_own_place_kept():
+def person(left: float, top: float, right: float, bottom: float) -> np.ndarray:
+    """(33, 2) landmark pixels filling a box: four at its corners, the rest in its middle."""
+    pixels = np.full((COUNT, 2), ((left + right) / 2, (top + bottom) / 2))
+    pixels[:4] = [(left, top), (right, top), (right, bottom), (left, bottom)]
+    return pixels
+
+
+def test_classmates_are_blacked_out_and_her_own_outline_kept():
     image = np.full((100, 300, 3), 200, np.uint8)
-    her, left, right = (120, 10, 180, 90), (10, 10, 70, 90), (230, 10, 290, 90)
-    # the left classmate's widened box reaches into hers: her own place is kept whole
-    out = blacked_out(image, [(10, 10, 125, 90), right], 0.0, keep=her)
-    assert (out[50, 20] == 0).all() and (out[50, 260] == 0).all()
-    assert (out[50, 121] == 200).all() and (out[50, 150] == 200).all()
-    assert (out[50, 200] == 200).all()  # between them: untouched
+    left, her, right = person(10, 10, 125, 90), person(120, 10, 180, 90), person(230, 10, 290, 90)
+    pictures = own_pictures(image, [left, her, right], [0, 1], cover=0.0)
+    mine = pictures[1]
+    assert (mine[50, 20] == 0).all() and (mine[50, 260] == 0).all()
+    assert (mine[50, 122] == 200).all() and (mine[50, 150] == 200).all()  # the left one's outline reaches in
+    assert (mine[50, 200] == 200).all()  # between them: untouched
+    assert (pictures[0][50, 20] == 200).all() and (pictures[0][50, 150] == 0).all()
     assert (image == 200).all()  # the frame itself is never changed
-    assert (blacked_out(image, [left], 0.0)[50, 40] == 0).all()
+    # grown by a share of her height: 0.1 of 80 px reaches 8 px past her outline
+    grown = own_pictures(image, [left, her, right], [1], cover=0.1)[1]
+    assert (grown[50, 225] == 0).all() and (grown[50, 215] == 200).all()
 
 
 @pytest.mark.parametrize("asked, chosen", [("all", None), ("ALL", None), ("2", [2]), ("3,1", [1, 3]),
@@ -132,7 +144,7 @@ def test_a_real_street_is_counted_by_the_people_walking_in_it(photos):
 
     info, places = count_the_class(photos / "vtest.avi")
     assert (info.width, info.height) == (768, 576)
-    centres = [(box[0] + box[2]) / 2 for box in places]
+    centres = [np.nanmean(pixels[:, 0]) for pixels in places]
     assert len(places) == 3 and all(abs(x - walker) < 40 for x, walker in zip(centres, (265, 513, 660))), places
 
 

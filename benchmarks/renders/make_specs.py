@@ -388,7 +388,7 @@ def build_twins(settings: dict) -> dict:
 
 
 # class clips (class.json): (name, views, [(member clip, x, z, delay_s)]); x is the camera's left in the front
-# view, z her front. In the centre the dancers stand in a line across the picture 1.5-1.6 m apart (a leg à la
+# view, z her front. In the centre the dancers stand in lines across the picture 1.5-1.6 m apart (a leg à la
 # seconde reaches 0.9 m: a class spaces out so as not to kick a neighbour); at the barre one behind another
 # along it, 1.7 m apart, filmed from the side as a teacher at the barre's end can't (from beside it). They start
 # a little apart in time, as a class does.
@@ -398,6 +398,10 @@ CLASSES = [
     ("class_centre_four", ["front", "three_quarter"],
      [("grand_plie_second", -2.4, 0.0, 0.3), ("passe_r", -0.8, 0.0, 0.0), ("developpe_a_la_seconde_r", 0.8, 0.0, 0.1),
       ("demi_plie_heels_up", 2.4, 0.0, 0.2)]),
+    # two lines, the second in the gaps of the first 1.5 m behind (as a centre practice is set out)
+    ("class_centre_two_lines", ["front", "three_quarter"],
+     [("demi_plie_second", -1.6, 0.0, 0.0), ("releve", 0.0, 0.0, 0.1), ("tendu_devant_r", 1.6, 0.0, 0.3),
+      ("passe_r", -0.8, -1.5, 0.2), ("grand_plie_first", 0.8, -1.5, 0.0)]),
     ("class_barre", ["side_right", "side_left"],
      [("tendu_devant_r", 0.0, 1.7, 0.0), ("arabesque_r", 0.0, 0.0, 0.2), ("tendu_derriere_lazy_foot", 0.0, -1.7, 0.1)]),
     ("class_barre_extensions", ["side_right", "side_left"],

@@ -92,19 +92,17 @@ def read_dancers(source, info: VideoInfo, places: list, chosen: list[int], confi
     from concurrent.futures import ThreadPoolExecutor
 
     from technique.analyser.stream import Analyser
-    from technique.capture.roll_call import own_picture, place_of
+    from technique.capture.people import pixels_box
+    from technique.capture.roll_call import own_pictures, place_of
     from technique.capture.video import VideoReader, prefetched
 
-    analysers = {k: Analyser(info, config, place=places[k]) for k in chosen}
+    analysers = {k: Analyser(info, config, place=pixels_box(places[k])) for k in chosen}
     current = list(places)
-
-    def feed(k: int, image, time_s: float):
-        return analysers[k].feed(own_picture(image, current, k), time_s)
-
     try:
         with VideoReader(source, config.max_side) as reader, ThreadPoolExecutor(max(1, config.read_in_parts)) as pool:
             for count, frame in enumerate(prefetched(iter(reader)), 1):
-                results = list(pool.map(lambda k: feed(k, frame.image, frame.time_s), chosen))
+                pictures = own_pictures(frame.image, current, chosen)
+                results = list(pool.map(lambda k: analysers[k].feed(pictures[k], frame.time_s), chosen))
                 for k, result in zip(chosen, results):  # where each stands now: her classmates' mask next frame
                     if result.person:
                         current[k] = place_of(result.pixels, current[k])

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from technique.capture.people import (UPRIGHT_WITHIN, Box, body_box, head_direction, people_in, square_tiles,
-                                      torso_seen)
+from technique.capture.people import (UPRIGHT_WITHIN, Box, body_box, head_direction, people_in, pixels_box,
+                                      square_tiles, torso_seen)
 from technique.capture.pose import Pose, PoseConfig, PoseEstimator
 from technique.wording import say
 
@@ -341,8 +341,8 @@ class DancerFinder:
             # as small to it, are looked for in tiles too
             tiles = self.config.tile_sides if self.small_frames else ()
             estimator = self._static_estimator() if tiles else self._full
-            found = people_in(image, estimator, known=(box,), most=4, tiles=tiles)
-            self.people.append(PeopleSeen(box, found[1:]))
+            found = people_in(image, estimator, known=(pose.pixels,), most=4, tiles=tiles)
+            self.people.append(PeopleSeen(box, [pixels_box(p) for p in found[1:]]))
 
     def absorb(self, later: "DancerFinder") -> None:
         """Take in what another finder saw in a later part of the same clip (read at the same time

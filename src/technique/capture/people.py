@@ -93,16 +93,37 @@ def widened(box: Box, by: float, width: int, height: int) -> tuple[int, int, int
             min(int(math.ceil(box[2] + pad)), width), min(int(math.ceil(box[3] + pad)), height))
 
 
-def blacked_out(image: np.ndarray, boxes: list[Box], by: float, keep: Box | None = None) -> np.ndarray:
-    """A copy of the frame with each box (widened by `by`) black, except inside `keep` (widened alike)."""
-    height, width = image.shape[:2]
-    out = image.copy()
-    for box in boxes:
-        left, top, right, bottom = widened(box, by, width, height)
-        out[top:bottom, left:right] = 0
+def silhouette(shape: tuple[int, int], pixels: np.ndarray, by: float) -> np.ndarray:
+    """Where a person is in a frame of `shape` (height, width): the convex hull of her placed landmarks grown
+    by `by` of her height on every side (her landmarks lie inside her body; the top of her head, her fingers
+    and her toes reach a little past them). Tighter than her box: a dancer just behind her, in the gap under
+    her raised arm or beside her leg, stays in sight."""
+    import cv2
+
+    mask = np.zeros(shape, np.uint8)
+    placed = pixels[np.isfinite(pixels).all(axis=1)]
+    if len(placed) >= 3:
+        hull = cv2.convexHull(np.round(placed).astype(np.int32))
+        grow = max(1, round(by * float(np.ptp(placed[:, 1]))))
+        cv2.fillConvexPoly(mask, hull, 1)
+        cv2.polylines(mask, [hull], True, 1, thickness=2 * grow + 1)
+    return mask.astype(bool)
+
+
+def blacked_out(image: np.ndarray, people: list[np.ndarray], by: float, keep: np.ndarray | None = None,
+                boxes: tuple[tuple[int, int, int, int], ...] = ()) -> np.ndarray:
+    """A copy of the frame with each person (her (33, 2) landmark pixels) blacked out (silhouette, grown by
+    `by`) and each of `boxes` (whole pixels), except where `keep` (one person's pixels) is."""
+    shape = image.shape[:2]
+    hidden = np.zeros(shape, bool)
+    for pixels in people:
+        hidden |= silhouette(shape, pixels, by)
+    for left, top, right, bottom in boxes:
+        hidden[top:bottom, left:right] = True
     if keep is not None:
-        left, top, right, bottom = widened(keep, by, width, height)
-        out[top:bottom, left:right] = image[top:bottom, left:right]
+        hidden &= ~silhouette(shape, keep, by)
+    out = image.copy()
+    out[hidden] = 0
     return out
 
 
@@ -123,37 +144,52 @@ def in_tiles(image: np.ndarray, estimator: PoseEstimator, sides: tuple[float, ..
     return None
 
 
-def people_in(image: np.ndarray, estimator: PoseEstimator, known: tuple[Box, ...] = (), most: int = 4,
-              cover: float = 0.1, tiles: tuple[float, ...] = ()) -> list[Box]:
-    """The boxes of the people in one frame, `known` ones first: black out everyone found (widened by
-    `cover`) and look again (the whole frame, then `tiles` for someone small) until nobody new is found
-    or `most` are; only people standing count (`standing`), the rest are blacked out too. Each look detects
-    afresh, so a tracking estimator may be used once its stream is over."""
+def people_in(image: np.ndarray, estimator: PoseEstimator, known: tuple[np.ndarray, ...] = (), most: int = 4,
+              cover: float = 0.1, tiles: tuple[float, ...] = ()) -> list[np.ndarray]:
+    """The people in one frame, as (33, 2) landmark pixels, `known` ones first: black out everyone found
+    (silhouette, grown by `cover`) and look again (the whole frame, then `tiles` for someone small) until
+    nobody more is found or `most` are; only people standing count (`standing`, and mostly in the picture:
+    `in_sight`), the rest are blacked out too; a person found again (what her outline left in sight) is blacked out to her widened box. Each look detects afresh, so a tracking estimator may be used once its stream
+    is over."""
     height, width = image.shape[:2]
-    boxes, hidden = list(known), list(known)
+    people, hidden, boxes = list(known), list(known), []
     for _ in range(2 * most):
-        if len(boxes) >= most:
+        if len(people) >= most:
             break
-        masked = blacked_out(image, hidden, cover) if hidden else image
+        masked = blacked_out(image, hidden, cover, boxes=tuple(boxes)) if hidden else image
         pose = estimator.detect_afresh(masked)
         if not torso_seen(pose) and tiles:
             pose = in_tiles(masked, estimator, tiles)
         box = body_box(pose) if torso_seen(pose) else None
-        if box is None or any(same_person(box, widened(b, cover, width, height)) for b in hidden):
-            break  # nobody more, or the same person again (a limb outside her blacked-out box)
-        hidden.append(box)
-        if standing(pose):
-            boxes.append(box)
-    return boxes
+        if box is None:
+            break
+        around = [(pixels_box(p), widened(pixels_box(p), cover, width, height)) for p in hidden]
+        again = [wide for own, wide in around if same_person(box, own, wide)]
+        if again:  # found again, what her outline left in sight (a small person's is a few pixels round her)
+            boxes += again  # her whole box, then
+        else:
+            hidden.append(pose.pixels)
+            if standing(pose) and in_sight(box, height):
+                people.append(pose.pixels)
+    return people
 
 
-def same_person(box: Box, found: tuple[float, float, float, float], share: float = 0.25) -> bool:
-    """Whether a box found after `found` was blacked out is still that person: its centre inside, or a
-    quarter of the smaller box shared (a pose read wrong the first time, whose blacked-out box left her
-    head and shoulders to be found again)."""
+def in_sight(box: Box, height: int, share: float = 0.75) -> bool:
+    """Whether most of a person found stands in the picture (her feet cut off by its edge at most): a pose
+    laid over a dancer's bent knees with legs reaching far below the frame (a grand plié's, in a class) is
+    nobody."""
+    inside = min(box[3], height) - max(box[1], 0.0)
+    return box[3] > box[1] and inside >= share * (box[3] - box[1])
+
+
+def same_person(box: Box, found: Box, around: tuple[int, int, int, int], share: float = 0.6) -> bool:
+    """Whether a box found after a person (`found`, her box; `around`, it widened) was blacked out is still
+    her: its centre inside her box, or the smaller of the two boxes mostly (`share`) inside the other (what
+    her outline left in sight, a hand; or her body read again with something beside her). A dancer half
+    hidden behind her, in the next line of a class, is neither."""
     if _inside(_centre(box), found):
         return True
-    across = max(0.0, min(box[2], found[2]) - max(box[0], found[0]))
-    down = max(0.0, min(box[3], found[3]) - max(box[1], found[1]))
+    across = max(0.0, min(box[2], around[2]) - max(box[0], around[0]))
+    down = max(0.0, min(box[3], around[3]) - max(box[1], around[1]))
     smaller = min((box[2] - box[0]) * (box[3] - box[1]), (found[2] - found[0]) * (found[3] - found[1]))
     return smaller > 0 and across * down >= share * smaller

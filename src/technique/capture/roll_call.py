@@ -8,7 +8,7 @@ person a frame, so:
   frame) and keeps a frame that shows as many people as most of them do; the dancers are numbered
   from the left of the picture, as the camera sees them (1 is the leftmost);
 - **each dancer's picture** is the frame with her classmates blacked out where they stood in the
-  frame before, her own place kept: her own pose tracker (one per dancer) then finds only her, even
+  frame before (the outline of their landmarks, grown a little), her own outline kept: her own pose tracker (one per dancer) then finds only her, even
   after it loses her in a turn, and can't be pulled across to a classmate.
 
 Dancers who keep to their own place (the barre, lines in the centre) are followed; dancers who cross
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from technique.capture.people import Box, blacked_out, people_in, pixels_box
+from technique.capture.people import Box, people_in, pixels_box, silhouette
 from technique.capture.pose import PoseEstimator
 
 
@@ -34,8 +34,8 @@ class RollCallConfig:
     most: at most this many dancers are counted (a larger class: film it in groups).
     tile_sides: sides of the square tiles (shares of the frame's shorter side) searched for people too
         small for the whole frame's detector.
-    cover: a classmate's place is blacked out widened by this share of her size on every side (her
-        landmarks lie inside her silhouette; a hand or a foot reaches a little beyond them).
+    cover: a classmate is blacked out past the outline of her landmarks by this share of her height (the
+        top of her head, her fingers and her toes reach beyond them).
     """
 
     look_s: float = 2.0
@@ -49,27 +49,40 @@ ROLL_CALL = RollCallConfig()
 
 
 def roll_call(images: list[np.ndarray], estimator: PoseEstimator,
-              config: RollCallConfig = ROLL_CALL) -> tuple[list[Box], int]:
-    """The dancers' places, ordered from the left of the picture, in the first looked-at frame that shows
-    as many people as most of them do (the larger count of equally frequent ones: a dancer hidden in one
-    frame, or a pose read wrong and counted twice in another, doesn't change the class), and that frame's
-    position in `images`. `estimator` in photo mode."""
+              config: RollCallConfig = ROLL_CALL) -> tuple[list[np.ndarray], int]:
+    """The dancers, as (33, 2) landmark pixels, ordered from the left of the picture, in the first looked-at
+    frame that shows as many people as most of them do (the larger count of equally frequent ones: a dancer
+    hidden in one frame, or a pose read wrong and counted twice in another, doesn't change the class), and
+    that frame's position in `images`. `estimator` in photo mode."""
     found = [people_in(image, estimator, most=config.most, cover=config.cover, tiles=config.tile_sides)
              for image in images]
-    counts = [len(boxes) for boxes in found]
+    counts = [len(people) for people in found]
     if not counts:
         return [], 0
     usual = max(set(counts), key=lambda n: (counts.count(n), n))
     at = counts.index(usual)
-    return sorted(found[at], key=lambda b: (b[0] + b[2]) / 2), at
+    return sorted(found[at], key=lambda p: centre_x(pixels_box(p))), at
 
 
-def own_picture(image: np.ndarray, places: list[Box], dancer: int, cover: float = ROLL_CALL.cover) -> np.ndarray:
-    """Dancer `dancer`'s picture (0-based): the frame with every classmate's place black, her own kept."""
-    others = [box for k, box in enumerate(places) if k != dancer]
-    return blacked_out(image, others, cover, keep=places[dancer])
+def centre_x(box: Box | None) -> float:
+    return (box[0] + box[2]) / 2 if box is not None else np.inf
 
 
-def place_of(pixels: np.ndarray, last: Box) -> Box:
-    """Where a dancer is now: the box round her placed landmarks, or where she was last seen."""
-    return pixels_box(pixels) or last
+def own_pictures(image: np.ndarray, places: list[np.ndarray], chosen: list[int],
+                 cover: float = ROLL_CALL.cover) -> dict[int, np.ndarray]:
+    """Each chosen dancer's picture (0-based): the frame with every classmate blacked out where she is
+    (`places`: each one's latest landmark pixels; silhouette grown by `cover`), her own outline kept."""
+    shape = image.shape[:2]
+    outlines = [silhouette(shape, pixels, cover) for pixels in places]
+    everyone = np.logical_or.reduce(outlines) if outlines else np.zeros(shape, bool)
+    out = {}
+    for k in chosen:
+        picture = image.copy()
+        picture[everyone & ~outlines[k]] = 0
+        out[k] = picture
+    return out
+
+
+def place_of(pixels: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Where a dancer is now: her latest landmark pixels, or where she was last seen."""
+    return pixels if np.isfinite(pixels).all(axis=1).sum() >= 3 else last
