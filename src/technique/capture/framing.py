@@ -188,11 +188,13 @@ class DancerFinder:
                  frame_count: int = 0, skip_before: int = 0, place: Box | None = None):
         self.config = config
         # a class's dancer (roll_call): always followed in a crop, from her place in the roll call on (the
-        # detector letterboxes a wide class picture to a square, where one dancer of several is too small)
+        # detector letterboxes a wide class picture to a square, where one dancer of several is too small),
+        # by one pose graph (each costs about 120 MB, and a class has a dancer for each)
         self._place, self._always_follow = place, place is not None
         self._pose_config = pose
         self._full = PoseEstimator(pose)
-        self._crop_estimator: PoseEstimator | None = None  # made when a small dancer is first found
+        # made when a small dancer is first found; a class's dancer's crop has the one graph
+        self._crop_estimator: PoseEstimator | None = self._full if self._always_follow else None
         self._static: PoseEstimator | None = None  # photo mode, made for the first tile search
         self._crop: tuple[int, int, int] | None = None
         self._new_crop = False  # the crop moved: detect afresh in it (tracked place and smoothing are stale)
@@ -224,10 +226,8 @@ class DancerFinder:
 
     def _find(self, image: np.ndarray, time_s: float) -> Pose | None:
         """The full frame while it finds her at a good size; else her crop, or a tile search."""
-        if self._place is not None:
-            height, width = image.shape[:2]
-            self._crop = crop_around(self._place, width, height, self.config.crop_scale, self._min_crop(image))
-            self._new_crop, self._place = True, None
+        if self._always_follow:
+            return self._follow(image)
         if self._crop is not None:
             pose = self._in_crop(image)
             if pose is not None:
@@ -248,6 +248,22 @@ class DancerFinder:
             self._search_gap = self.config.search_gap_s
             self._note_small(pose, image)
             self._maybe_follow(pose, image)
+        return pose
+
+    def _follow(self, image: np.ndarray) -> Pose | None:
+        """A class's dancer: always in a crop round her, by one pose graph; where the crop doesn't show her
+        (cut by the picture's edge, which the crop can't pass), her picture whole (her classmates are blacked
+        out in it), then a crop round where she was, afresh, from the next frame."""
+        if self._crop is None:
+            height, width = image.shape[:2]
+            self._crop = crop_around(self._place, width, height, self.config.crop_scale, self._min_crop(image))
+            self._new_crop = True
+        pose = self._in_crop(image)
+        if pose is None:
+            self._crop = None
+            pose = self._full.detect_afresh(image)
+        if pose is not None:
+            self._place = body_box(pose) or self._place
         return pose
 
     def _maybe_follow(self, pose: Pose, image: np.ndarray, below: float | None = None) -> bool:
@@ -372,9 +388,8 @@ class DancerFinder:
         return out
 
     def close(self) -> None:
-        for estimator in (self._full, self._crop_estimator, self._static):
-            if estimator is not None:
-                estimator.close()
+        for estimator in {id(e): e for e in (self._full, self._crop_estimator, self._static) if e is not None}.values():
+            estimator.close()
 
     def __enter__(self) -> "DancerFinder":
         return self
