@@ -8,6 +8,7 @@ her own movement) and on a photo of two real people.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -80,7 +81,7 @@ def test_every_dancer_is_found_and_judged_as_alone(judged_class, analyses):
         assert named == movement == alone.judgement.reference.name, (result.number, named, a.warnings)
         assert a.dancer == (result.number, 3)
         assert a.warnings[0].startswith(f"Dancer {result.number} of 3, counted from the left")
-        assert not [w for w in a.warnings if "people in the picture" in w]
+        assert not [w for w in a.warnings if "people in the picture" in w or "reflections" in w]
 
 
 def test_each_track_stays_on_its_own_dancer(judged_class):
@@ -167,3 +168,23 @@ def test_standing_is_on_her_feet_head_up():
     assert not standing(pose(160, 130, 80, (10, 10)))  # upside down
     assert not standing(pose(10, 30, 80, (70, 75)))  # the feet above the hips: not on her feet
     assert not standing(pose(40, 30, 80, (160, 160)))  # the nose below the shoulders
+
+
+def test_a_class_filmed_towards_a_mirror_is_told_its_reflections_may_be_there():
+    """tests/data/class_mirror__front.mp4 (benchmarks/renders/class.json's class_mirror, adult, 960x540): two
+    dancers with their backs to the camera, a passé and a demi-plié, and their reflections in a mirror 2 m
+    in front of them (the mirrored clips, facing the camera). Each report says which may be reflections;
+    in the 40 class renders where everyone faces one way, none does."""
+    found = analyse_class(Path(__file__).parent / "data" / "class_mirror__front.mp4")
+    assert found.count == 4
+    said = "Backs to the camera: dancers 1 and 4; facing it: dancers 2 and 3. If the camera looks towards a mirror"
+    for dancer in found.dancers:
+        assert any(w.startswith(said) for w in dancer.analysis.warnings), dancer.analysis.warnings
+
+
+@pytest.mark.parametrize("numbers, said", [(["3"], "dancer 3"), (["1", "4"], "dancers 1 and 4"),
+                                           (["1", "2", "4"], "dancers 1, 2 and 4")])
+def test_dancers_said(numbers, said):
+    from technique.analyser.classes import dancers_said
+
+    assert dancers_said(numbers) == said

@@ -387,7 +387,7 @@ def build_twins(settings: dict) -> dict:
     return spec
 
 
-# class clips (class.json): (name, views, [(member clip, x, z, delay_s)]); x is the camera's left in the front
+# class clips (class.json): (name, views, [(member clip, x, z, delay_s[, facing_deg])]); x is the camera's left in the front
 # view, z her front. In the centre the dancers stand in lines across the picture 1.5-1.6 m apart (a leg à la
 # seconde reaches 0.9 m: a class spaces out so as not to kick a neighbour); at the barre one behind another
 # along it, 1.7 m apart, filmed from the side as a teacher at the barre's end can't (from beside it). They start
@@ -402,6 +402,11 @@ CLASSES = [
     ("class_centre_two_lines", ["front", "three_quarter"],
      [("demi_plie_second", -1.6, 0.0, 0.0), ("releve", 0.0, 0.0, 0.1), ("tendu_devant_r", 1.6, 0.0, 0.3),
       ("passe_r", -0.8, -1.5, 0.2), ("grand_plie_first", 0.8, -1.5, 0.0)]),
+    # filmed from the back of the studio towards its mirror (the plane 2 m in front of them): two dancers with
+    # their backs to the camera and their reflections (the mirrored clip, facing the camera, 4 m farther)
+    ("class_mirror", ["front"],
+     [("passe_r", -1.0, 0.0, 0.0, 180), ("passe_l", -1.0, -4.0, 0.0, 0), ("demi_plie_first", 1.0, 0.0, 0.3, 180),
+      ("demi_plie_first", 1.0, -4.0, 0.3, 0)]),
     ("class_barre", ["side_right", "side_left"],
      [("tendu_devant_r", 0.0, 1.7, 0.0), ("arabesque_r", 0.0, 0.0, 0.2), ("tendu_derriere_lazy_foot", 0.0, -1.7, 0.1)]),
     ("class_barre_extensions", ["side_right", "side_left"],
@@ -418,12 +423,14 @@ def build_class() -> dict:
         clip["views"] = []
     spec["size"] = [1280, 720]
     for name, views, members in CLASSES:
-        seconds = max(spec["clips"][clip]["seconds"] + delay for clip, _, _, delay in members)
+        members = [(*m, 0)[:5] for m in members]  # (clip, x, z, delay, facing_deg): facing the front unless told
+        seconds = max(spec["clips"][clip]["seconds"] + delay for clip, _, _, delay, _ in members)
         spec["clips"][name] = dict(
             seconds=round(seconds + 0.2, 1), keys=[[0, "first_position"]], views=views,
-            dancers=[dict(clip=clip, x=x, z=z, delay_s=delay) for clip, x, z, delay in members],
+            dancers=[dict(clip=clip, x=x, z=z, delay_s=delay, facing_deg=facing) for clip, x, z, delay, facing in members],
             meta=dict(kind="class", movement="class", fault=None, leg=None, views=views,
-                      dancers=[dict(spec["clips"][clip]["meta"], clip=clip) for clip, _, _, _ in members]))
+                      dancers=[dict(spec["clips"][clip]["meta"], clip=clip, facing_deg=facing)
+                               for clip, _, _, _, facing in members]))
     return spec
 
 

@@ -159,6 +159,10 @@ WORDS = {
     "dancer_in_class": "Dancer {number} of {count}, counted from the left of the picture (1 is the leftmost); "
                        "her classmates were blacked out to follow her.",
     "clip_dancer": "{name}, dancer {number} of {count} from the left",
+    "reflections_maybe": "Backs to the camera: {away}; facing it: {towards}. If the camera looks towards a "
+                         "mirror, those facing it may be reflections of the others, whose left and right are "
+                         "swapped (a reflection's working leg is the dancer's other one).",
+    "dancer_numbered": "dancer {numbers}", "dancers_numbered": "dancers {numbers} and {last}",
     "dancer_title": "Dancer {number}: {title}",
     "not_recognised_title": "Movement not recognised",
     # verdicts and recognition (judging.judge)

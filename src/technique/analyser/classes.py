@@ -148,4 +148,32 @@ def analyse_class(source: str | os.PathLike, movement: str | None = None, config
         warnings = [say("dancer_in_class", number=k + 1, count=count), *warnings]
         analysis = judge_track(info, track, movement, references, config, warnings)
         results.append(DancerResult(k + 1, dataclasses.replace(analysis, dancer=(k + 1, count))))
+    note = mirror_note(results)
+    if note:
+        results = [dataclasses.replace(r, analysis=dataclasses.replace(r.analysis, warnings=[*r.analysis.warnings, note]))
+                   if r.analysis is not None else r for r in results]
     return ClassResult(info, count, results)
+
+
+def mirror_note(results: list[DancerResult]) -> str | None:
+    """What to say when some dancers of a class face the camera and others keep their backs to it: filmed
+    towards a studio's mirror, the ones facing it may be the others' reflections (left and right swapped,
+    so the other working leg). A dancer who turns says nothing either way. None when all face one way."""
+    from technique.analysis.direction import back_turned, faces_one_way
+
+    away, towards = [], []
+    for result in results:
+        measures = result.analysis.measures if result.analysis is not None else None
+        if measures is None or not faces_one_way(measures["facing_x"]):
+            continue
+        (away if back_turned(measures["facing_away"]) else towards).append(str(result.number))
+    if not away or not towards:
+        return None
+    return say("reflections_maybe", away=dancers_said(away), towards=dancers_said(towards))
+
+
+def dancers_said(numbers: list[str]) -> str:
+    """ "dancer 3", "dancers 1 and 4", "dancers 1, 2 and 4"."""
+    if len(numbers) == 1:
+        return say("dancer_numbered", numbers=numbers[0])
+    return say("dancers_numbered", numbers=", ".join(numbers[:-1]), last=numbers[-1])
