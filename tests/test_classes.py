@@ -95,10 +95,13 @@ def test_each_track_stays_on_its_own_dancer(judged_class):
         assert ((x > (result.number - 1) * third - 20) & (x < result.number * third + 20)).mean() > 0.99
 
 
-def test_the_class_in_the_cli(class_clip, tmp_path):
+def test_the_class_in_the_cli(class_clip, tmp_path, capsys):
     from technique.apps.cli import main
 
     assert main(["score", str(class_clip), "--dancer", "2", "--out", str(tmp_path), "--no-video"]) == 0
+    printed = capsys.readouterr().out.strip().splitlines()
+    assert printed[0].startswith("class.mp4, dancer 2 of 3 from the left: Développé devant (recognised, 100%)")
+    assert printed[-1] == "class.mp4: 3 dancer(s), counted from the left of the picture: 2 Développé devant 100/100"
     assert [p.name for p in tmp_path.iterdir()] == ["class-dancer-2"]
     report = json.loads((tmp_path / "class-dancer-2" / "report.json").read_text())
     assert report["dancer"] == {"number": 2, "of": 3, "counted": "from the left of the picture"}

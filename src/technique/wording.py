@@ -164,6 +164,8 @@ WORDS = {
                          "swapped (a reflection's working leg is the dancer's other one).",
     "dancer_numbered": "dancer {numbers}", "dancers_numbered": "dancers {numbers} and {last}",
     "dancer_title": "Dancer {number}: {title}",
+    "class_summary": "{name}: {count} dancer(s), counted from the left of the picture: {dancers}",
+    "class_not_judged": "not judged", "class_not_recognised": "not recognised",
     "not_recognised_title": "Movement not recognised",
     # verdicts and recognition (judging.judge)
     "film_from": "Film from the {views} to judge this.",

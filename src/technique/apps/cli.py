@@ -107,10 +107,10 @@ def _the_other_commands(sub) -> None:
 
 
 def cmd_score(args) -> int:
-    from technique.analyser import AnalysisConfig, analyse_class, analyse_clip
+    from technique.analyser import AnalysisConfig
     from technique.analyser.classes import chosen_dancers
     from technique.errors import TechniqueError
-    from technique.outputs.report import report_dict, summary_text
+    from technique.outputs.report import class_summary, report_dict, summary_text
     from technique.outputs.writer import Outputs, publish_outputs
     from technique.safe_write import printable, unique_folder_name
 
@@ -126,16 +126,7 @@ def cmd_score(args) -> int:
             return USAGE
     failed, results, used, out = 0, [], set(), Path(args.out)
     for clip in args.clips:
-        try:
-            if args.dancer:
-                found = analyse_class(clip, args.movement, config, references, progress_bar(Path(clip).name),
-                                      args.dancer)
-                judged = [(f"{Path(clip).stem}-dancer-{d.number}", d.analysis or d.error) for d in found.dancers]
-            else:
-                judged = [(Path(clip).stem, analyse_clip(clip, args.movement, config, references,
-                                                         progress_bar(Path(clip).name)))]
-        except TechniqueError as exc:
-            judged = [("", exc)]
+        found, judged = _analysed(clip, args, config, references)
         for stem, analysis in judged:
             try:
                 if isinstance(analysis, TechniqueError):
@@ -153,12 +144,30 @@ def cmd_score(args) -> int:
             if not args.json:
                 print(summary_text(analysis))
                 print(f"  Reports: {printable(paths['report'].parent)}\n")
+        if found is not None and not args.json:
+            print(class_summary(Path(clip).name, found.count, [(d.number, d.analysis or d.error) for d in found.dancers]))
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))  # always a list, even for one clip
     if failed:
         what = "clip(s) or dancer(s)" if args.dancer else "clip(s)"
         print(f"{failed} of {len(results)} {what} could not be scored.", file=sys.stderr)
     return SOME_FAILED if failed else OK
+
+
+def _analysed(clip: str, args, config, references) -> tuple:
+    """(the class, or None; [(report folder's stem, Analysis or the error that says why not)]): one clip
+    judged, or each dancer asked for of a class clip."""
+    from technique.analyser import analyse_class, analyse_clip
+    from technique.errors import TechniqueError
+
+    try:
+        if args.dancer:
+            found = analyse_class(clip, args.movement, config, references, progress_bar(Path(clip).name), args.dancer)
+            return found, [(f"{Path(clip).stem}-dancer-{d.number}", d.analysis or d.error) for d in found.dancers]
+        return None, [(Path(clip).stem, analyse_clip(clip, args.movement, config, references,
+                                                     progress_bar(Path(clip).name)))]
+    except TechniqueError as exc:
+        return None, [("", exc)]
 
 
 def cmd_references(args) -> int:

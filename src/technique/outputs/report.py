@@ -158,6 +158,23 @@ def clip_name(analysis: Analysis) -> str:
     return say("clip_dancer", name=name, number=analysis.dancer[0], count=analysis.dancer[1])
 
 
+def class_summary(name: str, count: int, dancers: list) -> str:
+    """A class clip in one line, after each dancer's report: "class.mp4: 3 dancers, counted from the left:
+    1 Arabesque 100/100 · 2 Développé devant 100/100 · 3 not recognised". `dancers`: (number, Analysis or
+    the error that says why she wasn't judged)."""
+    parts = []
+    for number, analysis in dancers:
+        if not isinstance(analysis, Analysis):
+            said = say("class_not_judged")
+        elif analysis.judgement is not None:
+            said = f"{analysis.judgement.reference.title} {score_text(analysis.judgement.score)}/100"
+        else:
+            named = [seg.judgement.reference.title for seg in analysis.segments if seg.judgement]
+            said = ", ".join(named) if named else say("class_not_recognised")
+        parts.append(f"{number} {said}")
+    return say("class_summary", name=printable(name), count=count, dancers=" · ".join(parts))
+
+
 def summary_text(analysis: Analysis) -> str:
     """What a teacher would read: movement, score, each criterion, corrections in order."""
     name = clip_name(analysis)
