@@ -134,8 +134,8 @@ def test_one_dancer_of_a_class_is_reviewed_by_her_number(db, temp_folder, class_
     assert list(temp_folder.iterdir()) == []
     at.number_input(key="review_dancer").set_value(4).run()  # the same upload, a dancer who isn't there
     assert not at.exception
-    assert texts(at.error) == ["class.mp4 can't be reviewed: dancer 4 asked for, but 3 dancer(s) found in the "
-                               "first 2 s (numbered from the left of the picture)"]
+    assert texts(at.error) == ["class.mp4 can't be reviewed: dancer 4 asked for, but 3 dancer(s) found "
+                               "(numbered from the left of the picture)"]
 
 
 def test_a_partly_truncated_clip_is_reviewed_with_a_warning(db, corpus):

@@ -74,3 +74,33 @@ def test_every_complete_tendu_of_the_tutorial_is_named_or_said_to_be_unseen(anal
     for name in NOT_IN_THE_VOCABULARY:
         other = analyses(real_clip(name))
         assert not any("foot pointed with the leg under her" in w for w in other.warnings), name
+
+
+def test_two_real_dancers_side_by_side_are_each_judged_honestly(tmp_path):
+    """A class made of real footage: the assemblé and the chassé side by side (ffmpeg's hstack, each holding
+    her last frame once done; heads out of frame, loose clothes). Both are counted, numbered from the left,
+    each followed on her own side, and neither jump nor travelling step gets a ballet name, as alone. Before
+    a lost dancer was looked for only near where she was, the two trackers swapped dancers here."""
+    import numpy as np
+
+    from technique.analyser.classes import analyse_class
+    from technique.capture.video import VideoReader, VideoWriter
+
+    clips = []
+    for name in ("ballet_assemble.mp4", "ballet_chasse.mp4"):
+        with VideoReader(real_clip(name)) as reader:
+            fps, width = reader.info.fps, reader.info.width
+            clips.append([frame.image for frame in reader])
+    path = tmp_path / "real_class.mp4"
+    writer = VideoWriter(path, fps, (2 * width, clips[0][0].shape[0]), crf=20)
+    for k in range(max(map(len, clips))):
+        writer.write(np.hstack([frames[min(k, len(frames) - 1)] for frames in clips]))
+    writer.close()
+    found = analyse_class(path)
+    assert found.count == 2
+    for result in found.dancers:
+        a = result.analysis
+        assert a.judgement is None and not [seg.movement for seg in a.segments if seg.movement], a.explanation
+        x = a.track.pixels[a.track.detected][..., 0]
+        half = found.info.width / 2
+        assert np.nanmedian(x) < half if result.number == 1 else np.nanmedian(x) > half

@@ -1,7 +1,10 @@
 """A class clip: every dancer judged in turn, each as if she had been filmed alone.
 
-The roll call (capture/roll_call.py) counts the dancers in the clip's first seconds and numbers them
-from the left of the picture. Then one reading of the clip feeds each chosen dancer's own analyser her
+The roll call (capture/roll_call.py) counts the dancers in frames of the clip's first seconds and of the
+rest of it (a title card, a dancer who walks in late) and numbers them from the left of the picture. A
+lost dancer is looked for only near where she was (framing.near): never a classmate. A clip of one
+dancer is judged as any clip is (``analyse_clip``): a batch's solo clips give what they give alone.
+Otherwise one reading of the clip feeds each chosen dancer's own analyser her
 own picture (her classmates blacked out where they stood a frame before), two dancers at a time (one
 per core), and each analyser's track is judged like any clip's (``judge_track``): the same movements,
 criteria and words as a dancer filmed alone. One dancer who can't be judged (lost behind another) is
@@ -15,6 +18,7 @@ import os
 from dataclasses import dataclass
 
 from technique.analyser.clip import Analysis, AnalysisConfig, judge_track
+from technique.analyser.files import analyse_clip
 from technique.capture.roll_call import ROLL_CALL, RollCallConfig
 from technique.capture.video import VideoInfo
 from technique.errors import NoPersonError, TechniqueError
@@ -55,13 +59,12 @@ def chosen_dancers(asked: str, source: str) -> list[int] | None:
     return numbers
 
 
-def first_seconds(source, config: AnalysisConfig, roll: RollCallConfig) -> tuple[VideoInfo, list]:
-    """The clip's info and the frames the roll call looks at (`roll.looks` over its first `roll.look_s`)."""
+def frames_at(source, config: AnalysisConfig, due: list[float]) -> tuple[VideoInfo, list]:
+    """The clip's info and its first frames at or after each of the times `due` (seconds, rising)."""
     from technique.capture.video import VideoReader
 
     with VideoReader(source, config.max_side) as reader:
         info = reader.info
-        due = [roll.look_s * k / roll.looks for k in range(roll.looks)]
         images = []
         for frame in reader:
             if frame.time_s + 1e-6 >= due[len(images)]:
@@ -71,17 +74,26 @@ def first_seconds(source, config: AnalysisConfig, roll: RollCallConfig) -> tuple
     return info, images
 
 
+def first_seconds(source, config: AnalysisConfig, roll: RollCallConfig) -> tuple[VideoInfo, list]:
+    """The clip's info and the frames the roll call looks at (`roll.looks` over its first `roll.look_s`)."""
+    return frames_at(source, config, [roll.look_s * k / roll.looks for k in range(roll.looks)])
+
+
 def count_the_class(source, config: AnalysisConfig = AnalysisConfig(),
                     roll: RollCallConfig = ROLL_CALL) -> tuple[VideoInfo, list]:
-    """The clip's info and its dancers' places, numbered from the left (roll_call.roll_call)."""
+    """The clip's info and its dancers' places, numbered from the left (roll_call.roll_call), from frames of
+    its first seconds and as many spread over the rest of it (a title card, a dancer who walks in late)."""
     from technique.capture.pose import PoseEstimator
     from technique.capture.roll_call import roll_call
 
     info, images = first_seconds(source, config, roll)
+    if info.duration_s > 2 * roll.look_s:  # and over the clip: a title card, a dancer who walks in
+        spread = [roll.look_s + (info.duration_s - roll.look_s) * (k + 1) / (roll.looks + 1) for k in range(roll.looks)]
+        images += frames_at(source, config, spread)[1]
     with PoseEstimator(dataclasses.replace(config.pose, static_images=True)) as estimator:
         places, _ = roll_call(images, estimator, roll)
     if not places:
-        raise NoPersonError(source, f"no dancer found in the first {roll.look_s:g} s: is the class in view and lit?")
+        raise NoPersonError(source, "no dancer found: is the class in view and lit?")
     return info, places
 
 
@@ -133,8 +145,14 @@ def analyse_class(source: str | os.PathLike, movement: str | None = None, config
     info, places = count_the_class(source, config, roll)
     count = len(places)
     if numbers is not None and numbers[-1] > count:
-        raise TechniqueError(source, f"dancer {numbers[-1]} asked for, but {count} dancer(s) found in the first "
-                                     f"{roll.look_s:g} s (numbered from the left of the picture)")
+        raise TechniqueError(source, f"dancer {numbers[-1]} asked for, but {count} dancer(s) found "
+                                     "(numbered from the left of the picture)")
+    if count == 1:  # one dancer: judged as any clip is (a batch's solo clips give what they give alone)
+        try:
+            alone = analyse_clip(source, movement, config, references, progress)
+            return ClassResult(info, 1, [DancerResult(1, dataclasses.replace(alone, dancer=(1, 1)))])
+        except TechniqueError as exc:
+            return ClassResult(info, 1, [DancerResult(1, error=exc)])
     chosen = [n - 1 for n in numbers] if numbers is not None else list(range(count))
     tracks = read_dancers(source, info, places, chosen, config, progress)
     results = []

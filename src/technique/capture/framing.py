@@ -112,6 +112,16 @@ def enlarged(crop: np.ndarray, pixels: int) -> tuple[np.ndarray, float]:
     return cv2.resize(crop, (pixels, pixels), interpolation=cv2.INTER_CUBIC), side / pixels
 
 
+def near(box: Box | None, place: Box) -> bool:
+    """Whether a body found (its box) is where a dancer was: its centre within half her height across and her
+    height up or down (a class's next dancer stands 0.8-1 of a height away; a jump rises less than one)."""
+    if box is None:
+        return False
+    tall = place[3] - place[1]
+    return (abs((box[0] + box[2]) / 2 - (place[0] + place[2]) / 2) <= tall / 2
+            and abs((box[1] + box[3]) / 2 - (place[1] + place[3]) / 2) <= tall)
+
+
 def still_framed(box: tuple[float, float, float, float], crop: tuple[int, int, int], min_side: int = 64,
                  frame: tuple[int, int] | None = None) -> bool:
     """True while a body stays well inside its crop at a sensible size (so the crop need not move).
@@ -259,9 +269,11 @@ class DancerFinder:
             self._crop = crop_around(self._place, width, height, self.config.crop_scale, self._min_crop(image))
             self._new_crop = True
         pose = self._in_crop(image)
-        if pose is None:
+        if pose is None or not near(body_box(pose), self._place):
             self._crop = None
             pose = self._full.detect_afresh(image)
+        if pose is not None and not near(body_box(pose), self._place):
+            pose = None  # someone else, where a classmate's outline left her in sight: not her
         if pose is not None:
             self._place = body_box(pose) or self._place
         return pose
