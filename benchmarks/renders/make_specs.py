@@ -387,11 +387,11 @@ def build_twins(settings: dict) -> dict:
     return spec
 
 
-# class clips (class.json): (name, views, [(member clip, x, z, delay_s[, facing_deg])]); x is the camera's left in the front
-# view, z her front. In the centre the dancers stand in lines across the picture 1.5-1.6 m apart (a leg à la
-# seconde reaches 0.9 m: a class spaces out so as not to kick a neighbour); at the barre one behind another
-# along it, 1.7 m apart, filmed from the side as a teacher at the barre's end can't (from beside it). They start
-# a little apart in time, as a class does.
+# class clips (class.json): (name, views, [(member clip, x, z, delay_s[, facing_deg])]); x is the camera's left
+# in the front view, z her front. In the centre the dancers stand in lines across the picture 1.5-1.6 m apart
+# (a leg à la seconde reaches 0.9 m: a class spaces out so as not to kick a neighbour); at the barre one behind
+# another along it, 1.7 m apart, filmed from beside the barre. They start a little apart in time, as a class
+# does.
 CLASSES = [
     ("class_centre_three", ["front", "three_quarter"],
      [("demi_plie_first", -1.5, 0.0, 0.0), ("tendu_a_la_seconde_r", 0.0, 0.0, 0.2), ("releve_low", 1.5, 0.0, 0.4)]),
@@ -427,7 +427,8 @@ def build_class() -> dict:
         seconds = max(spec["clips"][clip]["seconds"] + delay for clip, _, _, delay, _ in members)
         spec["clips"][name] = dict(
             seconds=round(seconds + 0.2, 1), keys=[[0, "first_position"]], views=views,
-            dancers=[dict(clip=clip, x=x, z=z, delay_s=delay, facing_deg=facing) for clip, x, z, delay, facing in members],
+            dancers=[dict(clip=clip, x=x, z=z, delay_s=delay, facing_deg=facing)
+                     for clip, x, z, delay, facing in members],
             meta=dict(kind="class", movement="class", fault=None, leg=None, views=views,
                       dancers=[dict(spec["clips"][clip]["meta"], clip=clip, facing_deg=facing)
                                for clip, _, _, _, facing in members]))

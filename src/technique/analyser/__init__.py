@@ -16,6 +16,7 @@ from technique.analyser.stream import Analyser, FrameResult, KeyValue
 
 __all__ = [
     "Analyser", "Analysis", "AnalysisConfig", "ClassResult", "DancerResult", "FrameConfig", "FrameResult",
-    "KeyValue", "SegmentResult", "analyse_class", "analyse_clip", "camera_view", "judge_segments", "judge_track", "missing_body_parts", "name_the_clip",
+    "KeyValue", "SegmentResult", "analyse_class", "analyse_clip", "camera_view", "judge_segments", "judge_track",
+    "missing_body_parts", "name_the_clip",
     "not_recognised", "read_track", "with_caveat",
 ]

@@ -155,22 +155,28 @@ def analyse_class(source: str | os.PathLike, movement: str | None = None, config
             return ClassResult(info, 1, [DancerResult(1, error=exc)])
     chosen = [n - 1 for n in numbers] if numbers is not None else list(range(count))
     tracks = read_dancers(source, info, places, chosen, config, progress)
-    results = []
-    for k in chosen:
-        read = tracks[k]
-        if isinstance(read, TechniqueError):
-            results.append(DancerResult(k + 1, error=type(read)(read.source, say("dancer_of", number=k + 1, count=count)
-                                                                + ": " + read.reason)))
-            continue
-        track, warnings = read
-        warnings = [say("dancer_in_class", number=k + 1, count=count), *warnings]
-        analysis = judge_track(info, track, movement, references, config, warnings)
-        results.append(DancerResult(k + 1, dataclasses.replace(analysis, dancer=(k + 1, count))))
+    results = [judged_dancer(k + 1, count, tracks[k], info, movement, references, config) for k in chosen]
     note = mirror_note(results)
     if note:
-        results = [dataclasses.replace(r, analysis=dataclasses.replace(r.analysis, warnings=[*r.analysis.warnings, note]))
-                   if r.analysis is not None else r for r in results]
+        results = [dataclasses.replace(r, analysis=with_warning(r.analysis, note)) if r.analysis else r
+                   for r in results]
     return ClassResult(info, count, results)
+
+
+def judged_dancer(number: int, count: int, read, info: VideoInfo, movement: str | None,
+                  references: dict[str, Reference], config: AnalysisConfig) -> DancerResult:
+    """One dancer's track judged as any clip's (read: (track, warnings), or the error that says why not)."""
+    if isinstance(read, TechniqueError):
+        said = say("dancer_of", number=number, count=count)
+        return DancerResult(number, error=type(read)(read.source, f"{said}: {read.reason}"))
+    track, warnings = read
+    warnings = [say("dancer_in_class", number=number, count=count), *warnings]
+    analysis = judge_track(info, track, movement, references, config, warnings)
+    return DancerResult(number, dataclasses.replace(analysis, dancer=(number, count)))
+
+
+def with_warning(analysis: Analysis, warning: str) -> Analysis:
+    return dataclasses.replace(analysis, warnings=[*analysis.warnings, warning])
 
 
 def mirror_note(results: list[DancerResult]) -> str | None:

@@ -145,7 +145,8 @@ def cmd_score(args) -> int:
                 print(summary_text(analysis))
                 print(f"  Reports: {printable(paths['report'].parent)}\n")
         if found is not None and not args.json:
-            print(class_summary(Path(clip).name, found.count, [(d.number, d.analysis or d.error) for d in found.dancers]))
+            dancers = [(d.number, d.analysis or d.error) for d in found.dancers]
+            print(class_summary(Path(clip).name, found.count, dancers))
     if args.json:
         print(json.dumps(results, indent=2, ensure_ascii=False))  # always a list, even for one clip
     if failed:

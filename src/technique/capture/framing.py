@@ -26,7 +26,6 @@ from technique.capture.pose import Pose, PoseConfig, PoseEstimator
 from technique.wording import say
 
 
-
 @dataclass(frozen=True)
 class FindingConfig:
     """When and how hard to look for the dancer.
@@ -134,7 +133,8 @@ def still_framed(box: tuple[float, float, float, float], crop: tuple[int, int, i
     margin = 0.08 * side
     width, height = frame or (math.inf, math.inf)
     inside = ((left > x + margin or x <= 0) and (top > y + margin or y <= 0)
-              and (right < x + side - margin or x + side >= width) and (bottom < y + side - margin or y + side >= height))
+              and (right < x + side - margin or x + side >= width)
+              and (bottom < y + side - margin or y + side >= height))
     extent = max(right - left, bottom - top) / side
     return inside and (extent <= 0.7 or side >= min(width, height)) and (extent >= 0.3 or side <= min_side)
 

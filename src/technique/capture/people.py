@@ -60,8 +60,8 @@ def standing(pose: Pose) -> bool:
     """Whether a pose found in a picture is a person on her feet: head up (within UPRIGHT_WITHIN), the nose
     above the shoulders, the shoulders above the hips and the hips above the lower ankle. MediaPipe also
     finds "people" in a stone, a cloth or a signpost when a tile of a real street is searched (OpenCV's
-    vtest.avi: 5 such of 18 found in 4 frames of its first 2 s, none standing; the 13 walkers all are); a dancer at
-    the barre or in the centre stands, in a plié or with a leg raised as well."""
+    vtest.avi: 5 such of 18 found in 4 frames of its first 2 s, none standing; the 13 walkers all are);
+    a dancer at the barre or in the centre stands, in a plié or with a leg raised as well."""
     p = pose.pixels
     shoulders, hips = (p[LEFT_SHOULDER, 1] + p[RIGHT_SHOULDER, 1]) / 2, (p[LEFT_HIP, 1] + p[RIGHT_HIP, 1]) / 2
     lower_ankle = max(p[LEFT_ANKLE, 1], p[RIGHT_ANKLE, 1])
@@ -110,18 +110,16 @@ def silhouette(shape: tuple[int, int], pixels: np.ndarray, by: float) -> np.ndar
     return mask.astype(bool)
 
 
-def blacked_out(image: np.ndarray, people: list[np.ndarray], by: float, keep: np.ndarray | None = None,
+def blacked_out(image: np.ndarray, people: list[np.ndarray], by: float,
                 boxes: tuple[tuple[int, int, int, int], ...] = ()) -> np.ndarray:
     """A copy of the frame with each person (her (33, 2) landmark pixels) blacked out (silhouette, grown by
-    `by`) and each of `boxes` (whole pixels), except where `keep` (one person's pixels) is."""
+    `by`) and each of `boxes` (whole pixels)."""
     shape = image.shape[:2]
     hidden = np.zeros(shape, bool)
     for pixels in people:
         hidden |= silhouette(shape, pixels, by)
     for left, top, right, bottom in boxes:
         hidden[top:bottom, left:right] = True
-    if keep is not None:
-        hidden &= ~silhouette(shape, keep, by)
     out = image.copy()
     out[hidden] = 0
     return out
@@ -149,8 +147,9 @@ def people_in(image: np.ndarray, estimator: PoseEstimator, known: tuple[np.ndarr
     """The people in one frame, as (33, 2) landmark pixels, `known` ones first: black out everyone found
     (silhouette, grown by `cover`) and look again (the whole frame, then `tiles` for someone small) until
     nobody more is found or `most` are; only people standing count (`standing`, and mostly in the picture:
-    `in_sight`), the rest are blacked out too; a person found again (what her outline left in sight) is blacked out to her widened box. Each look detects afresh, so a tracking estimator may be used once its stream
-    is over."""
+    `in_sight`), the rest are blacked out too; a person found again (what her outline left in sight) is
+    blacked out to her widened box. Each look detects afresh, so a tracking estimator may be used once its
+    stream is over."""
     height, width = image.shape[:2]
     people, hidden, boxes = list(known), list(known), []
     for _ in range(2 * most):

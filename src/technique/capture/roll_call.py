@@ -3,16 +3,19 @@
 A teacher films the class; the coach judges each dancer in turn. MediaPipe's pose model sees one
 person a frame, so:
 
-- the **roll call** looks at a few frames of the clip's first seconds, finds everyone there (the most
-  prominent person, then, with each one found blacked out, the next; the small ones in tiles of the
-  frame) and keeps a frame that shows as many people as most of them do; the dancers are numbered
-  from the left of the picture, as the camera sees them (1 is the leftmost);
+- the **roll call** looks at a few frames of the clip (analyser.classes.count_the_class: its first
+  seconds, and the rest of a longer clip), finds everyone there (the most prominent person, then, with
+  each one found blacked out, the next; the small ones in tiles of the frame) and keeps a frame that
+  shows as many people as most of them do; the dancers are numbered from the left of the picture, as
+  the camera sees them (1 is the leftmost);
 - **each dancer's picture** is the frame with her classmates blacked out where they stood in the
-  frame before (the outline of their landmarks, grown a little), her own outline kept: her own pose tracker (one per dancer) then finds only her, even
-  after it loses her in a turn, and can't be pulled across to a classmate.
+  frame before (the outline of their landmarks, grown a little), her own outline kept: her own pose
+  tracker (one per dancer) then finds only her, even after it loses her in a turn, and can't be pulled
+  across to a classmate.
 
 Dancers who keep to their own place (the barre, lines in the centre) are followed; dancers who cross
-in front of one another, or who arrive after the first seconds, are not.
+in front of one another are not, and one who walks in late is counted only if most frames looked at
+show her.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ class RollCallConfig:
     """How the class is counted and kept apart.
 
     look_s, looks: the roll call looks at this many frames spread over the clip's first look_s seconds
-        (a class starts together) and keeps a frame that shows as many people as most of them.
+        (a class starts together; as many more over the rest of a clip twice as long) and keeps a frame
+        that shows as many people as most of them.
     most: at most this many dancers are counted (a larger class: film it in groups).
     tile_sides: sides of the square tiles (shares of the frame's shorter side) searched for people too
         small for the whole frame's detector.
