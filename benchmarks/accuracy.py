@@ -234,6 +234,8 @@ def judge_one(args: tuple[str, str]) -> dict:
                leg=labels.get("leg"), fault=labels.get("fault"))
     if labels.get("camera"):  # a placement of its own (benchmarks/renders/camera.json); else the default
         row["camera"] = labels["camera"]
+    if labels.get("class"):  # a class's dancer (benchmarks/renders/class.json): found, followed
+        row["class"] = labels["class"]
     cached = pickle.loads(Path(pkl).read_bytes())
     if cached is None:
         row.update(predicted=REFUSED, confidence=None, segments=[], note=labels.get("refused", ""))
@@ -685,6 +687,21 @@ def pointed_tally(rows: list[dict], title: str) -> dict:
     return dict(told=len(told), tendus=len(low_legs), by_movement=dict(Counter(r["movement"] for r in told)))
 
 
+def class_tally(rows: list[dict], title: str) -> dict:
+    """Class renders (benchmarks/renders/class.json, cached per true dancer by tracks.py): dancers the roll call
+    found and followed (a track paired with her), and the smallest share of a followed dancer's frames her
+    track stayed nearest her; {} for clips that aren't a class's dancers."""
+    dancers = [r["class"] for r in rows if r.get("class")]
+    if not dancers:
+        return {}
+    followed = [d for d in dancers if d.get("found_as") is not None]
+    clips = {(r["class"]["clip"], r["view"], r.get("body")) for r in rows if r.get("class")}
+    nearest = min((d["followed"] for d in followed), default=float("nan"))
+    print(f"\n== Class clips, {title}: {len(clips)} clips, {len(followed)} of {len(dancers)} dancers found and "
+          f"followed; a followed track nearest its dancer in at least {nearest:.0%} of her frames ==")
+    return dict(clips=len(clips), dancers=len(dancers), followed=len(followed), nearest=nearest)
+
+
 def turn_counts(rows: list[dict], title: str) -> dict:
     """Pirouettes and fouettés judged as their movement: how many count the renderer's turns, and which don't."""
     turning = [r for r in rows if r.get("turns_truth") is not None]
@@ -792,7 +809,8 @@ def tracks_main(a: argparse.Namespace) -> int:
                              verdict_angles=verdict_angles(part, title),
                              angles=angle_table(part, title), faults=fault_scores(part, title),
                              clean_faults=clean_faults(part, title), faulted=faulted_named(part, title),
-                             turns=turn_counts(part, title), pointed=pointed_tally(part, title))
+                             turns=turn_counts(part, title), pointed=pointed_tally(part, title),
+                             classes=class_tally(part, title))
     report["negatives"] = wrong_names(rows)
     if a.wrong:
         list_wrong(rows)

@@ -135,6 +135,20 @@ def test_feet_pointed_without_a_name_are_tallied_by_the_movement_rendered(acc, c
     assert acc.pointed_tally([row("passe", "passe")], "DEV") == {}  # reports from before the note: no tally
 
 
+def test_a_class_tally_counts_the_dancers_found_and_how_well_they_were_followed(acc, capsys):
+    """tracks.py caches each true dancer of a class render with what the class said of her: found (paired with
+    a track) or not, and the share of her frames that track stayed nearest her."""
+    def dancer(number, found_as, followed=None, view="front"):
+        info = dict(clip="class_a", dancers=3, found=2, number=number)
+        if found_as is not None:
+            info.update(found_as=found_as, followed=followed)
+        return dict(row("passe", "passe", view=view), body="adult", **{"class": info})
+    rows = [dancer(1, 1, 1.0), dancer(2, 2, 0.9), dancer(3, None), row("passe", "passe")]
+    assert acc.class_tally(rows, "DEV") == dict(clips=1, dancers=3, followed=2, nearest=0.9)
+    assert "1 clips, 2 of 3 dancers found and followed" in capsys.readouterr().out
+    assert acc.class_tally([row("passe", "passe")], "DEV") == {}
+
+
 def test_faulted_renders_are_tallied_by_the_name_they_get_in_views_that_show_the_movement(acc, capsys):
     rows = [row("releve", "first_position", kind="fault", fault="releve_too_low"),
             row("releve", "releve", kind="fault", fault="releve_too_low"),
