@@ -162,7 +162,7 @@ WORDS = {
     "reflections_maybe": "Backs to the camera: {away}; facing it: {towards}. If the camera looks towards a "
                          "mirror, those facing it may be reflections of the others, whose left and right are "
                          "swapped (a reflection's working leg is the dancer's other one).",
-    "dancer_numbered": "dancer {numbers}", "dancers_numbered": "dancers {numbers} and {last}",
+    "dancer_numbered": "dancer {numbers}", "dancers_numbered": "dancers {numbers}", "and": " and ",
     "dancer_title": "Dancer {number}: {title}",
     "class_summary": "{name}: {count} dancer(s), counted from the left of the picture: {dancers}",
     "class_not_judged": "not judged", "class_not_recognised": "not recognised",
@@ -241,3 +241,8 @@ WORDS = {
 def say(key: str, **values) -> str:
     """The words for `key`, with its values filled in."""
     return WORDS[key].format(**values)
+
+
+def listed(items: list[str]) -> str:
+    """Items as a teacher lists them: "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + say("and") + items[-1]

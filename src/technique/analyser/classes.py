@@ -23,7 +23,7 @@ from technique.capture.roll_call import ROLL_CALL, RollCallConfig
 from technique.capture.video import VideoInfo
 from technique.errors import NoPersonError, TechniqueError
 from technique.judging.references import Reference, get_reference, load_references
-from technique.wording import say
+from technique.wording import listed, say
 
 
 @dataclass(frozen=True)
@@ -198,6 +198,4 @@ def mirror_note(results: list[DancerResult]) -> str | None:
 
 def dancers_said(numbers: list[str]) -> str:
     """ "dancer 3", "dancers 1 and 4", "dancers 1, 2 and 4"."""
-    if len(numbers) == 1:
-        return say("dancer_numbered", numbers=numbers[0])
-    return say("dancers_numbered", numbers=", ".join(numbers[:-1]), last=numbers[-1])
+    return say("dancer_numbered" if len(numbers) == 1 else "dancers_numbered", numbers=listed(numbers))

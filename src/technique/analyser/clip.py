@@ -25,7 +25,7 @@ from technique.capture.pose import PoseConfig
 from technique.judging.references import Reference, get_reference
 from technique.analysis.smoothing import SmoothingConfig, TrackArrays, fill_gaps
 from technique.capture.video import VideoInfo
-from technique.wording import say
+from technique.wording import listed, say
 
 if TYPE_CHECKING:  # imported where they are used
     from technique.judging.stories import Story
@@ -236,8 +236,7 @@ def pointed_without_a_name(measures: dict[str, np.ndarray], times: np.ndarray, m
         at = [f"{times[a]:.1f}–{times[b - 1]:.1f} s" for a, b, f in found if f == foot]
         if at:
             side = working if foot == "working" else OTHER[working]
-            spans = ", ".join(at[:-1]) + " and " + at[-1] if len(at) > 1 else at[0]
-            warnings.append(say("pointed_unnamed", side=side, spans=spans))
+            warnings.append(say("pointed_unnamed", side=side, spans=listed(at)))
 
 
 def with_caveat(explanation: str, reference: Reference) -> str:

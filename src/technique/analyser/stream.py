@@ -129,7 +129,7 @@ class Analyser:
     watch_turn: decide from the first seconds whether the clip must be read again turned (files).
     first_index, people_from: for a later part of a clip read on another core, the clip's index of its
         first frame and the first frame that part owns (where it looks for other people).
-    place: one dancer of a class clip, fed her own picture (roll_call.own_picture): her place in the roll
+    place: one dancer of a class clip, fed her own picture (roll_call.own_pictures): her place in the roll
         call, where her finder starts following her; the others are known, so nobody else is looked for.
     """
 

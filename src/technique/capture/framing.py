@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from technique.capture.people import (UPRIGHT_WITHIN, Box, body_box, head_direction, people_in, pixels_box,
-                                      square_tiles, torso_seen)
+from technique.capture.people import (UPRIGHT_WITHIN, Box, body_box, centre, head_direction, people_in,
+                                      pixels_box, square_tiles, torso_seen)
 from technique.capture.pose import Pose, PoseConfig, PoseEstimator
 from technique.wording import say
 
@@ -147,18 +147,14 @@ class PeopleSeen:
     others: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
-def _centre_x(box) -> float:
-    return (box[0] + box[2]) / 2
-
-
 def _height(box) -> float:
     return box[3] - box[1]
 
 
 def which_one(seen: PeopleSeen) -> str:
     """Where the judged dancer stands among the people, as a teacher would say it."""
-    xs = sorted(_centre_x(b) for b in [seen.judged, *seen.others])
-    rank = xs.index(_centre_x(seen.judged))
+    xs = sorted(centre(b)[0] for b in [seen.judged, *seen.others])
+    rank = xs.index(centre(seen.judged)[0])
     where = say("on_the_left" if rank == 0 else "on_the_right" if rank == len(xs) - 1 else "in_the_centre")
     tallest = max(_height(b) for b in seen.others)
     shortest = min(_height(b) for b in seen.others)
@@ -272,8 +268,8 @@ class DancerFinder:
         if pose is None or not near(body_box(pose), self._place):
             self._crop = None
             pose = self._full.detect_afresh(image)
-        if pose is not None and not near(body_box(pose), self._place):
-            pose = None  # someone else, where a classmate's outline left her in sight: not her
+            if pose is not None and not near(body_box(pose), self._place):
+                pose = None  # someone else, where a classmate's outline left her in sight: not her
         if pose is not None:
             self._place = body_box(pose) or self._place
         return pose

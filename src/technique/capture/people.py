@@ -82,7 +82,7 @@ def square_tiles(width: int, height: int, sides: tuple[float, ...]) -> list[tupl
     return out
 
 
-def _centre(box) -> tuple[float, float]:
+def centre(box: Box) -> tuple[float, float]:
     return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
 
 
@@ -186,7 +186,7 @@ def same_person(box: Box, found: Box, around: tuple[int, int, int, int], share: 
     her: its centre inside her box, or the smaller of the two boxes mostly (`share`) inside the other (what
     her outline left in sight, a hand; or her body read again with something beside her). A dancer half
     hidden behind her, in the next line of a class, is neither."""
-    if _inside(_centre(box), found):
+    if _inside(centre(box), found):
         return True
     across = max(0.0, min(box[2], around[2]) - max(box[0], around[0]))
     down = max(0.0, min(box[3], around[3]) - max(box[1], around[1]))

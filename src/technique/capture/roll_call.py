@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from technique.capture.people import Box, people_in, pixels_box, silhouette
+from technique.capture.people import centre, people_in, pixels_box, silhouette
 from technique.capture.pose import PoseEstimator
 
 
@@ -65,11 +65,7 @@ def roll_call(images: list[np.ndarray], estimator: PoseEstimator,
         return [], 0
     usual = max(set(counts), key=lambda n: (counts.count(n), n))
     at = counts.index(usual)
-    return sorted(found[at], key=lambda p: centre_x(pixels_box(p))), at
-
-
-def centre_x(box: Box | None) -> float:
-    return (box[0] + box[2]) / 2 if box is not None else np.inf
+    return sorted(found[at], key=lambda p: centre(pixels_box(p))[0]), at
 
 
 def own_pictures(image: np.ndarray, places: list[np.ndarray], chosen: list[int],

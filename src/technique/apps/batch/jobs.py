@@ -93,15 +93,21 @@ def score_one(job: ClipJob, progress: Callable[[int, int], None] | None = None,
     start = time.perf_counter()
     try:
         result = _score(job, progress, before_publish)
-    except OutputError as exc:
-        result = failed(job, f"cannot write the report: {exc.reason}", transient=True)
     except TechniqueError as exc:
-        result = failed(job, exc.reason)
+        result = failure(job, exc)
     except OSError as exc:  # a share gone, a disk full: not the clip's fault, so tried again on --resume
         result = failed(job, f"file system error: {exc.strerror or exc}", transient=True)
     except Exception as exc:  # a programming error on one clip must not stop a school's batch
         result = failed(job, f"internal error: {type(exc).__name__}: {exc}", transient=True)
     return replace(result, seconds=round(time.perf_counter() - start, 3))
+
+
+def failure(job: ClipJob, exc: TechniqueError) -> ClipResult:
+    """The result of a clip (or a class's dancer) that raised: a report it couldn't write may pass on another
+    try; anything else is the clip's own."""
+    if isinstance(exc, OutputError):
+        return failed(job, f"cannot write the report: {exc.reason}", transient=True)
+    return failed(job, exc.reason)
 
 
 def failed(job: ClipJob, reason: str, transient: bool = False) -> ClipResult:
@@ -128,10 +134,8 @@ def _score(job: ClipJob, progress, before_publish) -> ClipResult:
             if dancer.error is not None:
                 raise dancer.error
             result = _published(job, dancer.analysis, key, before_publish)
-        except OutputError as exc:
-            result = replace(failed(job, f"cannot write the report: {exc.reason}", transient=True), key=key)
         except TechniqueError as exc:
-            result = replace(failed(job, exc.reason), key=key)
+            result = replace(failure(job, exc), key=key)
         dancers.append(replace(result, dancer=dancer.number, class_size=found.count))
     scored = [d for d in dancers if d.status == "ok"]
     reason = "" if scored else "; ".join(d.reason for d in dancers)

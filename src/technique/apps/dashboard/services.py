@@ -85,16 +85,16 @@ def review_clip(upload, name: str, movement: str | None = None, working_leg: str
 
     with uploaded_copy(upload, name) as path:
         tell(0.0, "Finding the dancer…")
-        found = lambda done, total: tell(0.8 * done / max(total, done, 1),  # noqa: E731
+        reading = lambda done, total: tell(0.8 * done / max(total, done, 1),  # noqa: E731
                                          f"Finding the dancer… frame {done} of {max(total, done)}")
         config = AnalysisConfig(working_leg=working_leg)
         if dancer:
-            result = analyse_class(path, movement, config, references, found, str(dancer)).dancers[0]
+            result = analyse_class(path, movement, config, references, reading, str(dancer)).dancers[0]
             if result.error is not None:
                 raise result.error
             analysis = result.analysis
         else:
-            analysis = analyse_clip(path, movement, config, references, progress=found)
+            analysis = analyse_clip(path, movement, config, references, progress=reading)
         named = shown_as(analysis, name)  # the temp folder means nothing to the reader
         report = report_dict(named)
         tell(0.8, "Writing the annotated video…")
